@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { DESCRIPTION_PLACEHOLDERS, maxRenderedDescriptionLength } from '../snapshot/description.ts';
+import { MAX_USER_TAGS, RESERVED_TAG_PREFIX } from '../snapshot/tags.ts';
+
+/** `arn:<partition>:storagegateway:<region>:<account>:gateway/<id>` */
+export const GATEWAY_ARN_PATTERN = /^arn:aws[a-z-]*:storagegateway:[a-z0-9-]+:\d{12}:gateway\/[A-Za-z0-9-]+$/;
+/** A gateway ARN followed by `/volume/<id>`. */
+export const VOLUME_ARN_PATTERN =
+  /^arn:aws[a-z-]*:storagegateway:[a-z0-9-]+:\d{12}:gateway\/[A-Za-z0-9-]+\/volume\/[A-Za-z0-9-]+$/;
+
+/** Inline Map states run at most 40 iterations at once. */
+const MAX_MAP_CONCURRENCY = 40;
+// The tag characters Storage Gateway accepts in keys and values.
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+export const DEFAULT_SNAPSHOT_DESCRIPTION =
+  'Recovery point {recoveryPointTime} of {volumeId} on {gatewayId} by {executionName}';
+
+const gatewayArn = z.string().regex(GATEWAY_ARN_PATTERN, {
+  error: 'must be a gateway ARN: arn:<partition>:storagegateway:<region>:<account>:gateway/<id>',
+});
+const volumeArn = z.string().regex(VOLUME_ARN_PATTERN, {
+  error: 'must be a volume ARN: arn:<partition>:storagegateway:<region>:<account>:gateway/<id>/volume/<id>',
+});
+const uniqueList = <T extends z.ZodType<string>>(item: T) =>
+  z.array(item).refine((list) => new Set(list).size === list.length, { error: 'must not repeat an ARN' });
+
+export const PolicySchema = z
+  .strictObject({
+    minAgeMinutes: z.number().min(0).default(0).describe('Skip recovery points younger than this (reason `too-new`).'),
+    maxAgeHours: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Skip recovery points older than this (reason `too-old`). Default: no limit.'),
+    minUsageBytes: z
+      .int()
+      .min(0)
+      .default(1)
+      .describe('Skip volumes holding fewer bytes than this (reason `below-min-usage`).'),
+    minUsagePercent: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(0)
+      .describe('Skip volumes whose usage / size is below this percentage (reason `below-min-usage`).'),
+    unknownUsage: z
+      .enum(['snapshot', 'skip'])
+      .default('snapshot')
+      .describe(
+        'What to do with volumes that report no `VolumeUsageInBytes` (created before 13 May 2015); `skip` gives reason `unknown-usage`.',
+      ),
+    skipIfAlreadySnapshotted: z
+      .boolean()
+      .default(true)
+      .describe('Skip recovery points that already have a snapshot made by this tool (reason `already-snapshotted`).'),
+  })
+  .prefault({});
+
+export const ExecutionInputSchema = z
+  .strictObject({
+    gatewayArns: uniqueList(gatewayArn)
+      .min(1, { error: 'must name at least one gateway; leave it out to snapshot every cached gateway' })
+      .optional()
+      .describe('Gateways to snapshot. Default: every `CACHED` gateway of the account and Region.'),
+    volumeArns: uniqueList(volumeArn)
+      .optional()
+      .describe('Only these volumes; others are skipped with reason `excluded`. Default: all volumes.'),
+    excludeVolumeArns: uniqueList(volumeArn)
+      .default([])
+      .describe('Volumes never to snapshot (reason `excluded`).'),
+    policy: PolicySchema.describe('Age and usage policy; see the `policy.*` rows.'),
+    dryRun: z.boolean().default(false).describe('Plan and report, create nothing.'),
+    snapshotDescription: z
+      .string()
+      .min(1)
+      .superRefine(checkDescriptionTemplate)
+      .default(DEFAULT_SNAPSHOT_DESCRIPTION)
+      .describe(`Description template; placeholders ${DESCRIPTION_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}.`),
+    tags: z
+      .record(z.string(), z.string())
+      .superRefine(checkTags)
+      .default({})
+      .describe(`Extra tags for every snapshot (at most ${MAX_USER_TAGS}).`),
+    maxConcurrency: z
+      .strictObject({
+        gateways: z.int().min(1).max(MAX_MAP_CONCURRENCY).default(4).describe('Gateways listed at once.'),
+        snapshots: z.int().min(1).max(MAX_MAP_CONCURRENCY).default(10).describe('Snapshots created at once per gateway.'),
+      })
+      .prefault({})
+      .describe('Fan-out limits of the two Map states.'),
+    waitForCompletion: z
+      .boolean()
+      .default(false)
+      .describe('Poll the snapshots until each is `completed` or `error`; an `error` snapshot counts as failed.'),
+    completionCheckIntervalSeconds: z
+      .int()
+      .min(1)
+      .max(3600)
+      .default(60)
+      .describe('Seconds between two polls of the snapshots.'),
+    completionTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(10_080)
+      .default(360)
+      .describe('Give up waiting after this long; snapshots still pending are reported as failed.'),
+  })
+  .describe('Execution input of the state machine.');
+
+/** The execution input as a caller writes it. */
+export type ExecutionInput = z.input<typeof ExecutionInputSchema>;
+/** The execution input with every default applied. */
+export type ExecutionOptions = z.output<typeof ExecutionInputSchema>;
+export type Policy = ExecutionOptions['policy'];
+
+function checkDescriptionTemplate(template: string, ctx: z.RefinementCtx): void {
+  for (const [, name] of template.matchAll(/\{([^}]*)\}/g)) {
+    if (!(DESCRIPTION_PLACEHOLDERS as readonly string[]).includes(name ?? '')) {
+      ctx.addIssue({ code: 'custom', message: `unknown placeholder {${name}}` });
+      return;
+    }
+  }
+  const longest = maxRenderedDescriptionLength(template);
+  if (longest > 255) {
+    ctx.addIssue({ code: 'custom', message: `can render to ${longest} characters; snapshot descriptions hold 255` });
+  }
+}
+
+function checkTags(tags: Record<string, string>, ctx: z.RefinementCtx): void {
+  const entries = Object.entries(tags);
+  if (entries.length > MAX_USER_TAGS) {
+    ctx.addIssue({ code: 'custom', message: `at most ${MAX_USER_TAGS} tags (a snapshot holds 50, ours use the rest)` });
+  }
+  for (const [key, value] of entries) {
+    const problem =
+      key.length < 1 || key.length > 128
+        ? 'key must be 1 to 128 characters'
+        : /^aws:/i.test(key)
+          ? 'keys starting with aws: are reserved by AWS'
+          : key.startsWith(RESERVED_TAG_PREFIX)
+            ? `keys starting with ${RESERVED_TAG_PREFIX} are reserved for this tool`
+            : !TAG_CHARACTERS.test(key)
+              ? 'key has characters tags cannot hold'
+              : value.length > 256
+                ? 'value must be at most 256 characters'
+                : !TAG_CHARACTERS.test(value)
+                  ? 'value has characters tags cannot hold'
+                  : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
+  }
+}
