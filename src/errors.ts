@@ -3,11 +3,14 @@
  * `statemachines/*.asl.json` match them by `name`, and tests import the same constants.
  */
 
-/** Storage Gateway / EC2 errors that a later attempt can cure; the state machine retries them. */
+/** Storage Gateway errors that a later attempt can cure; the state machine retries them. */
 export const TRANSIENT_AWS_ERRORS = [
   'InternalServerError',
   'ServiceUnavailableError',
   'ThrottlingException',
+  // EC2's names for the same conditions (DescribeSnapshots, CreateTags).
+  'RequestLimitExceeded',
+  'InternalError',
 ] as const;
 
 /** Errors of the Lambda service itself that Step Functions recommends retrying. */

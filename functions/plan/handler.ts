@@ -1,0 +1,23 @@
+import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
+import { createStorageGatewayClient } from '../../src/aws/clients.ts';
+import { listCachedGatewayArns } from '../../src/aws/storage-gateway.ts';
+import { parseExecutionInput } from '../../src/input/parse.ts';
+import { logger, stepHandler } from '../../src/lambda/handler.ts';
+import type { PlanRequest, PlanResult } from '../../src/workflow/types.ts';
+
+export interface PlanDependencies {
+  storageGateway: StorageGatewayClient;
+}
+
+/** Validates the execution input (`InvalidInput` before any AWS call) and finds the gateways to work on. */
+export function createPlanHandler({ storageGateway }: PlanDependencies) {
+  return stepHandler(async ({ input, execution }: PlanRequest): Promise<PlanResult> => {
+    logger.appendKeys({ executionName: execution.name });
+    const options = parseExecutionInput(input);
+    const gatewayArns = options.gatewayArns ?? (await listCachedGatewayArns(storageGateway));
+    logger.info('Planned', { gateways: gatewayArns.length, discovered: !options.gatewayArns, dryRun: options.dryRun });
+    return { options, execution, gatewayArns, gatewayCount: gatewayArns.length };
+  });
+}
+
+export const handler = createPlanHandler({ storageGateway: createStorageGatewayClient() });

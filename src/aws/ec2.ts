@@ -1,0 +1,80 @@
+import {
+  CreateTagsCommand,
+  paginateDescribeSnapshots,
+  type EC2Client,
+  type Filter,
+  type Snapshot,
+} from '@aws-sdk/client-ec2';
+import { SNAPSHOT_TAG } from '../snapshot/tags.ts';
+
+/** A snapshot this tool made, as EC2 describes it. */
+export interface OurSnapshot {
+  snapshotId: string;
+  volumeArn: string;
+  recoveryPointTime: string;
+  state: string;
+  progress: string;
+  volumeSizeGiB: number;
+}
+
+/** DescribeSnapshots answers at most 1,000 snapshots a page. */
+const PAGE_SIZE = 1000;
+
+/** Our snapshots of one gateway's volumes: one query (with its pages) for the whole gateway. */
+export function findSnapshotsOfGateway(client: EC2Client, gatewayArn: string): Promise<OurSnapshot[]> {
+  return describeOurSnapshots(client, [{ Name: `tag:${SNAPSHOT_TAG.gatewayArn}`, Values: [gatewayArn] }]);
+}
+
+/** Our snapshots of one recovery point (normally none or one). */
+export function findSnapshotsOfRecoveryPoint(
+  client: EC2Client,
+  volumeArn: string,
+  recoveryPointTime: string,
+): Promise<OurSnapshot[]> {
+  return describeOurSnapshots(client, [
+    { Name: `tag:${SNAPSHOT_TAG.volumeArn}`, Values: [volumeArn] },
+    { Name: `tag:${SNAPSHOT_TAG.recoveryPointTime}`, Values: [recoveryPointTime] },
+  ]);
+}
+
+/** Sets the recovery-point tag of a snapshot to the time Storage Gateway actually used. */
+export async function tagRecoveryPointTime(client: EC2Client, snapshotId: string, recoveryPointTime: string): Promise<void> {
+  await client.send(
+    new CreateTagsCommand({
+      Resources: [snapshotId],
+      Tags: [{ Key: SNAPSHOT_TAG.recoveryPointTime, Value: recoveryPointTime }],
+    }),
+  );
+}
+
+/** The current state of the given snapshots. */
+export function describeSnapshotsById(client: EC2Client, snapshotIds: string[]): Promise<OurSnapshot[]> {
+  return collect(client, { SnapshotIds: snapshotIds });
+}
+
+function describeOurSnapshots(client: EC2Client, filters: Filter[]): Promise<OurSnapshot[]> {
+  return collect(client, { OwnerIds: ['self'], Filters: filters, MaxResults: PAGE_SIZE });
+}
+
+async function collect(
+  client: EC2Client,
+  input: { OwnerIds?: string[]; Filters?: Filter[]; SnapshotIds?: string[]; MaxResults?: number },
+): Promise<OurSnapshot[]> {
+  const found: OurSnapshot[] = [];
+  for await (const page of paginateDescribeSnapshots({ client, pageSize: input.MaxResults }, input)) {
+    for (const snapshot of page.Snapshots ?? []) found.push(toOurSnapshot(snapshot));
+  }
+  return found;
+}
+
+function toOurSnapshot(snapshot: Snapshot): OurSnapshot {
+  const tag = (key: string) => snapshot.Tags?.find((t) => t.Key === key)?.Value ?? '';
+  return {
+    snapshotId: snapshot.SnapshotId ?? '',
+    volumeArn: tag(SNAPSHOT_TAG.volumeArn),
+    recoveryPointTime: tag(SNAPSHOT_TAG.recoveryPointTime),
+    state: snapshot.State ?? 'unknown',
+    progress: snapshot.Progress ?? '',
+    volumeSizeGiB: snapshot.VolumeSize ?? 0,
+  };
+}

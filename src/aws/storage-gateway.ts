@@ -1,0 +1,56 @@
+import {
+  CreateSnapshotFromVolumeRecoveryPointCommand,
+  ListVolumeRecoveryPointsCommand,
+  paginateListGateways,
+  type StorageGatewayClient,
+} from '@aws-sdk/client-storage-gateway';
+import type { Tag } from '../snapshot/tags.ts';
+import type { RecoveryPoint } from '../workflow/types.ts';
+
+/** Only cached volume gateways have recovery points. */
+export const CACHED_GATEWAY_TYPE = 'CACHED';
+
+/** ARNs of every cached gateway of the account and Region, following `Marker` through all pages. */
+export async function listCachedGatewayArns(client: StorageGatewayClient): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListGateways({ client }, {})) {
+    for (const gateway of page.Gateways ?? []) {
+      if (gateway.GatewayType === CACHED_GATEWAY_TYPE && gateway.GatewayARN) arns.push(gateway.GatewayARN);
+    }
+  }
+  return arns;
+}
+
+/** The recovery point of each cached volume of one gateway. */
+export async function listRecoveryPoints(client: StorageGatewayClient, gatewayArn: string): Promise<RecoveryPoint[]> {
+  const { VolumeRecoveryPointInfos = [] } = await client.send(
+    new ListVolumeRecoveryPointsCommand({ GatewayARN: gatewayArn }),
+  );
+  return VolumeRecoveryPointInfos.map((info) => ({
+    volumeArn: info.VolumeARN ?? '',
+    recoveryPointTime: info.VolumeRecoveryPointTime ?? '',
+    sizeBytes: info.VolumeSizeInBytes ?? 0,
+    ...(info.VolumeUsageInBytes === undefined ? {} : { usageBytes: info.VolumeUsageInBytes }),
+  }));
+}
+
+export interface CreatedFromRecoveryPoint {
+  snapshotId: string;
+  /** The time of the point Storage Gateway used: the volume's current one. */
+  recoveryPointTime: string;
+}
+
+/** `CreateSnapshotFromVolumeRecoveryPoint`; SDK errors pass through with their `name`. */
+export async function createSnapshotFromRecoveryPoint(
+  client: StorageGatewayClient,
+  request: { volumeArn: string; description: string; tags: Tag[] },
+): Promise<CreatedFromRecoveryPoint> {
+  const response = await client.send(
+    new CreateSnapshotFromVolumeRecoveryPointCommand({
+      VolumeARN: request.volumeArn,
+      SnapshotDescription: request.description,
+      Tags: request.tags,
+    }),
+  );
+  return { snapshotId: response.SnapshotId ?? '', recoveryPointTime: response.VolumeRecoveryPointTime ?? '' };
+}

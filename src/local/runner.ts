@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+import {
+  loadDefinition,
+  resolveFunctionArns,
+  taskFunctions,
+  type AslDefinition,
+  type AslState,
+} from '../statemachine/definition.ts';
+import { localLambdaContext } from './lambda-context.ts';
+import type { StepHandler } from './step-handlers.ts';
+
+type LocalTaskHandler = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>[string];
+type JsonValue = Parameters<LocalTaskHandler>[0];
+
+/** One entry of the local engine's event log. */
+export type EngineEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+/** Local stand-ins for the retry and wait intervals of the ASL, in milliseconds. */
+export const DEFAULT_COMPRESSED_RETRY_MS = 20;
+export const DEFAULT_COMPRESSED_WAIT_MS = 50;
+/** Lambda Tasks without `TimeoutSeconds` would get the engine's 60 s; ours all set one. */
+const FALLBACK_TIMEOUT_SECONDS = 60;
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+export const DEFAULT_STATE_MACHINE_NAME = 'sgw-recovery-snapshots';
+
+export interface LocalExecutionOptions {
+  /** The real handlers, keyed by the function keys the ASL names (see `createStepHandlers`). */
+  handlers: Record<string, StepHandler>;
+  input: unknown;
+  name?: string;
+  stateMachineName?: string;
+  definition?: AslDefinition;
+  /** Keep the ASL's retry and wait intervals as written instead of compressing them. */
+  realTime?: boolean;
+  /** Called for each engine event as it happens. */
+  onEvent?: (event: EngineEvent) => void;
+}
+
+export interface LocalExecutionResult {
+  executionArn: string;
+  name: string;
+  status: Exclude<ExecutionStatus, 'RUNNING'>;
+  startDate: Date;
+  stopDate: Date;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+export interface LocalExecution {
+  executionArn: string;
+  name: string;
+  startDate: Date;
+  result: Promise<LocalExecutionResult>;
+  abort: () => void;
+}
+
+/**
+ * Runs the project's ASL on aws-local-stepfunctions, each Lambda Task handled in-process by the real
+ * middy handler. Errors keep their `name` and carry the JSON cause Lambda gives, as on AWS.
+ */
+export function startLocalExecution(options: LocalExecutionOptions): LocalExecution {
+  const stateMachineName = options.stateMachineName ?? DEFAULT_STATE_MACHINE_NAME;
+  const name = options.name ?? randomUUID();
+  const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${stateMachineName}:${name}`;
+  const source = options.definition ?? loadDefinition();
+  const definition = resolveFunctionArns(source, localFunctionArn);
+  const tasks = taskFunctions(source);
+  const states = statesByName(definition);
+
+  const taskResourceLocalHandlers = Object.fromEntries(
+    [...tasks].map(([stateName, functionKey]) => {
+      const handler = options.handlers[functionKey];
+      if (!handler) throw new Error(`No local handler for function "${functionKey}" (state ${stateName})`);
+      const timeout = Number(states.get(stateName)?.TimeoutSeconds ?? FALLBACK_TIMEOUT_SECONDS);
+      return [stateName, invokeLocally(handler, `${stateMachineName}-${functionKey}`, timeout)];
+    }),
+  );
+  const compressed = !options.realTime;
+  const overrides = {
+    taskResourceLocalHandlers,
+    ...(compressed && {
+      retryIntervalOverrides: Object.fromEntries(
+        [...states].filter(([, s]) => Array.isArray(s.Retry)).map(([n]) => [n, DEFAULT_COMPRESSED_RETRY_MS]),
+      ),
+      waitTimeOverrides: Object.fromEntries(
+        [...states].filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, DEFAULT_COMPRESSED_WAIT_MS]),
+      ),
+    }),
+  };
+
+  const startDate = new Date();
+  const machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
+    validationOptions: { checkArn: false },
+  });
+  const execution = machine.run(options.input as JsonValue, {
+    overrides,
+    context: { Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString() } },
+  });
+  const eventsDone = options.onEvent ? forward(execution.eventLogs, options.onEvent) : Promise.resolve();
+
+  const result = execution.result.then(
+    (output): LocalExecutionResult => ({ executionArn, name, status: 'SUCCEEDED', startDate, stopDate: new Date(), output }),
+    (failure: unknown): LocalExecutionResult => ({
+      executionArn,
+      name,
+      startDate,
+      stopDate: new Date(),
+      ...describeFailure(failure),
+    }),
+  );
+  return {
+    executionArn,
+    name,
+    startDate,
+    abort: execution.abort,
+    result: result.then(async (done) => {
+      await eventsDone;
+      return done;
+    }),
+  };
+}
+
+function localFunctionArn(functionKey: string): string {
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${DEFAULT_STATE_MACHINE_NAME}-${functionKey}`;
+}
+
+function statesByName(definition: AslDefinition, into = new Map<string, AslState>()): Map<string, AslState> {
+  for (const [name, state] of Object.entries(definition.States)) {
+    into.set(name, state);
+    if (state.ItemProcessor) statesByName(state.ItemProcessor, into);
+  }
+  return into;
+}
+
+/** The error a Lambda invocation fails with: its `name`, and Lambda's JSON cause as the message. */
+class LambdaFunctionError extends Error {
+  override readonly name: string;
+
+  constructor(error: unknown) {
+    const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
+    super(
+      JSON.stringify({ errorType: name, errorMessage: message, trace: stack?.split('\n') ?? [] }),
+      { cause: error },
+    );
+    this.name = name;
+  }
+}
+
+function invokeLocally(handler: StepHandler, functionName: string, timeoutSeconds: number): LocalTaskHandler {
+  return async (input) => {
+    try {
+      // JSON round trip: a Lambda receives and returns serialised payloads, never shared objects.
+      const output = await handler(structuredClone(input) as never, localLambdaContext(functionName, timeoutSeconds));
+      return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
+    } catch (error) {
+      throw new LambdaFunctionError(error);
+    }
+  };
+}
+
+function describeFailure(failure: unknown): Pick<LocalExecutionResult, 'status' | 'error' | 'cause'> {
+  if (!(failure instanceof Error)) return { status: 'FAILED', error: 'States.Runtime', cause: String(failure) };
+  if (failure.name === 'ExecutionAbortedError') return { status: 'ABORTED' };
+  if (failure.name === 'ExecutionTimeoutError') return { status: 'TIMED_OUT', error: 'States.Timeout' };
+  const caught = failure.cause instanceof Error ? failure.cause : failure;
+  return { status: 'FAILED', error: caught.name, cause: caught.message };
+}
+
+async function forward(events: AsyncGenerator<EngineEvent>, onEvent: (event: EngineEvent) => void): Promise<void> {
+  for await (const event of events) onEvent(event);
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+
+/** The one state machine of this project, run unchanged on AWS and locally. */
+export const DEFINITION_URL = new URL('../../statemachines/snapshot-from-recovery-points.asl.json', import.meta.url);
+
+export type AslDefinition = { StartAt: string; States: Record<string, AslState> } & Record<string, unknown>;
+export type AslState = { Type: string; Resource?: unknown; ItemProcessor?: AslDefinition } & Record<string, unknown>;
+
+/** Reads the ASL file as written (Lambda resources are `{"Fn::GetAtt": [functionKey, "Arn"]}`). */
+export function loadDefinition(url: URL = DEFINITION_URL): AslDefinition {
+  return JSON.parse(readFileSync(url, 'utf8')) as AslDefinition;
+}
+
+/** The function key a Task's `Resource` names, if it is a `Fn::GetAtt` of a function's `Arn`. */
+export function functionKeyOf(resource: unknown): string | undefined {
+  if (!resource || typeof resource !== 'object' || !('Fn::GetAtt' in resource)) return undefined;
+  const getAtt = resource['Fn::GetAtt'];
+  return Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+}
+
+/** Every Task state, nested ones included, with the function it invokes: state name → function key. */
+export function taskFunctions(definition: AslDefinition): Map<string, string> {
+  const tasks = new Map<string, string>();
+  for (const [name, state] of Object.entries(definition.States)) {
+    const key = functionKeyOf(state.Resource);
+    if (key) tasks.set(name, key);
+    if (state.ItemProcessor) for (const entry of taskFunctions(state.ItemProcessor)) tasks.set(...entry);
+  }
+  return tasks;
+}
+
+/** A copy of the definition with each `Fn::GetAtt` replaced by the ARN `arnOf` gives for its function key. */
+export function resolveFunctionArns(definition: AslDefinition, arnOf: (functionKey: string) => string): AslDefinition {
+  return JSON.parse(JSON.stringify(definition), (_, value: unknown) => {
+    const key = functionKeyOf(value);
+    return key ? arnOf(key) : value;
+  }) as AslDefinition;
+}

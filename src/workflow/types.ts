@@ -1,0 +1,106 @@
+import type { ExecutionOptions } from '../input/schema.ts';
+
+/** The payloads that pass between the states of `statemachines/snapshot-from-recovery-points.asl.json`. */
+
+/** Who is running: from the Context object (`$$.Execution`). */
+export interface ExecutionRef {
+  id: string;
+  name: string;
+  startTime: string;
+}
+
+/** Why the policy left a recovery point alone. */
+export const SKIP_REASONS = [
+  'excluded',
+  'already-snapshotted',
+  'too-new',
+  'too-old',
+  'unknown-usage',
+  'below-min-usage',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** One entry of `ListVolumeRecoveryPoints`, in our names. */
+export interface RecoveryPoint {
+  volumeArn: string;
+  recoveryPointTime: string;
+  sizeBytes: number;
+  /** Absent for volumes created before 13 May 2015 that have stored nothing since. */
+  usageBytes?: number;
+}
+
+export type SelectedPoint = Pick<RecoveryPoint, 'volumeArn' | 'recoveryPointTime' | 'sizeBytes'>;
+
+export interface SkippedPoint {
+  volumeArn: string;
+  recoveryPointTime: string;
+  reason: SkipReason;
+}
+
+export interface PointFailure {
+  volumeArn: string;
+  recoveryPointTime: string;
+  error: string;
+  cause: string;
+}
+
+export interface PlanRequest {
+  input: unknown;
+  execution: ExecutionRef;
+}
+
+export interface PlanResult {
+  options: ExecutionOptions;
+  execution: ExecutionRef;
+  gatewayArns: string[];
+  gatewayCount: number;
+}
+
+/** The item of the gateway Map. */
+export interface GatewayTask {
+  gatewayArn: string;
+  options: ExecutionOptions;
+  execution: ExecutionRef;
+  /** How many gateways the execution handles: each gateway's result gets its share of the payload budget. */
+  gatewayCount: number;
+}
+
+export interface ListResult {
+  recoveryPoints: number;
+  selected: SelectedPoint[];
+  skipped: SkippedPoint[];
+  failures: PointFailure[];
+}
+
+/** The item of the snapshot Map. */
+export interface CreateTask {
+  gatewayArn: string;
+  point: SelectedPoint;
+  options: ExecutionOptions;
+  execution: ExecutionRef;
+}
+
+export const SNAPSHOT_STATUSES = ['created', 'existing', 'would-create'] as const;
+export type SnapshotStatus = (typeof SNAPSHOT_STATUSES)[number];
+
+export interface SnapshotOutcome {
+  volumeArn: string;
+  /** The time of the point actually snapshotted: it can be newer than the listed one. */
+  recoveryPointTime: string;
+  snapshotId: string;
+  status: Exclude<SnapshotStatus, 'would-create'>;
+  sizeBytes: number;
+}
+
+/** A failure as the ASL records it: `{Error, Cause}` of a Catch. */
+export interface StatesError {
+  Error: string;
+  Cause?: string;
+}
+
+/** What one iteration of the gateway Map has gathered when it reaches `SummariseGateway`. */
+export interface GatewayIteration extends GatewayTask {
+  listed?: ListResult;
+  listFailure?: StatesError;
+  outcomes?: Array<SnapshotOutcome | PointFailure>;
+}
