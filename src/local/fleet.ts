@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { SgwSnapshotError } from '../errors.ts';
+import { seededRandom } from './emulator/random.ts';
+
+/** The error `loadFleet` and `parseFleet` throw; the message names the file or field. */
+export const INVALID_FLEET = 'InvalidFleet';
+
+/** The gateway types Storage Gateway reports; only `CACHED` gateways have recovery points. */
+export const GATEWAY_TYPES = ['CACHED', 'STORED', 'VTL', 'VTL_SNOW', 'FILE_S3', 'FILE_FSX_SMB'] as const;
+const TYPES_WITH_VOLUMES: readonly GatewayType[] = ['CACHED', 'STORED'];
+
+export const DEFAULT_FLEET_REGION = 'us-east-1';
+export const DEFAULT_FLEET_ACCOUNT_ID = '111122223333';
+export const DEFAULT_FLEET_SEED = 1;
+
+const GIB = 2 ** 30;
+const GENERATED_SIZES_GIB = [100, 150, 250, 500, 1024, 2048] as const;
+const GENERATED_MIN_AGE_MINUTES = 10;
+const GENERATED_MAX_AGE_MINUTES = 120;
+
+export const FleetVolumeSchema = z
+  .strictObject({
+    id: z.string().regex(/^vol-[0-9A-Za-z]{8,26}$/, { error: 'must look like vol-1122AABB' }),
+    sizeBytes: z.int().positive(),
+    usageBytes: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('Bytes in use; leave out to model a volume for which the API omits VolumeUsageInBytes.'),
+    recoveryPointAgeMinutes: z.number().min(0).optional().describe('Age of the recovery point when the emulator starts.'),
+    recoveryPointTime: z
+      .string()
+      .optional()
+      .describe('VolumeRecoveryPointTime exactly as the API will return it, even if it is not a valid time.'),
+  })
+  .refine((v) => (v.recoveryPointAgeMinutes === undefined) !== (v.recoveryPointTime === undefined), {
+    error: 'needs exactly one of recoveryPointAgeMinutes and recoveryPointTime',
+  })
+  .refine((v) => v.usageBytes === undefined || v.usageBytes <= v.sizeBytes, {
+    error: 'usageBytes cannot exceed sizeBytes',
+    path: ['usageBytes'],
+  });
+
+export const FleetGatewaySchema = z
+  .strictObject({
+    id: z.string().regex(/^sgw-[0-9A-Za-z]{8,26}$/, { error: 'must look like sgw-12A3456B' }),
+    name: z.string().min(1).max(255),
+    type: z.enum(GATEWAY_TYPES),
+    volumes: z.array(FleetVolumeSchema).default([]),
+  })
+  .refine((g) => g.volumes.length === 0 || TYPES_WITH_VOLUMES.includes(g.type), {
+    error: `only ${TYPES_WITH_VOLUMES.join(' and ')} gateways have volumes`,
+    path: ['volumes'],
+  });
+
+/** A fleet of gateways and volumes the emulator serves. The types below come from this schema. */
+export const FleetSchema = z
+  .strictObject({
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be a Region such as us-east-1' }),
+    accountId: z.string().regex(/^\d{12}$/, { error: 'must be 12 digits' }),
+    gateways: z.array(FleetGatewaySchema),
+  })
+  .superRefine((fleet, ctx) => {
+    const ids = fleet.gateways.flatMap((g) => [g.id, ...g.volumes.map((v) => v.id)]);
+    const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (repeated) ctx.addIssue({ code: 'custom', message: `id ${repeated} is used twice`, path: ['gateways'] });
+  });
+
+export type GatewayType = (typeof GATEWAY_TYPES)[number];
+/** A fleet as written in a fleet file. */
+export type FleetInput = z.input<typeof FleetSchema>;
+export type Fleet = z.output<typeof FleetSchema>;
+export type FleetGateway = Fleet['gateways'][number];
+export type FleetVolume = FleetGateway['volumes'][number];
+
+/** A fleet file or value that does not match `FleetSchema`. */
+export class InvalidFleetError extends SgwSnapshotError {
+  override readonly name = INVALID_FLEET;
+}
+
+/**
+ * Validates an already-parsed fleet.
+ * @throws {InvalidFleetError} naming every offending field
+ */
+export function parseFleet(value: unknown): Fleet {
+  const result = FleetSchema.safeParse(value);
+  if (!result.success) throw new InvalidFleetError(`Invalid fleet:\n${z.prettifyError(result.error)}`, { cause: result.error });
+  return result.data;
+}
+
+/**
+ * Reads and validates a fleet JSON file.
+ * @throws {InvalidFleetError} when the file cannot be read, is not JSON or breaks the schema
+ */
+export async function loadFleet(path: string): Promise<Fleet> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    throw new InvalidFleetError(`Cannot read fleet file ${path}: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return parseFleet(value);
+  } catch (error) {
+    if (!(error instanceof InvalidFleetError)) throw error;
+    throw new InvalidFleetError(`${path}: ${error.message}`, { cause: error.cause });
+  }
+}
+
+export interface GenerateFleetOptions {
+  gateways: number;
+  volumesPerGateway: number;
+  /** @default DEFAULT_FLEET_SEED */
+  seed?: number;
+  /** @default DEFAULT_FLEET_REGION */
+  region?: string;
+  /** @default DEFAULT_FLEET_ACCOUNT_ID */
+  accountId?: string;
+}
+
+/**
+ * A fleet of `CACHED` gateways with ids `sgw-00000001`, `sgw-00000002`… and volumes `vol-00000001`…
+ * numbered across the fleet; sizes, usage and recovery point ages (10–120 minutes) come from `seed`.
+ */
+export function generateFleet(options: GenerateFleetOptions): Fleet {
+  const random = seededRandom(options.seed ?? DEFAULT_FLEET_SEED);
+  const pick = (count: number): number => Math.floor(random() * count);
+  let volumeNumber = 0;
+  const gateways = Array.from({ length: options.gateways }, (_, g) => ({
+    id: `sgw-${hex8(g + 1)}`,
+    name: `gateway-${g + 1}`,
+    type: 'CACHED' as const,
+    volumes: Array.from({ length: options.volumesPerGateway }, () => {
+      const sizeBytes = (GENERATED_SIZES_GIB[pick(GENERATED_SIZES_GIB.length)] ?? 100) * GIB;
+      return {
+        id: `vol-${hex8(++volumeNumber)}`,
+        sizeBytes,
+        usageBytes: 1 + pick(sizeBytes),
+        recoveryPointAgeMinutes:
+          GENERATED_MIN_AGE_MINUTES + pick(GENERATED_MAX_AGE_MINUTES - GENERATED_MIN_AGE_MINUTES + 1),
+      };
+    }),
+  }));
+  return parseFleet({
+    region: options.region ?? DEFAULT_FLEET_REGION,
+    accountId: options.accountId ?? DEFAULT_FLEET_ACCOUNT_ID,
+    gateways,
+  });
+}
+
+function hex8(n: number): string {
+  return n.toString(16).toUpperCase().padStart(8, '0');
+}
