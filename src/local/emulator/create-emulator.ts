@@ -1,0 +1,130 @@
+import type { AddressInfo } from 'node:net';
+import { parseFleet, type FleetInput } from '../fleet.ts';
+import type { EmulatorCall } from './dispatch.ts';
+import { FaultInjector, type FaultRule } from './faults.ts';
+import { seededRandom } from './random.ts';
+import { createEmulatorServer } from './server.ts';
+import { FleetState, snapshotStatus, type SnapshotState } from './state.ts';
+
+export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
+/** Port 0 lets the system pick a free port. */
+export const DEFAULT_EMULATOR_LISTEN_PORT = 0;
+export const DEFAULT_EMULATOR_SEED = 1;
+/** Snapshots are `completed` as soon as they are made unless a test asks for a pending phase. */
+export const DEFAULT_SNAPSHOT_COMPLETION_MS = 0;
+
+export interface EmulatorOptions {
+  /** Gateways and volumes to serve; validated with `FleetSchema`. */
+  fleet: FleetInput;
+  /** Clock, in epoch milliseconds, for recovery point ages, snapshot progress and rate limits. @default Date.now */
+  now?: () => number;
+  /** Seed of fault rates and snapshot ids. @default DEFAULT_EMULATOR_SEED */
+  seed?: number;
+  /** @default [] */
+  faults?: readonly FaultRule[];
+  /** How long a snapshot stays `pending`. @default DEFAULT_SNAPSHOT_COMPLETION_MS */
+  snapshotCompletionMs?: number;
+}
+
+export interface ListenOptions {
+  /** @default DEFAULT_EMULATOR_LISTEN_PORT (any free port) */
+  port?: number;
+  /** @default DEFAULT_EMULATOR_HOST */
+  host?: string;
+}
+
+/** A snapshot the emulator made, as tests and the benchmark inspect it. */
+export interface EmulatorSnapshot {
+  snapshotId: string;
+  volumeArn: string;
+  gatewayArn: string;
+  /** The recovery point time the snapshot holds. */
+  recoveryPointTime: string;
+  description: string;
+  tags: Record<string, string>;
+  state: SnapshotState;
+  /** ISO time the snapshot was started. */
+  startTime: string;
+}
+
+/** A local Storage Gateway + EC2 endpoint over one fleet. */
+export interface Emulator {
+  /** Starts serving; resolves with the endpoint URL, e.g. `http://127.0.0.1:4599`. */
+  listen(options?: ListenOptions): Promise<{ url: string }>;
+  /** Stops serving and drops open connections. */
+  close(): Promise<void>;
+  /** Every request answered since creation or `resetCalls()`, in arrival order. */
+  readonly calls: readonly EmulatorCall[];
+  resetCalls(): void;
+  /** Replaces the fault rules and their counters. @throws {InvalidFaultRulesError} */
+  setFaults(rules: readonly FaultRule[]): void;
+  /** Every snapshot made, in creation order. */
+  snapshots(): EmulatorSnapshot[];
+  /**
+   * Moves a volume's recovery point, to `time` as given or to now.
+   * @returns the new `VolumeRecoveryPointTime`
+   * @throws {UnknownResourceError}
+   */
+  advanceRecoveryPoint(volumeArn: string, time?: string): string;
+  /** Makes the volume's pending and future snapshots end in `error`. @throws {UnknownResourceError} */
+  failSnapshots(volumeArn: string): void;
+}
+
+/** Builds an emulator; nothing listens until `listen()`. */
+export function createEmulator(options: EmulatorOptions): Emulator {
+  const now = options.now ?? Date.now;
+  const seed = options.seed ?? DEFAULT_EMULATOR_SEED;
+  const state = new FleetState(parseFleet(options.fleet), now(), seed);
+  const faults = new FaultInjector(options.faults ?? [], seededRandom(seed), now);
+  let calls: EmulatorCall[] = [];
+  const context = {
+    state,
+    now,
+    snapshotCompletionMs: options.snapshotCompletionMs ?? DEFAULT_SNAPSHOT_COMPLETION_MS,
+  };
+  const server = createEmulatorServer({ context, faults }, (call) => calls.push(call));
+
+  return {
+    async listen(listenOptions = {}) {
+      const host = listenOptions.host ?? DEFAULT_EMULATOR_HOST;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(listenOptions.port ?? DEFAULT_EMULATOR_LISTEN_PORT, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return { url: `http://${host}:${(server.address() as AddressInfo).port}` };
+    },
+    async close() {
+      if (!server.listening) return;
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      server.closeAllConnections();
+      await closed;
+    },
+    get calls() {
+      return calls;
+    },
+    resetCalls() {
+      calls = [];
+    },
+    setFaults: (rules) => faults.set(rules),
+    snapshots: () =>
+      state.snapshots().map((s) => ({
+        snapshotId: s.snapshotId,
+        volumeArn: s.volume.arn,
+        gatewayArn: s.volume.gateway.arn,
+        recoveryPointTime: s.recoveryPointTime,
+        description: s.description,
+        tags: Object.fromEntries(s.tags),
+        state: snapshotStatus(s, now()).state,
+        startTime: new Date(s.startedAt).toISOString(),
+      })),
+    advanceRecoveryPoint(volumeArn, time) {
+      const volume = state.requireVolume(volumeArn);
+      volume.recoveryPointTime = time ?? new Date(now()).toISOString();
+      return volume.recoveryPointTime;
+    },
+    failSnapshots: (volumeArn) => state.failSnapshots(volumeArn, now()),
+  };
+}

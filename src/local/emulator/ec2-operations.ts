@@ -1,0 +1,151 @@
+import { AwsError } from './errors.ts';
+import { paginate } from './paging.ts';
+import { listIndexes, listParam, type QueryParams } from './query.ts';
+import type { Handler, OperationContext } from './service.ts';
+import { snapshotStatus, type SnapshotRecord } from './state.ts';
+import { xmlElement, xmlText } from './xml.ts';
+
+/** EC2's answer to a snapshot id it does not know. */
+export const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
+const INVALID_PARAMETER_VALUE = 'InvalidParameterValue';
+
+const MIN_MAX_RESULTS = 5;
+const MAX_MAX_RESULTS = 1000;
+const MAX_TAGS_PER_RESOURCE = 50;
+const GIB = 2 ** 30;
+// Snapshots that Storage Gateway makes belong to no EBS volume; EC2 shows this placeholder id.
+const GATEWAY_SNAPSHOT_VOLUME_ID = 'vol-ffffffff';
+
+type SnapshotFilter = (snapshot: SnapshotRecord, now: number) => boolean;
+type FilterFactory = (name: string, patterns: readonly RegExp[]) => SnapshotFilter | undefined;
+
+/** The EC2 operations the emulator serves, by `Action`; each answers the inside of its response element. */
+export const EC2_OPERATIONS: ReadonlyMap<string, Handler<QueryParams, string>> = new Map([
+  ['DescribeSnapshots', describeSnapshots],
+  ['CreateTags', createTags],
+]);
+
+const FILTERS: readonly FilterFactory[] = [
+  (name, patterns) => {
+    if (!name.startsWith('tag:')) return undefined;
+    const key = name.slice('tag:'.length);
+    return (s) => s.tags.has(key) && anyMatch(patterns, s.tags.get(key) ?? '');
+  },
+  (name, patterns) => (name === 'tag-key' ? (s) => [...s.tags.keys()].some((k) => anyMatch(patterns, k)) : undefined),
+  (name, patterns) => (name === 'status' ? (s, now) => anyMatch(patterns, snapshotStatus(s, now).state) : undefined),
+  (name, patterns) => (name === 'volume-size' ? (s) => anyMatch(patterns, String(volumeSizeGib(s))) : undefined),
+];
+
+function describeSnapshots(params: QueryParams, { state, now }: OperationContext): string {
+  const snapshotIds = listParam(params, 'SnapshotId');
+  const maxResults = readMaxResults(params);
+  if (maxResults !== undefined && snapshotIds.length > 0) {
+    throw new AwsError('InvalidParameterCombination', 'The parameter snapshotSet cannot be used with the parameter maxResults');
+  }
+  const missing = snapshotIds.filter((id) => !state.snapshot(id));
+  if (missing.length > 0) {
+    throw new AwsError(SNAPSHOT_NOT_FOUND, `The snapshot '${missing.join(', ')}' does not exist.`);
+  }
+  const owners = listParam(params, 'Owner');
+  const ownedByUs = owners.length === 0 || owners.some((o) => o === 'self' || o === state.accountId);
+  const filters = readFilters(params);
+  const at = now();
+  const selected = state
+    .snapshots()
+    .filter((s) => ownedByUs && (snapshotIds.length === 0 || snapshotIds.includes(s.snapshotId)))
+    .filter((s) => filters.every((filter) => filter(s, at)));
+  const nextToken = params['NextToken'];
+  const page = paginate(selected, maxResults ?? MAX_MAX_RESULTS, nextToken);
+  if (!page) throw new AwsError(INVALID_PARAMETER_VALUE, `Invalid value '${nextToken}' for nextToken`);
+  const items = page.items.map((s) => snapshotItem(s, state.accountId, at));
+  return xmlElement('snapshotSet', ...items) + xmlText('nextToken', page.next);
+}
+
+function createTags(params: QueryParams, { state }: OperationContext): string {
+  const resources = listParam(params, 'ResourceId');
+  const tags = listIndexes(params, 'Tag').map((i) => ({
+    key: params[`Tag.${i}.Key`] ?? '',
+    value: params[`Tag.${i}.Value`] ?? '',
+  }));
+  if (resources.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter resourceIdSet');
+  if (tags.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter tagSet');
+  for (const { key, value } of tags) {
+    if (key.length < 1 || key.length > 128 || value.length > 256 || /^aws:/i.test(key)) {
+      throw new AwsError(INVALID_PARAMETER_VALUE, `Tag key '${key}' or its value is not valid`);
+    }
+  }
+  const snapshots = resources.map((id) => {
+    const snapshot = state.snapshot(id);
+    if (snapshot) return snapshot;
+    throw id.startsWith('snap-')
+      ? new AwsError(SNAPSHOT_NOT_FOUND, `The snapshot '${id}' does not exist.`)
+      : new AwsError('InvalidID', `The ID '${id}' is not valid`);
+  });
+  for (const snapshot of snapshots) {
+    const keys = new Set([...snapshot.tags.keys(), ...tags.map((t) => t.key)]);
+    if (keys.size > MAX_TAGS_PER_RESOURCE) {
+      throw new AwsError('TagLimitExceeded', `The maximum number of tags for ${snapshot.snapshotId} would be exceeded`);
+    }
+  }
+  for (const snapshot of snapshots) for (const { key, value } of tags) snapshot.tags.set(key, value);
+  return xmlText('return', true);
+}
+
+function readMaxResults(params: QueryParams): number | undefined {
+  const raw = params['MaxResults'];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < MIN_MAX_RESULTS || value > MAX_MAX_RESULTS) {
+    throw new AwsError(
+      INVALID_PARAMETER_VALUE,
+      `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value between ${MIN_MAX_RESULTS} and ${MAX_MAX_RESULTS}.`,
+    );
+  }
+  return value;
+}
+
+function readFilters(params: QueryParams): SnapshotFilter[] {
+  return listIndexes(params, 'Filter').map((i) => {
+    const name = params[`Filter.${i}.Name`] ?? '';
+    const patterns = listParam(params, `Filter.${i}.Value`).map(wildcard);
+    for (const factory of FILTERS) {
+      const filter = factory(name, patterns);
+      if (filter) return filter;
+    }
+    throw new AwsError(INVALID_PARAMETER_VALUE, `The filter '${name}' is invalid`);
+  });
+}
+
+// EC2 filter values take `*` (any run of characters) and `?` (one character).
+function wildcard(value: string): RegExp {
+  const source = value.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${source}$`, 's');
+}
+
+function anyMatch(patterns: readonly RegExp[], value: string): boolean {
+  return patterns.some((p) => p.test(value));
+}
+
+function volumeSizeGib(snapshot: SnapshotRecord): number {
+  return Math.ceil(snapshot.volume.sizeBytes / GIB);
+}
+
+function snapshotItem(snapshot: SnapshotRecord, ownerId: string, now: number): string {
+  const status = snapshotStatus(snapshot, now);
+  const tags = [...snapshot.tags].map(([key, value]) => xmlElement('item', xmlText('key', key), xmlText('value', value)));
+  return xmlElement(
+    'item',
+    xmlText('snapshotId', snapshot.snapshotId),
+    xmlText('volumeId', GATEWAY_SNAPSHOT_VOLUME_ID),
+    xmlText('status', status.state),
+    xmlText('statusMessage', status.state === 'error' ? 'The snapshot failed' : undefined),
+    xmlText('startTime', new Date(snapshot.startedAt).toISOString()),
+    xmlText('progress', status.progress),
+    xmlText('ownerId', ownerId),
+    xmlText('volumeSize', volumeSizeGib(snapshot)),
+    xmlText('description', snapshot.description),
+    xmlText('encrypted', false),
+    xmlText('storageTier', 'standard'),
+    tags.length > 0 ? xmlElement('tagSet', ...tags) : '',
+  );
+}

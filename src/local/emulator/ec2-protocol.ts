@@ -1,0 +1,34 @@
+import { AwsError } from './errors.ts';
+import { parseQuery, type QueryParams } from './query.ts';
+import type { EncodedResponse, RawRequest, Service } from './service.ts';
+import { EC2_OPERATIONS } from './ec2-operations.ts';
+import { xmlElement, xmlText } from './xml.ts';
+
+/** The namespace of EC2 API version 2016-11-15 responses. */
+export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/** EC2 over the query protocol: a form-encoded POST naming its `Action`, answered in XML. */
+export const ec2Service: Service<QueryParams, string> = {
+  decode: (request: RawRequest) => {
+    const { Action: operation = '', ...params } = parseQuery(request.body);
+    return { operation, params };
+  },
+  operations: EC2_OPERATIONS,
+  // EC2 calls name no gateway or volume; rules on them can only filter by operation.
+  target: () => ({ gatewayArn: undefined, volumeArn: undefined }),
+  encode(operation: string, result: string, requestId: string): EncodedResponse {
+    const body = `${XML_DECLARATION}<${operation}Response xmlns="${EC2_XML_NAMESPACE}">${xmlText('requestId', requestId)}${result}</${operation}Response>`;
+    return { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body };
+  },
+  encodeError(error: AwsError, requestId: string): EncodedResponse {
+    const errors = xmlElement('Errors', xmlElement('Error', xmlText('Code', error.name), xmlText('Message', error.message)));
+    const body = XML_DECLARATION + xmlElement('Response', errors, xmlText('RequestID', requestId));
+    return { status: error.status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body };
+  },
+  unknownOperation: (operation) =>
+    new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`),
+  throttled: () => new AwsError('RequestLimitExceeded', 'Request limit exceeded.'),
+  internal: (message) => new AwsError('InternalError', message),
+  injected: (name = 'InternalError') => new AwsError(name, `${name} injected by the emulator`),
+};

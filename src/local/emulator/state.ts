@@ -1,0 +1,153 @@
+import type { Fleet, GatewayType } from '../fleet.ts';
+import { UnknownResourceError } from './errors.ts';
+import { deterministicHex } from './random.ts';
+
+/** The state of an EC2 snapshot, as DescribeSnapshots reports it. */
+export type SnapshotState = 'pending' | 'completed' | 'error';
+
+export interface GatewayRecord {
+  readonly arn: string;
+  readonly id: string;
+  readonly name: string;
+  readonly type: GatewayType;
+  readonly volumes: VolumeRecord[];
+}
+
+export interface VolumeRecord {
+  readonly arn: string;
+  readonly id: string;
+  readonly gateway: GatewayRecord;
+  readonly sizeBytes: number;
+  readonly usageBytes: number | undefined;
+  /** Exactly what ListVolumeRecoveryPoints answers; moved by `advanceRecoveryPoint`. */
+  recoveryPointTime: string;
+  /** Snapshots of this volume end in `error`. */
+  failSnapshots: boolean;
+}
+
+export interface SnapshotRecord {
+  readonly snapshotId: string;
+  readonly volume: VolumeRecord;
+  readonly recoveryPointTime: string;
+  readonly description: string;
+  readonly tags: Map<string, string>;
+  readonly startedAt: number;
+  readonly completesAt: number;
+  fails: boolean;
+}
+
+export interface SnapshotStatus {
+  state: SnapshotState;
+  /** `NN%` */
+  progress: string;
+}
+
+const MINUTE_MS = 60_000;
+
+/** Builds `arn:aws:storagegateway:<region>:<account>:gateway/<id>`. */
+export function gatewayArnOf(fleet: Pick<Fleet, 'region' | 'accountId'>, gatewayId: string): string {
+  return `arn:aws:storagegateway:${fleet.region}:${fleet.accountId}:gateway/${gatewayId}`;
+}
+
+/** Builds the gateway ARN followed by `/volume/<id>`. */
+export function volumeArnOf(fleet: Pick<Fleet, 'region' | 'accountId'>, gatewayId: string, volumeId: string): string {
+  return `${gatewayArnOf(fleet, gatewayId)}/volume/${volumeId}`;
+}
+
+/** Gateways, volumes and snapshots of one emulator; recovery point ages become times at `startedAt`. */
+export class FleetState {
+  readonly region: string;
+  readonly accountId: string;
+  readonly gateways: readonly GatewayRecord[];
+  readonly #volumes = new Map<string, VolumeRecord>();
+  readonly #snapshots = new Map<string, SnapshotRecord>();
+  readonly #seed: number;
+
+  constructor(fleet: Fleet, startedAt: number, seed: number) {
+    this.region = fleet.region;
+    this.accountId = fleet.accountId;
+    this.#seed = seed;
+    this.gateways = fleet.gateways.map((g) => {
+      const gateway: GatewayRecord = { arn: gatewayArnOf(fleet, g.id), id: g.id, name: g.name, type: g.type, volumes: [] };
+      for (const v of g.volumes) {
+        const volume: VolumeRecord = {
+          arn: volumeArnOf(fleet, g.id, v.id),
+          id: v.id,
+          gateway,
+          sizeBytes: v.sizeBytes,
+          usageBytes: v.usageBytes,
+          recoveryPointTime:
+            v.recoveryPointTime ?? new Date(startedAt - (v.recoveryPointAgeMinutes ?? 0) * MINUTE_MS).toISOString(),
+          failSnapshots: false,
+        };
+        gateway.volumes.push(volume);
+        this.#volumes.set(volume.arn, volume);
+      }
+      return gateway;
+    });
+  }
+
+  gateway(arn: string): GatewayRecord | undefined {
+    return this.gateways.find((g) => g.arn === arn);
+  }
+
+  volume(arn: string): VolumeRecord | undefined {
+    return this.#volumes.get(arn);
+  }
+
+  /** @throws {UnknownResourceError} */
+  requireVolume(arn: string): VolumeRecord {
+    const volume = this.#volumes.get(arn);
+    if (!volume) throw new UnknownResourceError(`The fleet has no volume ${arn}`);
+    return volume;
+  }
+
+  /** Every snapshot in the order it was made. */
+  snapshots(): SnapshotRecord[] {
+    return [...this.#snapshots.values()];
+  }
+
+  snapshot(snapshotId: string): SnapshotRecord | undefined {
+    return this.#snapshots.get(snapshotId);
+  }
+
+  /** Starts a snapshot of the volume's current recovery point; it completes `completionMs` after `now`. */
+  createSnapshot(
+    volume: VolumeRecord,
+    description: string,
+    tags: readonly { Key: string; Value: string }[],
+    now: number,
+    completionMs: number,
+  ): SnapshotRecord {
+    const snapshot: SnapshotRecord = {
+      snapshotId: `snap-${deterministicHex(17, this.#seed, this.#snapshots.size)}`,
+      volume,
+      recoveryPointTime: volume.recoveryPointTime,
+      description,
+      tags: new Map(tags.map((t) => [t.Key, t.Value])),
+      startedAt: now,
+      completesAt: now + completionMs,
+      fails: volume.failSnapshots,
+    };
+    this.#snapshots.set(snapshot.snapshotId, snapshot);
+    return snapshot;
+  }
+
+  /** Every later snapshot of the volume, and those still pending at `now`, end in `error`. */
+  failSnapshots(volumeArn: string, now: number): void {
+    const volume = this.requireVolume(volumeArn);
+    volume.failSnapshots = true;
+    for (const snapshot of this.#snapshots.values()) {
+      if (snapshot.volume === volume && snapshot.completesAt > now) snapshot.fails = true;
+    }
+  }
+}
+
+/** Where a snapshot stands at `now`: pending with a growing progress until it completes or fails. */
+export function snapshotStatus(snapshot: SnapshotRecord, now: number): SnapshotStatus {
+  if (now >= snapshot.completesAt) {
+    return snapshot.fails ? { state: 'error', progress: '0%' } : { state: 'completed', progress: '100%' };
+  }
+  const done = (now - snapshot.startedAt) / (snapshot.completesAt - snapshot.startedAt);
+  return { state: 'pending', progress: `${Math.floor(done * 100)}%` };
+}

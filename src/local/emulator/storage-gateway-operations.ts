@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { AwsError } from './errors.ts';
+import { paginate } from './paging.ts';
+import type { Handler, OperationContext } from './service.ts';
+import type { GatewayRecord, VolumeRecord } from './state.ts';
+
+/** Storage Gateway's error for bad requests; `error.errorCode` says which. */
+export const INVALID_GATEWAY_REQUEST = 'InvalidGatewayRequestException';
+
+/** Largest page ListGateways and ListVolumes answer, whatever `Limit` asks for. */
+export const MAX_PAGE_SIZE = 100;
+const MAX_SNAPSHOT_TAGS = 50;
+
+// Shapes and constraints of the Storage Gateway 2013-06-30 model.
+const GatewayArn = z.string().min(50).max(500);
+const VolumeArn = z
+  .string()
+  .min(50)
+  .max(500)
+  .regex(/^arn:aws(|-cn|-us-gov|-iso[A-Za-z0-9_-]*|-eusc):storagegateway:[a-z\-0-9]+:[0-9]+:gateway\/.+\/volume\/vol-\S+$/);
+const Marker = z.string().min(1).max(2000);
+const Limit = z.int().min(1);
+const Tag = z.object({
+  Key: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u),
+  Value: z.string().max(256),
+});
+
+const ListGatewaysInput = z.object({ Marker: Marker.optional(), Limit: Limit.optional() });
+const ListVolumesInput = z.object({ GatewayARN: GatewayArn.optional(), Marker: Marker.optional(), Limit: Limit.optional() });
+const ListVolumeRecoveryPointsInput = z.object({ GatewayARN: GatewayArn });
+const CreateSnapshotInput = z.object({
+  VolumeARN: VolumeArn,
+  SnapshotDescription: z.string().min(1).max(255),
+  Tags: z.array(Tag).max(MAX_SNAPSHOT_TAGS).optional(),
+});
+const DescribeCachediSCSIVolumesInput = z.object({ VolumeARNs: z.array(VolumeArn) });
+
+type JsonObject = Readonly<Record<string, unknown>>;
+
+/** The Storage Gateway operations the emulator serves, by name. */
+export const STORAGE_GATEWAY_OPERATIONS: ReadonlyMap<string, Handler<JsonObject, JsonObject>> = new Map([
+  ['ListGateways', listGateways],
+  ['ListVolumes', listVolumes],
+  ['ListVolumeRecoveryPoints', listVolumeRecoveryPoints],
+  ['CreateSnapshotFromVolumeRecoveryPoint', createSnapshotFromVolumeRecoveryPoint],
+  ['DescribeCachediSCSIVolumes', describeCachediSCSIVolumes],
+]);
+
+/** An `InvalidGatewayRequestException` with its `errorCode`. */
+export function invalidRequest(errorCode: string, message: string): AwsError {
+  return new AwsError(INVALID_GATEWAY_REQUEST, message, errorCode);
+}
+
+function listGateways(params: JsonObject, { state }: OperationContext): JsonObject {
+  const input = validate(ListGatewaysInput, params);
+  const page = pageOf(state.gateways, input.Limit, input.Marker);
+  return { Gateways: page.items.map(gatewayInfo), Marker: page.next };
+}
+
+function listVolumes(params: JsonObject, { state }: OperationContext): JsonObject {
+  const input = validate(ListVolumesInput, params);
+  const gateways = input.GatewayARN === undefined ? state.gateways : [findGateway(input.GatewayARN, state.gateway(input.GatewayARN))];
+  const page = pageOf(
+    gateways.flatMap((g) => g.volumes),
+    input.Limit,
+    input.Marker,
+  );
+  return { GatewayARN: input.GatewayARN, Marker: page.next, VolumeInfos: page.items.map(volumeInfo) };
+}
+
+function listVolumeRecoveryPoints(params: JsonObject, { state }: OperationContext): JsonObject {
+  const input = validate(ListVolumeRecoveryPointsInput, params);
+  const gateway = requireCached(findGateway(input.GatewayARN, state.gateway(input.GatewayARN)));
+  return {
+    GatewayARN: gateway.arn,
+    VolumeRecoveryPointInfos: gateway.volumes.map((v) => ({
+      VolumeARN: v.arn,
+      VolumeSizeInBytes: v.sizeBytes,
+      VolumeUsageInBytes: v.usageBytes,
+      VolumeRecoveryPointTime: v.recoveryPointTime,
+    })),
+  };
+}
+
+function createSnapshotFromVolumeRecoveryPoint(params: JsonObject, context: OperationContext): JsonObject {
+  const input = validate(CreateSnapshotInput, params);
+  const volume = findVolume(input.VolumeARN, context);
+  requireCached(volume.gateway);
+  const snapshot = context.state.createSnapshot(
+    volume,
+    input.SnapshotDescription,
+    input.Tags ?? [],
+    context.now(),
+    context.snapshotCompletionMs,
+  );
+  return {
+    SnapshotId: snapshot.snapshotId,
+    VolumeARN: volume.arn,
+    VolumeRecoveryPointTime: snapshot.recoveryPointTime,
+  };
+}
+
+function describeCachediSCSIVolumes(params: JsonObject, context: OperationContext): JsonObject {
+  const input = validate(DescribeCachediSCSIVolumesInput, params);
+  const volumes = input.VolumeARNs.map((arn) => findVolume(arn, context));
+  for (const volume of volumes) requireCached(volume.gateway);
+  return {
+    CachediSCSIVolumes: volumes.map((v) => ({
+      VolumeARN: v.arn,
+      VolumeId: v.id,
+      VolumeType: 'CACHED iSCSI',
+      VolumeStatus: 'AVAILABLE',
+      VolumeAttachmentStatus: 'ATTACHED',
+      VolumeSizeInBytes: v.sizeBytes,
+      VolumeUsedInBytes: v.usageBytes,
+    })),
+  };
+}
+
+function gatewayInfo(gateway: GatewayRecord): JsonObject {
+  return {
+    GatewayId: gateway.id,
+    GatewayARN: gateway.arn,
+    GatewayType: gateway.type,
+    GatewayOperationalState: 'ACTIVE',
+    GatewayName: gateway.name,
+    HostEnvironment: 'VMWARE',
+  };
+}
+
+function volumeInfo(volume: VolumeRecord): JsonObject {
+  return {
+    VolumeARN: volume.arn,
+    VolumeId: volume.id,
+    GatewayARN: volume.gateway.arn,
+    GatewayId: volume.gateway.id,
+    VolumeType: `${volume.gateway.type} iSCSI`,
+    VolumeSizeInBytes: volume.sizeBytes,
+    VolumeAttachmentStatus: 'ATTACHED',
+  };
+}
+
+function pageOf<T>(items: readonly T[], limit: number | undefined, marker: string | undefined) {
+  const page = paginate(items, Math.min(limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE), marker);
+  if (!page) throw invalidRequest('InvalidParameters', 'The specified marker is not valid.');
+  return page;
+}
+
+function findGateway(arn: string, gateway: GatewayRecord | undefined): GatewayRecord {
+  if (!gateway) throw invalidRequest('GatewayNotFound', `The specified gateway was not found: ${arn}`);
+  return gateway;
+}
+
+function findVolume(arn: string, { state }: OperationContext): VolumeRecord {
+  const volume = state.volume(arn);
+  if (!volume) throw invalidRequest('VolumeNotFound', `The specified volume was not found: ${arn}`);
+  return volume;
+}
+
+function requireCached(gateway: GatewayRecord): GatewayRecord {
+  if (gateway.type !== 'CACHED') {
+    throw invalidRequest('NotSupported', 'This operation is only supported in the cached volume gateway type.');
+  }
+  return gateway;
+}
+
+function validate<T>(schema: z.ZodType<T>, params: JsonObject): T {
+  const result = schema.safeParse(params);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `Value at '${issue.path.join('.')}' failed to satisfy constraint: ${issue.message}`,
+  );
+  throw invalidRequest('InvalidParameters', `${problems.length} validation error(s) detected: ${problems.join('; ')}`);
+}

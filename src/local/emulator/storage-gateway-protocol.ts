@@ -1,0 +1,71 @@
+import { AwsError } from './errors.ts';
+import type { CallTarget } from './faults.ts';
+import type { EncodedResponse, RawRequest, Service } from './service.ts';
+import { STORAGE_GATEWAY_OPERATIONS } from './storage-gateway-operations.ts';
+
+/** Prefix of `X-Amz-Target` for Storage Gateway 2013-06-30. */
+export const STORAGE_GATEWAY_TARGET_PREFIX = 'StorageGateway_20130630.';
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+// The error codes Storage Gateway puts in `error.errorCode` of its server-side errors.
+const ERROR_CODES: Readonly<Record<string, string>> = {
+  InternalServerError: 'InternalError',
+  ServiceUnavailableError: 'ServiceUnavailable',
+  InvalidGatewayRequestException: 'InvalidGateway',
+};
+
+type JsonObject = Readonly<Record<string, unknown>>;
+
+/** Storage Gateway over awsJson1_1: `X-Amz-Target` names the operation, the body is JSON. */
+export const storageGatewayService: Service<JsonObject, JsonObject> = {
+  decode(request: RawRequest) {
+    const target = headerValue(request.headers['x-amz-target']);
+    if (!target.startsWith(STORAGE_GATEWAY_TARGET_PREFIX)) throw storageGatewayService.unknownOperation(target);
+    return { operation: target.slice(STORAGE_GATEWAY_TARGET_PREFIX.length), params: parseBody(request.body) };
+  },
+  operations: STORAGE_GATEWAY_OPERATIONS,
+  target(params: JsonObject): CallTarget {
+    const volumeArn = typeof params['VolumeARN'] === 'string' ? params['VolumeARN'] : undefined;
+    const gatewayArn =
+      typeof params['GatewayARN'] === 'string' ? params['GatewayARN'] : volumeArn?.replace(/\/volume\/[^/]*$/, '');
+    return { gatewayArn, volumeArn };
+  },
+  encode(_operation: string, result: JsonObject, requestId: string): EncodedResponse {
+    return { status: 200, headers: headers(requestId), body: JSON.stringify(result) };
+  },
+  encodeError(error: AwsError, requestId: string): EncodedResponse {
+    const detail = error.errorCode === undefined ? {} : { error: { errorCode: error.errorCode, errorDetails: {} } };
+    return {
+      status: error.status,
+      headers: { ...headers(requestId), 'x-amzn-ErrorType': error.name },
+      body: JSON.stringify({ __type: error.name, message: error.message, ...detail }),
+    };
+  },
+  unknownOperation: (operation) => new AwsError('UnknownOperationException', `Unknown operation ${operation}`),
+  throttled: () => new AwsError('ThrottlingException', 'Rate exceeded'),
+  internal: (message) => new AwsError('InternalServerError', message, ERROR_CODES['InternalServerError']),
+  injected(name = 'InternalServerError') {
+    return new AwsError(name, `${name} injected by the emulator`, ERROR_CODES[name]);
+  },
+};
+
+function parseBody(body: string): JsonObject {
+  let value: unknown;
+  try {
+    value = body.trim() === '' ? {} : JSON.parse(body);
+  } catch {
+    throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AwsError('SerializationException', 'The request body must be a JSON object.');
+  }
+  return value as JsonObject;
+}
+
+function headers(requestId: string): Record<string, string> {
+  return { 'content-type': CONTENT_TYPE, 'x-amzn-RequestId': requestId };
+}
+
+function headerValue(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value) ?? '';
+}
