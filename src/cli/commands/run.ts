@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { startLocalStack } from '../../local/stack.ts';
+import { startLocalExecution, type EngineEvent } from '../../local/runner.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { failureLine, reportOf } from '../execution-outcome.ts';
+import { processIo, type CliIo } from '../io.ts';
+import { ProgressTracker, type StepEvent } from '../progress.ts';
+import { readInputOption } from '../read-input.ts';
+import { renderReport } from '../render-report.ts';
+import { UsageError } from '../usage-error.ts';
+
+export interface RunOptions {
+  local?: boolean;
+  input?: string;
+  fleet?: string;
+  name?: string;
+  json?: boolean;
+  realTime?: boolean;
+}
+
+/** `sgw-snap run --local`: the real state machine and handlers on this machine. */
+export function registerRunCommand(program: Command, io: CliIo = processIo): void {
+  program
+    .command('run')
+    .description('Run the workflow on this machine: the real ASL and handlers on a local engine')
+    .option('--local', 'run locally (required; to run on AWS use `sgw-snap start`)')
+    .option('--input <json|@file>', 'execution input as JSON, or @path to a JSON file', '{}')
+    .option('--fleet <file>', 'fleet file for the Storage Gateway emulator (default: the demo fleet)')
+    .option('--name <name>', 'execution name')
+    .option('--json', 'print only the execution report as JSON')
+    .option('--real-time', 'keep retry and wait intervals as written instead of compressing them')
+    .action(async (options: RunOptions) => {
+      process.exitCode = await runLocally(options, io);
+    });
+}
+
+/** Runs one local execution and prints it; returns the exit code. */
+export async function runLocally(options: RunOptions, io: CliIo): Promise<ExitCode> {
+  let stack;
+  try {
+    if (!options.local) throw new UsageError('run needs --local; to run the deployed workflow use `sgw-snap start`');
+    const input = await readInputOption(options.input);
+    stack = await startLocalStack({
+      ...(options.fleet ? { fleetPath: options.fleet } : {}),
+      env: io.env,
+    }).catch((error: unknown) => {
+      throw error instanceof Error && error.name === 'InvalidFleet' || (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? new UsageError(`--fleet: ${(error as Error).message}`, { cause: error })
+        : error;
+    });
+    const progress = new ProgressTracker();
+    const live = !options.json && Boolean(io.stderr.isTTY);
+    const execution = startLocalExecution({
+      handlers: stack.handlers,
+      input,
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.realTime ? { realTime: true } : {}),
+      onEvent: (event) => {
+        const step = stepEventOf(event);
+        if (step && progress.record(step) && live) io.stderr.write(`\r${progress.line()}`);
+      },
+    });
+    const result = await execution.result;
+    const seconds = ((result.stopDate.getTime() - result.startDate.getTime()) / 1000).toFixed(1);
+    const report = reportOf(result);
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify(report ?? { error: result.error, cause: result.cause }, null, 2)}\n`);
+    } else {
+      io.stderr.write(`${live ? '\r' : ''}${progress.line()}\n`);
+      io.stdout.write(`Execution ${result.name} ${result.status} in ${seconds} s\n\n`);
+      io.stdout.write(report ? renderReport(report) : `${failureLine(result)}\n`);
+    }
+    return result.status === 'SUCCEEDED' ? ExitCode.Succeeded : ExitCode.Failed;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`sgw-snap run: ${error.message}\n`);
+    return ExitCode.Usage;
+  } finally {
+    await stack?.close();
+  }
+}
+
+/** The engine's events in the terms progress is counted in. */
+function stepEventOf(event: EngineEvent): StepEvent | undefined {
+  if (event.type === 'StateExited') return { kind: 'exited', stateName: event.state.name, output: event.state.output };
+  if (event.type === 'StateRetried') return { kind: 'retried', stateName: event.state.name };
+  return undefined;
+}

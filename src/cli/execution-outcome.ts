@@ -1,0 +1,23 @@
+import { SNAPSHOTS_FAILED } from '../errors.ts';
+import type { ExecutionReport } from '../report/execution-report.ts';
+import { readableCause } from '../report/cause.ts';
+
+/** How an execution ended, as every command prints it. */
+export interface ExecutionOutcome {
+  status: string;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+/** The report of an ended execution: its output, or the cause of `SnapshotsFailed`. */
+export function reportOf(outcome: ExecutionOutcome): ExecutionReport | undefined {
+  if (outcome.status === 'SUCCEEDED') return outcome.output as ExecutionReport;
+  if (outcome.error === SNAPSHOTS_FAILED && outcome.cause) return JSON.parse(outcome.cause) as ExecutionReport;
+  return undefined;
+}
+
+/** One line for an execution that ended without a report (bad input, time-out, abort). */
+export function failureLine(outcome: ExecutionOutcome): string {
+  return `${outcome.error ?? outcome.status}: ${readableCause(outcome.cause) || 'no cause given'}`;
+}

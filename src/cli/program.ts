@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+import { registerRunCommand } from './commands/run.ts';
+
+/** Builds the `sgw-snap` command line without parsing anything, so tests can drive it. */
+export function makeProgram(): Command {
+  const program = new Command('sgw-snap')
+    .description('Snapshots of Storage Gateway cached volumes from their recovery points')
+    .showHelpAfterError()
+    .exitOverride();
+  registerRunCommand(program);
+  return program;
+}
