@@ -1,0 +1,483 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
+import { ExecutionInputSchema } from '../../../src/input/schema.ts';
+import { lintTemplate, packageOnce, PACKAGE_TIMEOUT_MS } from '../../helpers/package.ts';
+import type { CfnResource, CfnTemplate, PackagedService } from '../../helpers/package.ts';
+import {
+  allStates,
+  asArray,
+  iamStatements,
+  isRecord,
+  referencedLogicalId,
+  resourcesOfType,
+  roleStatements,
+  ssmReferences,
+  stateMachineDefinition,
+} from '../../helpers/package-template.ts';
+import type { AslRetrier, IamStatement } from '../../helpers/package-template.ts';
+import { listZip } from '../../helpers/package-zip.ts';
+
+const run = promisify(execFile);
+
+const STATE_MACHINE = 'SnapshotStateMachine';
+const STATE_MACHINE_ROLE = 'StateMachineRole';
+const RUNBOOK = 'Runbook';
+const RUNBOOK_ROLE = 'RunbookRole';
+const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+/** What Storage Gateway answers when a later attempt may succeed; every AWS-calling Task retries these. */
+const STORAGE_GATEWAY_TRANSIENT_ERRORS = ['InternalServerError', 'ServiceUnavailableError', 'ThrottlingException'];
+
+/** Each function's logical ID prefix and the only AWS actions its handler calls. */
+const FUNCTIONS = {
+  plan: { id: 'Plan', actions: ['storagegateway:ListGateways'] },
+  listRecoveryPoints: {
+    id: 'ListRecoveryPoints',
+    actions: ['storagegateway:ListVolumeRecoveryPoints', 'ec2:DescribeSnapshots'],
+  },
+  createSnapshot: {
+    id: 'CreateSnapshot',
+    actions: ['storagegateway:CreateSnapshotFromVolumeRecoveryPoint', 'ec2:DescribeSnapshots', 'ec2:CreateTags'],
+  },
+  checkSnapshots: { id: 'CheckSnapshots', actions: ['ec2:DescribeSnapshots'] },
+  summariseGateway: { id: 'SummariseGateway', actions: [] },
+  summarise: { id: 'Summarise', actions: [] },
+} as const satisfies Record<string, { id: string; actions: readonly string[] }>;
+
+/**
+ * Actions that have no resource type in the Service Authorization Reference, so IAM only
+ * accepts them on `Resource: "*"`.
+ */
+const UNSCOPED_ACTIONS = new Set([
+  'storagegateway:ListGateways',
+  'ec2:DescribeSnapshots',
+  // Vended log delivery of the state machine: CloudWatch Logs requires "*" for these.
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+
+/** The actions of SSM Automation (schema 0.3). */
+const AUTOMATION_ACTIONS = new Set([
+  'aws:approve',
+  'aws:assertAwsResourceProperty',
+  'aws:branch',
+  'aws:changeInstanceState',
+  'aws:copyImage',
+  'aws:createImage',
+  'aws:createStack',
+  'aws:createTags',
+  'aws:deleteImage',
+  'aws:deleteStack',
+  'aws:executeAutomation',
+  'aws:executeAwsApi',
+  'aws:executeScript',
+  'aws:executeStateMachine',
+  'aws:invokeLambdaFunction',
+  'aws:invokeWebhook',
+  'aws:loop',
+  'aws:pause',
+  'aws:runCommand',
+  'aws:runInstances',
+  'aws:sleep',
+  'aws:updateVariable',
+  'aws:waitForAwsResourceProperty',
+]);
+
+interface AutomationStep {
+  name: string;
+  action: string;
+  inputs: Record<string, unknown>;
+  outputs?: { Name: string; Selector: string; Type: string }[];
+  nextStep?: string;
+  onFailure?: string;
+  timeoutSeconds?: number;
+  isEnd?: boolean;
+}
+
+interface AutomationDocument {
+  schemaVersion: string;
+  assumeRole: string;
+  parameters: Record<string, { type: string; default?: unknown; allowedPattern?: string }>;
+  mainSteps: AutomationStep[];
+  outputs: string[];
+}
+
+let service: PackagedService;
+let template: CfnTemplate;
+
+beforeAll(async () => {
+  service = await packageOnce();
+  template = service.template;
+}, PACKAGE_TIMEOUT_MS);
+
+function resource(logicalId: string): CfnResource {
+  const found = template.Resources[logicalId];
+  if (!found) throw new Error(`the template has no ${logicalId}`);
+  return found;
+}
+
+function lambdaTasks() {
+  const { definition, substitutions } = stateMachineDefinition(resource(STATE_MACHINE));
+  return [...allStates(definition.States)]
+    .filter(([, state]) => state.Type === 'Task')
+    .map(([name, state]) => {
+      const placeholder = /^\$\{(.+)\}$/.exec(String(state.Resource))?.[1] ?? '';
+      const functionLogicalId = referencedLogicalId(substitutions[placeholder]) ?? '';
+      return { name, state, functionLogicalId };
+    });
+}
+
+function retrierFor(retriers: AslRetrier[] | undefined, errors: readonly string[]): AslRetrier | undefined {
+  return retriers?.find((retrier) => errors.every((error) => retrier.ErrorEquals.includes(error)));
+}
+
+/** The retrier exists and backs off exponentially, capped and with full jitter. */
+function expectBackoff(taskName: string, retrier: AslRetrier | undefined): void {
+  expect({ taskName, retrier }).toEqual({
+    taskName,
+    retrier: expect.objectContaining({
+      BackoffRate: expect.any(Number),
+      MaxDelaySeconds: expect.any(Number),
+      JitterStrategy: 'FULL',
+    }),
+  });
+}
+
+function runbook(): AutomationDocument {
+  return resource(RUNBOOK).Properties?.Content as AutomationDocument;
+}
+
+describe('the packaged state machine', () => {
+  it('is a STANDARD state machine whose Tasks all call this stack\'s functions', () => {
+    const properties = resource(STATE_MACHINE).Properties ?? {};
+    expect(properties.StateMachineType).toBe('STANDARD');
+    const tasks = lambdaTasks();
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const { name, functionLogicalId } of tasks) {
+      expect({ name, type: resource(functionLogicalId).Type }).toEqual({ name, type: 'AWS::Lambda::Function' });
+    }
+  });
+
+  it('gives every Lambda Task a timeout longer than the function\'s own', () => {
+    for (const { name, state, functionLogicalId } of lambdaTasks()) {
+      const lambdaTimeout = Number(resource(functionLogicalId).Properties?.Timeout);
+      expect({ name, timeout: typeof state.TimeoutSeconds }).toEqual({ name, timeout: 'number' });
+      expect({ name, longer: (state.TimeoutSeconds ?? 0) > lambdaTimeout }).toEqual({ name, longer: true });
+    }
+  });
+
+  it('retries the Lambda service errors with capped, jittered backoff on every Lambda Task', () => {
+    for (const { name, state } of lambdaTasks()) {
+      expectBackoff(name, retrierFor(state.Retry, LAMBDA_SERVICE_ERRORS));
+    }
+  });
+
+  it('retries transient Storage Gateway errors on every Task whose function calls AWS', () => {
+    expect(TRANSIENT_AWS_ERRORS).toEqual(expect.arrayContaining(STORAGE_GATEWAY_TRANSIENT_ERRORS));
+    const callers = Object.values(FUNCTIONS)
+      .filter((fn) => fn.actions.length > 0)
+      .map((fn) => `${fn.id}LambdaFunction`);
+    const tasks = lambdaTasks().filter(({ functionLogicalId }) => callers.includes(functionLogicalId));
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const { name, state } of tasks) {
+      expectBackoff(name, retrierFor(state.Retry, STORAGE_GATEWAY_TRANSIENT_ERRORS));
+    }
+  });
+
+  it('logs errors without execution data to its own log group', () => {
+    expect(resource(STATE_MACHINE).Properties?.LoggingConfiguration).toEqual({
+      Level: 'ERROR',
+      IncludeExecutionData: false,
+      Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['StateMachineLogGroup', 'Arn'] } } }],
+    });
+  });
+
+  it('is started by an EventBridge Scheduler schedule in a named time zone, disabled outside prod', () => {
+    const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(1);
+    const properties = schedules[0]?.[1].Properties ?? {};
+    expect(properties.ScheduleExpression).toMatch(/^(cron|rate)\(/);
+    expect(properties.ScheduleExpressionTimezone).toEqual(expect.any(String));
+    expect(properties.State).toBe('DISABLED');
+    const target = properties.Target as { Arn: unknown; Input: string };
+    expect(referencedLogicalId(target.Arn)).toBe(STATE_MACHINE);
+    expect(ExecutionInputSchema.safeParse(JSON.parse(target.Input)).success).toBe(true);
+  });
+
+  it('raises alarms and announces aborted, failed and timed-out executions on one topic', () => {
+    const metrics = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => {
+      expect(asArray(alarm.Properties?.AlarmActions as unknown[]).map(referencedLogicalId)).toEqual(['AlarmTopic']);
+      return alarm.Properties?.MetricName;
+    });
+    expect(metrics.sort()).toEqual(['ExecutionThrottled', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+
+    const rule = resource('ExecutionEndedRule').Properties ?? {};
+    expect(rule.EventPattern).toEqual(
+      expect.objectContaining({
+        detail: { status: ['ABORTED', 'FAILED', 'TIMED_OUT'], stateMachineArn: [{ Ref: STATE_MACHINE }] },
+      }),
+    );
+    expect(asArray(rule.Targets as { Arn: unknown }[]).map((target) => referencedLogicalId(target.Arn))).toEqual([
+      'AlarmTopic',
+    ]);
+
+    const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy');
+    expect(policies.map(([id]) => id)).toEqual(['AlarmTopicPolicy']);
+    const publishers = asArray(
+      (policies[0]?.[1].Properties?.PolicyDocument as { Statement: { Principal: { Service: string } }[] }).Statement,
+    ).map((statement) => statement.Principal.Service);
+    expect(publishers.sort()).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
+  });
+});
+
+describe('the packaged IAM policies', () => {
+  const allows = (): { owner: string; statement: IamStatement }[] =>
+    iamStatements(template).filter(({ statement }) => statement.Effect === 'Allow');
+
+  it('name no action with a wildcard', () => {
+    const wild = allows().flatMap(({ owner, statement }) =>
+      statement.Action.filter((action) => action.includes('*')).map((action) => `${owner}: ${action}`),
+    );
+    expect(wild).toEqual([]);
+  });
+
+  it('grant "*" only to actions that cannot be scoped to a resource', () => {
+    const overreaching = allows()
+      .filter(({ statement }) => statement.Resource.includes('*'))
+      .flatMap(({ owner, statement }) =>
+        statement.Action.filter((action) => !UNSCOPED_ACTIONS.has(action)).map((action) => `${owner}: ${action}`),
+      );
+    expect(overreaching).toEqual([]);
+  });
+
+  it.each(Object.entries(FUNCTIONS))('give %s a role of its own with only its actions', (key, { id, actions }) => {
+    const fn = resource(`${id}LambdaFunction`);
+    expect(referencedLogicalId(fn.Properties?.Role)).toBe(`${id}Role`);
+
+    const statements = roleStatements(template, `${id}Role`);
+    const granted = statements.flatMap((statement) => statement.Action);
+    expect(granted.sort()).toEqual([...LOG_ACTIONS, ...actions].sort());
+    for (const statement of statements.filter((s) => s.Action.some((action) => LOG_ACTIONS.includes(action)))) {
+      expect({ key, logGroups: statement.Resource }).toEqual({
+        key,
+        logGroups: [{ 'Fn::GetAtt': [`${id}LogGroup`, 'Arn'] }],
+      });
+    }
+  });
+
+  it('scope the Storage Gateway and EC2 writes to gateways, volumes and snapshots', () => {
+    const resourcesOf = (role: string, action: string) =>
+      roleStatements(template, role)
+        .filter((statement) => statement.Action.includes(action))
+        .flatMap((statement) => statement.Resource);
+    expect(resourcesOf('ListRecoveryPointsRole', 'storagegateway:ListVolumeRecoveryPoints')).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:storagegateway:${AWS::Region}:${AWS::AccountId}:gateway/*' },
+    ]);
+    expect(resourcesOf('CreateSnapshotRole', 'storagegateway:CreateSnapshotFromVolumeRecoveryPoint')).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:storagegateway:${AWS::Region}:${AWS::AccountId}:gateway/*/volume/*' },
+    ]);
+    expect(resourcesOf('CreateSnapshotRole', 'ec2:CreateTags')).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' },
+    ]);
+  });
+
+  it('let the state machine invoke exactly the functions its Tasks call and run only its own children', () => {
+    expect(referencedLogicalId(resource(STATE_MACHINE).Properties?.RoleArn)).toBe(STATE_MACHINE_ROLE);
+    const name = String(resource(STATE_MACHINE).Properties?.StateMachineName);
+    const statements = roleStatements(template, STATE_MACHINE_ROLE);
+    const grantsOf = (action: string) =>
+      statements.filter((statement) => statement.Action.includes(action)).flatMap((statement) => statement.Resource);
+
+    const invoked = grantsOf('lambda:InvokeFunction').map(referencedLogicalId);
+    const called = new Set(lambdaTasks().map((task) => task.functionLogicalId));
+    expect(invoked.sort()).toEqual([...called].sort());
+    expect(grantsOf('states:StartExecution')).toEqual([
+      { 'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${name}` },
+    ]);
+    // Distributed Map children are labelled executions: execution:<name>/<map run label>:<id>.
+    for (const action of ['states:DescribeExecution', 'states:StopExecution']) {
+      expect(grantsOf(action)).toEqual([
+        { 'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${name}/*` },
+      ]);
+    }
+    const others = statements
+      .flatMap((statement) => statement.Action)
+      .filter((action) => !action.startsWith('states:') && action !== 'lambda:InvokeFunction');
+    expect(others.filter((action) => !(UNSCOPED_ACTIONS.has(action) && action.startsWith('logs:')))).toEqual([]);
+  });
+
+  it('let the schedule start this state machine only', () => {
+    const [[, schedule] = []] = resourcesOfType(template, 'AWS::Scheduler::Schedule');
+    const roleId = referencedLogicalId((schedule?.Properties?.Target as { RoleArn: unknown }).RoleArn) ?? '';
+    expect(roleStatements(template, roleId)).toEqual([
+      { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: STATE_MACHINE }] },
+    ]);
+  });
+});
+
+describe('the SSM Automation runbook', () => {
+  it('is an Automation document of schema 0.3 that runs as its own role by default', () => {
+    const properties = resource(RUNBOOK).Properties ?? {};
+    expect(properties.DocumentType).toBe('Automation');
+    const document = runbook();
+    expect(document.schemaVersion).toBe('0.3');
+    expect(document.assumeRole).toBe('{{ AutomationAssumeRole }}');
+    expect(document.parameters.AutomationAssumeRole?.default).toEqual({ 'Fn::GetAtt': [RUNBOOK_ROLE, 'Arn'] });
+  });
+
+  it('declares the parameters an operator fills in', () => {
+    const types = Object.fromEntries(Object.entries(runbook().parameters).map(([name, p]) => [name, p.type]));
+    expect(types).toEqual({
+      AutomationAssumeRole: 'String',
+      GatewayArns: 'StringList',
+      MinAgeMinutes: 'String',
+      MaxAgeHours: 'String',
+      DryRun: 'Boolean',
+      WaitForCompletion: 'Boolean',
+      ExecutionName: 'String',
+    });
+    expect(runbook().parameters.WaitForCompletion?.default).toBe(true);
+    expect(runbook().parameters.GatewayArns?.default).toEqual([]);
+  });
+
+  it('has well-formed steps of known actions whose references all resolve', () => {
+    const document = runbook();
+    const stepNames = document.mainSteps.map((step) => step.name);
+    expect(new Set(stepNames).size).toBe(stepNames.length);
+    const known = new Set(Object.keys(document.parameters));
+    for (const step of document.mainSteps) {
+      expect({ step: step.name, action: AUTOMATION_ACTIONS.has(step.action) }).toEqual({ step: step.name, action: true });
+      expect(isRecord(step.inputs)).toBe(true);
+      for (const reference of ssmReferences(step.inputs)) {
+        const resolves = known.has(reference) || reference.startsWith('automation:') || reference.startsWith('global:');
+        expect({ step: step.name, reference, resolves }).toEqual({ step: step.name, reference, resolves: true });
+      }
+      for (const jump of [step.nextStep, step.onFailure?.replace(/^step:/, '')]) {
+        if (jump !== undefined && jump !== 'Abort' && jump !== 'Continue') expect(stepNames).toContain(jump);
+      }
+      if (['aws:executeAwsApi', 'aws:waitForAwsResourceProperty', 'aws:assertAwsResourceProperty'].includes(step.action)) {
+        expect(step.inputs).toEqual(expect.objectContaining({ Service: 'stepfunctions', Api: expect.any(String) }));
+      }
+      if (step.action !== 'aws:executeAwsApi' && step.action !== 'aws:executeScript') {
+        expect(step.inputs).toEqual(expect.objectContaining({ PropertySelector: expect.any(String) }));
+      }
+      for (const output of step.outputs ?? []) known.add(`${step.name}.${output.Name}`);
+    }
+    for (const output of document.outputs) expect(known).toContain(output);
+  });
+
+  it('starts this state machine, waits for it, returns its report and fails unless it succeeded', () => {
+    const steps = runbook().mainSteps;
+    const start = steps.find((step) => step.inputs.Api === 'StartExecution');
+    expect(start?.inputs.stateMachineArn).toEqual({ Ref: STATE_MACHINE });
+    const wait = steps.find((step) => step.action === 'aws:waitForAwsResourceProperty');
+    expect(wait?.inputs).toEqual(expect.objectContaining({ Api: 'DescribeExecution', PropertySelector: '$.status' }));
+    expect(wait?.inputs.DesiredValues).not.toContain('RUNNING');
+    expect(wait?.timeoutSeconds).toEqual(expect.any(Number));
+    const last = steps.at(-1);
+    expect(last?.action).toBe('aws:assertAwsResourceProperty');
+    expect(last?.inputs.DesiredValues).toEqual(['SUCCEEDED']);
+    expect(runbook().outputs).toEqual(expect.arrayContaining(['DescribeExecution.Report', 'DescribeExecution.Cause']));
+  });
+
+  it('builds an execution input the state machine accepts', async () => {
+    const build = runbook().mainSteps[0];
+    expect(build?.action).toBe('aws:executeScript');
+    const script = String(build?.inputs.Script);
+    const cases = [
+      {
+        gatewayArns: [],
+        minAgeMinutes: '',
+        maxAgeHours: '',
+        dryRun: false,
+        waitForCompletion: true,
+        executionName: '',
+        automationExecutionId: '11111111-2222-3333-4444-555555555555',
+      },
+      {
+        gatewayArns: ['arn:aws:storagegateway:us-east-1:123456789012:gateway/sgw-12A3456B'],
+        minAgeMinutes: '30',
+        maxAgeHours: '1.5',
+        dryRun: 'true',
+        waitForCompletion: 'false',
+        executionName: 'nightly',
+        automationExecutionId: '11111111-2222-3333-4444-555555555555',
+      },
+    ];
+    const driver = `${script}\nimport sys\nfor event in json.loads(sys.argv[1]):\n    print(json.dumps(${String(build?.inputs.Handler)}(event, None)))\n`;
+    const { stdout } = await run('python3', ['-c', driver, JSON.stringify(cases)]);
+    const [empty, full] = stdout.trim().split('\n').map((line) => JSON.parse(line) as { input: string; name: string });
+
+    expect(empty?.name).toBe('ssm-11111111-2222-3333-4444-555555555555');
+    expect(ExecutionInputSchema.parse(JSON.parse(empty?.input ?? ''))).toEqual(
+      expect.objectContaining({ dryRun: false, waitForCompletion: true }),
+    );
+    expect(JSON.parse(empty?.input ?? '')).not.toHaveProperty('gatewayArns');
+
+    expect(full?.name).toBe('nightly');
+    expect(ExecutionInputSchema.parse(JSON.parse(full?.input ?? ''))).toEqual(
+      expect.objectContaining({
+        gatewayArns: cases[1]?.gatewayArns,
+        dryRun: true,
+        waitForCompletion: false,
+        policy: expect.objectContaining({ minAgeMinutes: 30, maxAgeHours: 1.5 }),
+      }),
+    );
+  });
+
+  it('runs as a role that may start this state machine and read its executions, nothing more', () => {
+    const trust = resource(RUNBOOK_ROLE).Properties?.AssumeRolePolicyDocument as {
+      Statement: { Principal: unknown }[];
+    };
+    expect(trust.Statement.map((statement) => statement.Principal)).toEqual([{ Service: 'ssm.amazonaws.com' }]);
+    expect(roleStatements(template, RUNBOOK_ROLE)).toEqual([
+      { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: STATE_MACHINE }] },
+      {
+        Effect: 'Allow',
+        Action: ['states:DescribeExecution'],
+        Resource: [
+          {
+            'Fn::Sub':
+              'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${SnapshotStateMachine.Name}:*',
+          },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('the packaged stack', () => {
+  it('exports the state machine ARN and name and the runbook name', () => {
+    const outputs = template.Outputs ?? {};
+    expect(outputs.StateMachineArn?.Value).toEqual({ Ref: STATE_MACHINE });
+    expect(outputs.StateMachineName?.Value).toEqual({ 'Fn::GetAtt': [STATE_MACHINE, 'Name'] });
+    expect(outputs.RunbookName?.Value).toEqual({ Ref: RUNBOOK });
+    for (const name of ['StateMachineArn', 'StateMachineName', 'RunbookName']) {
+      expect(outputs[name]?.Export?.Name).toEqual(expect.stringContaining(name));
+    }
+  });
+
+  it.each(Object.entries(FUNCTIONS))('ships %s as a zip of its own holding one .mjs bundle', async (key, { id }) => {
+    const properties = resource(`${id}LambdaFunction`).Properties ?? {};
+    expect(properties.Runtime).toBe('nodejs24.x');
+    expect(properties.Architectures).toEqual(['arm64']);
+    const zip = path.join(service.dir, path.basename(String((properties.Code as { S3Key: string }).S3Key)));
+    expect(path.basename(zip)).toBe(`${key}.zip`);
+    expect(existsSync(zip)).toBe(true);
+    const handlerFile = `${String(properties.Handler).replace(/\.[^.]+$/, '')}.mjs`;
+    expect((await listZip(zip)).map((entry) => entry.name)).toEqual([handlerFile]);
+  });
+
+  it('passes cfn-lint', async () => {
+    const { exitCode, output } = await lintTemplate(service.dir);
+    expect({ exitCode, output }).toEqual({ exitCode: 0, output: '' });
+  });
+});
