@@ -5,6 +5,10 @@ import type { Random } from './random.ts';
 /** `operation` value that matches every operation of both services. */
 export const ANY_OPERATION = '*';
 
+/**
+ * One fault rule. It fails matching calls when it names `error`, `rate` or `firstN`;
+ * `latencyMs` and `rateLimit` alone only slow or throttle them.
+ */
 export const FaultRuleSchema = z.strictObject({
   operation: z.string().min(1).describe(`Operation name, e.g. CreateSnapshotFromVolumeRecoveryPoint, or ${ANY_OPERATION}.`),
   volumeArn: z.string().optional().describe('Only calls whose VolumeARN is this.'),

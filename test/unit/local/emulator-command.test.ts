@@ -1,0 +1,71 @@
+import { EventEmitter } from 'node:events';
+import { Command } from 'commander';
+import { registerEmulatorCommand } from '../../../src/cli/commands/emulator.ts';
+
+function waitForLines(lines: string[], count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (lines.length < count && Date.now() - started < 5_000) return;
+      clearInterval(poll);
+      if (lines.length >= count) resolve();
+      else reject(new Error(`only ${lines.length} lines were printed`));
+    });
+  });
+}
+
+describe('emulator command', () => {
+  it.each(['SIGINT', 'SIGTERM'])('serves the demo fleet, prints the endpoints and stops on %s', async (signal) => {
+    // Prepare
+    const lines: string[] = [];
+    const signals = new EventEmitter();
+    const program = new Command().exitOverride();
+    registerEmulatorCommand(program, { log: (line) => lines.push(line), signals });
+
+    // Act
+    const running = program.parseAsync(['emulator', '--port', '0'], { from: 'user' });
+    await waitForLines(lines, 3);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(lines[0] ?? '')?.[1] ?? '';
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'StorageGateway_20130630.ListGateways', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
+    const gateways = ((await response.json()) as { Gateways: unknown[] }).Gateways;
+    signals.emit(signal);
+    await running;
+
+    // Assess
+    expect(lines).toEqual([
+      `Storage Gateway + EC2 emulator listening on ${url}`,
+      `export AWS_ENDPOINT_URL_STORAGE_GATEWAY=${url}`,
+      `export AWS_ENDPOINT_URL_EC2=${url}`,
+    ]);
+    expect(gateways).toHaveLength(5);
+    await expect(fetch(url)).rejects.toThrow();
+    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('rejects a port that is not a whole number up to 65535', async () => {
+    // Prepare
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
+    registerEmulatorCommand(program, { log: () => undefined, signals: new EventEmitter() });
+
+    // Act
+    const parsing = program.parseAsync(['emulator', '--port', '70000'], { from: 'user' });
+
+    // Assess
+    await expect(parsing).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+  });
+
+  it('listens on 4599 by default', () => {
+    // Prepare
+    const program = new Command();
+
+    // Act
+    const command = registerEmulatorCommand(program, {});
+
+    // Assess
+    expect(command.getOptionValue('port')).toBe(4599);
+  });
+});
