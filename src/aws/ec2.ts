@@ -37,6 +37,11 @@ export function findSnapshotsOfRecoveryPoint(
   ]);
 }
 
+/** Every snapshot one execution created, found by its execution tag. */
+export function findSnapshotsOfExecution(client: EC2Client, executionArn: string): Promise<OurSnapshot[]> {
+  return describeOurSnapshots(client, [{ Name: `tag:${SNAPSHOT_TAG.execution}`, Values: [executionArn.slice(-256)] }]);
+}
+
 /** Sets the recovery-point tag of a snapshot to the time Storage Gateway actually used. */
 export async function tagRecoveryPointTime(client: EC2Client, snapshotId: string, recoveryPointTime: string): Promise<void> {
   await client.send(
@@ -47,9 +52,16 @@ export async function tagRecoveryPointTime(client: EC2Client, snapshotId: string
   );
 }
 
+// How many snapshot IDs one DescribeSnapshots call names.
+const IDS_PER_CALL = 200;
+
 /** The current state of the given snapshots. */
-export function describeSnapshotsById(client: EC2Client, snapshotIds: string[]): Promise<OurSnapshot[]> {
-  return collect(client, { SnapshotIds: snapshotIds });
+export async function describeSnapshotsById(client: EC2Client, snapshotIds: readonly string[]): Promise<OurSnapshot[]> {
+  const found: OurSnapshot[] = [];
+  for (let i = 0; i < snapshotIds.length; i += IDS_PER_CALL) {
+    found.push(...(await collect(client, { SnapshotIds: snapshotIds.slice(i, i + IDS_PER_CALL) })));
+  }
+  return found;
 }
 
 function describeOurSnapshots(client: EC2Client, filters: Filter[]): Promise<OurSnapshot[]> {

@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import type { Context } from 'aws-lambda';
+import { createCheckSnapshotsHandler } from '../../functions/check-snapshots/handler.ts';
 import { createCreateSnapshotHandler } from '../../functions/create-snapshot/handler.ts';
 import { createListRecoveryPointsHandler } from '../../functions/list-recovery-points/handler.ts';
 import { createPlanHandler } from '../../functions/plan/handler.ts';
@@ -23,6 +24,7 @@ export function createStepHandlers(deps: StepHandlerDependencies): Record<string
     listRecoveryPoints: createListRecoveryPointsHandler(deps),
     createSnapshot: createCreateSnapshotHandler(deps),
     summariseGateway,
+    checkSnapshots: createCheckSnapshotsHandler(deps),
     summarise,
   };
 }
