@@ -26,6 +26,7 @@ interface EmulatorCommandOptions {
 /**
  * Adds `emulator [--fleet FILE] [--port N] [--snapshot-completion-ms MS]`: serves the fleet until
  * SIGINT or SIGTERM, and its action resolves once the server is closed.
+ * @returns the `emulator` command
  */
 export function registerEmulatorCommand(program: Command, io: EmulatorCommandIo = {}): Command {
   const log = io.log ?? ((line: string) => process.stdout.write(`${line}\n`));

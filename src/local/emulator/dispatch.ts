@@ -34,7 +34,6 @@ export async function dispatch<P extends Readonly<Record<string, unknown>>, R>(
   const time = deps.context.now();
   let operation = '';
   let params: Readonly<Record<string, unknown>> = {};
-  let response: EncodedResponse;
   try {
     const decoded = service.decode(request);
     operation = decoded.operation;
@@ -47,11 +46,11 @@ export async function dispatch<P extends Readonly<Record<string, unknown>>, R>(
     if (fault.error && !fault.error.afterEffect) throw service.injected(fault.error.name);
     const result = handler(decoded.params, deps.context);
     if (fault.error) throw service.injected(fault.error.name);
-    response = service.encode(operation, result, requestId);
+    const response = service.encode(operation, result, requestId);
+    return { response, call: { operation, params, status: response.status, error: undefined, time } };
   } catch (error) {
     const answer = error instanceof AwsError ? error : service.internal(`The emulator failed: ${String(error)}`);
-    response = service.encodeError(answer, requestId);
+    const response = service.encodeError(answer, requestId);
     return { response, call: { operation, params, status: response.status, error: answer.name, time } };
   }
-  return { response, call: { operation, params, status: response.status, error: undefined, time } };
 }

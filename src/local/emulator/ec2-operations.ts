@@ -5,8 +5,7 @@ import type { Handler, OperationContext } from './service.ts';
 import { snapshotStatus, type SnapshotRecord } from './state.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
-/** EC2's answer to a snapshot id it does not know. */
-export const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
+const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
 const INVALID_PARAMETER_VALUE = 'InvalidParameterValue';
 
 const MIN_MAX_RESULTS = 5;

@@ -4,8 +4,7 @@ import type { EncodedResponse, RawRequest, Service } from './service.ts';
 import { EC2_OPERATIONS } from './ec2-operations.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
-/** The namespace of EC2 API version 2016-11-15 responses. */
-export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** EC2 over the query protocol: a form-encoded POST naming its `Action`, answered in XML. */

@@ -11,7 +11,8 @@ import { storageGatewayService } from './storage-gateway-protocol.ts';
  */
 export function createEmulatorServer(deps: DispatchDeps, record: (call: EmulatorCall) => void): Server {
   return createServer((req, res) => {
-    void serve(req, res, deps, record);
+    // dispatch() answers every failure itself; this only guards against the socket.
+    serve(req, res, deps, record).catch(() => res.destroy());
   });
 }
 

@@ -4,11 +4,11 @@ import { paginate } from './paging.ts';
 import type { Handler, OperationContext } from './service.ts';
 import type { GatewayRecord, VolumeRecord } from './state.ts';
 
-/** Storage Gateway's error for bad requests; `error.errorCode` says which. */
-export const INVALID_GATEWAY_REQUEST = 'InvalidGatewayRequestException';
+// Storage Gateway's error for bad requests; `error.errorCode` says which.
+const INVALID_GATEWAY_REQUEST = 'InvalidGatewayRequestException';
 
-/** Largest page ListGateways and ListVolumes answer, whatever `Limit` asks for. */
-export const MAX_PAGE_SIZE = 100;
+// Largest page ListGateways and ListVolumes answer, whatever `Limit` asks for.
+const MAX_PAGE_SIZE = 100;
 const MAX_SNAPSHOT_TAGS = 50;
 
 // Shapes and constraints of the Storage Gateway 2013-06-30 model.
@@ -50,8 +50,7 @@ export const STORAGE_GATEWAY_OPERATIONS: ReadonlyMap<string, Handler<JsonObject,
   ['DescribeCachediSCSIVolumes', describeCachediSCSIVolumes],
 ]);
 
-/** An `InvalidGatewayRequestException` with its `errorCode`. */
-export function invalidRequest(errorCode: string, message: string): AwsError {
+function invalidRequest(errorCode: string, message: string): AwsError {
   return new AwsError(INVALID_GATEWAY_REQUEST, message, errorCode);
 }
 

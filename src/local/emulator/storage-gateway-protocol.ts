@@ -3,8 +3,8 @@ import type { CallTarget } from './faults.ts';
 import type { EncodedResponse, RawRequest, Service } from './service.ts';
 import { STORAGE_GATEWAY_OPERATIONS } from './storage-gateway-operations.ts';
 
-/** Prefix of `X-Amz-Target` for Storage Gateway 2013-06-30. */
-export const STORAGE_GATEWAY_TARGET_PREFIX = 'StorageGateway_20130630.';
+// Prefix of `X-Amz-Target` for Storage Gateway 2013-06-30.
+const STORAGE_GATEWAY_TARGET_PREFIX = 'StorageGateway_20130630.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 // The error codes Storage Gateway puts in `error.errorCode` of its server-side errors.
