@@ -1,0 +1,158 @@
+import type { LocalExecution, LocalExecutionOptions, LocalExecutionResult } from '../runner.ts';
+import { SfnApiError, SfnErrorType } from './errors.ts';
+import { HistoryRecorder, type HistoryEventRecord, type StateFacts } from './history.ts';
+
+export type ExecutionStatus = 'RUNNING' | LocalExecutionResult['status'];
+
+/** One execution as `DescribeExecution` and `ListExecutions` show it. */
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  readonly history: readonly HistoryEventRecord[];
+}
+
+/** Starts one local execution; `startLocalExecution` bound to the stack's handlers. */
+export type StartLocal = (options: Pick<LocalExecutionOptions, 'input' | 'name' | 'onEvent'>) => LocalExecution;
+
+export interface ExecutionStoreOptions {
+  stateMachineArn: string;
+  roleArn: string;
+  facts: StateFacts;
+  start: StartLocal;
+  now?: () => Date;
+}
+
+interface Entry {
+  record: ExecutionRecord;
+  recorder: HistoryRecorder;
+  local: LocalExecution;
+  done: Promise<void>;
+}
+
+// Characters a Step Functions execution name must not contain.
+const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+const MAX_NAME_LENGTH = 80;
+
+/** The executions of the one local state machine, with their histories; STANDARD semantics. */
+export class ExecutionStore {
+  readonly #options: ExecutionStoreOptions;
+  readonly #now: () => Date;
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(options: ExecutionStoreOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Starts an execution. Idempotent as on AWS: the same name and input as a *running* execution
+   * returns that execution; a closed one, or a different input, is `ExecutionAlreadyExists`.
+   * @throws {SfnApiError}
+   */
+  start(request: { name?: string; input?: string }): ExecutionRecord {
+    const inputText = request.input ?? '{}';
+    let input: unknown;
+    try {
+      input = JSON.parse(inputText);
+    } catch (error) {
+      throw new SfnApiError(SfnErrorType.InvalidExecutionInput, `Invalid State Machine Execution Input: '${(error as Error).message}'`, { cause: error });
+    }
+    const { name } = request;
+    if (name !== undefined) {
+      if (!name.length || name.length > MAX_NAME_LENGTH || INVALID_NAME.test(name)) {
+        throw new SfnApiError(SfnErrorType.InvalidName, `Invalid Name: '${name}'`);
+      }
+      const existing = [...this.#entries.values()].find((entry) => entry.record.name === name);
+      if (existing) {
+        if (existing.record.status === 'RUNNING' && existing.record.input === inputText) return existing.record;
+        throw new SfnApiError(SfnErrorType.ExecutionAlreadyExists, `Execution Already Exists: '${existing.record.executionArn}'`);
+      }
+    }
+    const recorder = new HistoryRecorder(this.#options.facts, this.#now);
+    const local = this.#options.start({ input, ...(name === undefined ? {} : { name }), onEvent: (event) => recorder.record(event) });
+    const record: ExecutionRecord = {
+      executionArn: local.executionArn,
+      stateMachineArn: this.#options.stateMachineArn,
+      name: local.name,
+      status: 'RUNNING',
+      startDate: local.startDate,
+      input: inputText,
+      history: recorder.events,
+    };
+    recorder.started(inputText, this.#options.roleArn, local.startDate);
+    const done = local.result.then((result) => this.#close(record, recorder, result));
+    this.#entries.set(record.executionArn, { record, recorder, local, done });
+    return record;
+  }
+
+  /** @throws {SfnApiError} `ExecutionDoesNotExist` */
+  get(executionArn: string): ExecutionRecord {
+    return this.#entry(executionArn).record;
+  }
+
+  /** Newest first, as `ListExecutions` returns them. */
+  list(status?: ExecutionStatus): ExecutionRecord[] {
+    return [...this.#entries.values()]
+      .map((entry) => entry.record)
+      .filter((record) => status === undefined || record.status === status)
+      .reverse();
+  }
+
+  /**
+   * Aborts a running execution at once, as `StopExecution` does; a closed one is left as it is.
+   * @throws {SfnApiError} `ExecutionDoesNotExist`
+   */
+  stop(executionArn: string, reason: { error?: string; cause?: string }): Date {
+    const entry = this.#entry(executionArn);
+    const { record, recorder } = entry;
+    if (record.status === 'RUNNING') {
+      record.status = 'ABORTED';
+      record.stopDate = this.#now();
+      if (reason.error !== undefined) record.error = reason.error;
+      if (reason.cause !== undefined) record.cause = reason.cause;
+      recorder.ended({ status: 'ABORTED', ...reason });
+      entry.local.abort();
+    }
+    return record.stopDate ?? this.#now();
+  }
+
+  /** Aborts every running execution and waits until each has ended. */
+  async close(): Promise<void> {
+    for (const { record } of this.#entries.values()) {
+      if (record.status === 'RUNNING') this.stop(record.executionArn, { error: 'States.Aborted', cause: 'The local endpoint was closed' });
+    }
+    await Promise.all([...this.#entries.values()].map((entry) => entry.done.catch(() => undefined)));
+  }
+
+  #entry(executionArn: string): Entry {
+    const entry = this.#entries.get(executionArn);
+    if (!entry) throw new SfnApiError(SfnErrorType.ExecutionDoesNotExist, `Execution Does Not Exist: '${executionArn}'`);
+    return entry;
+  }
+
+  #close(record: ExecutionRecord, recorder: HistoryRecorder, result: LocalExecutionResult): void {
+    if (record.status !== 'RUNNING') return;
+    record.stopDate = result.stopDate;
+    if (result.status === 'SUCCEEDED') {
+      record.output = JSON.stringify(result.output ?? null);
+      recorder.ended({ status: 'SUCCEEDED', output: record.output });
+    } else {
+      if (result.error !== undefined) record.error = result.error;
+      if (result.cause !== undefined) record.cause = result.cause;
+      recorder.ended({
+        status: result.status,
+        ...(result.error === undefined ? {} : { error: result.error }),
+        ...(result.cause === undefined ? {} : { cause: result.cause }),
+      });
+    }
+    record.status = result.status;
+  }
+}

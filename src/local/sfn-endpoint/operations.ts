@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { SfnApiError, SfnErrorType } from './errors.ts';
+import type { ExecutionRecord, ExecutionStore } from './executions.ts';
+import type { HistoryEventRecord } from './history.ts';
+import { pageOf } from './paging.ts';
+
+/** The one state machine the endpoint serves. */
+export interface ServedStateMachine {
+  stateMachineArn: string;
+  name: string;
+  creationDate: Date;
+}
+
+export interface OperationDeps {
+  stateMachine: ServedStateMachine;
+  executions: ExecutionStore;
+}
+
+/** A Step Functions operation: its request schema and what it answers. */
+interface Operation<S extends z.ZodType> {
+  request: S;
+  handle(request: z.output<S>, deps: OperationDeps): Record<string, unknown>;
+}
+
+const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+const paging = { maxResults: z.number().int().optional(), nextToken: z.string().optional() };
+
+function operation<S extends z.ZodType>(op: Operation<S>): Operation<S> {
+  return op;
+}
+
+/** The subset of the Step Functions API that `sgw-snap` and the AWS CLI use against this endpoint. */
+export const OPERATIONS = {
+  ListStateMachines: operation({
+    request: z.object(paging),
+    handle(request, { stateMachine }) {
+      const { page, nextToken } = pageOf([stateMachine], 'ListStateMachines', request);
+      return {
+        stateMachines: page.map((machine) => ({
+          stateMachineArn: machine.stateMachineArn,
+          name: machine.name,
+          type: 'STANDARD',
+          creationDate: epochSeconds(machine.creationDate),
+        })),
+        ...(nextToken ? { nextToken } : {}),
+      };
+    },
+  }),
+  StartExecution: operation({
+    request: z.object({ stateMachineArn: z.string(), name: z.string().optional(), input: z.string().optional(), traceHeader: z.string().optional() }),
+    handle(request, { stateMachine, executions }) {
+      requireStateMachine(request.stateMachineArn, stateMachine);
+      const record = executions.start({
+        ...(request.name === undefined ? {} : { name: request.name }),
+        ...(request.input === undefined ? {} : { input: request.input }),
+      });
+      return { executionArn: record.executionArn, startDate: epochSeconds(record.startDate) };
+    },
+  }),
+  DescribeExecution: operation({
+    request: z.object({ executionArn: z.string() }),
+    handle(request, { executions }) {
+      const record = executions.get(requireExecutionArn(request.executionArn));
+      return {
+        ...listItem(record),
+        input: record.input,
+        inputDetails: { included: true },
+        ...(record.output === undefined ? {} : { output: record.output, outputDetails: { included: true } }),
+        ...(record.error === undefined ? {} : { error: record.error }),
+        ...(record.cause === undefined ? {} : { cause: record.cause }),
+      };
+    },
+  }),
+  GetExecutionHistory: operation({
+    request: z.object({
+      executionArn: z.string(),
+      reverseOrder: z.boolean().optional(),
+      includeExecutionData: z.boolean().optional(),
+      ...paging,
+    }),
+    handle(request, { executions }) {
+      const record = executions.get(requireExecutionArn(request.executionArn));
+      const events = request.reverseOrder ? [...record.history].reverse() : [...record.history];
+      const scope = `GetExecutionHistory:${record.executionArn}:${request.reverseOrder ? 'reverse' : 'forward'}`;
+      const { page, nextToken } = pageOf(events, scope, request);
+      return {
+        events: page.map((event) => historyEventJson(event, request.includeExecutionData ?? true)),
+        ...(nextToken ? { nextToken } : {}),
+      };
+    },
+  }),
+  ListExecutions: operation({
+    request: z.object({ stateMachineArn: z.string().optional(), statusFilter: z.enum(STATUSES).optional(), ...paging }),
+    handle(request, { stateMachine, executions }) {
+      if (request.stateMachineArn === undefined) {
+        throw new SfnApiError(SfnErrorType.ValidationException, 'Must provide a StateMachine ARN or MapRun ARN');
+      }
+      requireStateMachine(request.stateMachineArn, stateMachine);
+      const matching = request.statusFilter === 'PENDING_REDRIVE' ? [] : executions.list(request.statusFilter);
+      const scope = `ListExecutions:${request.statusFilter ?? ''}`;
+      const { page, nextToken } = pageOf(matching, scope, request);
+      return { executions: page.map(listItem), ...(nextToken ? { nextToken } : {}) };
+    },
+  }),
+  StopExecution: operation({
+    request: z.object({ executionArn: z.string(), error: z.string().optional(), cause: z.string().optional() }),
+    handle(request, { executions }) {
+      const stopDate = executions.stop(requireExecutionArn(request.executionArn), {
+        ...(request.error === undefined ? {} : { error: request.error }),
+        ...(request.cause === undefined ? {} : { cause: request.cause }),
+      });
+      return { stopDate: epochSeconds(stopDate) };
+    },
+  }),
+} as const;
+
+export type OperationName = keyof typeof OPERATIONS;
+
+/** awsJson1_0 writes timestamps as epoch seconds. */
+function epochSeconds(date: Date): number {
+  return date.getTime() / 1000;
+}
+
+function listItem(record: ExecutionRecord): Record<string, unknown> {
+  return {
+    executionArn: record.executionArn,
+    stateMachineArn: record.stateMachineArn,
+    name: record.name,
+    status: record.status,
+    startDate: epochSeconds(record.startDate),
+    ...(record.stopDate ? { stopDate: epochSeconds(record.stopDate) } : {}),
+  };
+}
+
+const EXECUTION_DATA_FIELDS = new Set(['input', 'output', 'inputDetails', 'outputDetails']);
+
+function historyEventJson(event: HistoryEventRecord, includeExecutionData: boolean): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    timestamp: epochSeconds(event.timestamp),
+    type: event.type,
+    id: event.id,
+    previousEventId: event.previousEventId,
+  };
+  if (event.detailsKey && event.details) {
+    json[event.detailsKey] = includeExecutionData
+      ? event.details
+      : Object.fromEntries(Object.entries(event.details).filter(([key]) => !EXECUTION_DATA_FIELDS.has(key)));
+  }
+  return json;
+}
+
+function requireStateMachine(arn: string, stateMachine: ServedStateMachine): void {
+  if (!arn.startsWith('arn:')) throw new SfnApiError(SfnErrorType.InvalidArn, `Invalid Arn: '${arn}'`);
+  if (arn !== stateMachine.stateMachineArn) {
+    throw new SfnApiError(SfnErrorType.StateMachineDoesNotExist, `State Machine Does Not Exist: '${arn}'`);
+  }
+}
+
+function requireExecutionArn(arn: string): string {
+  if (!/^arn:[^:]+:states:[^:]*:[^:]*:execution:[^:]+:[^:]+$/.test(arn)) {
+    throw new SfnApiError(SfnErrorType.InvalidArn, `Invalid Arn: '${arn}'`);
+  }
+  return arn;
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { SfnApiError, SfnErrorType } from './errors.ts';
+import { OPERATIONS, type OperationDeps, type OperationName } from './operations.ts';
+
+/** `X-Amz-Target` prefix of every Step Functions operation. */
+export const TARGET_PREFIX = 'AWSStepFunctions.';
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** An HTTP server speaking awsJson1_0 for the operations in `OPERATIONS`. */
+export function createSfnServer(deps: OperationDeps): Server {
+  return createServer((req, res) => {
+    void serve(req, res, deps);
+  });
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, deps: OperationDeps): Promise<void> {
+  let body: string;
+  try {
+    body = await readBody(req);
+  } catch {
+    res.destroy();
+    return;
+  }
+  const answer = answerOf(req.headers['x-amz-target'], body, deps);
+  const text = JSON.stringify(answer.body);
+  if (res.destroyed) return;
+  res.writeHead(answer.status, {
+    'content-type': CONTENT_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+  });
+  res.end(text);
+}
+
+/** Runs one request; errors become `{"__type", "message"}` as the service writes them. */
+export function answerOf(target: string | string[] | undefined, body: string, deps: OperationDeps): Answer {
+  try {
+    const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    if (!Object.hasOwn(OPERATIONS, name)) {
+      throw new SfnApiError(SfnErrorType.UnknownOperationException, `Unknown operation ${String(target)}`);
+    }
+    const operation = OPERATIONS[name as OperationName];
+    let json: unknown;
+    try {
+      json = body.trim() ? JSON.parse(body) : {};
+    } catch (error) {
+      throw new SfnApiError(SfnErrorType.SerializationException, 'Request body is not valid JSON', { cause: error });
+    }
+    const parsed = operation.request.safeParse(json);
+    if (!parsed.success) throw new SfnApiError(SfnErrorType.ValidationException, z.prettifyError(parsed.error));
+    return { status: 200, body: (operation.handle as (request: unknown, deps: OperationDeps) => Record<string, unknown>)(parsed.data, deps) };
+  } catch (error) {
+    if (error instanceof SfnApiError) return { status: 400, body: { __type: error.name, message: error.message } };
+    return { status: 500, body: { __type: 'InternalFailure', message: (error as Error).message } };
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
