@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerRunCommand } from './commands/run.ts';
 
 /** Builds the `sgw-snap` command line without parsing anything, so tests can drive it. */
@@ -8,5 +9,6 @@ export function makeProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerRunCommand(program);
+  registerEmulatorCommand(program);
   return program;
 }
