@@ -12,6 +12,8 @@ export const DEFAULT_EMULATOR_LISTEN_PORT = 0;
 export const DEFAULT_EMULATOR_SEED = 1;
 /** Snapshots are `completed` as soon as they are made unless a test asks for a pending phase. */
 export const DEFAULT_SNAPSHOT_COMPLETION_MS = 0;
+/** EC2's own largest page. */
+export const DEFAULT_DESCRIBE_SNAPSHOTS_PAGE_LIMIT = 1000;
 
 export interface EmulatorOptions {
   /** Gateways and volumes to serve; validated with `FleetSchema`. */
@@ -24,6 +26,11 @@ export interface EmulatorOptions {
   faults?: readonly FaultRule[];
   /** How long a snapshot stays `pending`. @default DEFAULT_SNAPSHOT_COMPLETION_MS */
   snapshotCompletionMs?: number;
+  /**
+   * The most snapshots one DescribeSnapshots page holds: EC2 may answer fewer than MaxResults, and a
+   * small limit makes clients prove they follow `NextToken`. @default DEFAULT_DESCRIBE_SNAPSHOTS_PAGE_LIMIT
+   */
+  describeSnapshotsPageLimit?: number;
 }
 
 export interface ListenOptions {
@@ -81,6 +88,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     state,
     now,
     snapshotCompletionMs: options.snapshotCompletionMs ?? DEFAULT_SNAPSHOT_COMPLETION_MS,
+    describeSnapshotsPageLimit: options.describeSnapshotsPageLimit ?? DEFAULT_DESCRIBE_SNAPSHOTS_PAGE_LIMIT,
   };
   const server = createEmulatorServer({ context, faults }, (call) => calls.push(call));
 

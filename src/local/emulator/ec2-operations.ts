@@ -35,7 +35,7 @@ const FILTERS: readonly FilterFactory[] = [
   (name, patterns) => (name === 'volume-size' ? (s) => anyMatch(patterns, String(volumeSizeGib(s))) : undefined),
 ];
 
-function describeSnapshots(params: QueryParams, { state, now }: OperationContext): string {
+function describeSnapshots(params: QueryParams, { state, now, describeSnapshotsPageLimit }: OperationContext): string {
   const snapshotIds = listParam(params, 'SnapshotId');
   const maxResults = readMaxResults(params);
   if (maxResults !== undefined && snapshotIds.length > 0) {
@@ -54,7 +54,7 @@ function describeSnapshots(params: QueryParams, { state, now }: OperationContext
     .filter((s) => ownedByUs && (snapshotIds.length === 0 || snapshotIds.includes(s.snapshotId)))
     .filter((s) => filters.every((filter) => filter(s, at)));
   const nextToken = params['NextToken'];
-  const page = paginate(selected, maxResults ?? MAX_MAX_RESULTS, nextToken);
+  const page = paginate(selected, Math.min(maxResults ?? MAX_MAX_RESULTS, describeSnapshotsPageLimit), nextToken);
   if (!page) throw new AwsError(INVALID_PARAMETER_VALUE, `Invalid value '${nextToken}' for nextToken`);
   const items = page.items.map((s) => snapshotItem(s, state.accountId, at));
   return xmlElement('snapshotSet', ...items) + xmlText('nextToken', page.next);

@@ -8,6 +8,8 @@ export interface OperationContext {
   readonly state: FleetState;
   readonly now: () => number;
   readonly snapshotCompletionMs: number;
+  /** The most snapshots one DescribeSnapshots page holds, whatever MaxResults asks for. */
+  readonly describeSnapshotsPageLimit: number;
 }
 
 /** One operation: validates its parameters, acts on the state, returns what the protocol encodes. */
