@@ -1,17 +1,9 @@
-import type { ExecutionRef, SkipReason, SnapshotStatus } from '../workflow/types.ts';
+import type { ExecutionRef, SkipReason } from '../workflow/types.ts';
 import { headToKeep, jsonBytes } from './fit.ts';
-import { volumeArnOf, type GatewayResult } from './gateway-result.ts';
+import { volumeArnOf, type GatewayResult, type GatewaySnapshot } from './gateway-result.ts';
 
-export interface ReportSnapshot {
-  gatewayArn: string;
-  volumeArn: string;
-  recoveryPointTime: string;
-  snapshotId?: string;
-  status: SnapshotStatus;
-  sizeBytes: number;
-  state?: string;
-  progress?: string;
-}
+/** A gateway's snapshot entry, named by full ARNs. */
+export type ReportSnapshot = Omit<GatewaySnapshot, 'volumeId'> & { gatewayArn: string; volumeArn: string };
 
 export interface ReportSkip {
   gatewayArn: string;
