@@ -1,0 +1,94 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  CreateSnapshotFromVolumeRecoveryPointCommand,
+  ListVolumeRecoveryPointsCommand,
+} from '@aws-sdk/client-storage-gateway';
+import type { Fleet } from '../src/local/fleet.ts';
+import { gatewayArnOf } from '../src/local/emulator/index.ts';
+import { LOCAL_REGION } from '../src/local/runner.ts';
+import { startLocalStack } from '../src/local/stack.ts';
+import type { FaultRule } from '../src/local/emulator/index.ts';
+
+const run = promisify(execFile);
+
+/** How long a baseline took and how many snapshots it made. */
+export interface BaselineRun {
+  wallMs: number;
+  snapshotsMade: number;
+}
+
+export interface BaselineOptions {
+  fleet: Fleet;
+  fleetFile: string;
+  faults: readonly FaultRule[];
+}
+
+/**
+ * What a user's script does today with the SDK: list each gateway's recovery points, then snapshot
+ * each volume, one call after another.
+ */
+export async function runSequentialScript({ fleet, fleetFile, faults }: BaselineOptions): Promise<BaselineRun> {
+  const stack = await startLocalStack({ fleetPath: fleetFile, faults, env: {} });
+  try {
+    const client = stack.storageGateway;
+    const started = performance.now();
+    for (const gateway of fleet.gateways) {
+      const listed = await client.send(new ListVolumeRecoveryPointsCommand({ GatewayARN: gatewayArnOf(fleet, gateway.id) }));
+      for (const point of listed.VolumeRecoveryPointInfos ?? []) {
+        await client.send(
+          new CreateSnapshotFromVolumeRecoveryPointCommand({
+            VolumeARN: point.VolumeARN,
+            SnapshotDescription: `Recovery point ${point.VolumeRecoveryPointTime} of ${point.VolumeARN}`,
+          }),
+        );
+      }
+    }
+    return { wallMs: performance.now() - started, snapshotsMade: stack.emulator?.snapshots().length ?? 0 };
+  } finally {
+    await stack.close();
+  }
+}
+
+// The loop a person writes with the AWS CLI, gateway ARNs as arguments.
+const CLI_LOOP = `
+set -eu
+for gateway in "$@"; do
+  for volume in $(aws storagegateway list-volume-recovery-points --endpoint-url "$ENDPOINT" \\
+      --gateway-arn "$gateway" --query 'VolumeRecoveryPointInfos[].VolumeARN' --output text); do
+    aws storagegateway create-snapshot-from-volume-recovery-point --endpoint-url "$ENDPOINT" \\
+      --volume-arn "$volume" --snapshot-description "Recovery point of $volume" --output text > /dev/null
+  done
+done
+`;
+
+/** `aws --version`, or undefined when the AWS CLI is not installed. */
+export function awsCliVersion(): string | undefined {
+  const probe = spawnSync('aws', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return undefined;
+  return `${probe.stdout}${probe.stderr}`.trim();
+}
+
+/** The same work as an AWS CLI loop in bash, each call a new `aws` process. */
+export async function runCliLoop({ fleet, fleetFile, faults }: BaselineOptions): Promise<BaselineRun> {
+  const stack = await startLocalStack({ fleetPath: fleetFile, faults, env: {} });
+  try {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ENDPOINT: stack.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      // Nothing from the user's own AWS configuration.
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    };
+    const gatewayArns = fleet.gateways.map((g) => gatewayArnOf(fleet, g.id));
+    const started = performance.now();
+    await run('bash', ['-c', CLI_LOOP, 'cli-loop', ...gatewayArns], { env });
+    return { wallMs: performance.now() - started, snapshotsMade: stack.emulator?.snapshots().length ?? 0 };
+  } finally {
+    await stack.close();
+  }
+}

@@ -1,0 +1,251 @@
+import { PAYLOAD_LIMIT_BYTES } from '../src/report/budgets.ts';
+import type { BenchResult, PayloadRow } from './bench.ts';
+import type { Accounting } from './payload.ts';
+import { fleetLabel, volumesOf } from './scenarios.ts';
+
+/** Targets of issue 6. */
+export const TARGETS = {
+  fanOutRatio: 1.3,
+  bundleKiB: 350,
+  loadRatio: 0.6,
+} as const;
+
+const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value).toLocaleString('en-US')} ms` : 'n/a');
+const times = (value: number): string => `${value.toFixed(2)}×`;
+const fixed = (value: number, digits = 2): string => value.toFixed(digits);
+const bytes = (value: number): string => value.toLocaleString('en-US');
+const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The whole result as Markdown: what `bench/RESULTS.md` holds and what the bench prints. */
+export function renderResults(result: BenchResult): string {
+  const { machine, concurrency, latency } = result;
+  return [
+    `# Benchmark results${result.smoke ? ' (smoke run: tiny fleets, single runs, not figures to quote)' : ''}`,
+    '',
+    'Written by `npm run bench` (`bench/run.ts`). Everything runs in one Node process on the local stack: the real ASL on',
+    'aws-local-stepfunctions, the real middy handlers in-process, the AWS SDK over HTTP to the Storage Gateway + EC2',
+    'emulator on 127.0.0.1. Each figure is the median of the runs shown; every run starts a fresh emulator.',
+    '',
+    table(
+      ['machine', ''],
+      [
+        ['CPU', machine.cpu],
+        ['cores', String(machine.cores)],
+        ['memory', `${machine.memoryGiB} GiB`],
+        ['Node', machine.node],
+        ['AWS CLI', machine.awsCli ?? 'not installed'],
+        ['date', machine.date],
+        ['bench duration', `${(result.durationMs / 1000).toFixed(0)} s`],
+      ],
+    ),
+    '',
+    fanOutSection(result),
+    overheadSection(result),
+    baselineSection(result),
+    costSection(result),
+    payloadSection(result),
+    coldStartSection(result),
+  ].join('\n');
+
+  function fanOutSection({ fanOut }: BenchResult): string {
+    return [
+      '## 1. Fan-out efficiency',
+      '',
+      `Emulated latency: ListVolumeRecoveryPoints ${latency.listMs} ms, CreateSnapshotFromVolumeRecoveryPoint ${latency.createMs} ms`,
+      `(emulator fault rules with \`latencyMs\`; every other call, e.g. EC2 DescribeSnapshots, answers at once).`,
+      `Default concurrency from the input schema: ${concurrency.gateways} gateways, ${concurrency.snapshots} snapshots per gateway.`,
+      '',
+      'The bound is the time the emulated calls alone need at that concurrency: gateways go in waves of',
+      `${concurrency.gateways}; within a gateway, one list, then the creates in waves of ${concurrency.snapshots}:`,
+      '',
+      '    bound = ceil(gateways / maxConcurrency.gateways) × (list + ceil(volumesPerGateway / maxConcurrency.snapshots) × create)',
+      '',
+      'Everything above the bound is our own time: the engine, the handlers, the SDK, the emulator and the calls without latency.',
+      '',
+      table(
+        ['fleet (gateways×volumes)', 'runs', 'wall time', 'bound', 'wall / bound', `target ≤ ${TARGETS.fanOutRatio}×`],
+        fanOut.map((r) => [
+          fleetLabel(r.fleet),
+          String(r.runs),
+          ms(r.wallMs),
+          ms(r.boundMs),
+          times(r.ratio),
+          verdict(r.ratio <= TARGETS.fanOutRatio),
+        ]),
+      ),
+      '',
+    ].join('\n');
+  }
+
+  function overheadSection({ overhead, fixedExecutionMs }: BenchResult): string {
+    return [
+      '## 2. Engine overhead',
+      '',
+      'The same fleets with no emulated latency: all the time is ours (engine, handlers, SDK, HTTP, emulator, on the same',
+      `cores). An execution over no gateways at all takes ${ms(fixedExecutionMs)} (the fixed cost, mostly the local engine`,
+      'validating the ASL); the marginal figure leaves it out.',
+      '',
+      table(
+        ['fleet', 'runs', 'wall time', 'ms per volume', 'marginal ms per volume'],
+        overhead.map((r) => [fleetLabel(r.fleet), String(r.runs), ms(r.wallMs), fixed(r.msPerVolume), fixed(r.marginalMsPerVolume)]),
+      ),
+      '',
+    ].join('\n');
+  }
+
+  function baselineSection({ baselines }: BenchResult): string {
+    return [
+      '## 3. Against what users do today',
+      '',
+      'Same emulator, same latencies, same run. The sequential script makes the same SDK calls one after another',
+      '(ListVolumeRecoveryPoints per gateway, then CreateSnapshotFromVolumeRecoveryPoint per volume); where marked',
+      '*modelled* it was not run (it would take minutes) and its time is the sum of its calls\' latencies, which is',
+      'what it measures within a few percent on the fleets where it runs. The AWS CLI loop is the bash loop a person',
+      'writes (`list-volume-recovery-points`, then `create-snapshot-from-volume-recovery-point` per volume, `--endpoint-url`).',
+      '',
+      table(
+        ['fleet', 'workflow', 'sequential SDK script', 'speed-up', 'AWS CLI loop', 'speed-up'],
+        baselines.map((r) => [
+          fleetLabel(r.fleet),
+          ms(r.workflowMs),
+          `${ms(r.sequentialMs)}${r.sequentialModelled ? ' (modelled)' : ''}`,
+          times(r.sequentialMs / r.workflowMs),
+          r.cliMs === undefined ? '–' : ms(r.cliMs),
+          r.cliMs === undefined ? '–' : times(r.cliMs / r.workflowMs),
+        ]),
+      ),
+      '',
+    ].join('\n');
+  }
+
+  function costSection({ cost }: BenchResult): string {
+    const operations = [...new Set(cost.flatMap((r) => Object.keys(r.callsPerVolume)))].sort();
+    return [
+      '## 4. Cost per run',
+      '',
+      'From the engine\'s event log of a run without latency: `StateEntered` events are state transitions (Map states,',
+      'Choice and Pass states included; the Distributed Map\'s child executions bill theirs too), Task states entered or',
+      'retried are Lambda invocations. Price: Standard workflows, 0.025 USD per 1,000 transitions (Lambda and the AWS',
+      'calls are billed on top). Calls: what the emulator answered, per volume; target 1 create per volume and 1 list',
+      'per gateway, plus retries.',
+      '',
+      table(
+        ['fleet', 'transitions / volume', 'invocations / volume', 'USD per 1,000 volumes', 'creates / volume', 'lists / gateway'],
+        cost.map((r) => [
+          fleetLabel(r.fleet),
+          fixed(r.transitionsPerVolume),
+          fixed(r.invocationsPerVolume),
+          `${fixed(r.usdPer1000Volumes, 4)}`,
+          fixed(r.createsPerVolume),
+          fixed(r.listsPerGateway),
+        ]),
+      ),
+      '',
+      'Every emulator call, per volume:',
+      '',
+      table(
+        ['fleet', ...operations],
+        cost.map((r) => [fleetLabel(r.fleet), ...operations.map((op) => fixed(r.callsPerVolume[op] ?? 0, 3))]),
+      ),
+      '',
+    ].join('\n');
+  }
+
+  function payloadSection({ payload }: BenchResult): string {
+    const failing = payload.filter((r) => r.scenario !== 'all succeed');
+    return [
+      '## 5. Payload headroom',
+      '',
+      `The largest state input or output of the run (JSON bytes of every state\'s input and output in the event log),`,
+      `against the ${bytes(PAYLOAD_LIMIT_BYTES)}-byte limit. In the failing runs every CreateSnapshotFromVolumeRecoveryPoint`,
+      'fails (emulator fault rule, InvalidGatewayRequestException) and the bench lengthens each message to 2,000 characters',
+      'naming its volume (an SDK middleware: the emulator\'s injected messages are short), so no two failures can be grouped.',
+      '"Accounted" checks that the summary counts add up to the fleet and that every volume ARN is named in `failures` or',
+      'in `gateways[].failures[].volumeIds`: in the report the summarising Task returns, and in the report inside the',
+      'execution\'s failure cause (the execution fails with `SnapshotsFailed`; its cause holds at most 32,768 characters).',
+      '',
+      table(
+        ['fleet', 'scenario', 'status', 'largest payload (state)', 'of limit', 'report accounted', 'failure cause accounted'],
+        payload.map((r) => [
+          fleetLabel(r.fleet),
+          r.scenario,
+          r.status,
+          r.largest ? `${bytes(r.largest.bytes)} (${r.largest.state} ${r.largest.direction})` : 'n/a',
+          r.largest ? `${((100 * r.largest.bytes) / PAYLOAD_LIMIT_BYTES).toFixed(0)} %` : 'n/a',
+          accounting(r.report, r.scenario === 'all fail, long causes'),
+          r.cause ? accounting(r.cause, true) : '–',
+        ]),
+      ),
+      '',
+      largestFleet(failing),
+      '',
+    ].join('\n');
+  }
+
+  function coldStartSection({ coldStart, coldStartRuns }: BenchResult): string {
+    return [
+      '## 6. Cold start',
+      '',
+      'Each `functions/<name>/handler.ts` bundled with esbuild\'s JS API and the settings of `custom.esbuild` in',
+      'serverless.yml (bundle, minify, keepNames, ESM, platform node, target node24, AWS SDK bundled, `.mjs`). Load time:',
+      'a fresh `node --input-type=module -e` process timing `await import(file)` alone, median of',
+      `${coldStartRuns} runs per side, alternated; unbundled = the .ts handler through Node's type stripping, resolving`,
+      'from node_modules.',
+      '',
+      table(
+        ['function', 'bundle', `≤ ${TARGETS.bundleKiB} KiB`, 'load bundled', 'load unbundled', 'bundled / unbundled', `≤ ${TARGETS.loadRatio}×`],
+        coldStart.map((r) => {
+          const kib = r.bundleBytes / 1024;
+          const ratio = r.bundledLoadMs / r.unbundledLoadMs;
+          return [
+            r.name,
+            `${kib.toFixed(0)} KiB`,
+            verdict(kib <= TARGETS.bundleKiB),
+            `${r.bundledLoadMs.toFixed(1)} ms`,
+            `${r.unbundledLoadMs.toFixed(1)} ms`,
+            times(ratio),
+            verdict(ratio <= TARGETS.loadRatio),
+          ];
+        }),
+      ),
+      '',
+    ].join('\n');
+  }
+}
+
+function accounting(check: Accounting | undefined, expectNamed: boolean): string {
+  if (!check) return 'no report';
+  const counts = check.countsAddUp ? 'counts add up' : '**counts do not add up**';
+  if (!expectNamed) return counts;
+  const named = `${bytes(check.volumesNamed)} of ${bytes(check.volumes)} volumes named`;
+  return `${counts}; ${check.volumesNamed === check.volumes ? named : `**${named}**`}`;
+}
+
+/** What the failing runs say about the largest fleet one execution handles. */
+function largestFleet(failing: readonly PayloadRow[]): string {
+  const held = failing.filter(
+    (r) => r.largest && r.largest.bytes < PAYLOAD_LIMIT_BYTES && r.report?.countsAddUp && r.report.volumesNamed === r.report.volumes,
+  );
+  const biggest = held.reduce<PayloadRow | undefined>(
+    (best, r) => (!best || volumesOf(r.fleet) > volumesOf(best.fleet) ? r : best),
+    undefined,
+  );
+  if (!biggest) return 'No failing fleet stayed under the limit with every volume accounted for.';
+  const lines = [`Largest fleet verified in one execution, every volume failing: ${fleetLabel(biggest.fleet)} volumes.`];
+  const [a, b] = [...failing].sort((x, y) => x.fleet.gateways - y.fleet.gateways).slice(-2);
+  if (a?.largest && b?.largest && b.fleet.gateways > a.fleet.gateways && b.largest.bytes > a.largest.bytes) {
+    const perGateway = (b.largest.bytes - a.largest.bytes) / (b.fleet.gateways - a.fleet.gateways);
+    const gateways = Math.floor(b.fleet.gateways + (PAYLOAD_LIMIT_BYTES - b.largest.bytes) / perGateway);
+    lines.push(
+      `Between ${a.fleet.gateways} and ${b.fleet.gateways} gateways the largest payload grows by ${perGateway.toFixed(0)} bytes per gateway`,
+      `of ${b.fleet.volumesPerGateway} volumes; at that rate it reaches the limit near ${gateways.toLocaleString('en-US')} gateways`,
+      `(${(gateways * b.fleet.volumesPerGateway).toLocaleString('en-US')} volumes) — an extrapolation, not a run.`,
+    );
+  }
+  return lines.join(' ');
+}
