@@ -1,0 +1,165 @@
+import { CreateTagsCommand, DescribeSnapshotsCommand, EC2Client, type Snapshot } from '@aws-sdk/client-ec2';
+import { CreateSnapshotFromVolumeRecoveryPointCommand, StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createCreateSnapshotHandler } from '../../../functions/create-snapshot/handler.ts';
+import type { ExecutionInput } from '../../../src/input/schema.ts';
+import { localLambdaContext } from '../../../src/local/lambda-context.ts';
+import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
+import type { CreateTask } from '../../../src/workflow/types.ts';
+import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
+import { ec2Error, STORAGE_GATEWAY_ERRORS } from './sdk-errors.ts';
+
+const storageGateway = mockClient(StorageGatewayClient);
+const ec2 = mockClient(EC2Client);
+const handler = createCreateSnapshotHandler({
+  storageGateway: new StorageGatewayClient({ region: 'us-east-1' }),
+  ec2: new EC2Client({ region: 'us-east-1' }),
+});
+const context = () => localLambdaContext('createSnapshot', 60);
+
+const VOLUME = volumeArn('vol-1122AABB');
+const LISTED_TIME = '2025-01-15T11:00:00.000Z';
+const NEWER_TIME = '2025-01-15T11:45:00.000Z';
+
+function task(input: ExecutionInput = {}): CreateTask {
+  return {
+    gatewayArn: GATEWAY_ARN,
+    point: { volumeArn: VOLUME, recoveryPointTime: LISTED_TIME, sizeBytes: 1_000 },
+    options: optionsOf(input),
+    execution: EXECUTION,
+  };
+}
+
+function existing(state: Snapshot['State']): Snapshot {
+  return {
+    SnapshotId: 'snap-0000000000000000e',
+    State: state,
+    Tags: [
+      { Key: SNAPSHOT_TAG.volumeArn, Value: VOLUME },
+      { Key: SNAPSHOT_TAG.recoveryPointTime, Value: LISTED_TIME },
+    ],
+  };
+}
+
+beforeEach(() => {
+  storageGateway.reset();
+  ec2.reset();
+  ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+  ec2.on(CreateTagsCommand).resolves({});
+  storageGateway
+    .on(CreateSnapshotFromVolumeRecoveryPointCommand)
+    .resolves({ SnapshotId: 'snap-0123456789abcdef0', VolumeARN: VOLUME, VolumeRecoveryPointTime: LISTED_TIME });
+});
+afterAll(() => {
+  storageGateway.restore();
+  ec2.restore();
+});
+
+describe('create-snapshot handler', () => {
+  it('returns the snapshot of this recovery point that already exists, and creates nothing', async () => {
+    // Prepare
+    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [existing('pending')] });
+
+    // Act
+    const outcome = await handler(task(), context());
+
+    // Assess
+    expect(outcome).toEqual({
+      volumeArn: VOLUME,
+      recoveryPointTime: LISTED_TIME,
+      snapshotId: 'snap-0000000000000000e',
+      status: 'existing',
+      sizeBytes: 1_000,
+    });
+    expect(storageGateway.calls()).toHaveLength(0);
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input.Filters).toEqual([
+      { Name: `tag:${SNAPSHOT_TAG.volumeArn}`, Values: [VOLUME] },
+      { Name: `tag:${SNAPSHOT_TAG.recoveryPointTime}`, Values: [LISTED_TIME] },
+    ]);
+  });
+
+  it('creates a new snapshot when the only earlier one ended in error', async () => {
+    // Prepare
+    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [existing('error')] });
+
+    // Act
+    const outcome = await handler(task(), context());
+
+    // Assess
+    expect(outcome).toMatchObject({ snapshotId: 'snap-0123456789abcdef0', status: 'created' });
+    expect(storageGateway.commandCalls(CreateSnapshotFromVolumeRecoveryPointCommand)).toHaveLength(1);
+  });
+
+  it("creates the snapshot with the rendered description, the user's tags and ours", async () => {
+    // Act
+    const outcome = await handler(
+      task({ snapshotDescription: '{volumeId}@{recoveryPointTime} ({gatewayId}, {executionName})', tags: { team: 'storage' } }),
+      context(),
+    );
+
+    // Assess
+    expect(outcome).toEqual({
+      volumeArn: VOLUME,
+      recoveryPointTime: LISTED_TIME,
+      snapshotId: 'snap-0123456789abcdef0',
+      status: 'created',
+      sizeBytes: 1_000,
+    });
+    expect(storageGateway.commandCalls(CreateSnapshotFromVolumeRecoveryPointCommand)[0]?.args[0].input).toEqual({
+      VolumeARN: VOLUME,
+      SnapshotDescription: `vol-1122AABB@${LISTED_TIME} (sgw-12A3456B, run-1)`,
+      Tags: [
+        { Key: 'team', Value: 'storage' },
+        { Key: SNAPSHOT_TAG.gatewayArn, Value: GATEWAY_ARN },
+        { Key: SNAPSHOT_TAG.volumeArn, Value: VOLUME },
+        { Key: SNAPSHOT_TAG.recoveryPointTime, Value: LISTED_TIME },
+        { Key: SNAPSHOT_TAG.execution, Value: EXECUTION.id },
+      ],
+    });
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
+  });
+
+  it('retags a snapshot whose recovery point moved on since the listing, and reports the time it holds', async () => {
+    // Prepare
+    storageGateway
+      .on(CreateSnapshotFromVolumeRecoveryPointCommand)
+      .resolves({ SnapshotId: 'snap-0123456789abcdef0', VolumeARN: VOLUME, VolumeRecoveryPointTime: NEWER_TIME });
+
+    // Act
+    const outcome = await handler(task(), context());
+
+    // Assess
+    expect(outcome).toMatchObject({ recoveryPointTime: NEWER_TIME, snapshotId: 'snap-0123456789abcdef0', status: 'created' });
+    expect(ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input)).toEqual([
+      { Resources: ['snap-0123456789abcdef0'], Tags: [{ Key: SNAPSHOT_TAG.recoveryPointTime, Value: NEWER_TIME }] },
+    ]);
+  });
+
+  it.each(Object.keys(STORAGE_GATEWAY_ERRORS))(
+    'lets %s from CreateSnapshotFromVolumeRecoveryPoint reach the state machine by name',
+    async (name) => {
+      // Prepare
+      storageGateway.on(CreateSnapshotFromVolumeRecoveryPointCommand).rejects(STORAGE_GATEWAY_ERRORS[name]?.());
+
+      // Act
+      const act = handler(task(), context());
+
+      // Assess
+      await expect(act).rejects.toMatchObject({ name });
+    },
+  );
+
+  it('lets an EC2 error while retagging reach the state machine by name', async () => {
+    // Prepare
+    storageGateway
+      .on(CreateSnapshotFromVolumeRecoveryPointCommand)
+      .resolves({ SnapshotId: 'snap-0123456789abcdef0', VolumeRecoveryPointTime: NEWER_TIME });
+    ec2.on(CreateTagsCommand).rejects(ec2Error('RequestLimitExceeded'));
+
+    // Act
+    const act = handler(task(), context());
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+  });
+});

@@ -1,0 +1,91 @@
+import { ListGatewaysCommand, StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createPlanHandler } from '../../../functions/plan/handler.ts';
+import { INVALID_INPUT } from '../../../src/errors.ts';
+import { localLambdaContext } from '../../../src/local/lambda-context.ts';
+import { EXECUTION, GATEWAY_ARN, OTHER_GATEWAY_ARN } from '../fixtures.ts';
+import { STORAGE_GATEWAY_ERRORS } from './sdk-errors.ts';
+
+const storageGateway = mockClient(StorageGatewayClient);
+const handler = createPlanHandler({ storageGateway: new StorageGatewayClient({ region: 'us-east-1' }) });
+const context = () => localLambdaContext('plan', 120);
+
+beforeEach(() => {
+  storageGateway.reset();
+  storageGateway.on(ListGatewaysCommand).resolves({
+    Gateways: [
+      { GatewayARN: GATEWAY_ARN, GatewayType: 'CACHED' },
+      { GatewayARN: OTHER_GATEWAY_ARN, GatewayType: 'STORED' },
+    ],
+  });
+});
+afterAll(() => storageGateway.restore());
+
+describe('plan handler', () => {
+  it('rejects a bad input with InvalidInput before any Storage Gateway call', async () => {
+    // Act
+    const act = handler({ input: { gatewayArns: ['sgw-12A3456B'] }, execution: EXECUTION }, context());
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: INVALID_INPUT, field: 'gatewayArns[0]' });
+    expect(storageGateway.calls()).toHaveLength(0);
+  });
+
+  it('rejects a typo even when the rest would discover every gateway', async () => {
+    // Act
+    const act = handler({ input: { dryrun: true }, execution: EXECUTION }, context());
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: INVALID_INPUT, field: 'dryrun' });
+    expect(storageGateway.calls()).toHaveLength(0);
+  });
+
+  it('discovers the cached gateways when the input names none', async () => {
+    // Act
+    const result = await handler({ input: {}, execution: EXECUTION }, context());
+
+    // Assess
+    expect(result.gatewayArns).toEqual([GATEWAY_ARN]);
+    expect(result.gatewayCount).toBe(1);
+    expect(result.execution).toEqual(EXECUTION);
+    expect(result.options.dryRun).toBe(false);
+    expect(storageGateway.commandCalls(ListGatewaysCommand)).toHaveLength(1);
+  });
+
+  it('takes the named gateways as they are, without discovery', async () => {
+    // Act
+    const result = await handler(
+      { input: { gatewayArns: [OTHER_GATEWAY_ARN, GATEWAY_ARN], dryRun: true }, execution: EXECUTION },
+      context(),
+    );
+
+    // Assess
+    expect(result.gatewayArns).toEqual([OTHER_GATEWAY_ARN, GATEWAY_ARN]);
+    expect(result.gatewayCount).toBe(2);
+    expect(result.options.dryRun).toBe(true);
+    expect(storageGateway.calls()).toHaveLength(0);
+  });
+
+  it('hands on an account without cached gateways as an empty plan', async () => {
+    // Prepare
+    storageGateway.on(ListGatewaysCommand).resolves({ Gateways: [] });
+
+    // Act
+    const result = await handler({ input: null, execution: EXECUTION }, context());
+
+    // Assess
+    expect(result.gatewayArns).toEqual([]);
+    expect(result.gatewayCount).toBe(0);
+  });
+
+  it.each(Object.keys(STORAGE_GATEWAY_ERRORS))('lets %s from ListGateways reach the state machine by name', async (name) => {
+    // Prepare
+    storageGateway.on(ListGatewaysCommand).rejects(STORAGE_GATEWAY_ERRORS[name]?.());
+
+    // Act
+    const act = handler({ input: {}, execution: EXECUTION }, context());
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name });
+  });
+});
