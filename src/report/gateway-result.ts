@@ -143,12 +143,29 @@ const CAUSE_LENGTHS = [MAX_CAUSE_LENGTH, 200, 60, 0];
 export function fitGatewayResult(result: GatewayResult, budgetBytes: number): GatewayResult {
   let fitted = result;
   for (const length of CAUSE_LENGTHS) {
-    fitted = { ...fitted, failures: result.failures.map((f) => ({ ...f, cause: readableCause(f.cause, length) })) };
+    const failures = result.failures.map((f) => ({ ...f, cause: readableCause(f.cause, length) }));
+    fitted = { ...fitted, failures: mergeFailures(failures) };
     fitted = truncateList(fitted, 'skipped', budgetBytes);
     fitted = truncateList(fitted, 'snapshots', budgetBytes);
     if (jsonBytes(fitted) <= budgetBytes) break;
   }
   return fitted;
+}
+
+/**
+ * Joins groups whose error and cause became equal once their causes were shortened, so that many
+ * volumes failing with distinct long causes still fit as one group of volume IDs.
+ */
+function mergeFailures(failures: readonly GatewayFailure[]): GatewayFailure[] {
+  const groups = new Map<string, GatewayFailure>();
+  for (const failure of failures) {
+    // A gateway's own failure (no volume IDs) stays apart: it is counted as one failure of its own.
+    const key = `${failure.volumeIds.length ? 'volumes' : 'gateway'}\n${failure.error}\n${failure.cause}`;
+    const group = groups.get(key);
+    if (group) group.volumeIds.push(...failure.volumeIds);
+    else groups.set(key, { ...failure, volumeIds: [...failure.volumeIds] });
+  }
+  return [...groups.values()];
 }
 
 /** Keeps the longest head of `result[key]` that fits the budget, counting the rest in `omitted`. */
