@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerListCommand } from './commands/list.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerStartCommand } from './commands/start.ts';
+import { registerStatusCommand } from './commands/status.ts';
 
 /** Builds the `sgw-snap` command line without parsing anything, so tests can drive it. */
 export function makeProgram(): Command {
@@ -10,5 +14,9 @@ export function makeProgram(): Command {
     .exitOverride();
   registerRunCommand(program);
   registerEmulatorCommand(program);
+  registerStartCommand(program);
+  registerStatusCommand(program);
+  registerListCommand(program);
+  registerServeCommand(program);
   return program;
 }

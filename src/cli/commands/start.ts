@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { ExitCode } from '../exit-codes.ts';
+import { processIo, type CliIo } from '../io.ts';
+import { readInputOption } from '../read-input.ts';
+import { openSession, runSfnCommand, type SfnCommandDeps, type SfnSession } from '../sfn/command-context.ts';
+import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
+import { writeDrillReportFile } from '../sfn/drill.ts';
+import { ExecutionNameTakenError } from '../sfn/errors.ts';
+import { wholeNumber } from '../sfn/options.ts';
+import { exitCodeOf, printOutcome } from '../sfn/outcome.ts';
+import { executionArnOf } from '../sfn/step-functions.ts';
+import { watchExecution } from '../sfn/watch.ts';
+import { UsageError } from '../usage-error.ts';
+
+export interface StartOptions {
+  stateMachine: string;
+  input: string;
+  name?: string;
+  wait?: boolean;
+  json?: boolean;
+  report?: string;
+  pollMs?: number;
+}
+
+/** `sgw-snap start`: starts the deployed state machine, and with `--wait` follows it to the end. */
+export function registerStartCommand(program: Command, io: CliIo = processIo, deps: SfnCommandDeps = {}): void {
+  program
+    .command('start')
+    .description('Start an execution of the deployed state machine (AWS_ENDPOINT_URL_SFN for a local one)')
+    .option('--state-machine <name|arn>', 'state machine to start', DEFAULT_STATE_MACHINE)
+    .option('--input <json|@file>', 'execution input as JSON, or @path to a JSON file', '{}')
+    .option('--name <name>', 'execution name: starting the same name and input again follows the first execution')
+    .option('--wait', 'follow the execution until it ends: progress on stderr, the result on stdout')
+    .option('--json', 'print only the report as JSON (the output, or the report in the cause of a failure)')
+    .option('--report <file>', 'with --wait: write a drill report (Markdown, or HTML if FILE ends in .html)')
+    .option('--poll-ms <ms>', 'how often --wait reads the history', wholeNumber(1))
+    .action(async (options: StartOptions) => {
+      process.exitCode = await startExecution(options, io, deps);
+    });
+}
+
+/** Runs `sgw-snap start`; returns the exit code. */
+export function startExecution(options: StartOptions, io: CliIo, deps: SfnCommandDeps): Promise<ExitCode> {
+  return runSfnCommand(io, 'start', async () => {
+    if (options.report && !options.wait) throw new UsageError('--report needs --wait: the report is written once the execution has ended');
+    const input = JSON.stringify(await readInputOption(options.input));
+    const session = openSession(io, deps);
+    try {
+      const stateMachineArn = await session.sfn.stateMachineArn(options.stateMachine);
+      const started = await startOrFind(session, stateMachineArn, input, options.name, io);
+      if (!options.wait) {
+        const line = options.json ? JSON.stringify(started, null, 2) : `${started.executionArn}\nstarted ${started.startDate.toISOString()}`;
+        io.stdout.write(`${line}\n`);
+        return ExitCode.Succeeded;
+      }
+      const pollMs = options.pollMs ?? deps.pollMs;
+      const { description, events } = await watchExecution(session.sfn, started, io, {
+        ...(pollMs === undefined ? {} : { pollMs }),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      });
+      printOutcome(io, description, Boolean(options.json));
+      if (options.report) await writeDrillReportFile(options.report, { description, events }, session, io, deps);
+      return exitCodeOf(description.status);
+    } finally {
+      session.close();
+    }
+  });
+}
+
+/**
+ * `StartExecution`; when the name is taken by an execution with the same input (closed ones are
+ * refused by the service even then), that execution is the one followed, so a drill is idempotent.
+ * @throws {ExecutionNameTakenError} when the name is taken by an execution with another input
+ */
+async function startOrFind(
+  session: SfnSession,
+  stateMachineArn: string,
+  input: string,
+  name: string | undefined,
+  io: CliIo,
+): Promise<{ executionArn: string; startDate: Date }> {
+  try {
+    return await session.sfn.startExecution({ stateMachineArn, input, ...(name ? { name } : {}) });
+  } catch (error) {
+    if (!(error instanceof ExecutionNameTakenError) || !name) throw error;
+    const executionArn = executionArnOf(stateMachineArn, name);
+    const existing = await session.sfn.describeExecution(executionArn);
+    if (!sameJson(existing.input, input)) {
+      throw new ExecutionNameTakenError(
+        'StartExecution',
+        `An execution named ${name} already exists with a different input (${executionArn}); start it with its own input to follow it, or choose another --name`,
+        { cause: error },
+      );
+    }
+    io.stderr.write(`execution ${name} already exists (${existing.status}, started ${existing.startDate.toISOString()}): following it, not starting another\n`);
+    return { executionArn, startDate: existing.startDate };
+  }
+}
+
+function sameJson(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return a === b;
+  }
+}

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { ExitCode } from '../exit-codes.ts';
+import { processIo, type CliIo } from '../io.ts';
+import { openSession, runSfnCommand, type SfnCommandDeps } from '../sfn/command-context.ts';
+import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
+import { writeDrillReportFile } from '../sfn/drill.ts';
+import { readHistory } from '../sfn/history.ts';
+import { exitCodeOf, printOutcome } from '../sfn/outcome.ts';
+import { executionArnOf } from '../sfn/step-functions.ts';
+import { progressLineOf } from '../sfn/watch.ts';
+
+export interface StatusOptions {
+  stateMachine: string;
+  json?: boolean;
+  report?: string;
+}
+
+/** `sgw-snap status EXECUTION`: how an execution stands or ended. */
+export function registerStatusCommand(program: Command, io: CliIo = processIo, deps: SfnCommandDeps = {}): void {
+  program
+    .command('status')
+    .description('Show an execution: its progress while it runs, its report once it has ended')
+    .argument('<execution>', 'execution ARN, or name of an execution of --state-machine')
+    .option('--state-machine <name|arn>', 'state machine of an execution given by name', DEFAULT_STATE_MACHINE)
+    .option('--json', 'print only the report as JSON')
+    .option('--report <file>', 'write a drill report (Markdown, or HTML if FILE ends in .html)')
+    .action(async (execution: string, options: StatusOptions) => {
+      process.exitCode = await showStatus(execution, options, io, deps);
+    });
+}
+
+/** Runs `sgw-snap status`; exits 0 for a running or succeeded execution, 1 for one that failed, timed out or was aborted. */
+export function showStatus(execution: string, options: StatusOptions, io: CliIo, deps: SfnCommandDeps): Promise<ExitCode> {
+  return runSfnCommand(io, 'status', async () => {
+    const session = openSession(io, deps);
+    try {
+      const executionArn = execution.startsWith('arn:')
+        ? execution
+        : executionArnOf(await session.sfn.stateMachineArn(options.stateMachine), execution);
+      const description = await session.sfn.describeExecution(executionArn);
+      const events = description.status === 'RUNNING' || options.report ? await readHistory(session.sfn, executionArn) : [];
+      printOutcome(io, description, Boolean(options.json));
+      if (description.status === 'RUNNING' && !options.json) {
+        io.stdout.write(`running since ${description.startDate.toISOString()}: ${progressLineOf(events)}\n`);
+      }
+      if (options.report) await writeDrillReportFile(options.report, { description, events }, session, io, deps);
+      return exitCodeOf(description.status);
+    } finally {
+      session.close();
+    }
+  });
+}

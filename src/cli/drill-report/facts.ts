@@ -1,0 +1,55 @@
+import { formatDuration } from './format.ts';
+import { SnapshotTimeSource, type DrillReport, type DrillRow } from './model.ts';
+
+/** The cells both renderers show, as plain text; each renderer escapes them its own way. */
+
+/** The headline: PASSED or FAILED, and the execution's status. */
+export function verdict(report: DrillReport): string {
+  return `${report.passed ? 'PASSED' : 'FAILED'} (execution ${report.status})`;
+}
+
+/** Label → value rows of the report's head. */
+export function headFacts(report: DrillReport): Array<[string, string]> {
+  const { execution, caller, summary } = report;
+  const facts: Array<[string, string]> = [
+    ['Started', execution.startDate],
+    ['Ended', execution.stopDate ? `${execution.stopDate} (${formatDuration(execution.durationMs ?? 0)} after the start)` : 'not yet'],
+    ['Run by', `${caller.arn}${caller.account ? ` (account ${caller.account})` : ''}, OS user ${caller.osUser}`],
+    ['Execution', execution.arn],
+    ['State machine', execution.stateMachineArn],
+  ];
+  if (report.startToLastSnapshotMs !== undefined) facts.push(['Start to last snapshot', formatDuration(report.startToLastSnapshotMs)]);
+  if (report.worstRpoMs !== undefined) facts.push(['Worst achieved RPO', formatDuration(report.worstRpoMs)]);
+  if (summary) {
+    const made = report.dryRun ? `${summary.wouldCreate} would be created (dry run)` : `${summary.created} created, ${summary.existing} already existed`;
+    facts.push(['Summary', `${summary.gateways} gateways, ${summary.recoveryPoints} recovery points: ${made}, ${summary.skipped} skipped, ${summary.failed} failed`]);
+  }
+  facts.push(['Report written', report.generatedAt]);
+  return facts;
+}
+
+export const VOLUME_HEADER = ['Volume', 'Snapshot', 'Recovery point', 'Snapshot made', 'Recovery-point age at snapshot (achieved RPO)', 'Final state'] as const;
+
+/** A gateway table's row, in `VOLUME_HEADER` order. */
+export function volumeCells(row: DrillRow): string[] {
+  const upperBound = row.snapshotTimeSource === SnapshotTimeSource.ExecutionEnd ? '≤ ' : '';
+  return [
+    row.volumeId,
+    row.snapshotId ?? '—',
+    row.recoveryPointTime ?? '—',
+    row.snapshotTime ? `${upperBound}${row.snapshotTime}` : '—',
+    row.achievedRpoMs === undefined ? '—' : `${upperBound}${formatDuration(row.achievedRpoMs)}`,
+    row.finalState,
+  ];
+}
+
+export const SKIP_HEADER = ['Gateway', 'Volume', 'Recovery point', 'Reason'] as const;
+export const FAILURE_HEADER = ['Gateway', 'Volume', 'Error', 'Cause'] as const;
+
+export function skipCells(skip: DrillReport['skips'][number]): string[] {
+  return [skip.gatewayId, skip.volumeId, skip.recoveryPointTime, skip.reason];
+}
+
+export function failureCells(failure: DrillReport['failures'][number]): string[] {
+  return [failure.gatewayId, failure.volumeId ?? '(whole gateway)', failure.error, failure.cause];
+}

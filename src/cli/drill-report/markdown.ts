@@ -1,0 +1,41 @@
+import { FAILURE_HEADER, SKIP_HEADER, VOLUME_HEADER, failureCells, headFacts, skipCells, verdict, volumeCells } from './facts.ts';
+import type { DrillReport } from './model.ts';
+
+/** The drill report as Markdown, for an audit ticket. */
+export function renderDrillMarkdown(report: DrillReport): string {
+  const out: string[] = [`# ${inline(report.title)}`, '', `**Result: ${verdict(report)}**`, ''];
+  out.push(table(['', ''], headFacts(report)), '');
+  out.push('## Input', '', fenced(report.inputJson, 'json'), '');
+  if (report.executionError) {
+    out.push('## Execution error', '', table(['Error', 'Cause'], [[report.executionError.error, report.executionError.cause]]), '');
+  }
+  for (const gateway of report.gateways) {
+    out.push(`## Gateway ${inline(gateway.gatewayId)}`, '', `\`${gateway.gatewayArn.replaceAll('`', "'")}\``, '');
+    out.push(table([...VOLUME_HEADER], gateway.rows.map(volumeCells)), '');
+  }
+  out.push('## Skipped', '', report.skips.length ? table([...SKIP_HEADER], report.skips.map(skipCells)) : 'None.', '');
+  out.push('## Failures', '', report.failures.length ? table([...FAILURE_HEADER], report.failures.map(failureCells)) : 'None.', '');
+  if (report.notes.length) out.push('## Notes', '', ...report.notes.map((note) => `- ${inline(note)}`), '');
+  return out.join('\n');
+}
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+// A table cell is one line, and `|` would end it.
+function cell(text: string): string {
+  return inline(text).replaceAll('|', '\\|');
+}
+
+function inline(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ').replace(/([\\`*_<>[\]])/g, '\\$1');
+}
+
+// A fence longer than any run of backticks inside, so the content cannot close it.
+function fenced(text: string, language: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${text}\n${fence}`;
+}

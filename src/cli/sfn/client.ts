@@ -1,0 +1,23 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+/**
+ * The SFN client of a command, configured from `env` once: `AWS_ENDPOINT_URL_SFN` (or
+ * `AWS_ENDPOINT_URL`) and `AWS_REGION` when set, the SDK's own chain otherwise.
+ */
+export function createSfnClient(env: NodeJS.ProcessEnv): { client: SFNClient; endpoint: string } {
+  const endpoint = env.AWS_ENDPOINT_URL_SFN ?? env.AWS_ENDPOINT_URL;
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const client = new SFNClient({ ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) });
+  return { client, endpoint: endpoint ?? `Step Functions${region ? ` in ${region}` : ''}` };
+}
+
+/** Whether the endpoint is on this machine: then no real AWS account is behind it. */
+export function isLocalEndpoint(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  try {
+    const { hostname } = new URL(endpoint);
+    return hostname === 'localhost' || hostname === '::1' || hostname === '[::1]' || hostname.startsWith('127.');
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,26 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { buildDrillReport, lookUpCaller, writeDrillReport } from '../drill-report/index.ts';
+import type { CliIo } from '../io.ts';
+import type { SfnCommandDeps, SfnSession } from './command-context.ts';
+import { executionReportOf } from './outcome.ts';
+import type { ExecutionDescription } from './step-functions.ts';
+
+/** Writes the drill report of an execution to `path` and says so on stderr. */
+export async function writeDrillReportFile(
+  path: string,
+  source: { description: ExecutionDescription; events: readonly HistoryEvent[] },
+  session: SfnSession,
+  io: CliIo,
+  deps: SfnCommandDeps,
+): Promise<void> {
+  const caller = await lookUpCaller({ env: io.env, local: session.local, ...(deps.sts ? { sts: deps.sts } : {}) });
+  const report = buildDrillReport({
+    generatedAt: (deps.now ?? (() => new Date()))(),
+    caller,
+    execution: source.description,
+    report: executionReportOf(source.description),
+    events: source.events,
+  });
+  await writeDrillReport(path, report);
+  io.stderr.write(`drill report written to ${path}\n`);
+}

@@ -1,0 +1,53 @@
+import type { ExecutionStatus } from '@aws-sdk/client-sfn';
+import type { ExecutionReport } from '../../report/execution-report.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { failureLine, reportOf, type ExecutionOutcome } from '../execution-outcome.ts';
+import type { CliIo } from '../io.ts';
+import { renderReport } from '../render-report.ts';
+import type { ExecutionDescription } from './step-functions.ts';
+
+/** `DescribeExecution` as the CLI's shared `ExecutionOutcome`. */
+export function outcomeOf(description: ExecutionDescription): ExecutionOutcome {
+  return {
+    status: description.status,
+    ...(description.output === undefined ? {} : { output: parseOr(description.output, description.output) }),
+    ...(description.error === undefined ? {} : { error: description.error }),
+    ...(description.cause === undefined ? {} : { cause: description.cause }),
+  };
+}
+
+/** The execution's report, or `undefined` when it has none (or its cause was cut and is no longer JSON). */
+export function executionReportOf(description: ExecutionDescription): ExecutionReport | undefined {
+  try {
+    return reportOf(outcomeOf(description));
+  } catch {
+    return undefined;
+  }
+}
+
+/** 0 for a run that succeeded or is still running, 1 for failed, timed out or aborted. */
+export function exitCodeOf(status: ExecutionStatus): ExitCode {
+  return status === 'SUCCEEDED' || status === 'RUNNING' ? ExitCode.Succeeded : ExitCode.Failed;
+}
+
+/** Prints how the execution ended on stdout: the report only with `json`, else a headline and tables. */
+export function printOutcome(io: CliIo, description: ExecutionDescription, json: boolean): void {
+  const report = executionReportOf(description);
+  if (json) {
+    const fallback = { status: description.status, error: description.error, cause: description.cause };
+    io.stdout.write(`${JSON.stringify(report ?? fallback, null, 2)}\n`);
+    return;
+  }
+  const took = description.stopDate ? ` in ${((description.stopDate.getTime() - description.startDate.getTime()) / 1000).toFixed(1)} s` : '';
+  io.stdout.write(`Execution ${description.name} ${description.status}${took}\n${description.executionArn}\n\n`);
+  if (report) io.stdout.write(renderReport(report));
+  else if (description.status !== 'RUNNING') io.stdout.write(`${failureLine(outcomeOf(description))}\n`);
+}
+
+function parseOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return fallback;
+  }
+}
