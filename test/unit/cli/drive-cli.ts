@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { registerListCommand } from '../../../src/cli/commands/list.ts';
+import { registerStartCommand } from '../../../src/cli/commands/start.ts';
+import { registerStatusCommand } from '../../../src/cli/commands/status.ts';
+import type { CliIo } from '../../../src/cli/io.ts';
+import type { SfnCommandDeps } from '../../../src/cli/sfn/command-context.ts';
+
+/** What one in-process `sgw-snap` run printed and exited with. */
+export interface CliRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Dummy credentials and the region a local endpoint needs; never reach AWS. */
+export const LOCAL_AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local-secret' };
+
+/**
+ * Runs `sgw-snap start|status|list ...args` in this process, as `makeProgram()` registers them,
+ * with captured streams; `process.exitCode` is read and restored.
+ */
+export async function driveCli(args: readonly string[], env: NodeJS.ProcessEnv, deps: SfnCommandDeps = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+  };
+  const program = new Command('sgw-snap').exitOverride().configureOutput({ writeOut: (text) => (stdout += text), writeErr: (text) => (stderr += text) });
+  registerStartCommand(program, io, { pollMs: 20, ...deps });
+  registerStatusCommand(program, io, { pollMs: 20, ...deps });
+  registerListCommand(program, io, { pollMs: 20, ...deps });
+  const before = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'sgw-snap', ...args]);
+    return { exitCode: Number(process.exitCode ?? 0), stdout, stderr };
+  } finally {
+    process.exitCode = before;
+  }
+}
