@@ -1,0 +1,198 @@
+import { buildReport, fitReport, type ExecutionReport } from '../../../src/report/execution-report.ts';
+import { summariseGateway, type GatewayResult } from '../../../src/report/gateway-result.ts';
+import { planGateway } from '../../../src/policy/plan-gateway.ts';
+import type { RecoveryPoint, SnapshotOutcome } from '../../../src/workflow/types.ts';
+import { agoIso, EXECUTION, GATEWAY_ARN, HOUR, MINUTE, NOW, OTHER_GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
+import { bytes, iteration, volumeIds } from './helpers.ts';
+
+const LARGE_BUDGET = 1_000_000;
+const THIRD_GATEWAY_ARN = GATEWAY_ARN.replace('sgw-12A3456B', 'sgw-34C5678D');
+
+/**
+ * Runs a gateway's points through the policy and a fake CreateSnapshot that fails every `failEvery`-th
+ * selected point, and summarises the gateway as the state machine would.
+ */
+function gatewayRun(gatewayArn: string, points: RecoveryPoint[], failEvery = 0, dryRun = false): GatewayResult {
+  const options = optionsOf({ dryRun, policy: { minAgeMinutes: 10, unknownUsage: 'skip' } });
+  const listed = planGateway(points, { options, now: NOW, alreadySnapshotted: new Set() });
+  const outcomes = dryRun
+    ? []
+    : listed.selected.map((point, i): SnapshotOutcome | (typeof listed.failures)[number] =>
+        failEvery && (i + 1) % failEvery === 0
+          ? { ...point, error: 'InternalServerError', cause: `failed ${point.volumeArn}` }
+          : { ...point, snapshotId: `snap-${i}-${gatewayArn.slice(-4)}`, status: 'created' },
+      );
+  return summariseGateway(iteration({ gatewayArn, options, listed, outcomes }), LARGE_BUDGET);
+}
+
+function points(gatewayArn: string, count: number): RecoveryPoint[] {
+  return volumeIds(count).map((id, i) => ({
+    volumeArn: volumeArn(id, gatewayArn),
+    recoveryPointTime: agoIso(i % 4 === 0 ? MINUTE : 2 * HOUR),
+    sizeBytes: 1_000,
+    ...(i % 5 === 0 ? {} : { usageBytes: 10 }),
+  }));
+}
+
+const listFailed = summariseGateway(
+  iteration({ gatewayArn: THIRD_GATEWAY_ARN, listFailure: { Error: 'InvalidGatewayRequestException', Cause: 'offline' } }),
+  LARGE_BUDGET,
+);
+
+describe('buildReport', () => {
+  it('puts every recovery point of every gateway in exactly one of snapshots, skipped or failures', () => {
+    // Prepare
+    const all = [points(GATEWAY_ARN, 30), points(OTHER_GATEWAY_ARN, 12)];
+    const gateways = [gatewayRun(GATEWAY_ARN, all[0] ?? [], 3), gatewayRun(OTHER_GATEWAY_ARN, all[1] ?? [], 4)];
+
+    // Act
+    const report = buildReport(EXECUTION, false, gateways);
+
+    // Assess
+    const seen = [...report.snapshots, ...report.skipped, ...report.failures].map((entry) => entry.volumeArn);
+    expect(seen.sort()).toEqual(all.flat().map((p) => p.volumeArn).sort());
+    expect(report.summary.recoveryPoints).toBe(42);
+    expect(report.summary.created + report.summary.skipped + report.summary.failed).toBe(42);
+    expect(report.summary.failed).toBe(report.failures.length);
+  });
+
+  it('sums the counts and the skip reasons of all gateways', () => {
+    // Prepare
+    const gateways = [gatewayRun(GATEWAY_ARN, points(GATEWAY_ARN, 10)), gatewayRun(OTHER_GATEWAY_ARN, points(OTHER_GATEWAY_ARN, 10))];
+
+    // Act
+    const { summary } = buildReport(EXECUTION, false, gateways);
+
+    // Assess
+    const perGateway = gateways.map((g) => g.counts);
+    expect(summary.gateways).toBe(2);
+    expect(summary.created).toBe(perGateway.reduce((sum, c) => sum + c.created, 0));
+    expect(summary.skippedByReason).toEqual({
+      'too-new': (perGateway[0]?.skipped['too-new'] ?? 0) + (perGateway[1]?.skipped['too-new'] ?? 0),
+      'unknown-usage': (perGateway[0]?.skipped['unknown-usage'] ?? 0) + (perGateway[1]?.skipped['unknown-usage'] ?? 0),
+    });
+    expect(summary.skipped).toBe(summary.skippedByReason['too-new']! + summary.skippedByReason['unknown-usage']!);
+  });
+
+  it('lists a gateway whose listing failed as a failure without a volume', () => {
+    // Act
+    const report = buildReport(EXECUTION, false, [listFailed]);
+
+    // Assess
+    expect(report.failures).toEqual([{ gatewayArn: THIRD_GATEWAY_ARN, error: 'InvalidGatewayRequestException', cause: 'offline' }]);
+    expect(report.summary.failed).toBe(1);
+    expect(report.manifest).toEqual([]);
+  });
+
+  it('writes a manifest of the snapshots made, per gateway, with full volume ARNs', () => {
+    // Prepare
+    const gateways = [gatewayRun(GATEWAY_ARN, points(GATEWAY_ARN, 3), 2), listFailed];
+
+    // Act
+    const report = buildReport(EXECUTION, false, gateways);
+
+    // Assess
+    expect(report.manifest).toEqual([
+      {
+        gatewayArn: GATEWAY_ARN,
+        volumes: report.snapshots.map(({ volumeArn: arn, snapshotId, recoveryPointTime, sizeBytes }) => ({
+          volumeArn: arn,
+          snapshotId,
+          recoveryPointTime,
+          sizeBytes,
+        })),
+      },
+    ]);
+    expect(report.manifest[0]?.volumes.length).toBeGreaterThan(0);
+    expect(report.manifest[0]?.volumes.every((v) => v.volumeArn.startsWith(`${GATEWAY_ARN}/volume/vol-`))).toBe(true);
+  });
+
+  it('lists what a dry run would create without putting it in the manifest', () => {
+    // Act
+    const report = buildReport(EXECUTION, true, [gatewayRun(GATEWAY_ARN, points(GATEWAY_ARN, 10), 0, true)]);
+
+    // Assess
+    expect(report.dryRun).toBe(true);
+    expect(report.snapshots.length).toBeGreaterThan(0);
+    expect(report.snapshots.every((s) => s.status === 'would-create' && s.snapshotId === undefined)).toBe(true);
+    expect(report.summary.wouldCreate).toBe(report.snapshots.length);
+    expect(report.manifest).toEqual([]);
+  });
+
+  it('carries the compact gateway results when a gateway had to cut its detail', () => {
+    // Prepare
+    const cut = { ...gatewayRun(GATEWAY_ARN, points(GATEWAY_ARN, 10)), omitted: { skipped: 3 } };
+
+    // Act
+    const report = buildReport(EXECUTION, false, [cut]);
+
+    // Assess
+    expect(report.gateways).toEqual([cut]);
+  });
+});
+
+describe('fitReport', () => {
+  const gateways = [gatewayRun(GATEWAY_ARN, points(GATEWAY_ARN, 32), 3), gatewayRun(OTHER_GATEWAY_ARN, points(OTHER_GATEWAY_ARN, 32), 5)];
+  const report = buildReport(EXECUTION, false, gateways);
+  const sizes = (r: ExecutionReport) => ({
+    skipped: r.skipped.length,
+    manifest: r.manifest.length,
+    snapshots: r.snapshots.length,
+    failures: r.failures.length,
+  });
+
+  it('leaves a report within its budget as it is', () => {
+    // Act
+    const fitted = fitReport(report, gateways, bytes(report));
+
+    // Assess
+    expect(fitted).toBe(report);
+  });
+
+  it.each([0.95, 0.8, 0.6, 0.45])('fits %p of its size, cutting skipped, manifest, snapshots, failures in that order', (share) => {
+    // Prepare
+    const budget = Math.floor(bytes(report) * share);
+
+    // Act
+    const fitted = fitReport(report, gateways, budget);
+
+    // Assess
+    expect(bytes(fitted)).toBeLessThanOrEqual(budget);
+    expect(fitted.summary).toEqual(report.summary);
+    expect(fitted.gateways).toEqual(gateways);
+    const kept = sizes(fitted);
+    const whole = sizes(report);
+    const order = ['skipped', 'manifest', 'snapshots', 'failures'] as const;
+    for (const [i, key] of order.entries()) {
+      expect(kept[key] + (fitted.omitted?.[key] ?? 0)).toBe(whole[key]);
+      // A list is only cut once every list before it is empty.
+      if (kept[key] < whole[key]) for (const before of order.slice(0, i)) expect(kept[before]).toBe(0);
+    }
+  });
+
+  it('keeps the volume IDs of every failure in the compact results while they fit', () => {
+    // Prepare
+    const budget = Math.floor(bytes(report) * 0.45);
+
+    // Act
+    const fitted = fitReport(report, gateways, budget);
+
+    // Assess
+    const failedIds = fitted.gateways?.flatMap((g) => g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/${id}`)));
+    expect(failedIds).toHaveLength(report.summary.failed);
+  });
+
+  it('falls back to the summary and the counts of what it cut when even the compact results are too large', () => {
+    // Prepare
+    const budget = bytes(gateways) / 2;
+
+    // Act
+    const fitted = fitReport(report, gateways, budget);
+
+    // Assess
+    expect(bytes(fitted)).toBeLessThanOrEqual(budget);
+    expect(fitted.summary).toEqual(report.summary);
+    expect(fitted.gateways).toBeUndefined();
+    expect(fitted.omitted).toBeDefined();
+  });
+});

@@ -1,0 +1,33 @@
+import type { GatewayIteration, PointFailure, SnapshotOutcome } from '../../../src/workflow/types.ts';
+import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
+
+export const TIME = '2025-01-15T11:00:00.000Z';
+
+/** UTF-8 bytes of a value's JSON, as Step Functions counts a payload. */
+export function bytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
+}
+
+/** `vol-00000000000000001` … : IDs as long as real ones. */
+export function volumeIds(count: number, from = 1): string[] {
+  return Array.from({ length: count }, (_, i) => `vol-${(from + i).toString(16).padStart(17, '0')}`);
+}
+
+export function created(volumeId: string, gatewayArn = GATEWAY_ARN): SnapshotOutcome {
+  return {
+    volumeArn: volumeArn(volumeId, gatewayArn),
+    recoveryPointTime: TIME,
+    snapshotId: `snap-${volumeId.slice(4)}`,
+    status: 'created',
+    sizeBytes: 1_000,
+  };
+}
+
+export function failed(volumeId: string, error: string, cause: string, gatewayArn = GATEWAY_ARN): PointFailure {
+  return { volumeArn: volumeArn(volumeId, gatewayArn), recoveryPointTime: TIME, error, cause };
+}
+
+/** A gateway iteration as the state machine hands it to SummariseGateway. */
+export function iteration(fields: Partial<GatewayIteration> = {}, dryRun = false): GatewayIteration {
+  return { gatewayArn: GATEWAY_ARN, options: optionsOf({ dryRun }), execution: EXECUTION, gatewayCount: 1, ...fields };
+}
