@@ -1,0 +1,226 @@
+import { existsSync, readFileSync } from 'node:fs';
+import aslValidator from 'asl-validator';
+import { INVALID_INPUT, LAMBDA_SERVICE_ERRORS, SNAPSHOTS_FAILED, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
+import {
+  DEFINITION_URL,
+  loadDefinition,
+  resolveFunctionArns,
+  taskFunctions,
+  type AslDefinition,
+  type AslState,
+} from '../../../src/statemachine/definition.ts';
+import { optionsOf } from '../fixtures.ts';
+
+interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  BackoffRate?: number;
+  MaxAttempts?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+}
+
+interface Catcher {
+  ErrorEquals: string[];
+  ResultPath?: string | null;
+  Next: string;
+}
+
+const definition = loadDefinition();
+const functionArn = (key: string) => `arn:aws:lambda:us-east-1:111122223333:function:sgw-recovery-snapshots-${key}`;
+
+/** Every state, nested ones included, by name. */
+function allStates(machine: AslDefinition): Map<string, AslState> {
+  const states = new Map<string, AslState>();
+  for (const [name, state] of Object.entries(machine.States)) {
+    states.set(name, state);
+    if (state.ItemProcessor) for (const entry of allStates(state.ItemProcessor)) states.set(...entry);
+  }
+  return states;
+}
+
+const states = allStates(definition);
+const tasks = taskFunctions(definition);
+
+function state(name: string): AslState {
+  const found = states.get(name);
+  if (!found) throw new Error(`no state ${name}`);
+  return found;
+}
+
+/** `functions/<kebab-case>/handler.ts` of a function key such as `listRecoveryPoints`. */
+function handlerUrl(functionKey: string): URL {
+  const dir = functionKey.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return new URL(`../../../functions/${dir}/handler.ts`, import.meta.url);
+}
+
+/** Whether a function's handler makes AWS calls, judged by whether it creates an SDK client. */
+function callsAws(functionKey: string): boolean {
+  return /create(StorageGateway|Ec2)Client\(/.test(readFileSync(handlerUrl(functionKey), 'utf8'));
+}
+
+/** The value at a simple JSONPath (`$.a.b`) of an object. */
+function at(path: string, value: unknown): unknown {
+  return path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+}
+
+describe('the state machine definition', () => {
+  it('is valid ASL once each Fn::GetAtt is resolved to a function ARN', () => {
+    // Prepare
+    const resolved = resolveFunctionArns(definition, functionArn);
+
+    // Act
+    const result = aslValidator(resolved);
+
+    // Assess
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+    expect(JSON.stringify(resolved)).not.toContain('Fn::GetAtt');
+    expect([...taskFunctions(resolved).keys()]).toEqual([]);
+  });
+
+  it('would be rejected with a transition to a state that does not exist, so the check above has teeth', () => {
+    // Prepare
+    const broken = resolveFunctionArns(definition, functionArn);
+    const plan = broken.States.Plan;
+    if (plan) plan.Next = 'NoSuchState';
+
+    // Act
+    const result = aslValidator(broken);
+
+    // Assess
+    expect(result.isValid).toBe(false);
+  });
+
+  it('invokes a function with a handler for each of its Lambda tasks', () => {
+    // Act
+    const keys = [...new Set(tasks.values())];
+
+    // Assess
+    expect([...tasks.keys()].sort()).toEqual(
+      [...states].filter(([, s]) => s.Type === 'Task').map(([name]) => name).sort(),
+    );
+    expect(keys).toEqual(expect.arrayContaining(['plan', 'listRecoveryPoints', 'createSnapshot', 'summariseGateway', 'summarise']));
+    for (const key of keys) expect(existsSync(handlerUrl(key))).toBe(true);
+  });
+
+  it('is plain JSON for CloudFormation: no short-form !GetAtt, no JSONata', () => {
+    // Prepare
+    const text = readFileSync(DEFINITION_URL, 'utf8');
+
+    // Act
+    const languages = [definition, ...states.values()].map((s) => s.QueryLanguage).filter((l) => l !== undefined);
+
+    // Assess
+    expect(text).not.toContain('!GetAtt');
+    expect(text).not.toMatch(/\$\{[A-Za-z]+Arn\}/);
+    expect(languages.every((l) => l === 'JSONPath')).toBe(true);
+    expect(text).not.toContain('{%');
+  });
+
+  it('gives every Task a timeout', () => {
+    // Act
+    const withoutTimeout = [...states].filter(([, s]) => s.Type === 'Task' && typeof s.TimeoutSeconds !== 'number');
+
+    // Assess
+    expect([...states.values()].some((s) => s.Type === 'Task')).toBe(true);
+    expect(withoutTimeout.map(([name]) => name)).toEqual([]);
+  });
+
+  describe.each([...tasks])('Task %s (function %s)', (name, functionKey) => {
+    const retry = (state(name).Retry ?? []) as Retrier[];
+
+    it('retries the errors of the Lambda service', () => {
+      // Act
+      const matched = LAMBDA_SERVICE_ERRORS.filter((error) => retry.some((r) => r.ErrorEquals.includes(error)));
+
+      // Assess
+      expect(matched).toEqual([...LAMBDA_SERVICE_ERRORS]);
+    });
+
+    it('backs off with full jitter up to a maximum delay', () => {
+      // Assess
+      expect(retry.length).toBeGreaterThan(0);
+      for (const retrier of retry) {
+        expect(retrier.BackoffRate).toBeGreaterThan(1);
+        expect(retrier.MaxDelaySeconds).toEqual(expect.any(Number));
+        expect(retrier.JitterStrategy).toBe('FULL');
+        expect(retrier.MaxAttempts).toBeGreaterThan(0);
+      }
+    });
+
+    it('never retries a rejected input or every error', () => {
+      // Act
+      const names = retry.flatMap((r) => r.ErrorEquals);
+
+      // Assess
+      expect(names).not.toContain(INVALID_INPUT);
+      expect(names).not.toContain('States.ALL');
+    });
+  });
+
+  describe.each([...tasks].filter(([, key]) => callsAws(key)))('Task %s, whose function %s calls AWS', (name) => {
+    it('retries every transient AWS error with backoff', () => {
+      // Prepare
+      const retry = (state(name).Retry ?? []) as Retrier[];
+
+      // Act
+      const unretried = TRANSIENT_AWS_ERRORS.filter((error) => !retry.some((r) => r.ErrorEquals.includes(error)));
+
+      // Assess
+      expect(unretried).toEqual([]);
+    });
+  });
+
+  it('counts Plan, ListRecoveryPoints and CreateSnapshot among the tasks that call AWS', () => {
+    // Act
+    const awsTasks = [...tasks].filter(([, key]) => callsAws(key)).map(([name]) => name);
+
+    // Assess
+    expect(awsTasks).toEqual(expect.arrayContaining(['Plan', 'ListRecoveryPoints', 'CreateSnapshot']));
+    expect(awsTasks).not.toContain('Summarise');
+  });
+
+  it.each([
+    ['ListRecoveryPoints', '$.listFailure'],
+    ['CreateSnapshot', '$.failure'],
+  ])('%s catches every error into %s so its input survives', (name, resultPath) => {
+    // Act
+    const catchers = (state(name).Catch ?? []) as Catcher[];
+
+    // Assess
+    expect(catchers).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], ResultPath: resultPath })]);
+    expect(states.has(catchers[0]?.Next ?? '')).toBe(true);
+  });
+
+  it('lets Plan fail the execution on InvalidInput: nothing catches it', () => {
+    // Assess
+    expect(state('Plan').Catch).toBeUndefined();
+  });
+
+  it('takes both Maps’ concurrency from the execution input', () => {
+    // Prepare
+    const options = optionsOf({ maxConcurrency: { gateways: 7, snapshots: 9 } });
+    const maps = [...states].filter(([, s]) => s.Type === 'Map');
+
+    // Act
+    const concurrency = maps.map(([name, s]) => [name, at(String(s.MaxConcurrencyPath), { options }), s.MaxConcurrency]);
+
+    // Assess
+    expect(concurrency).toEqual([
+      ['SnapshotGateways', 7, undefined],
+      ['CreateSnapshots', 9, undefined],
+    ]);
+  });
+
+  it('fails with SnapshotsFailed, the error the callers and alarms expect', () => {
+    // Act
+    const fails = [...states.values()].filter((s) => s.Type === 'Fail');
+
+    // Assess
+    expect(fails.map((s) => s.Error)).toEqual([SNAPSHOTS_FAILED]);
+  });
+});
