@@ -49,6 +49,9 @@ export class HistoryRecorder {
   readonly #lanes = new Map<string, number>();
   // Tasks whose failure was caught: their exit is not a success.
   readonly #caught = new Map<string, number>();
+  // Failures awaiting their retry, oldest first: a retry's `previousEventId`. Several iterations of
+  // a Map share a lane, so the lane's last event is not necessarily the failure.
+  readonly #awaitingRetry = new Map<string, number[]>();
 
   constructor(facts: StateFacts, now: () => Date = () => new Date()) {
     this.#facts = facts;
@@ -104,14 +107,20 @@ export class HistoryRecorder {
     StateFailed: ({ state, index, Error: error, Cause: cause }) => {
       const lane = laneOf(state.name, index);
       const details = { error, cause: typeof cause === 'string' ? cause : JSON.stringify(cause ?? null) };
-      if (state.type === 'Task') this.#add('LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', details, lane);
+      if (state.type === 'Task') {
+        const id = this.#add('LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', details, lane);
+        this.#awaitingRetry.set(lane, [...(this.#awaitingRetry.get(lane) ?? []), id]);
+      }
       if (state.type === 'Map') this.#add('MapStateFailed', undefined, undefined, lane);
     },
     StateRetried: ({ state, index }) => {
-      if (state.type === 'Task') this.#scheduleLambda(state.name, state.input, laneOf(state.name, index));
+      const lane = laneOf(state.name, index);
+      if (state.type === 'Task') this.#scheduleLambda(state.name, state.input, lane, this.#awaitingRetry.get(lane)?.shift());
     },
     StateCaught: ({ state, index }) => {
       const lane = laneOf(state.name, index);
+      // The engine catches right after the failure: that failure is not awaiting a retry.
+      this.#awaitingRetry.get(lane)?.pop();
       this.#caught.set(lane, (this.#caught.get(lane) ?? 0) + 1);
     },
   };
@@ -121,10 +130,11 @@ export class HistoryRecorder {
     this.#add(event.type, `mapIteration${suffix}EventDetails`, { name: event.parentState.name, index: event.index });
   }
 
-  #scheduleLambda(stateName: string, input: unknown, lane: string): void {
+  #scheduleLambda(stateName: string, input: unknown, lane: string, afterFailure?: number): void {
     const task = this.#facts.task(stateName);
     if (!task) return;
-    this.#add('LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', { ...task, input: json(input), inputDetails: { truncated: false } }, lane);
+    const details = { ...task, input: json(input), inputDetails: { truncated: false } };
+    this.#add('LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', details, lane, this.#now(), afterFailure);
     this.#add('LambdaFunctionStarted', undefined, undefined, lane);
   }
 
@@ -135,11 +145,12 @@ export class HistoryRecorder {
     return true;
   }
 
-  #add(type: string, detailsKey?: string, details?: Record<string, unknown>, lane?: string, at = this.#now()): void {
+  #add(type: string, detailsKey?: string, details?: Record<string, unknown>, lane?: string, at = this.#now(), previous?: number): number {
     const id = this.events.length + 1;
-    const previousEventId = (lane === undefined ? undefined : this.#lanes.get(lane)) ?? this.events.length;
+    const previousEventId = previous ?? (lane === undefined ? undefined : this.#lanes.get(lane)) ?? this.events.length;
     this.events.push({ id, previousEventId, timestamp: at, type, ...(detailsKey && details ? { detailsKey, details } : {}) });
     if (lane !== undefined) this.#lanes.set(lane, id);
+    return id;
   }
 }
 

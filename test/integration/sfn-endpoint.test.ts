@@ -1,0 +1,176 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import type { FaultRule } from '../../src/local/emulator/index.ts';
+import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
+import { startLocalStack, type LocalStack } from '../../src/local/stack.ts';
+
+const GATEWAY = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
+const RETRIED_VOLUME = `${GATEWAY}/volume/vol-1122AABB`;
+const FAILING_VOLUME = `${GATEWAY}/volume/vol-1122AABC`;
+
+interface Served {
+  stack: LocalStack;
+  endpoint: SfnEndpoint;
+  url: string;
+  sfn: SFNClient;
+}
+
+async function serve(faults: FaultRule[] = []): Promise<Served> {
+  const stack = await startLocalStack({ env: {}, faults });
+  const endpoint = createSfnEndpoint({ stack });
+  const { url } = await endpoint.listen();
+  const sfn = new SFNClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' }, maxAttempts: 1 });
+  return { stack, endpoint, url, sfn };
+}
+
+async function waitUntilClosed(sfn: SFNClient, executionArn: string): Promise<string> {
+  for (;;) {
+    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (status !== 'RUNNING') return status ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function wholeHistory(sfn: SFNClient, executionArn: string, maxResults?: number, reverseOrder?: boolean): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults, reverseOrder, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+describe('the local Step Functions endpoint', () => {
+  let served: Served | undefined;
+  afterEach(async () => {
+    served?.sfn.destroy();
+    await served?.endpoint.close();
+    await served?.stack.close();
+    served = undefined;
+  });
+
+  it('writes the history as Step Functions does: numbered events, Lambda attempts, retries after their failure, map iterations', async () => {
+    // Prepare
+    served = await serve([
+      { operation: 'CreateSnapshotFromVolumeRecoveryPoint', volumeArn: RETRIED_VOLUME, error: 'InternalServerError', firstN: 1 },
+      { operation: 'CreateSnapshotFromVolumeRecoveryPoint', volumeArn: FAILING_VOLUME, error: 'InvalidGatewayRequestException' },
+    ]);
+    const { executionArn } = await served.sfn.send(new StartExecutionCommand({ stateMachineArn: served.endpoint.stateMachineArn, input: '{}' }));
+
+    // Act
+    const status = await waitUntilClosed(served.sfn, executionArn ?? '');
+    const events = await wholeHistory(served.sfn, executionArn ?? '');
+
+    // Assess
+    expect(status).toBe('FAILED');
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    expect(events[0]).toMatchObject({ type: 'ExecutionStarted', previousEventId: 0, executionStartedEventDetails: { input: '{}' } });
+    expect(events[1]).toMatchObject({ type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Plan' } });
+    expect(events[2]).toMatchObject({ type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: expect.stringContaining(':function:'), timeoutInSeconds: 120 } });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'MapStateStarted', mapStateStartedEventDetails: { length: 3 } }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'MapIterationStarted', mapIterationStartedEventDetails: { name: 'SnapshotGateways', index: 2 } }));
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const retries = events.filter((e) => e.type === 'LambdaFunctionScheduled' && byId.get(e.previousEventId)?.type === 'LambdaFunctionFailed');
+    expect(retries.map((e) => byId.get(e.previousEventId)?.lambdaFunctionFailedEventDetails?.error)).toEqual(['InternalServerError']);
+    const failures = events.filter((e) => e.type === 'LambdaFunctionFailed').map((e) => e.lambdaFunctionFailedEventDetails?.error);
+    expect(failures.sort()).toEqual(['InternalServerError', 'InvalidGatewayRequestException']);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'PassStateEntered', stateEnteredEventDetails: expect.objectContaining({ name: 'VolumeFailed' }) }));
+    expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'SnapshotsFailed' } });
+  });
+
+  it('pages the history with maxResults and nextToken, either way round, and can leave out execution data', async () => {
+    // Prepare
+    served = await serve();
+    const { executionArn = '' } = await served.sfn.send(new StartExecutionCommand({ stateMachineArn: served.endpoint.stateMachineArn }));
+    await waitUntilClosed(served.sfn, executionArn);
+
+    // Act
+    const all = await wholeHistory(served.sfn, executionArn, 1000);
+    const paged = await wholeHistory(served.sfn, executionArn, 7);
+    const reversed = await wholeHistory(served.sfn, executionArn, 7, true);
+    const bare = await served.sfn.send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData: false, maxResults: 1 }));
+
+    // Assess
+    expect(all.length).toBeGreaterThan(50);
+    expect(paged).toEqual(all);
+    expect(reversed).toEqual([...all].reverse());
+    expect(bare.events?.[0]?.executionStartedEventDetails).toEqual({ roleArn: expect.any(String) });
+    expect(all.at(-1)).toMatchObject({ type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: expect.stringContaining('"summary"') } });
+  });
+
+  it('starts once per name while running, stops an execution at once, and filters the list by status', async () => {
+    // Prepare: a slow gateway keeps the execution running.
+    served = await serve([{ operation: 'ListVolumeRecoveryPoints', latencyMs: 1_000 }]);
+    const stateMachineArn = served.endpoint.stateMachineArn;
+    const first = await served.sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'slow', input: '{}' }));
+
+    // Act
+    const again = await served.sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'slow', input: '{}' }));
+    const clash = served.sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'slow', input: '{"dryRun":true}' }));
+    await expect(clash).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    const stop = await served.sfn.send(new StopExecutionCommand({ executionArn: first.executionArn, error: 'Drill.Cancelled', cause: 'by the test' }));
+    const described = await served.sfn.send(new DescribeExecutionCommand({ executionArn: first.executionArn }));
+    const aborted = await served.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'ABORTED' }));
+    const running = await served.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }));
+    const closed = served.sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'slow', input: '{}' }));
+
+    // Assess
+    expect(again).toMatchObject({ executionArn: first.executionArn, startDate: first.startDate });
+    expect(stop.stopDate).toBeInstanceOf(Date);
+    expect(described).toMatchObject({ status: 'ABORTED', error: 'Drill.Cancelled', cause: 'by the test' });
+    expect(aborted.executions?.map((e) => e.name)).toEqual(['slow']);
+    expect(running.executions).toEqual([]);
+    await expect(closed).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    const history = await wholeHistory(served.sfn, first.executionArn ?? '');
+    expect(history.at(-1)).toMatchObject({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Drill.Cancelled' } });
+  });
+
+  it('answers errors in the awsJson1_0 shape', async () => {
+    // Prepare
+    served = await serve();
+    const post = async (target: string, body: string) => {
+      const response = await fetch(served?.url ?? '', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
+        body,
+      });
+      return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as unknown };
+    };
+    const missing = `arn:aws:states:us-east-1:000000000000:execution:sgw-recovery-snapshots:nope`;
+
+    // Act
+    const answers = await Promise.all([
+      post('AWSStepFunctions.DescribeExecution', JSON.stringify({ executionArn: missing })),
+      post('AWSStepFunctions.DescribeExecution', JSON.stringify({ executionArn: 'not-an-arn' })),
+      post('AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:other' })),
+      post('AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: served.endpoint.stateMachineArn, input: '{' })),
+      post('AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: served.endpoint.stateMachineArn, name: 'a b' })),
+      post('AWSStepFunctions.ListExecutions', JSON.stringify({ stateMachineArn: served.endpoint.stateMachineArn, nextToken: 'bogus' })),
+      post('AWSStepFunctions.CreateStateMachine', '{}'),
+      post('AWSStepFunctions.ListStateMachines', '{not json'),
+    ]);
+
+    // Assess
+    expect(answers.map((a) => (a.body as { __type: string }).__type)).toEqual([
+      'ExecutionDoesNotExist',
+      'InvalidArn',
+      'StateMachineDoesNotExist',
+      'InvalidExecutionInput',
+      'InvalidName',
+      'InvalidToken',
+      'UnknownOperationException',
+      'SerializationException',
+    ]);
+    expect(answers.every((a) => a.status === 400 && a.type === 'application/x-amz-json-1.0')).toBe(true);
+    expect(answers[0]?.body).toEqual({ __type: 'ExecutionDoesNotExist', message: expect.stringContaining(missing) });
+  });
+});
