@@ -1,6 +1,6 @@
 import type { ExecutionRef, SkipReason } from '../workflow/types.ts';
 import { headToKeep, jsonBytes } from './fit.ts';
-import { volumeArnOf, type GatewayResult, type GatewaySnapshot } from './gateway-result.ts';
+import { fitGatewayResult, volumeArnOf, type GatewayResult, type GatewaySnapshot } from './gateway-result.ts';
 
 /** A gateway's snapshot entry, named by full ARNs. */
 export type ReportSnapshot = Omit<GatewaySnapshot, 'volumeId'> & { gatewayArn: string; volumeArn: string };
@@ -123,9 +123,13 @@ export function fitReport(report: ExecutionReport, gateways: readonly GatewayRes
     fitted = { ...fitted, [key]: list.slice(0, keep), omitted: { ...fitted.omitted, [key]: list.length - keep } };
   }
   if (jsonBytes(fitted) > budgetBytes) {
-    // Even the compact account is too large: keep the summary, the count of what was cut, and say so.
+    // The compact account is too large as it is: share what is left between the gateways, which cut
+    // their own detail and causes but keep every failed volume ID. Failing that, keep the summary only.
     const { gateways: _dropped, ...rest } = fitted;
-    fitted = { ...rest, omitted: { ...rest.omitted } };
+    const summaryOnly: ExecutionReport = { ...rest, omitted: { ...rest.omitted } };
+    const share = Math.floor((budgetBytes - jsonBytes(summaryOnly) - 16 - gateways.length) / Math.max(1, gateways.length));
+    const compact: ExecutionReport = { ...summaryOnly, gateways: gateways.map((g) => fitGatewayResult(g, share)) };
+    fitted = share > 0 && jsonBytes(compact) <= budgetBytes ? compact : summaryOnly;
   }
   return fitted;
 }
