@@ -182,9 +182,24 @@ describe('fitReport', () => {
     expect(failedIds).toHaveLength(report.summary.failed);
   });
 
-  it('falls back to the summary and the counts of what it cut when even the compact results are too large', () => {
+  it('cuts the compact results themselves when they are too large, keeping every failed volume ID', () => {
     // Prepare
-    const budget = bytes(gateways) / 2;
+    const budget = Math.floor(bytes(gateways) / 2);
+
+    // Act
+    const fitted = fitReport(report, gateways, budget);
+
+    // Assess
+    expect(bytes(fitted)).toBeLessThanOrEqual(budget);
+    expect(fitted.summary).toEqual(report.summary);
+    expect(fitted.gateways?.map((g) => g.counts)).toEqual(gateways.map((g) => g.counts));
+    const failedIds = fitted.gateways?.flatMap((g) => g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/volume/${id}`)));
+    expect(failedIds?.sort()).toEqual(report.failures.map((f) => f.volumeArn).sort());
+  });
+
+  it('falls back to the summary and the counts of what it cut when nothing else fits', () => {
+    // Prepare
+    const budget = bytes({ ...report, skipped: [], manifest: [], snapshots: [], failures: [] }) + 200;
 
     // Act
     const fitted = fitReport(report, gateways, budget);
@@ -193,6 +208,11 @@ describe('fitReport', () => {
     expect(bytes(fitted)).toBeLessThanOrEqual(budget);
     expect(fitted.summary).toEqual(report.summary);
     expect(fitted.gateways).toBeUndefined();
-    expect(fitted.omitted).toBeDefined();
+    expect(fitted.omitted).toEqual({
+      skipped: report.skipped.length,
+      manifest: report.manifest.length,
+      snapshots: report.snapshots.length,
+      failures: report.failures.length,
+    });
   });
 });
