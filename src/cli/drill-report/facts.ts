@@ -1,7 +1,7 @@
 import { formatDuration } from './format.ts';
 import { SnapshotTimeSource, type DrillReport, type DrillRow } from './model.ts';
 
-/** The cells both renderers show, as plain text; each renderer escapes them its own way. */
+// The cells both renderers show, as plain text; each renderer escapes them its own way.
 
 /** The headline: PASSED or FAILED, and the execution's status. */
 export function verdict(report: DrillReport): string {

@@ -1,0 +1,70 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { HistoryNarrator } from '../../../src/cli/sfn/narrate.ts';
+
+const GATEWAY = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
+const at = new Date('2025-01-15T12:00:00Z');
+
+function event(id: number, previousEventId: number, type: string, details: Partial<HistoryEvent> = {}): HistoryEvent {
+  return { id, previousEventId, type: type as HistoryEvent['type'], timestamp: at, ...details };
+}
+
+describe('HistoryNarrator', () => {
+  it('tells a retry from the LambdaFunctionScheduled that follows a failure, naming the state and the error', () => {
+    // Prepare
+    const narrator = new HistoryNarrator();
+    const events = [
+      event(1, 0, 'TaskStateEntered', { stateEnteredEventDetails: { name: 'CreateSnapshot', input: '{}' } }),
+      event(2, 1, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: 'arn:fn' } }),
+      event(3, 2, 'LambdaFunctionStarted'),
+      event(4, 3, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: 'ThrottlingException', cause: '{}' } }),
+      event(5, 4, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: 'arn:fn' } }),
+    ];
+
+    // Act
+    const narrations = events.map((e) => narrator.read(e));
+
+    // Assess
+    expect(narrations.map((n) => n.step?.kind)).toEqual([undefined, undefined, undefined, undefined, 'retried']);
+    expect(narrations[4]?.line).toBe('retrying CreateSnapshot after ThrottlingException');
+  });
+
+  it('reports a caught failure as failed over, not as a step that succeeded', () => {
+    // Prepare
+    const narrator = new HistoryNarrator();
+    const output = JSON.stringify({ gatewayArn: GATEWAY, listFailure: { Error: 'InvalidGatewayRequestException' } });
+    narrator.read(event(1, 0, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: 'InvalidGatewayRequestException' } }));
+
+    // Act
+    const narration = narrator.read(event(2, 1, 'TaskStateExited', { stateExitedEventDetails: { name: 'ListRecoveryPoints', output } }));
+
+    // Assess
+    expect(narration.step?.kind).toBe('failed-over');
+    expect(narration.line).toBe('gateway sgw-12A3456B: could not list recovery points: InvalidGatewayRequestException');
+  });
+
+  it('describes a gateway listed, a snapshot made and a volume that failed', () => {
+    // Prepare
+    const narrator = new HistoryNarrator();
+    const listed = {
+      gatewayArn: GATEWAY,
+      listed: { recoveryPoints: 3, selected: [{}], skipped: [{ reason: 'too-new' }, { reason: 'too-new' }], failures: [] },
+    };
+    const created = { volumeArn: `${GATEWAY}/volume/vol-1`, snapshotId: 'snap-1', status: 'created', recoveryPointTime: '2025-01-15T11:30:00Z' };
+    const failed = { volumeArn: `${GATEWAY}/volume/vol-2`, error: 'InvalidGatewayRequestException', cause: '{"errorMessage":"gateway is offline"}' };
+    narrator.read(event(1, 0, 'LambdaFunctionSucceeded'));
+
+    // Act
+    const lines = [
+      narrator.read(event(2, 1, 'TaskStateExited', { stateExitedEventDetails: { name: 'ListRecoveryPoints', output: JSON.stringify(listed) } })),
+      narrator.read(event(3, 1, 'TaskStateExited', { stateExitedEventDetails: { name: 'CreateSnapshot', output: JSON.stringify(created) } })),
+      narrator.read(event(4, 3, 'PassStateExited', { stateExitedEventDetails: { name: 'VolumeFailed', output: JSON.stringify(failed) } })),
+    ].map((n) => n.line);
+
+    // Assess
+    expect(lines).toEqual([
+      'gateway sgw-12A3456B: 3 recovery points, 1 to snapshot, 2 skipped (too-new 2)',
+      'snapshot snap-1 of vol-1 (recovery point 2025-01-15T11:30:00Z)',
+      'FAILED vol-2: InvalidGatewayRequestException: gateway is offline',
+    ]);
+  });
+});
