@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
 import { ExecutionInputSchema } from '../../../src/input/schema.ts';
+import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import { lintTemplate, packageOnce, PACKAGE_TIMEOUT_MS } from '../../helpers/package.ts';
 import type { CfnResource, CfnTemplate, PackagedService } from '../../helpers/package.ts';
 import {
@@ -286,6 +287,13 @@ describe('the packaged IAM policies', () => {
     ]);
     expect(resourcesOf('CreateSnapshotRole', 'ec2:CreateTags')).toEqual([
       { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' },
+    ]);
+  });
+
+  it('let the create function set no snapshot tag but the recovery-point time it corrects', () => {
+    const tagging = roleStatements(template, 'CreateSnapshotRole').filter((s) => s.Action.includes('ec2:CreateTags'));
+    expect(tagging.map((s) => s.Condition)).toEqual([
+      { 'ForAllValues:StringEquals': { 'aws:TagKeys': [SNAPSHOT_TAG.recoveryPointTime] } },
     ]);
   });
 
