@@ -83,6 +83,7 @@ export async function runCliLoop({ fleet, fleetFile, faults }: BaselineOptions):
       // Nothing from the user's own AWS configuration.
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
     };
     const gatewayArns = fleet.gateways.map((g) => gatewayArnOf(fleet, g.id));
     const started = performance.now();

@@ -6,7 +6,14 @@ import { awsCliVersion, runCliLoop, runSequentialScript } from './baselines.ts';
 import { measureColdStarts, type FunctionColdStart } from './cold-start.ts';
 import { runLocally, writeFleetFile, type LargestPayload, type LocalRun } from './local-run.ts';
 import { machineFacts, type MachineFacts } from './machine.ts';
-import { accountFor, EVERY_CREATE_FAILS, lengthenErrorMessages, type Accounting } from './payload.ts';
+import {
+  accountFor,
+  CAUSE_KINDS,
+  EVERY_CREATE_FAILS,
+  lengthenErrorMessages,
+  type Accounting,
+  type CauseKind,
+} from './payload.ts';
 import {
   concurrencyBoundMs,
   DEFAULT_API_LATENCY,
@@ -62,7 +69,8 @@ export interface CostRow {
 
 export interface PayloadRow {
   fleet: FleetShape;
-  scenario: 'all succeed' | 'all fail, long causes';
+  /** Every volume succeeds, or every volume fails with the given causes. */
+  scenario: 'all succeed' | CauseKind;
   status: string;
   largest: LargestPayload | undefined;
   /** The report the summarising Task produced (the execution output when it succeeds). */
@@ -179,23 +187,25 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
         report: accountFor(run.report, fleet),
       });
     }
-    for (const shape of plan.payloadFleets) {
-      const { fleet, path } = await writeFleetFile(workDir, shape);
-      const run = await runLocally({
-        fleetFile: path,
-        faults: EVERY_CREATE_FAILS,
-        measurePayloads: true,
-        prepare: lengthenErrorMessages,
-      });
-      payload.push({
-        fleet: shape,
-        scenario: 'all fail, long causes',
-        status: run.status,
-        largest: run.largestPayload,
-        report: accountFor(run.report, fleet),
-        ...(run.cause === undefined ? {} : { cause: accountFor(parseJson(run.cause), fleet) }),
-      });
-      progress(`   ${label(shape)} failing: largest ${run.largestPayload?.bytes ?? 0} of ${PAYLOAD_LIMIT_BYTES} bytes`);
+    for (const kind of CAUSE_KINDS) {
+      for (const shape of plan.payloadFleets) {
+        const { fleet, path } = await writeFleetFile(workDir, shape);
+        const run = await runLocally({
+          fleetFile: path,
+          faults: EVERY_CREATE_FAILS,
+          measurePayloads: true,
+          prepare: lengthenErrorMessages(kind),
+        });
+        payload.push({
+          fleet: shape,
+          scenario: kind,
+          status: run.status,
+          largest: run.largestPayload,
+          report: accountFor(run.report, fleet),
+          ...(run.cause === undefined ? {} : { cause: accountFor(parseJson(run.cause), fleet) }),
+        });
+        progress(`   ${label(shape)}, ${kind}: largest ${run.largestPayload?.bytes ?? 0} of ${PAYLOAD_LIMIT_BYTES} bytes`);
+      }
     }
 
     progress('6. cold start');

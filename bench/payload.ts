@@ -11,29 +11,34 @@ export const LONG_MESSAGE_CHARACTERS = 2000;
 /** Every snapshot call fails. */
 export const EVERY_CREATE_FAILS: FaultRule[] = [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', error: FAILURE_ERROR }];
 
+/** How the failing runs word their errors. */
+export type CauseKind = 'one long cause' | 'a long cause per volume';
+export const CAUSE_KINDS: readonly CauseKind[] = ['one long cause', 'a long cause per volume'];
+
 /**
- * The emulator answers injected faults with a short message; AWS's can be long and name the volume.
- * This gives each failure a long message of its own, so no two volumes' failures can be grouped.
+ * The emulator answers injected faults with a short message; AWS's can be long, and often name the
+ * volume. This lengthens the message: the same for every volume, or naming each (then no two failures group).
  */
-export function lengthenErrorMessages(stack: LocalStack): void {
-  stack.storageGateway.middlewareStack.add(
-    (next) => async (args) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        const volumeArn = (args.input as { VolumeARN?: unknown }).VolumeARN;
-        if (error instanceof Error && error.name === FAILURE_ERROR && typeof volumeArn === 'string') {
-          error.message = longMessage(volumeArn);
+export function lengthenErrorMessages(kind: CauseKind): (stack: LocalStack) => void {
+  return (stack) =>
+    stack.storageGateway.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          const volumeArn = (args.input as { VolumeARN?: unknown }).VolumeARN;
+          if (error instanceof Error && error.name === FAILURE_ERROR && typeof volumeArn === 'string') {
+            error.message = longMessage(kind === 'one long cause' ? 'The volume' : `The volume ${volumeArn}`);
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
-    { step: 'initialize', name: 'benchLongErrorMessages' },
-  );
+      },
+      { step: 'initialize', name: 'benchLongErrorMessages' },
+    );
 }
 
-function longMessage(volumeArn: string): string {
-  const head = `The volume ${volumeArn} cannot be snapshotted now. `;
+function longMessage(subject: string): string {
+  const head = `${subject} cannot be snapshotted now. `;
   const filler = 'The gateway reports that its upload buffer is in use by another operation; retry later. ';
   return (head + filler.repeat(Math.ceil(LONG_MESSAGE_CHARACTERS / filler.length))).slice(0, LONG_MESSAGE_CHARACTERS);
 }
