@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { credentialsFrom } from '../sfn/client.ts';
 
 /** Who ran the drill, as the report names them. */
 export interface CallerIdentity {
@@ -35,7 +36,7 @@ export async function lookUpCaller({ env, local, sts }: CallerLookup): Promise<C
   }
   const endpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const client = sts ?? new STSClient({ maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) });
+  const client = sts ?? new STSClient({ maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), ...credentialsFrom(env) });
   try {
     const out = await client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(STS_TIMEOUT_MS) });
     return {

@@ -2,12 +2,16 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 
 /**
  * The SFN client of a command, configured from `env` once: `AWS_ENDPOINT_URL_SFN` (or
- * `AWS_ENDPOINT_URL`) and `AWS_REGION` when set, the SDK's own chain otherwise.
+ * `AWS_ENDPOINT_URL`), `AWS_REGION` and access keys when set, the SDK's own chain otherwise.
  */
 export function createSfnClient(env: NodeJS.ProcessEnv): { client: SFNClient; endpoint: string } {
   const endpoint = env.AWS_ENDPOINT_URL_SFN ?? env.AWS_ENDPOINT_URL;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const client = new SFNClient({ ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) });
+  const client = new SFNClient({
+    ...(endpoint ? { endpoint } : {}),
+    ...(region ? { region } : {}),
+    ...credentialsFrom(env),
+  });
   return { client, endpoint: endpoint ?? `Step Functions${region ? ` in ${region}` : ''}` };
 }
 
@@ -20,4 +24,11 @@ export function isLocalEndpoint(endpoint: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** Access keys from `env`, so a command uses the environment it was given rather than the process's. */
+export function credentialsFrom(env: NodeJS.ProcessEnv): { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } } {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  if (!accessKeyId || !secretAccessKey) return {};
+  return { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } };
 }
