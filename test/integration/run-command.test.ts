@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { runLocally } from '../../src/cli/commands/run.ts';
+import { ExitCode } from '../../src/cli/exit-codes.ts';
+import type { CliIo } from '../../src/cli/io.ts';
+import { createEmulator, volumeArnOf } from '../../src/local/emulator/index.ts';
+import { generateFleet } from '../../src/local/fleet.ts';
+import type { ExecutionReport } from '../../src/report/execution-report.ts';
+
+const run = promisify(execFile);
+
+/** A CliIo that keeps what the command writes. */
+function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    env,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('sgw-snap run --local', () => {
+  it('runs the demo fleet and prints the progress, a table per gateway and the skip reasons', async () => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await runLocally({ local: true, input: '{}' }, io);
+
+    // Assess
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(io.err()).toMatch(/gateways 3 · created 11 · existing 0 · skipped 1 · failed 0/);
+    expect(io.out()).toMatch(/SUCCEEDED/);
+    expect(io.out()).toMatch(/sgw-12A3456B\s+3\s+0\s+1\s+0/);
+    expect(io.out()).toMatch(/below-min-usage\s+1/);
+  });
+
+  it('prints only the report with --json', async () => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await runLocally({ local: true, input: '{"dryRun":true}', json: true }, io);
+
+    // Assess
+    expect(code).toBe(ExitCode.Succeeded);
+    const report = JSON.parse(io.out()) as ExecutionReport;
+    expect(report).toMatchObject({ dryRun: true, summary: { gateways: 3, wouldCreate: 11, created: 0 } });
+    expect(io.err()).toBe('');
+  });
+
+  it.each([
+    ['malformed JSON', { local: true, input: '{nope' }, /--input: not valid JSON/],
+    ['an unreadable input file', { local: true, input: '@/nonexistent/drill.json' }, /--input: cannot read/],
+    ['a missing fleet file', { local: true, fleet: '/nonexistent/fleet.json' }, /--fleet/],
+    ['no --local', {}, /needs --local/],
+  ])('exits 2 with a message on %s', async (_, options, message) => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await runLocally(options, io);
+
+    // Assess
+    expect(code).toBe(ExitCode.Usage);
+    expect(io.err()).toMatch(message);
+  });
+
+  it('exits 1 and still prints the report when a volume fails, using the endpoint from the environment', async () => {
+    // Prepare: an emulator of the user's, named by AWS_ENDPOINT_URL_STORAGE_GATEWAY.
+    const fleet = generateFleet({ gateways: 1, volumesPerGateway: 3 });
+    const broken = volumeArnOf(fleet, fleet.gateways[0]?.id ?? '', fleet.gateways[0]?.volumes[0]?.id ?? '');
+    const emulator = createEmulator({
+      fleet,
+      faults: [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', volumeArn: broken, error: 'InvalidGatewayRequestException' }],
+    });
+    const { url } = await emulator.listen();
+    const io = captureIo({ AWS_ENDPOINT_URL_STORAGE_GATEWAY: url, AWS_ENDPOINT_URL_EC2: url });
+
+    try {
+      // Act
+      const code = await runLocally({ local: true }, io);
+
+      // Assess
+      expect(code).toBe(ExitCode.Failed);
+      expect(io.out()).toMatch(/FAILED/);
+      expect(io.out()).toMatch(/InvalidGatewayRequestException/);
+      expect(emulator.snapshots()).toHaveLength(2);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('is what `npm start` runs: the bin works in a fresh Node process', async () => {
+    // Act
+    const { stdout } = await run(process.execPath, ['bin/sgw-snap.ts', 'run', '--local', '--json'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: { PATH: process.env.PATH ?? '' },
+    });
+
+    // Assess
+    expect((JSON.parse(stdout) as ExecutionReport).summary.created).toBe(11);
+  });
+});
