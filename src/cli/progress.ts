@@ -27,7 +27,12 @@ export class ProgressTracker {
       this.counts.retries += 1;
       return true;
     }
-    if (event.kind !== 'exited') return false;
+    if (event.kind === 'failed-over') {
+      // A gateway whose listing failed for good is one failure; a volume's is counted at VolumeFailed.
+      if (event.stateName !== 'ListRecoveryPoints') return false;
+      this.counts.failed += 1;
+      return true;
+    }
     const handle = ON_EXIT[event.stateName];
     if (!handle) return false;
     handle(this.counts, event.output);

@@ -86,6 +86,7 @@ describe('sgw-snap run --local', () => {
 
       // Assess
       expect(code).toBe(ExitCode.Failed);
+      expect(io.err()).toMatch(/created 2 · existing 0 · skipped 0 · failed 1/);
       expect(io.out()).toMatch(/FAILED/);
       expect(io.out()).toMatch(/InvalidGatewayRequestException/);
       expect(emulator.snapshots()).toHaveLength(2);
