@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createEmulator, DEFAULT_SNAPSHOT_COMPLETION_MS } from '../../local/emulator/index.ts';
 import { loadFleet } from '../../local/fleet.ts';
+import { waitForStopSignal, type SignalSource } from '../wait-for-signal.ts';
 
 /** Port `sgw-snap emulator` listens on unless `--port` says otherwise; LocalStack keeps 4566. */
 export const DEFAULT_EMULATOR_PORT = 4599;
@@ -14,7 +15,7 @@ export interface EmulatorCommandIo {
   /** @default writes the line to stdout */
   log?: (line: string) => void;
   /** Where SIGINT and SIGTERM arrive. @default process */
-  signals?: Pick<NodeJS.EventEmitter, 'once' | 'off'>;
+  signals?: SignalSource;
 }
 
 interface EmulatorCommandOptions {
@@ -51,15 +52,7 @@ export function registerEmulatorCommand(program: Command, io: EmulatorCommandIo 
       log(`Storage Gateway + EC2 emulator listening on ${url}`);
       log(`export AWS_ENDPOINT_URL_STORAGE_GATEWAY=${url}`);
       log(`export AWS_ENDPOINT_URL_EC2=${url}`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          signals.off('SIGINT', stop);
-          signals.off('SIGTERM', stop);
-          resolve();
-        };
-        signals.once('SIGINT', stop);
-        signals.once('SIGTERM', stop);
-      });
+      await waitForStopSignal(signals);
       await emulator.close();
     });
 }

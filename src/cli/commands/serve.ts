@@ -5,6 +5,7 @@ import { processIo, type CliIo } from '../io.ts';
 import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
 import { wholeNumber } from '../sfn/options.ts';
 import { UsageError } from '../usage-error.ts';
+import { waitForStopSignal, type SignalSource } from '../wait-for-signal.ts';
 
 /** Port `sgw-snap serve` listens on unless `--port` says otherwise: Step Functions Local's. */
 export const DEFAULT_SERVE_PORT = 8083;
@@ -19,7 +20,7 @@ export interface ServeOptions {
 /** What `serve` needs besides the streams; tests pass their own. */
 export interface ServeDeps {
   /** Where SIGINT and SIGTERM arrive. @default process */
-  signals?: Pick<NodeJS.EventEmitter, 'once' | 'off'>;
+  signals?: SignalSource;
   /** Extra endpoint options, e.g. a ready stack with fault rules. */
   endpoint?: Omit<SfnEndpointOptions, 'fleetPath' | 'stateMachineName'>;
 }
@@ -61,15 +62,7 @@ export async function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = 
   }
   io.stdout.write(`Step Functions endpoint listening on ${url}, serving ${endpoint.stateMachineArn}\n`);
   io.stdout.write(`export AWS_ENDPOINT_URL_SFN=${url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      signals.off('SIGINT', stop);
-      signals.off('SIGTERM', stop);
-      resolve();
-    };
-    signals.once('SIGINT', stop);
-    signals.once('SIGTERM', stop);
-  });
+  await waitForStopSignal(signals);
   await endpoint.close();
   return ExitCode.Succeeded;
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from '../http/read-body.ts';
 import { dispatch, type DispatchDeps, type EmulatorCall } from './dispatch.ts';
 import { ec2Service } from './ec2-protocol.ts';
 import type { RawRequest } from './service.ts';
@@ -42,10 +43,4 @@ async function serve(
 function isEc2({ headers, body }: RawRequest): boolean {
   if (headers['x-amz-target'] !== undefined) return false;
   return (headers['content-type'] ?? '').includes('application/x-www-form-urlencoded') || /(^|&)Action=/.test(body);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

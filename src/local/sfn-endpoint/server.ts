@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { readBody } from '../http/read-body.ts';
 import { SfnApiError, SfnErrorType } from './errors.ts';
 import { OPERATIONS, type OperationDeps, type OperationName } from './operations.ts';
 
@@ -60,10 +61,4 @@ export function answerOf(target: string | string[] | undefined, body: string, de
     if (error instanceof SfnApiError) return { status: 400, body: { __type: error.name, message: error.message } };
     return { status: 500, body: { __type: 'InternalFailure', message: (error as Error).message } };
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
