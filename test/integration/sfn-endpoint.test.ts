@@ -134,6 +134,22 @@ describe('the local Step Functions endpoint', () => {
     expect(history.at(-1)).toMatchObject({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Drill.Cancelled' } });
   });
 
+  it('lists no child executions for a map run, since the Distributed Map runs inline, and wants one of map run or state machine', async () => {
+    // Prepare
+    served = await serve();
+    const mapRunArn = 'arn:aws:states:us-east-1:000000000000:mapRun:sgw-recovery-snapshots/Gateways:8f1c2d3e-0000-4000-8000-000000000000';
+
+    // Act
+    const children = await served.sfn.send(new ListExecutionsCommand({ mapRunArn }));
+    const both = served.sfn.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: served.endpoint.stateMachineArn }));
+    const neither = served.sfn.send(new ListExecutionsCommand({}));
+
+    // Assess
+    expect(children.executions).toEqual([]);
+    await expect(both).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(neither).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
   it('answers errors in the awsJson1_0 shape', async () => {
     // Prepare
     served = await serve();

@@ -54,12 +54,13 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
         return ExitCode.Succeeded;
       }
       const pollMs = options.pollMs ?? deps.pollMs;
-      const { description, events } = await watchExecution(session.sfn, started, io, {
+      const followed = await watchExecution(session.sfn, started, io, {
         ...(pollMs === undefined ? {} : { pollMs }),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       });
+      const { description } = followed;
       printOutcome(io, description, Boolean(options.json));
-      if (options.report) await writeDrillReportFile(options.report, { description, events }, session, io, deps);
+      if (options.report) await writeDrillReportFile(options.report, followed, session, io, deps);
       return exitCodeOf(description.status);
     } finally {
       session.close();

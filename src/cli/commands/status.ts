@@ -4,7 +4,7 @@ import { processIo, type CliIo } from '../io.ts';
 import { openSession, runSfnCommand, type SfnCommandDeps } from '../sfn/command-context.ts';
 import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
-import { readHistory } from '../sfn/history.ts';
+import { readExecutionHistories, type ExecutionHistories } from '../sfn/follow.ts';
 import { exitCodeOf, printOutcome } from '../sfn/outcome.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
 import { progressLineOf } from '../sfn/watch.ts';
@@ -38,12 +38,15 @@ export function showStatus(execution: string, options: StatusOptions, io: CliIo,
         ? execution
         : executionArnOf(await session.sfn.stateMachineArn(options.stateMachine), execution);
       const description = await session.sfn.describeExecution(executionArn);
-      const events = description.status === 'RUNNING' || options.report ? await readHistory(session.sfn, executionArn) : [];
+      const histories: ExecutionHistories =
+        description.status === 'RUNNING' || options.report
+          ? await readExecutionHistories(session.sfn, executionArn, { onRefused: (message) => io.stderr.write(`${message}\n`) })
+          : { events: [], children: [] };
       printOutcome(io, description, Boolean(options.json));
       if (description.status === 'RUNNING' && !options.json) {
-        io.stdout.write(`running since ${description.startDate.toISOString()}: ${progressLineOf(events)}\n`);
+        io.stdout.write(`running since ${description.startDate.toISOString()}: ${progressLineOf(histories)}\n`);
       }
-      if (options.report) await writeDrillReportFile(options.report, { description, events }, session, io, deps);
+      if (options.report) await writeDrillReportFile(options.report, { description, ...histories }, session, io, deps);
       return exitCodeOf(description.status);
     } finally {
       session.close();

@@ -113,7 +113,7 @@ export function buildDrillReport(source: DrillReportSource): DrillReport {
   const rpos = made.flatMap((row) => (row.achievedRpoMs === undefined ? [] : [row.achievedRpoMs]));
 
   if (usedExecutionEnd) {
-    notes.push('Snapshot times marked ≤ were not in the execution history (on AWS the Distributed Map runs each gateway in a child execution); the execution end is used, a time by which the snapshot existed, so the RPO shown is an upper bound.');
+    notes.push("Snapshot times marked ≤ were not in the histories read (the execution's and, on AWS, those of the child execution each gateway runs in; reading those needs states:ListExecutions and states:GetExecutionHistory on them); the execution end is used, a time by which the snapshot existed, so the RPO shown is an upper bound.");
   }
   if (report?.omitted) notes.push(`The execution report was cut to fit the Step Functions payload limit; not listed here: ${JSON.stringify(report.omitted)}. The summary counts are complete.`);
   if (source.caller.placeholderReason) notes.push(`Caller identity is a placeholder: ${source.caller.placeholderReason}.`);

@@ -1,4 +1,12 @@
-import { AwsUnreachableError, ExecutionNameTakenError, ExecutionNotFoundError, StateMachineNotFoundError, StepFunctionsRejectedError, type StepFunctionsCallError } from './errors.ts';
+import {
+  AwsUnreachableError,
+  ExecutionNameTakenError,
+  ExecutionNotFoundError,
+  PermissionDeniedError,
+  StateMachineNotFoundError,
+  StepFunctionsRejectedError,
+  type StepFunctionsCallError,
+} from './errors.ts';
 import { UsageError } from '../usage-error.ts';
 
 // Error names of a refused identity or a refused permission, across AWS services and the SDK.
@@ -34,7 +42,7 @@ export function classifySfnError(call: string, error: unknown, endpoint: string)
   const permission = `states:${call}`;
   const options = { cause: error };
   if (PERMISSION_ERRORS.has(name)) {
-    return new AwsUnreachableError(call, `${call} was refused: the caller lacks the permission ${permission} (${name}: ${message})`, options);
+    return new PermissionDeniedError(call, `${call} was refused: the caller lacks the permission ${permission} (${name}: ${message})`, options);
   }
   if (CREDENTIAL_ERRORS.has(name)) {
     return new AwsUnreachableError(call, `${call} was refused: the AWS credentials were not accepted (${name}: ${message}); ${permission} is needed once they are`, options);

@@ -1,14 +1,14 @@
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { buildDrillReport, lookUpCaller, writeDrillReport } from '../drill-report/index.ts';
 import type { CliIo } from '../io.ts';
 import type { SfnCommandDeps, SfnSession } from './command-context.ts';
+import type { ExecutionHistories } from './follow.ts';
 import { executionReportOf } from './outcome.ts';
 import type { ExecutionDescription } from './step-functions.ts';
 
 /** Writes the drill report of an execution to `path` and says so on stderr. */
 export async function writeDrillReportFile(
   path: string,
-  source: { description: ExecutionDescription; events: readonly HistoryEvent[] },
+  source: { description: ExecutionDescription } & ExecutionHistories,
   session: SfnSession,
   io: CliIo,
   deps: SfnCommandDeps,
@@ -19,7 +19,8 @@ export async function writeDrillReportFile(
     caller,
     execution: source.description,
     report: executionReportOf(source.description),
-    events: source.events,
+    // Each snapshot's time is read from its own event: which history holds it does not matter.
+    events: [...source.events, ...source.children.flatMap((child) => child.events)],
   });
   await writeDrillReport(path, report);
   io.stderr.write(`drill report written to ${path}\n`);

@@ -26,6 +26,12 @@ export class AwsUnreachableError extends StepFunctionsCallError {
   }
 }
 
+/**
+ * The caller lacks `permission`: unlike the rest of `AwsUnreachable` (whose name it keeps), a refusal
+ * that may concern one call only, so a caller may do without what that call would have given.
+ */
+export class PermissionDeniedError extends AwsUnreachableError {}
+
 /** No state machine has the name asked for. */
 export class StateMachineNotFoundError extends StepFunctionsCallError {
   override readonly name = 'StateMachineNotFound';

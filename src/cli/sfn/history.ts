@@ -1,8 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { ExecutionDescription, StepFunctions } from './step-functions.ts';
-
-/** How often `--wait` reads the history; `GetExecutionHistory` refills at 5 calls a second per account. */
-export const DEFAULT_POLL_MS = 2000;
+import type { StepFunctions } from './step-functions.ts';
 
 const CLOSING_EVENTS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
 
@@ -39,34 +36,4 @@ export async function readEventsAfter(sfn: StepFunctions, executionArn: string, 
     nextToken = page.nextToken;
   } while (nextToken);
   return fresh.reverse();
-}
-
-export interface FollowOptions {
-  /** @default DEFAULT_POLL_MS */
-  pollMs?: number;
-  /** Called with each batch of new events, oldest first. */
-  onEvents?: (events: HistoryEvent[]) => void;
-  /** @default a timer */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/** Polls the history until the execution closes; returns how it ended and every event. */
-export async function followExecution(
-  sfn: StepFunctions,
-  executionArn: string,
-  options: FollowOptions = {},
-): Promise<{ description: ExecutionDescription; events: HistoryEvent[] }> {
-  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const events: HistoryEvent[] = [];
-  for (;;) {
-    const fresh = await readEventsAfter(sfn, executionArn, events.at(-1)?.id ?? 0);
-    if (fresh.length) {
-      events.push(...fresh);
-      options.onEvents?.(fresh);
-    }
-    if (fresh.some(isClosingEvent)) break;
-    await sleep(pollMs);
-  }
-  return { description: await sfn.describeExecution(executionArn), events };
 }

@@ -20,6 +20,13 @@ const MAX_CHAIN = 8;
  */
 export class HistoryNarrator {
   readonly #byId = new Map<number, HistoryEvent>();
+  readonly #child: boolean;
+  #gatewayArn: unknown;
+
+  /** @param options.child the history is a map run's child execution: one gateway's, whose start and end are not the run's */
+  constructor(options: { child?: boolean } = {}) {
+    this.#child = options.child ?? false;
+  }
 
   read(event: HistoryEvent): Narration {
     if (event.id !== undefined) this.#byId.set(event.id, event);
@@ -41,7 +48,13 @@ export class HistoryNarrator {
         return { step: { kind: 'retried', stateName }, line: `retrying ${stateName} after ${failure?.error ?? previous.type}` };
       }
     }
-    return { line: executionLine(event) };
+    return { line: this.#child ? this.#childLine(event) : executionLine(event) };
+  }
+
+  #childLine(event: HistoryEvent): string | undefined {
+    if (event.type === 'ExecutionStarted') this.#gatewayArn = field(parse(event.executionStartedEventDetails?.input), 'gatewayArn');
+    const ended = CHILD_ENDS[event.type ?? ''];
+    return ended && `gateway ${idOf(this.#gatewayArn)}: its child execution ${ended(event)}`;
   }
 
   #previous(event: HistoryEvent): HistoryEvent | undefined {
@@ -97,6 +110,14 @@ const EXECUTION_LINES: Record<string, (event: HistoryEvent) => string> = {
   ExecutionFailed: (event) => `execution FAILED: ${event.executionFailedEventDetails?.error ?? 'no error given'}`,
   ExecutionAborted: () => 'execution ABORTED',
   ExecutionTimedOut: () => 'execution TIMED_OUT',
+  MapRunFailed: (event) => `map run FAILED: ${event.mapRunFailedEventDetails?.error ?? 'no error given'}`,
+};
+
+// A child that succeeded says nothing its steps have not said.
+const CHILD_ENDS: Record<string, (event: HistoryEvent) => string> = {
+  ExecutionFailed: (event) => `FAILED: ${event.executionFailedEventDetails?.error ?? 'no error given'}`,
+  ExecutionAborted: () => 'was ABORTED',
+  ExecutionTimedOut: () => 'TIMED_OUT',
 };
 
 function executionLine(event: HistoryEvent): string | undefined {

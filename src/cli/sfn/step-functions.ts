@@ -94,15 +94,19 @@ export class StepFunctions {
     return { events: out.events ?? [], ...(out.nextToken ? { nextToken: out.nextToken } : {}) };
   }
 
-  /** The newest executions first, at most `max`, paging as needed. */
-  async listExecutions(request: { stateMachineArn: string; statusFilter?: ExecutionStatus; max: number }): Promise<ExecutionSummary[]> {
+  /**
+   * The newest executions first, at most `max`, paging as needed: those of a state machine, or the
+   * child executions of a Distributed Map run.
+   */
+  async listExecutions(request: ({ stateMachineArn: string } | { mapRunArn: string }) & { statusFilter?: ExecutionStatus; max: number }): Promise<ExecutionSummary[]> {
     const found: ExecutionSummary[] = [];
+    const of = 'mapRunArn' in request ? { mapRunArn: request.mapRunArn } : { stateMachineArn: request.stateMachineArn };
     let nextToken: string | undefined;
     do {
       const page = await this.#call('ListExecutions', () =>
         this.#client.send(
           new ListExecutionsCommand({
-            stateMachineArn: request.stateMachineArn,
+            ...of,
             maxResults: Math.min(MAX_PAGE_SIZE, request.max - found.length),
             ...(request.statusFilter ? { statusFilter: request.statusFilter } : {}),
             ...(nextToken ? { nextToken } : {}),

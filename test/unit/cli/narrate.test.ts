@@ -67,4 +67,26 @@ describe('HistoryNarrator', () => {
       'FAILED vol-2: InvalidGatewayRequestException: gateway is offline',
     ]);
   });
+
+  it('tells of a map run child only the gateway it ran and how it failed, and of the parent a map run that failed', () => {
+    // Prepare
+    const child = new HistoryNarrator({ child: true });
+    const parent = new HistoryNarrator();
+
+    // Act
+    const lines = [
+      child.read(event(1, 0, 'ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify({ gatewayArn: GATEWAY }) } })),
+      child.read(event(2, 1, 'ExecutionSucceeded')),
+      child.read(event(3, 2, 'ExecutionFailed', { executionFailedEventDetails: { error: 'States.Runtime' } })),
+      parent.read(event(1, 0, 'MapRunFailed', { mapRunFailedEventDetails: { error: 'States.ExceedToleratedFailureThreshold' } })),
+    ].map((n) => n.line);
+
+    // Assess
+    expect(lines).toEqual([
+      undefined,
+      undefined,
+      'gateway sgw-12A3456B: its child execution FAILED: States.Runtime',
+      'map run FAILED: States.ExceedToleratedFailureThreshold',
+    ]);
+  });
 });
