@@ -72,8 +72,12 @@ export function summariseGateway(iteration: GatewayIteration, budgetBytes: numbe
   const snapshots: GatewaySnapshot[] = [];
   const pointFailures: PointFailure[] = [...(listed?.failures ?? [])];
   for (const outcome of outcomes) {
-    if ('error' in outcome) pointFailures.push(outcome);
-    else snapshots.push(snapshotEntry(outcome));
+    if ('failure' in outcome) {
+      const { volumeArn, recoveryPointTime, failure } = outcome;
+      pointFailures.push({ volumeArn, recoveryPointTime, error: failure.Error, cause: failure.Cause ?? '' });
+    } else {
+      snapshots.push(snapshotEntry(outcome));
+    }
   }
   if (options.dryRun) {
     for (const { volumeArn, recoveryPointTime, sizeBytes } of listed?.selected ?? []) {

@@ -98,9 +98,17 @@ export interface StatesError {
   Cause?: string;
 }
 
+/** A volume whose snapshot failed for good, as the ASL's `VolumeFailed` state records it. */
+export interface VolumeFailure {
+  volumeArn: string;
+  recoveryPointTime: string;
+  /** The Catch's error output, whole: a `Cause` is not always there, and a missing path would fail the Pass state. */
+  failure: StatesError;
+}
+
 /** What one iteration of the gateway Map has gathered when it reaches `SummariseGateway`. */
 export interface GatewayIteration extends GatewayTask {
   listed?: ListResult;
   listFailure?: StatesError;
-  outcomes?: Array<SnapshotOutcome | PointFailure>;
+  outcomes?: Array<SnapshotOutcome | VolumeFailure>;
 }

@@ -99,7 +99,8 @@ function lineOnExit(stateName: string, output: unknown): string | undefined {
     return `${status} ${String(field(output, 'snapshotId'))} of ${idOf(field(output, 'volumeArn'))} (recovery point ${String(field(output, 'recoveryPointTime'))})`;
   }
   if (stateName === 'VolumeFailed') {
-    return `FAILED ${idOf(field(output, 'volumeArn'))}: ${String(field(output, 'error'))}: ${readableCause(String(field(output, 'cause') ?? ''), 200)}`;
+    const failure = field(output, 'failure');
+    return `FAILED ${idOf(field(output, 'volumeArn'))}: ${String(field(failure, 'Error'))}: ${readableCause(String(field(failure, 'Cause') ?? ''), 200)}`;
   }
   return undefined;
 }

@@ -50,7 +50,10 @@ describe('HistoryNarrator', () => {
       listed: { recoveryPoints: 3, selected: [{}], skipped: [{ reason: 'too-new' }, { reason: 'too-new' }], failures: [] },
     };
     const created = { volumeArn: `${GATEWAY}/volume/vol-1`, snapshotId: 'snap-1', status: 'created', recoveryPointTime: '2025-01-15T11:30:00Z' };
-    const failed = { volumeArn: `${GATEWAY}/volume/vol-2`, error: 'InvalidGatewayRequestException', cause: '{"errorMessage":"gateway is offline"}' };
+    const failed = {
+      volumeArn: `${GATEWAY}/volume/vol-2`,
+      failure: { Error: 'InvalidGatewayRequestException', Cause: '{"errorMessage":"gateway is offline"}' },
+    };
     narrator.read(event(1, 0, 'LambdaFunctionSucceeded'));
 
     // Act

@@ -1,7 +1,7 @@
 import { buildReport, fitReport, type ExecutionReport } from '../../../src/report/execution-report.ts';
 import { summariseGateway, type GatewayResult } from '../../../src/report/gateway-result.ts';
 import { planGateway } from '../../../src/policy/plan-gateway.ts';
-import type { RecoveryPoint, SnapshotOutcome } from '../../../src/workflow/types.ts';
+import type { RecoveryPoint, SnapshotOutcome, VolumeFailure } from '../../../src/workflow/types.ts';
 import { agoIso, EXECUTION, GATEWAY_ARN, HOUR, MINUTE, NOW, OTHER_GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
 import { bytes, iteration, volumeIds } from './helpers.ts';
 
@@ -17,9 +17,9 @@ function gatewayRun(gatewayArn: string, points: RecoveryPoint[], failEvery = 0, 
   const listed = planGateway(points, { options, now: NOW, alreadySnapshotted: new Set() });
   const outcomes = dryRun
     ? []
-    : listed.selected.map((point, i): SnapshotOutcome | (typeof listed.failures)[number] =>
+    : listed.selected.map((point, i): SnapshotOutcome | VolumeFailure =>
         failEvery && (i + 1) % failEvery === 0
-          ? { ...point, error: 'InternalServerError', cause: `failed ${point.volumeArn}` }
+          ? { ...point, failure: { Error: 'InternalServerError', Cause: `failed ${point.volumeArn}` } }
           : { ...point, snapshotId: `snap-${i}-${gatewayArn.slice(-4)}`, status: 'created' },
       );
   return summariseGateway(iteration({ gatewayArn, options, listed, outcomes }), LARGE_BUDGET);

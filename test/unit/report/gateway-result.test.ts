@@ -36,7 +36,7 @@ describe('summariseGateway', () => {
         recoveryPoints: 7,
         selected: [a, b, c, d].map((id = '') => ({ volumeArn: volumeArn(id), recoveryPointTime: TIME, sizeBytes: 1_000 })),
         skipped: [skippedPoint(e ?? '', 'too-new'), skippedPoint(f ?? '', 'too-new')],
-        failures: [failed(g ?? '', 'InvalidRecoveryPointTime', 'not a time')],
+        failures: [{ volumeArn: volumeArn(g ?? ''), recoveryPointTime: TIME, error: 'InvalidRecoveryPointTime', cause: 'not a time' }],
       },
       outcomes: [
         created(a ?? ''),
