@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { z } from 'zod';
-import { readBody } from '../http/read-body.ts';
+import { createAnsweringServer } from '../http/answering-server.ts';
 import { SfnApiError, SfnErrorType } from './errors.ts';
 import { OPERATIONS, type OperationDeps, type OperationName } from './operations.ts';
 
@@ -16,28 +16,14 @@ interface Answer {
 
 /** An HTTP server speaking awsJson1_0 for the operations in `OPERATIONS`. */
 export function createSfnServer(deps: OperationDeps): Server {
-  return createServer((req, res) => {
-    void serve(req, res, deps);
+  return createAnsweringServer(async (headers, body) => {
+    const answer = answerOf(headers['x-amz-target'], body, deps);
+    return {
+      status: answer.status,
+      headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() },
+      body: JSON.stringify(answer.body),
+    };
   });
-}
-
-async function serve(req: IncomingMessage, res: ServerResponse, deps: OperationDeps): Promise<void> {
-  let body: string;
-  try {
-    body = await readBody(req);
-  } catch {
-    res.destroy();
-    return;
-  }
-  const answer = answerOf(req.headers['x-amz-target'], body, deps);
-  const text = JSON.stringify(answer.body);
-  if (res.destroyed) return;
-  res.writeHead(answer.status, {
-    'content-type': CONTENT_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-  });
-  res.end(text);
 }
 
 /** Runs one request; errors become `{"__type", "message"}` as the service writes them. */
