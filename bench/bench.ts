@@ -2,9 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PAYLOAD_LIMIT_BYTES } from '../src/report/budgets.ts';
+import { jsonBytes } from '../src/report/fit.ts';
+import { loadDefinition } from '../src/statemachine/definition.ts';
 import { awsCliVersion, runCliLoop, runSequentialScript } from './baselines.ts';
 import { measureColdStarts, type FunctionColdStart } from './cold-start.ts';
-import { runLocally, writeFleetFile, type LargestPayload, type LocalRun } from './local-run.ts';
+import { runLocally, writeFleetFile, type LargestPayload, type LocalRun, type LocalRunOptions } from './local-run.ts';
 import { machineFacts, type MachineFacts } from './machine.ts';
 import {
   accountFor,
@@ -77,6 +79,8 @@ export interface PayloadRow {
   report?: Accounting;
   /** The report inside the execution's failure cause, when it failed. */
   cause?: Accounting;
+  /** Mean JSON bytes of one gateway's compact result in the report, when the report carries them. */
+  compactBytesPerGateway?: number;
 }
 
 export interface BenchResult {
@@ -111,12 +115,14 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
     const latency = DEFAULT_API_LATENCY;
     const faults = latencyRules(latency);
     const fleets = await Promise.all(plan.fleets.map((shape) => writeFleetFile(workDir, shape)));
+    const definition = loadDefinition();
+    const local = (options: Omit<LocalRunOptions, 'definition'>) => runLocally({ definition, ...options });
     const runsOf = (shape: FleetShape) => (volumesOf(shape) > plan.largeFleetVolumes ? plan.largeFleetRuns : plan.runs);
 
     if (plan.warmUpRuns && fleets[1]) {
       progress(`warm-up: ${plan.warmUpRuns} runs`);
       const warmFleet = fleets[1].path;
-      await sample(plan.warmUpRuns, () => runLocally({ fleetFile: warmFleet }));
+      await sample(plan.warmUpRuns, () => local({ fleetFile: warmFleet }));
     }
 
     progress('1. fan-out efficiency and 3. sequential script, side by side');
@@ -126,8 +132,9 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
       const shape = shapeOf(fleet);
       const runSequential = volumesOf(shape) <= plan.sequentialMaxVolumes;
       const pairs = await sample(runsOf(shape), async () => {
-        const workflow = await checked(runLocally({ fleetFile: path, faults }), shape);
+        const workflow = await checked(local({ fleetFile: path, faults }), shape);
         const sequential = runSequential ? await runSequentialScript({ fleet, fleetFile: path, faults }) : undefined;
+        if (sequential && sequential.snapshotsMade !== volumesOf(shape)) throw new Error('The sequential script missed volumes');
         return { workflow: workflow.wallMs, sequential: sequential?.wallMs };
       });
       const wallMs = median(pairs.map((p) => p.workflow));
@@ -155,14 +162,14 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
     progress('2. engine overhead (no latency) and 4. cost');
     const empty = await writeFleetFile(workDir, { gateways: 0, volumesPerGateway: 0 });
     const fixedExecutionMs = median(
-      (await sample(plan.runs, () => runLocally({ fleetFile: empty.path }))).map((r) => r.wallMs),
+      (await sample(plan.runs, () => local({ fleetFile: empty.path }))).map((r) => r.wallMs),
     );
     const overhead: OverheadRow[] = [];
     const cost: CostRow[] = [];
     for (const { fleet, path } of fleets) {
       const shape = shapeOf(fleet);
       const volumes = volumesOf(shape);
-      const runs = await sample(runsOf(shape), () => checked(runLocally({ fleetFile: path }), shape));
+      const runs = await sample(runsOf(shape), () => checked(local({ fleetFile: path }), shape));
       const wallMs = median(runs.map((r) => r.wallMs));
       overhead.push({
         fleet: shape,
@@ -178,7 +185,7 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
     progress('5. payload headroom');
     const payload: PayloadRow[] = [];
     for (const { fleet, path } of fleets) {
-      const run = await runLocally({ fleetFile: path, measurePayloads: true });
+      const run = await local({ fleetFile: path, measurePayloads: true });
       payload.push({
         fleet: shapeOf(fleet),
         scenario: 'all succeed',
@@ -190,7 +197,7 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
     for (const kind of CAUSE_KINDS) {
       for (const shape of plan.payloadFleets) {
         const { fleet, path } = await writeFleetFile(workDir, shape);
-        const run = await runLocally({
+        const run = await local({
           fleetFile: path,
           faults: EVERY_CREATE_FAILS,
           measurePayloads: true,
@@ -203,6 +210,7 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
           largest: run.largestPayload,
           report: accountFor(run.report, fleet),
           ...(run.cause === undefined ? {} : { cause: accountFor(parseJson(run.cause), fleet) }),
+          ...compactSize(run.report),
         });
         progress(`   ${label(shape)}, ${kind}: largest ${run.largestPayload?.bytes ?? 0} of ${PAYLOAD_LIMIT_BYTES} bytes`);
       }
@@ -260,6 +268,12 @@ function costOf(shape: FleetShape, run: LocalRun): CostRow {
     listsPerGateway: (run.calls['ListVolumeRecoveryPoints'] ?? 0) / shape.gateways,
     callsPerVolume: Object.fromEntries(Object.entries(run.calls).map(([operation, n]) => [operation, n / volumes])),
   };
+}
+
+function compactSize(report: unknown): Pick<PayloadRow, 'compactBytesPerGateway'> {
+  const gateways = (report as { gateways?: unknown } | undefined)?.gateways;
+  if (!Array.isArray(gateways) || !gateways.length) return {};
+  return { compactBytesPerGateway: jsonBytes(gateways) / gateways.length };
 }
 
 function parseJson(text: string): unknown {

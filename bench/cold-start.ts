@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { median } from './stats.ts';
 
 const FUNCTIONS_DIR = new URL('../functions/', import.meta.url).pathname;
@@ -29,6 +29,8 @@ const LOAD_SCRIPT = 'const t = performance.now(); await import(process.argv[1]);
 export interface FunctionColdStart {
   name: string;
   bundleBytes: number;
+  /** The packages (or our own folders) that take the most of the bundle, largest first, in bytes. */
+  largestParts: Array<{ part: string; bytes: number }>;
   bundledLoadMs: number;
   unbundledLoadMs: number;
 }
@@ -36,10 +38,11 @@ export interface FunctionColdStart {
 /** Bundles every `functions/<name>/handler.ts` into `outdir` and times loading each, bundled and not. */
 export async function measureColdStarts(outdir: string, runs: number): Promise<FunctionColdStart[]> {
   const names = (await readdir(FUNCTIONS_DIR, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-  await build({
+  const { metafile } = await build({
     ...DEPLOYED_BUILD_OPTIONS,
     entryPoints: Object.fromEntries(names.map((name) => [name, join(FUNCTIONS_DIR, name, 'handler.ts')])),
     outdir,
+    metafile: true,
     logLevel: 'error',
   });
   const results: FunctionColdStart[] = [];
@@ -59,6 +62,7 @@ export async function measureColdStarts(outdir: string, runs: number): Promise<F
     results.push({
       name,
       bundleBytes: (await stat(bundle)).size,
+      largestParts: largestParts(metafile, bundle),
       bundledLoadMs: median(bundled),
       unbundledLoadMs: median(unbundled),
     });
@@ -78,4 +82,20 @@ function loadMs(file: string): number {
     throw new Error(`Loading ${file} failed (exit ${child.status}): ${child.stderr.trim()}`);
   }
   return ms;
+}
+
+const LARGEST_PARTS = 3;
+
+/** Bytes of the bundle by package (`zod`, `@aws-sdk/client-ec2`) or, for our code, by top folder (`src`). */
+function largestParts(metafile: Metafile, bundle: string): FunctionColdStart['largestParts'] {
+  const output = Object.entries(metafile.outputs).find(([path]) => basename(path) === basename(bundle))?.[1];
+  const parts = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const part = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/')[0] ?? input;
+    parts.set(part, (parts.get(part) ?? 0) + bytesInOutput);
+  }
+  return [...parts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, LARGEST_PARTS)
+    .map(([part, bytes]) => ({ part, bytes }));
 }

@@ -4,6 +4,7 @@ import type { ExecutionInput } from '../src/input/schema.ts';
 import type { FaultRule } from '../src/local/emulator/index.ts';
 import { generateFleet, type Fleet } from '../src/local/fleet.ts';
 import { startLocalExecution, type EngineEvent } from '../src/local/runner.ts';
+import type { AslDefinition } from '../src/statemachine/definition.ts';
 import { startLocalStack, type LocalStack } from '../src/local/stack.ts';
 import type { FleetShape } from './scenarios.ts';
 
@@ -36,6 +37,8 @@ export interface LocalRun {
 
 export interface LocalRunOptions {
   fleetFile: string;
+  /** The ASL as the bench read it once, so every run of one bench runs the same definition. */
+  definition: AslDefinition;
   faults?: readonly FaultRule[];
   input?: ExecutionInput;
   /** JSON-sizes every state's input and output; it costs time, so timed runs leave it off. */
@@ -62,6 +65,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     const started = performance.now();
     const execution = startLocalExecution({
       handlers: stack.handlers,
+      definition: options.definition,
       input: options.input ?? {},
       onEvent: (event) => log.add(event),
     });

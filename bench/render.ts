@@ -1,4 +1,4 @@
-import { PAYLOAD_LIMIT_BYTES } from '../src/report/budgets.ts';
+import { CAUSE_BUDGET_BYTES, PAYLOAD_LIMIT_BYTES, REPORT_BUDGET_BYTES } from '../src/report/budgets.ts';
 import type { BenchResult, PayloadRow } from './bench.ts';
 import { CAUSE_KINDS, FAILURE_ERROR, LONG_MESSAGE_CHARACTERS, type Accounting } from './payload.ts';
 import { fleetLabel, volumesOf } from './scenarios.ts';
@@ -52,7 +52,7 @@ export function renderResults(result: BenchResult): string {
     coldStartSection(result),
   ].join('\n');
 
-  function fanOutSection({ fanOut }: BenchResult): string {
+  function fanOutSection({ fanOut, fixedExecutionMs }: BenchResult): string {
     return [
       '## 1. Fan-out efficiency',
       '',
@@ -66,9 +66,10 @@ export function renderResults(result: BenchResult): string {
       '    bound = ceil(gateways / maxConcurrency.gateways) × (list + ceil(volumesPerGateway / maxConcurrency.snapshots) × create)',
       '',
       'Everything above the bound is our own time: the engine, the handlers, the SDK, the emulator and the calls without latency.',
+      `Part of it is paid once per execution whatever the fleet: ${ms(fixedExecutionMs)} here (section 2).`,
       '',
       table(
-        ['fleet (gateways×volumes)', 'runs', 'wall time', 'bound', 'wall / bound', `target ≤ ${TARGETS.fanOutRatio}×`],
+        ['fleet (gateways×volumes)', 'runs', 'wall time', 'bound', 'wall / bound', `target ≤ ${TARGETS.fanOutRatio}×`, 'wall − fixed cost, / bound'],
         fanOut.map((r) => [
           fleetLabel(r.fleet),
           String(r.runs),
@@ -76,6 +77,7 @@ export function renderResults(result: BenchResult): string {
           ms(r.boundMs),
           times(r.ratio),
           verdict(r.ratio <= TARGETS.fanOutRatio),
+          times((r.wallMs - fixedExecutionMs) / r.boundMs),
         ]),
       ),
       '',
@@ -199,7 +201,7 @@ export function renderResults(result: BenchResult): string {
       'from node_modules.',
       '',
       table(
-        ['function', 'bundle', `≤ ${TARGETS.bundleKiB} KiB`, 'load bundled', 'load unbundled', 'bundled / unbundled', `≤ ${TARGETS.loadRatio}×`],
+        ['function', 'bundle', `≤ ${TARGETS.bundleKiB} KiB`, 'largest parts', 'load bundled', 'load unbundled', 'bundled / unbundled', `≤ ${TARGETS.loadRatio}×`],
         coldStart.map((r) => {
           const kib = r.bundleBytes / 1024;
           const ratio = r.bundledLoadMs / r.unbundledLoadMs;
@@ -207,6 +209,7 @@ export function renderResults(result: BenchResult): string {
             r.name,
             `${kib.toFixed(0)} KiB`,
             verdict(kib <= TARGETS.bundleKiB),
+            r.largestParts.map((p) => `${p.part} ${(p.bytes / 1024).toFixed(0)} KiB`).join(', '),
             `${r.bundledLoadMs.toFixed(1)} ms`,
             `${r.unbundledLoadMs.toFixed(1)} ms`,
             times(ratio),
@@ -229,26 +232,27 @@ function accounting(check: Accounting | undefined, expectNamed: boolean): string
 
 /** What the failing runs say about the largest fleet one execution handles. */
 function largestFleet(failing: readonly PayloadRow[]): string {
-  const held = failing.filter(
-    (r) => r.largest && r.largest.bytes < PAYLOAD_LIMIT_BYTES && r.report?.countsAddUp && r.report.volumesNamed === r.report.volumes,
-  );
+  const named = (check: Accounting | undefined) => Boolean(check?.countsAddUp && check.volumesNamed === check.volumes);
+  const held = failing.filter((r) => r.largest && r.largest.bytes < PAYLOAD_LIMIT_BYTES && named(r.report));
   const biggest = held.reduce<PayloadRow | undefined>(
     (best, r) => (!best || volumesOf(r.fleet) > volumesOf(best.fleet) ? r : best),
     undefined,
   );
   const lines = [
     biggest
-      ? `the largest fleet verified in one execution, every volume failing, is ${fleetLabel(biggest.fleet)} volumes.`
-      : 'no fleet tried stayed under the limit with every volume accounted for.',
+      ? `the largest fleet verified in one execution, under the limit with every volume named in its report, is ${fleetLabel(biggest.fleet)} volumes.`
+      : 'no fleet tried stayed under the limit with every volume named in its report.',
   ];
-  const [a, b] = [...failing].sort((x, y) => x.fleet.gateways - y.fleet.gateways).slice(-2);
-  if (a?.largest && b?.largest && b.fleet.gateways > a.fleet.gateways && b.largest.bytes > a.largest.bytes) {
-    const perGateway = (b.largest.bytes - a.largest.bytes) / (b.fleet.gateways - a.fleet.gateways);
-    const gateways = Math.floor(b.fleet.gateways + (PAYLOAD_LIMIT_BYTES - b.largest.bytes) / perGateway);
+  const lost = failing.filter((r) => !named(r.report)).map((r) => fleetLabel(r.fleet));
+  if (lost.length) lines.push(`Fleets whose report no longer names every volume: ${lost.join(', ')}.`);
+  const sized = [...failing].reverse().find((r) => r.compactBytesPerGateway);
+  if (sized?.compactBytesPerGateway) {
+    const perGateway = sized.compactBytesPerGateway;
+    const fit = (budget: number) => Math.floor(budget / perGateway);
     lines.push(
-      `Between ${a.fleet.gateways} and ${b.fleet.gateways} gateways the largest payload grows by ${perGateway.toFixed(0)} bytes per gateway`,
-      `of ${b.fleet.volumesPerGateway} volumes; at that rate it reaches the limit near ${gateways.toLocaleString('en-US')} gateways`,
-      `(${(gateways * b.fleet.volumesPerGateway).toLocaleString('en-US')} volumes) — an extrapolation, not a run.`,
+      `A gateway's compact result (its ${sized.fleet.volumesPerGateway} failed volume IDs kept) takes about ${perGateway.toFixed(0)} bytes at ${fleetLabel(sized.fleet)}:`,
+      `the ${bytes(REPORT_BUDGET_BYTES)}-byte report budget holds about ${bytes(fit(REPORT_BUDGET_BYTES))} such gateways, and the`,
+      `${bytes(CAUSE_BUDGET_BYTES)}-byte failure cause about ${bytes(fit(CAUSE_BUDGET_BYTES))} (estimates; beyond them the summary counts stay complete).`,
     );
   }
   return lines.join(' ');

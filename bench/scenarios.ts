@@ -62,6 +62,7 @@ export const FULL_PLAN: BenchPlan = {
   payloadFleets: [
     { gateways: 100, volumesPerGateway: 32 },
     { gateways: 200, volumesPerGateway: 32 },
+    { gateways: 400, volumesPerGateway: 32 },
   ],
   coldStartRuns: 7,
 };
