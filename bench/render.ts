@@ -66,7 +66,10 @@ export function renderResults(result: BenchResult): string {
       '    bound = ceil(gateways / maxConcurrency.gateways) × (list + ceil(volumesPerGateway / maxConcurrency.snapshots) × create)',
       '',
       'Everything above the bound is our own time: the engine, the handlers, the SDK, the emulator and the calls without latency.',
-      `Part of it is paid once per execution whatever the fleet: ${ms(fixedExecutionMs)} here (section 2).`,
+      `Part of it is paid once per execution whatever the fleet: ${ms(fixedExecutionMs)} here (section 2). The rest grows with`,
+      'the volumes: locally every Lambda runs in this one Node process, so the CPU time each volume costs (section 2) is',
+      'serialised; when a wave of creates returns together, their handling queues on one thread before the next wave starts.',
+      "On AWS each invocation has a Lambda of its own, and Step Functions' own latency per transition takes that place.",
       '',
       table(
         ['fleet (gateways×volumes)', 'runs', 'wall time', 'bound', 'wall / bound', `target ≤ ${TARGETS.fanOutRatio}×`, 'wall − fixed cost, / bound'],
@@ -89,8 +92,8 @@ export function renderResults(result: BenchResult): string {
       '## 2. Engine overhead',
       '',
       'The same fleets with no emulated latency: all the time is ours (engine, handlers, SDK, HTTP, emulator, on the same',
-      `cores). An execution over no gateways at all takes ${ms(fixedExecutionMs)} (the fixed cost, mostly the local engine`,
-      'validating the ASL); the marginal figure leaves it out.',
+      `cores). An execution over no gateways at all takes ${ms(fixedExecutionMs)}: the fixed cost of an execution (engine set-up,`,
+      'Plan, an empty Map, Summarise); the marginal figure leaves it out.',
       '',
       table(
         ['fleet', 'runs', 'wall time', 'ms per volume', 'marginal ms per volume'],
