@@ -5,10 +5,9 @@ import {
   ListVolumeRecoveryPointsCommand,
 } from '@aws-sdk/client-storage-gateway';
 import type { Fleet } from '../src/local/fleet.ts';
-import { gatewayArnOf } from '../src/local/emulator/index.ts';
 import { LOCAL_REGION } from '../src/local/runner.ts';
-import { startLocalStack } from '../src/local/stack.ts';
-import type { FaultRule } from '../src/local/emulator/index.ts';
+import { startLocalStack, type LocalStack } from '../src/local/stack.ts';
+import { gatewayArnOf, type FaultRule } from '../src/local/emulator/index.ts';
 
 const run = promisify(execFile);
 
@@ -24,15 +23,28 @@ export interface BaselineOptions {
   faults: readonly FaultRule[];
 }
 
+/** Times `work` against a fresh emulator over the fleet, and counts the snapshots it made. */
+async function onFreshStack(
+  { fleetFile, faults }: BaselineOptions,
+  work: (stack: LocalStack) => Promise<unknown>,
+): Promise<BaselineRun> {
+  const stack = await startLocalStack({ fleetPath: fleetFile, faults, env: {} });
+  try {
+    const started = performance.now();
+    await work(stack);
+    return { wallMs: performance.now() - started, snapshotsMade: stack.emulator?.snapshots().length ?? 0 };
+  } finally {
+    await stack.close();
+  }
+}
+
 /**
  * What a user's script does today with the SDK: list each gateway's recovery points, then snapshot
  * each volume, one call after another.
  */
-export async function runSequentialScript({ fleet, fleetFile, faults }: BaselineOptions): Promise<BaselineRun> {
-  const stack = await startLocalStack({ fleetPath: fleetFile, faults, env: {} });
-  try {
-    const client = stack.storageGateway;
-    const started = performance.now();
+export function runSequentialScript(options: BaselineOptions): Promise<BaselineRun> {
+  const { fleet } = options;
+  return onFreshStack(options, async ({ storageGateway: client }) => {
     for (const gateway of fleet.gateways) {
       const listed = await client.send(new ListVolumeRecoveryPointsCommand({ GatewayARN: gatewayArnOf(fleet, gateway.id) }));
       for (const point of listed.VolumeRecoveryPointInfos ?? []) {
@@ -44,10 +56,7 @@ export async function runSequentialScript({ fleet, fleetFile, faults }: Baseline
         );
       }
     }
-    return { wallMs: performance.now() - started, snapshotsMade: stack.emulator?.snapshots().length ?? 0 };
-  } finally {
-    await stack.close();
-  }
+  });
 }
 
 // The loop a person writes with the AWS CLI, gateway ARNs as arguments.
@@ -70,26 +79,22 @@ export function awsCliVersion(): string | undefined {
 }
 
 /** The same work as an AWS CLI loop in bash, each call a new `aws` process. */
-export async function runCliLoop({ fleet, fleetFile, faults }: BaselineOptions): Promise<BaselineRun> {
-  const stack = await startLocalStack({ fleetPath: fleetFile, faults, env: {} });
-  try {
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      ENDPOINT: stack.endpoint,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_DEFAULT_REGION: LOCAL_REGION,
-      // Nothing from the user's own AWS configuration.
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
-    const gatewayArns = fleet.gateways.map((g) => gatewayArnOf(fleet, g.id));
-    const started = performance.now();
-    await run('bash', ['-c', CLI_LOOP, 'cli-loop', ...gatewayArns], { env });
-    return { wallMs: performance.now() - started, snapshotsMade: stack.emulator?.snapshots().length ?? 0 };
-  } finally {
-    await stack.close();
-  }
+export function runCliLoop(options: BaselineOptions): Promise<BaselineRun> {
+  const gatewayArns = options.fleet.gateways.map((g) => gatewayArnOf(options.fleet, g.id));
+  return onFreshStack(options, (stack) =>
+    run('bash', ['-c', CLI_LOOP, 'cli-loop', ...gatewayArns], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ENDPOINT: stack.endpoint,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        // Nothing from the user's own AWS configuration.
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    }),
+  );
 }
