@@ -80,14 +80,15 @@ export async function runLocally(options: RunOptions, io: CliIo): Promise<ExitCo
   }
 }
 
-// The ResultPaths of the ASL's Catch blocks: a state that leaves with one of them set failed over.
+// The ResultPaths of the ASL's Catch blocks: a Task that leaves with one of them set failed over.
 const CAUGHT_ERROR_KEYS = ['failure', 'listFailure'];
 
 /** The engine's events in the terms progress is counted in. */
 function stepEventOf(event: EngineEvent): StepEvent | undefined {
   if (event.type === 'StateExited') {
-    const { name: stateName, output } = event.state;
-    const caught = typeof output === 'object' && output !== null && CAUGHT_ERROR_KEYS.some((key) => key in output);
+    const { name: stateName, type, output } = event.state;
+    const caught =
+      type === 'Task' && typeof output === 'object' && output !== null && CAUGHT_ERROR_KEYS.some((key) => key in output);
     return { kind: caught ? 'failed-over' : 'exited', stateName, output };
   }
   if (event.type === 'StateRetried') return { kind: 'retried', stateName: event.state.name };
