@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import { ExecutionInputSchema, type ExecutionOptions } from './schema.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DESCRIPTION_PLACEHOLDERS, maxRenderedDescriptionLength } from '../snapshot/description.ts';
 import { MAX_USER_TAGS, RESERVED_TAG_PREFIX } from '../snapshot/tags.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidFaultRulesError } from './errors.ts';
 import type { Random } from './random.ts';
 

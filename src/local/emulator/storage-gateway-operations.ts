@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsError } from './errors.ts';
 import { paginate } from './paging.ts';
 import type { Handler, OperationContext } from './service.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SfnApiError, SfnErrorType } from './errors.ts';
 import type { ExecutionRecord, ExecutionStore } from './executions.ts';
 import type { HistoryEventRecord } from './history.ts';

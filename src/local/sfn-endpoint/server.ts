@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createAnsweringServer } from '../http/answering-server.ts';
 import { SfnApiError, SfnErrorType } from './errors.ts';
 import { OPERATIONS, type OperationDeps, type OperationName } from './operations.ts';
