@@ -8,13 +8,20 @@ export interface ExecutionOutcome {
   output?: unknown;
   error?: string;
   cause?: string;
+  /**
+   * The input of the `SnapshotsFailed` state, when the history was read: it holds the whole report,
+   * where the cause holds what 32,768 characters can.
+   */
+  failStateInput?: unknown;
 }
 
-/** The report of an ended execution: its output, or the cause of `SnapshotsFailed`. */
+/** The report of an ended execution: its output, or the report `SnapshotsFailed` was given. */
 export function reportOf(outcome: ExecutionOutcome): ExecutionReport | undefined {
   if (outcome.status === 'SUCCEEDED') return outcome.output as ExecutionReport;
-  if (outcome.error === SNAPSHOTS_FAILED && outcome.cause) return JSON.parse(outcome.cause) as ExecutionReport;
-  return undefined;
+  if (outcome.error !== SNAPSHOTS_FAILED) return undefined;
+  const full = (outcome.failStateInput as { report?: ExecutionReport } | undefined)?.report;
+  if (full) return full;
+  return outcome.cause ? (JSON.parse(outcome.cause) as ExecutionReport) : undefined;
 }
 
 /** One line for an execution that ended without a report (bad input, time-out, abort). */

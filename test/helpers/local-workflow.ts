@@ -30,7 +30,9 @@ export async function startLocalWorkflow(options: EmulatorOptions): Promise<Loca
     async run(input = {}) {
       const events: EngineEvent[] = [];
       const result = await startLocalExecution({ handlers, input, onEvent: (event) => events.push(event) }).result;
-      return { ...result, report: reportOf(result), events };
+      const failState = events.find((e) => e.type === 'StateEntered' && e.state.type === 'Fail');
+      const failStateInput = failState?.type === 'StateEntered' ? failState.state.input : undefined;
+      return { ...result, report: reportOf({ ...result, failStateInput }), events };
     },
     async close() {
       storageGateway.destroy();

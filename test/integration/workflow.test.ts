@@ -144,6 +144,29 @@ describe('the state machine on the local engine against the emulator', () => {
     expect(workflow.emulator.snapshots()).toHaveLength(5);
   });
 
+  it('reports every failed volume of a run too large for its failure cause', async () => {
+    // Prepare: 2,240 failing volumes; their IDs alone are more than a cause's 32,768 characters.
+    const fleet = generateFleet({ gateways: 70, volumesPerGateway: 32 });
+    workflow = await startLocalWorkflow({
+      fleet,
+      faults: [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', error: 'InvalidGatewayRequestException' }],
+    });
+
+    // Act
+    const run = await workflow.run({ maxConcurrency: { gateways: 40, snapshots: 40 } });
+
+    // Assess
+    expect(run.error).toBe(SNAPSHOTS_FAILED);
+    expect((run.cause ?? '').length).toBeLessThanOrEqual(32_768);
+    expect(run.report?.summary).toMatchObject({ recoveryPoints: 2240, failed: 2240, created: 0 });
+    const named = new Set([
+      ...(run.report?.failures.map((f) => f.volumeArn) ?? []),
+      ...(run.report?.gateways ?? []).flatMap((g) => g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/volume/${id}`))),
+    ]);
+    const all = fleet.gateways.flatMap((g) => g.volumes.map((v) => volumeArnOf(fleet, g.id, v.id)));
+    expect(all.filter((arn) => !named.has(arn))).toEqual([]);
+  });
+
   it('records an unreadable recovery-point time as that volume failing, not a crash', async () => {
     // Prepare
     const fleet: FleetInput = {

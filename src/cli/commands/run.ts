@@ -49,6 +49,7 @@ export async function runLocally(options: RunOptions, io: CliIo): Promise<ExitCo
         : error;
     });
     const progress = new ProgressTracker();
+    let failStateInput: unknown;
     const live = !options.json && Boolean(io.stderr.isTTY);
     const execution = startLocalExecution({
       handlers: stack.handlers,
@@ -56,13 +57,14 @@ export async function runLocally(options: RunOptions, io: CliIo): Promise<ExitCo
       ...(options.name ? { name: options.name } : {}),
       ...(options.realTime ? { realTime: true } : {}),
       onEvent: (event) => {
+        if (event.type === 'StateEntered' && event.state.type === 'Fail') failStateInput = event.state.input;
         const step = stepEventOf(event);
         if (step && progress.record(step) && live) io.stderr.write(`\r${progress.line()}`);
       },
     });
     const result = await execution.result;
     const seconds = ((result.stopDate.getTime() - result.startDate.getTime()) / 1000).toFixed(1);
-    const report = reportOf(result);
+    const report = reportOf({ ...result, failStateInput });
     if (options.json) {
       io.stdout.write(`${JSON.stringify(report ?? { error: result.error, cause: result.cause }, null, 2)}\n`);
     } else {
