@@ -92,6 +92,7 @@ describe('sgw-snap against sgw-snap serve', () => {
     // Act
     const run = await driveCli(['start', '--name', 'drill-3', '--wait', '--json', '--report', reportPath], served.env);
     const status = await driveCli(['status', 'drill-3'], served.env);
+    const statusJson = await driveCli(['status', 'drill-3', '--json'], served.env);
     const failed = await driveCli(['list', '--status', 'FAILED'], served.env);
 
     // Assess
@@ -104,6 +105,7 @@ describe('sgw-snap against sgw-snap serve', () => {
     expect(html).toMatch(/<tr class="failed"><td>vol-1122AABC<\/td><td>—<\/td>.*<td>FAILED: InvalidGatewayRequestException<\/td><\/tr>/);
     expect(status.exitCode).toBe(ExitCode.Failed);
     expect(status.stdout).toContain('Execution drill-3 FAILED');
+    expect(JSON.parse(statusJson.stdout)).toEqual(report);
     expect(failed.stdout).toMatch(/drill-3\s+FAILED/);
   });
 

@@ -58,10 +58,9 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
         ...(pollMs === undefined ? {} : { pollMs }),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       });
-      const { description } = followed;
-      printOutcome(io, description, Boolean(options.json));
+      printOutcome(io, followed, Boolean(options.json));
       if (options.report) await writeDrillReportFile(options.report, followed, session, io, deps);
-      return exitCodeOf(description.status);
+      return exitCodeOf(followed.description.status);
     } finally {
       session.close();
     }

@@ -4,8 +4,9 @@ import { processIo, type CliIo } from '../io.ts';
 import { openSession, runSfnCommand, type SfnCommandDeps } from '../sfn/command-context.ts';
 import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
+import { failStateInputOf, readFailStateInput } from '../sfn/fail-state-input.ts';
 import { readExecutionHistories, type ExecutionHistories } from '../sfn/follow.ts';
-import { exitCodeOf, printOutcome } from '../sfn/outcome.ts';
+import { exitCodeOf, printOutcome, type ExecutionSeen } from '../sfn/outcome.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
 import { progressLineOf } from '../sfn/watch.ts';
 
@@ -38,15 +39,20 @@ export function showStatus(execution: string, options: StatusOptions, io: CliIo,
         ? execution
         : executionArnOf(await session.sfn.stateMachineArn(options.stateMachine), execution);
       const description = await session.sfn.describeExecution(executionArn);
-      const histories: ExecutionHistories =
-        description.status === 'RUNNING' || options.report
-          ? await readExecutionHistories(session.sfn, executionArn, { onRefused: (message) => io.stderr.write(`${message}\n`) })
-          : { events: [], children: [] };
-      printOutcome(io, description, Boolean(options.json));
+      const onRefused = (message: string): void => {
+        io.stderr.write(`${message}\n`);
+      };
+      const historiesRead = description.status === 'RUNNING' || Boolean(options.report);
+      const histories: ExecutionHistories = historiesRead
+        ? await readExecutionHistories(session.sfn, executionArn, { onRefused })
+        : { events: [], children: [] };
+      const failStateInput = historiesRead ? failStateInputOf(histories.events) : await readFailStateInput(session.sfn, description, onRefused);
+      const seen: ExecutionSeen = { description, failStateInput };
+      printOutcome(io, seen, Boolean(options.json));
       if (description.status === 'RUNNING' && !options.json) {
         io.stdout.write(`running since ${description.startDate.toISOString()}: ${progressLineOf(histories)}\n`);
       }
-      if (options.report) await writeDrillReportFile(options.report, { description, ...histories }, session, io, deps);
+      if (options.report) await writeDrillReportFile(options.report, { ...seen, ...histories }, session, io, deps);
       return exitCodeOf(description.status);
     } finally {
       session.close();

@@ -2,13 +2,12 @@ import { buildDrillReport, lookUpCaller, writeDrillReport } from '../drill-repor
 import type { CliIo } from '../io.ts';
 import type { SfnCommandDeps, SfnSession } from './command-context.ts';
 import type { ExecutionHistories } from './follow.ts';
-import { executionReportOf } from './outcome.ts';
-import type { ExecutionDescription } from './step-functions.ts';
+import { executionReportOf, type ExecutionSeen } from './outcome.ts';
 
 /** Writes the drill report of an execution to `path` and says so on stderr. */
 export async function writeDrillReportFile(
   path: string,
-  source: { description: ExecutionDescription } & ExecutionHistories,
+  source: ExecutionSeen & ExecutionHistories,
   session: SfnSession,
   io: CliIo,
   deps: SfnCommandDeps,
@@ -18,7 +17,7 @@ export async function writeDrillReportFile(
     generatedAt: (deps.now ?? (() => new Date()))(),
     caller,
     execution: source.description,
-    report: executionReportOf(source.description),
+    report: executionReportOf(source),
     // Each snapshot's time is read from its own event: which history holds it does not matter.
     events: [...source.events, ...source.children.flatMap((child) => child.events)],
   });

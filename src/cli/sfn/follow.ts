@@ -1,7 +1,9 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { failStateInputOf } from './fail-state-input.ts';
 import { isClosingEvent, readEventsAfter, readHistory } from './history.ts';
 import { MapRunChildren, type ExecutionHistory } from './map-run-children.ts';
-import type { ExecutionDescription, StepFunctions } from './step-functions.ts';
+import type { ExecutionSeen } from './outcome.ts';
+import type { StepFunctions } from './step-functions.ts';
 
 /** How often `--wait` reads the history; `GetExecutionHistory` refills at 5 calls a second per account. */
 export const DEFAULT_POLL_MS = 2000;
@@ -32,13 +34,13 @@ export interface FollowOptions {
 
 /**
  * Polls the history, and those of the map run's child executions, until the execution closes;
- * returns how it ended and every event.
+ * returns how it ended (with the `SnapshotsFailed` state's input, if it failed there) and every event.
  */
 export async function followExecution(
   sfn: StepFunctions,
   executionArn: string,
   options: FollowOptions = {},
-): Promise<{ description: ExecutionDescription } & ExecutionHistories> {
+): Promise<ExecutionSeen & ExecutionHistories> {
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const children = new MapRunChildren(sfn, options.onRefused ? { onRefused: options.onRefused } : {});
@@ -54,7 +56,8 @@ export async function followExecution(
     if (closed) break;
     await sleep(pollMs);
   }
-  return { description: await sfn.describeExecution(executionArn), events, children: children.histories() };
+  const description = await sfn.describeExecution(executionArn);
+  return { description, failStateInput: failStateInputOf(events), events, children: children.histories() };
 }
 
 /** The whole history of an execution and of its map runs' children, as they are now. */

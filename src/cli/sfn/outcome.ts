@@ -6,20 +6,28 @@ import type { CliIo } from '../io.ts';
 import { renderReport } from '../render-report.ts';
 import type { ExecutionDescription } from './step-functions.ts';
 
-/** `DescribeExecution` as the CLI's shared `ExecutionOutcome`. */
-export function outcomeOf(description: ExecutionDescription): ExecutionOutcome {
+/** An execution as `DescribeExecution` tells it, and what its history adds to that. */
+export interface ExecutionSeen {
+  description: ExecutionDescription;
+  /** The input of the `SnapshotsFailed` state, read from the history: the whole report, where the cause may be cut. */
+  failStateInput?: unknown;
+}
+
+/** `DescribeExecution` (and the `SnapshotsFailed` state's input) as the CLI's shared `ExecutionOutcome`. */
+export function outcomeOf({ description, failStateInput }: ExecutionSeen): ExecutionOutcome {
   return {
     status: description.status,
     ...(description.output === undefined ? {} : { output: parseOr(description.output, description.output) }),
     ...(description.error === undefined ? {} : { error: description.error }),
     ...(description.cause === undefined ? {} : { cause: description.cause }),
+    ...(failStateInput === undefined ? {} : { failStateInput }),
   };
 }
 
-/** The execution's report, or `undefined` when it has none (or its cause was cut and is no longer JSON). */
-export function executionReportOf(description: ExecutionDescription): ExecutionReport | undefined {
+/** The execution's report, or `undefined` when it has none (or only a cause that was cut and is no longer JSON). */
+export function executionReportOf(execution: ExecutionSeen): ExecutionReport | undefined {
   try {
-    return reportOf(outcomeOf(description));
+    return reportOf(outcomeOf(execution));
   } catch {
     return undefined;
   }
@@ -31,8 +39,9 @@ export function exitCodeOf(status: ExecutionStatus): ExitCode {
 }
 
 /** Prints how the execution ended on stdout: the report only with `json`, else a headline and tables. */
-export function printOutcome(io: CliIo, description: ExecutionDescription, json: boolean): void {
-  const report = executionReportOf(description);
+export function printOutcome(io: CliIo, execution: ExecutionSeen, json: boolean): void {
+  const { description } = execution;
+  const report = executionReportOf(execution);
   if (json) {
     const fallback = { status: description.status, error: description.error, cause: description.cause };
     io.stdout.write(`${JSON.stringify(report ?? fallback, null, 2)}\n`);
@@ -41,7 +50,7 @@ export function printOutcome(io: CliIo, description: ExecutionDescription, json:
   const took = description.stopDate ? ` in ${((description.stopDate.getTime() - description.startDate.getTime()) / 1000).toFixed(1)} s` : '';
   io.stdout.write(`Execution ${description.name} ${description.status}${took}\n${description.executionArn}\n\n`);
   if (report) io.stdout.write(renderReport(report));
-  else if (description.status !== 'RUNNING') io.stdout.write(`${failureLine(outcomeOf(description))}\n`);
+  else if (description.status !== 'RUNNING') io.stdout.write(`${failureLine(outcomeOf(execution))}\n`);
 }
 
 function parseOr(text: string, fallback: unknown): unknown {

@@ -88,8 +88,9 @@ export class StepFunctions {
   }
 
   async historyPage(request: { executionArn: string; reverseOrder?: boolean; nextToken?: string; maxResults?: number }): Promise<{ events: HistoryEvent[]; nextToken?: string }> {
+    // Inputs and outputs are the progress lines and the whole report of a failure: asked for, not left to the default.
     const out = await this.#call('GetExecutionHistory', () =>
-      this.#client.send(new GetExecutionHistoryCommand({ maxResults: MAX_PAGE_SIZE, ...request })),
+      this.#client.send(new GetExecutionHistoryCommand({ maxResults: MAX_PAGE_SIZE, includeExecutionData: true, ...request })),
     );
     return { events: out.events ?? [], ...(out.nextToken ? { nextToken: out.nextToken } : {}) };
   }

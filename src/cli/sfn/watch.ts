@@ -3,7 +3,8 @@ import type { CliIo } from '../io.ts';
 import { ProgressTracker } from '../progress.ts';
 import { followExecution, type ExecutionHistories } from './follow.ts';
 import { HistoryNarrator } from './narrate.ts';
-import type { ExecutionDescription, StepFunctions } from './step-functions.ts';
+import type { ExecutionSeen } from './outcome.ts';
+import type { StepFunctions } from './step-functions.ts';
 
 /**
  * Follows an execution to its end, writing to stderr what happens as the history shows it
@@ -15,7 +16,7 @@ export async function watchExecution(
   execution: { executionArn: string; startDate: Date },
   io: CliIo,
   options: { pollMs?: number; sleep?: (ms: number) => Promise<void> },
-): Promise<{ description: ExecutionDescription } & ExecutionHistories> {
+): Promise<ExecutionSeen & ExecutionHistories> {
   const narrators = new Map<string, HistoryNarrator>();
   const progress = new ProgressTracker();
   const startMs = execution.startDate.getTime();
