@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { deflateRawSync } from 'node:zlib';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
@@ -29,6 +30,8 @@ const LOAD_SCRIPT = 'const t = performance.now(); await import(process.argv[1]);
 export interface FunctionColdStart {
   name: string;
   bundleBytes: number;
+  /** The bundle deflated as a deployment zip stores it: what Lambda downloads. */
+  zippedBytes: number;
   /** The packages (or our own folders) that take the most of the bundle, largest first, in bytes. */
   largestParts: Array<{ part: string; bytes: number }>;
   bundledLoadMs: number;
@@ -62,6 +65,7 @@ export async function measureColdStarts(outdir: string, runs: number): Promise<F
     results.push({
       name,
       bundleBytes: (await stat(bundle)).size,
+      zippedBytes: deflateRawSync(await readFile(bundle), { level: 9 }).length,
       largestParts: largestParts(metafile, bundle),
       bundledLoadMs: median(bundled),
       unbundledLoadMs: median(unbundled),

@@ -201,10 +201,11 @@ export function renderResults(result: BenchResult): string {
       'serverless.yml (bundle, minify, keepNames, ESM, platform node, target node24, AWS SDK bundled, `.mjs`). Load time:',
       'a fresh `node --input-type=module -e` process timing `await import(file)` alone, median of',
       `${coldStartRuns} runs per side, alternated; unbundled = the .ts handler through Node's type stripping, resolving`,
-      'from node_modules.',
+      'from node_modules. *zipped* is the bundle deflated as the deployment zip stores it (what Lambda downloads);',
+      'the target is read against the bundle itself.',
       '',
       table(
-        ['function', 'bundle', `≤ ${TARGETS.bundleKiB} KiB`, 'largest parts', 'load bundled', 'load unbundled', 'bundled / unbundled', `≤ ${TARGETS.loadRatio}×`],
+        ['function', 'bundle', `≤ ${TARGETS.bundleKiB} KiB`, 'zipped', 'largest parts', 'load bundled', 'load unbundled', 'bundled / unbundled', `≤ ${TARGETS.loadRatio}×`],
         coldStart.map((r) => {
           const kib = r.bundleBytes / 1024;
           const ratio = r.bundledLoadMs / r.unbundledLoadMs;
@@ -212,6 +213,7 @@ export function renderResults(result: BenchResult): string {
             r.name,
             `${kib.toFixed(0)} KiB`,
             verdict(kib <= TARGETS.bundleKiB),
+            `${(r.zippedBytes / 1024).toFixed(0)} KiB`,
             r.largestParts.map((p) => `${p.part} ${(p.bytes / 1024).toFixed(0)} KiB`).join(', '),
             `${r.bundledLoadMs.toFixed(1)} ms`,
             `${r.unbundledLoadMs.toFixed(1)} ms`,

@@ -86,6 +86,8 @@ describe('npm run bench -- --smoke', () => {
     expect(result.coldStart.map((row) => row.name)).toEqual(expect.arrayContaining(['plan', 'create-snapshot']));
     for (const row of result.coldStart) {
       expect(row.bundleBytes).toBeGreaterThan(1000);
+      expect(row.zippedBytes).toBeGreaterThan(0);
+      expect(row.zippedBytes).toBeLessThan(row.bundleBytes);
       expect(row.bundledLoadMs).toBeGreaterThan(0);
       expect(row.unbundledLoadMs).toBeGreaterThan(0);
     }
