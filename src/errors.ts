@@ -25,6 +25,8 @@ export const LAMBDA_SERVICE_ERRORS = [
 export const INVALID_INPUT = 'InvalidInput';
 /** The error an execution fails with when at least one volume could not be snapshotted. */
 export const SNAPSHOTS_FAILED = 'SnapshotsFailed';
+/** Discovery found more gateways than one execution can report on. */
+export const TOO_MANY_GATEWAYS = 'TooManyGateways';
 /** A recovery point whose `VolumeRecoveryPointTime` cannot be read as a time. */
 export const INVALID_RECOVERY_POINT_TIME = 'InvalidRecoveryPointTime';
 
@@ -44,4 +46,9 @@ export class InvalidInputError extends SgwSnapshotError {
     super(message, options);
     this.field = field;
   }
+}
+
+/** More gateways than one execution handles were found; raised before any snapshot is made. */
+export class TooManyGatewaysError extends SgwSnapshotError {
+  override readonly name = TOO_MANY_GATEWAYS;
 }

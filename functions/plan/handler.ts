@@ -2,7 +2,9 @@ import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { listCachedGatewayArns } from '../../src/aws/storage-gateway.ts';
 import { parseExecutionInput } from '../../src/input/parse.ts';
+import { TooManyGatewaysError } from '../../src/errors.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
+import { MAX_GATEWAYS_PER_EXECUTION } from '../../src/report/budgets.ts';
 import type { PlanRequest, PlanResult } from '../../src/workflow/types.ts';
 
 export interface PlanDependencies {
@@ -15,6 +17,13 @@ export function createPlanHandler({ storageGateway }: PlanDependencies) {
     logger.appendKeys({ executionName: execution.name });
     const options = parseExecutionInput(input);
     const gatewayArns = options.gatewayArns ?? (await listCachedGatewayArns(storageGateway));
+    if (gatewayArns.length > MAX_GATEWAYS_PER_EXECUTION) {
+      // Before any snapshot: past this, the report would outgrow the payload limit after the work was done.
+      throw new TooManyGatewaysError(
+        `Found ${gatewayArns.length} cached gateways; one execution takes at most ${MAX_GATEWAYS_PER_EXECUTION}. ` +
+          'Start several executions, each with its own gatewayArns.',
+      );
+    }
     logger.info('Planned', { gateways: gatewayArns.length, discovered: !options.gatewayArns, dryRun: options.dryRun });
     return { options, execution, gatewayArns, gatewayCount: gatewayArns.length };
   });

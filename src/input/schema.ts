@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_GATEWAYS_PER_EXECUTION } from '../report/budgets.ts';
 import { DESCRIPTION_PLACEHOLDERS, maxRenderedDescriptionLength } from '../snapshot/description.ts';
 import { MAX_USER_TAGS, RESERVED_TAG_PREFIX } from '../snapshot/tags.ts';
 
@@ -61,8 +62,13 @@ export const ExecutionInputSchema = z
   .strictObject({
     gatewayArns: uniqueList(gatewayArn)
       .min(1, { error: 'must name at least one gateway; leave it out to snapshot every cached gateway' })
+      .max(MAX_GATEWAYS_PER_EXECUTION, {
+        error: `one execution takes at most ${MAX_GATEWAYS_PER_EXECUTION} gateways; start several executions`,
+      })
       .optional()
-      .describe('Gateways to snapshot. Default: every `CACHED` gateway of the account and Region.'),
+      .describe(
+        `Gateways to snapshot, at most ${MAX_GATEWAYS_PER_EXECUTION}. Default: every \`CACHED\` gateway of the account and Region.`,
+      ),
     volumeArns: uniqueList(volumeArn)
       .optional()
       .describe('Only these volumes; others are skipped with reason `excluded`. Default: all volumes.'),

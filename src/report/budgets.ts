@@ -6,3 +6,9 @@ export const GATEWAY_RESULTS_BUDGET_BYTES = 150_000;
 export const REPORT_BUDGET_BYTES = 200_000;
 /** An execution's failure cause holds at most 32,768 characters. */
 export const CAUSE_BUDGET_BYTES = 32_000;
+/**
+ * The most gateways one execution takes: at 32 failed volumes each, a gateway's result cannot be cut below
+ * about 825 bytes (every failed volume stays named), and 200 such results were measured to fit with room
+ * to spare (`npm run bench`, section 5). A larger fleet is run as several executions.
+ */
+export const MAX_GATEWAYS_PER_EXECUTION = 200;

@@ -1,7 +1,8 @@
 import { ListGatewaysCommand, StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createPlanHandler } from '../../../functions/plan/handler.ts';
-import { INVALID_INPUT } from '../../../src/errors.ts';
+import { INVALID_INPUT, TOO_MANY_GATEWAYS } from '../../../src/errors.ts';
+import { MAX_GATEWAYS_PER_EXECUTION } from '../../../src/report/budgets.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import { EXECUTION, GATEWAY_ARN, OTHER_GATEWAY_ARN } from '../fixtures.ts';
 import { STORAGE_GATEWAY_ERRORS } from './sdk-errors.ts';
@@ -50,6 +51,33 @@ describe('plan handler', () => {
     expect(result.execution).toEqual(EXECUTION);
     expect(result.options.dryRun).toBe(false);
     expect(storageGateway.commandCalls(ListGatewaysCommand)).toHaveLength(1);
+  });
+
+  it('refuses, before any snapshot, more discovered gateways than one execution can report on', async () => {
+    // Prepare
+    const many = Array.from({ length: MAX_GATEWAYS_PER_EXECUTION + 1 }, (_, i) => ({
+      GatewayARN: `${GATEWAY_ARN.slice(0, -8)}${String(i).padStart(8, '0')}`,
+      GatewayType: 'CACHED',
+    }));
+    storageGateway.on(ListGatewaysCommand).resolves({ Gateways: many });
+
+    // Act
+    const act = handler({ input: {}, execution: EXECUTION }, context());
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: TOO_MANY_GATEWAYS, message: expect.stringContaining('gatewayArns') });
+  });
+
+  it('rejects more named gateways than one execution takes', async () => {
+    // Prepare
+    const many = Array.from({ length: MAX_GATEWAYS_PER_EXECUTION + 1 }, (_, i) => `${GATEWAY_ARN.slice(0, -8)}${String(i).padStart(8, '0')}`);
+
+    // Act
+    const act = handler({ input: { gatewayArns: many }, execution: EXECUTION }, context());
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: INVALID_INPUT, field: 'gatewayArns' });
+    expect(storageGateway.calls()).toHaveLength(0);
   });
 
   it('takes the named gateways as they are, without discovery', async () => {
