@@ -1,3 +1,4 @@
+import { TOO_MANY_GATEWAYS } from '../src/errors.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,8 @@ export interface PayloadRow {
   cause?: Accounting;
   /** Mean JSON bytes of one gateway's compact result in the report, when the report carries them. */
   compactBytesPerGateway?: number;
+  /** Refused at Plan as too large for one execution: the error, and how many snapshots were made first. */
+  refused?: { error: string; snapshotsMade: number };
 }
 
 export interface BenchResult {
@@ -209,7 +212,11 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
           status: run.status,
           largest: run.largestPayload,
           report: accountFor(run.report, fleet),
-          ...(run.cause === undefined ? {} : { cause: accountFor(parseJson(run.cause), fleet) }),
+          ...(run.error === TOO_MANY_GATEWAYS
+            ? { refused: { error: run.error, snapshotsMade: run.snapshotsMade } }
+            : run.cause === undefined
+              ? {}
+              : { cause: accountFor(parseJson(run.cause), fleet) }),
           ...compactSize(run.report),
         });
         progress(`   ${label(shape)}, ${kind}: largest ${run.largestPayload?.bytes ?? 0} of ${PAYLOAD_LIMIT_BYTES} bytes`);

@@ -31,7 +31,8 @@ export interface LocalRun {
   largestPayload?: LargestPayload;
   /** The last execution report a state produced (the output of the summarising Task). */
   report?: unknown;
-  /** The execution's failure cause, if it failed. */
+  /** The execution's error and failure cause, if it failed. */
+  error?: string;
   cause?: string;
 }
 
@@ -82,6 +83,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       snapshotsMade: stack.emulator?.snapshots().length ?? 0,
       ...(log.largest ? { largestPayload: log.largest } : {}),
       ...(log.report === undefined ? {} : { report: log.report }),
+      ...(result.error === undefined ? {} : { error: result.error }),
       ...(result.cause === undefined ? {} : { cause: result.cause }),
     };
   } finally {

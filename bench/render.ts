@@ -1,4 +1,4 @@
-import { CAUSE_BUDGET_BYTES, PAYLOAD_LIMIT_BYTES, REPORT_BUDGET_BYTES } from '../src/report/budgets.ts';
+import { CAUSE_BUDGET_BYTES, MAX_GATEWAYS_PER_EXECUTION, PAYLOAD_LIMIT_BYTES, REPORT_BUDGET_BYTES } from '../src/report/budgets.ts';
 import type { BenchResult, PayloadRow } from './bench.ts';
 import { CAUSE_KINDS, FAILURE_ERROR, LONG_MESSAGE_CHARACTERS, type Accounting } from './payload.ts';
 import { fleetLabel, volumesOf } from './scenarios.ts';
@@ -180,10 +180,10 @@ export function renderResults(result: BenchResult): string {
         payload.map((r) => [
           fleetLabel(r.fleet),
           r.scenario === 'all succeed' ? 'all succeed' : `all fail, ${r.scenario}`,
-          r.status,
+          r.refused ? `${r.status}: ${r.refused.error} at Plan, ${r.refused.snapshotsMade} snapshots made` : r.status,
           r.largest ? `${bytes(r.largest.bytes)} (${r.largest.state} ${r.largest.direction})` : 'n/a',
           r.largest ? `${((100 * r.largest.bytes) / PAYLOAD_LIMIT_BYTES).toFixed(0)} %` : 'n/a',
-          accounting(r.report, r.scenario !== 'all succeed'),
+          r.refused ? '– (refused before any work)' : accounting(r.report, r.scenario !== 'all succeed'),
           r.cause ? accounting(r.cause, true) : '–',
         ]),
       ),
@@ -248,8 +248,16 @@ function largestFleet(failing: readonly PayloadRow[]): string {
       ? `the largest fleet verified in one execution, under the limit with every volume named in its report, is ${fleetLabel(biggest.fleet)} volumes.`
       : 'no fleet tried stayed under the limit with every volume named in its report.',
   ];
-  const lost = failing.filter((r) => !named(r.report)).map((r) => fleetLabel(r.fleet));
+  const lost = failing.filter((r) => !r.refused && !named(r.report)).map((r) => fleetLabel(r.fleet));
   if (lost.length) lines.push(`Fleets whose report no longer names every volume: ${lost.join(', ')}.`);
+  const refused = failing.filter((r) => r.refused);
+  if (refused.length) {
+    lines.push(
+      `Refused at Plan, as more gateways than one execution takes (${MAX_GATEWAYS_PER_EXECUTION}): ` +
+        refused.map((r) => `${fleetLabel(r.fleet)} (${r.refused?.error}, ${r.refused?.snapshotsMade} snapshots made)`).join(', ') +
+        '. Such a fleet is run as several executions, each with its own `gatewayArns`.',
+    );
+  }
   const sized = [...failing].reverse().find((r) => r.compactBytesPerGateway);
   if (sized?.compactBytesPerGateway) {
     const perGateway = sized.compactBytesPerGateway;
