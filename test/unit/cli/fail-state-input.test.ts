@@ -15,13 +15,10 @@ import { SNAPSHOTS_FAILED } from '../../../src/errors.ts';
 import { ExitCode } from '../../../src/cli/exit-codes.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
+import { EXECUTION_ARN, STATE_MACHINE_ARN, GATEWAY_ARN as GATEWAY, START } from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);
-const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:sgw-recovery-snapshots-dev:drill';
-const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:sgw-recovery-snapshots-dev';
-const GATEWAY = 'arn:aws:storagegateway:eu-west-1:123456789012:gateway/sgw-12A3456B';
-const START = new Date('2025-01-15T12:00:00Z');
 const STOP = new Date('2025-01-15T12:00:09Z');
 const FAILED_VOLUMES = ['vol-0000000A', 'vol-0000000B', 'vol-0000000C'];
 

@@ -18,12 +18,11 @@ import { MapRunChildren } from '../../../src/cli/sfn/map-run-children.ts';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
+import { EXECUTION_ARN, STATE_MACHINE_ARN, START } from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);
 
-const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:sgw-recovery-snapshots-dev';
-const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:sgw-recovery-snapshots-dev:drill';
 const MAP_RUN_ARN = 'arn:aws:states:eu-west-1:123456789012:mapRun:sgw-recovery-snapshots-dev/Gateways:0b7c8f0e-4b6e-3f2a-9c1d-5e6f7a8b9c0d';
 const childArn = (id: string) => `arn:aws:states:eu-west-1:123456789012:execution:sgw-recovery-snapshots-dev/Gateways:${id}`;
 const CHILD_A = childArn('a1b2c3d4-0000-4000-8000-00000000000a');
@@ -32,7 +31,6 @@ const GATEWAY_A = 'arn:aws:storagegateway:eu-west-1:123456789012:gateway/sgw-AAA
 const GATEWAY_B = 'arn:aws:storagegateway:eu-west-1:123456789012:gateway/sgw-BBBB2222';
 const VOLUME_A = `${GATEWAY_A}/volume/vol-AAAA0001`;
 const VOLUME_B = `${GATEWAY_B}/volume/vol-BBBB0001`;
-const START = new Date('2025-01-15T12:00:00Z');
 const STOP = new Date('2025-01-15T12:05:00Z');
 const at = (time: string) => new Date(`2025-01-15T${time}Z`);
 

@@ -12,11 +12,9 @@ import { ExitCode } from '../../../src/cli/exit-codes.ts';
 import { StateMachineNotFoundError } from '../../../src/cli/sfn/errors.ts';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import { driveCli } from './drive-cli.ts';
+import { EXECUTION_ARN, STATE_MACHINE_ARN, START } from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
-const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:sgw-recovery-snapshots-dev';
-const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:sgw-recovery-snapshots-dev:drill';
-const START = new Date('2025-01-15T12:00:00Z');
 const STOP = new Date('2025-01-15T12:00:09Z');
 
 function awsError(name: string, message: string, httpStatusCode = 400): Error {

@@ -1,0 +1,5 @@
+/** The deployed state machine and one drill execution, as the CLI tests meet them. */
+export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:sgw-recovery-snapshots-dev';
+export const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:sgw-recovery-snapshots-dev:drill';
+export const GATEWAY_ARN = 'arn:aws:storagegateway:eu-west-1:123456789012:gateway/sgw-12A3456B';
+export const START = new Date('2025-01-15T12:00:00Z');
