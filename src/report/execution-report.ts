@@ -51,7 +51,7 @@ export interface ExecutionReport {
   skipped: ReportSkip[];
   failures: ReportFailure[];
   manifest: ManifestGateway[];
-  omitted?: { snapshots?: number; skipped?: number; failures?: number; manifest?: number };
+  omitted?: { snapshots?: number; skipped?: number; failures?: number; manifest?: number; gateways?: number };
   gateways?: GatewayResult[];
 }
 
@@ -129,7 +129,23 @@ export function fitReport(report: ExecutionReport, gateways: readonly GatewayRes
     const summaryOnly: ExecutionReport = { ...rest, omitted: { ...rest.omitted } };
     const share = Math.floor((budgetBytes - jsonBytes(summaryOnly) - 16 - gateways.length) / Math.max(1, gateways.length));
     const compact: ExecutionReport = { ...summaryOnly, gateways: gateways.map((g) => fitGatewayResult(g, share)) };
-    fitted = share > 0 && jsonBytes(compact) <= budgetBytes ? compact : summaryOnly;
+    fitted = share > 0 && jsonBytes(compact) <= budgetBytes ? compact : headOfGateways(summaryOnly, gateways, budgetBytes);
   }
   return fitted;
+}
+
+/**
+ * The last resort: each gateway cut to its counts and failed volume IDs, and as many of them as fit,
+ * the rest counted in `omitted.gateways` (their volumes stay in the summary).
+ */
+function headOfGateways(
+  summaryOnly: ExecutionReport,
+  gateways: readonly GatewayResult[],
+  budgetBytes: number,
+): ExecutionReport {
+  const smallest = gateways.map((g) => fitGatewayResult(g, 0));
+  const all: ExecutionReport = { ...summaryOnly, gateways: smallest, omitted: { ...summaryOnly.omitted, gateways: 0 } };
+  const keep = headToKeep(smallest, jsonBytes(all) - budgetBytes + 16);
+  if (keep === 0) return summaryOnly;
+  return { ...all, gateways: smallest.slice(0, keep), omitted: { ...all.omitted, gateways: smallest.length - keep } };
 }

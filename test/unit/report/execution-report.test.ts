@@ -1,5 +1,5 @@
 import { buildReport, fitReport, type ExecutionReport } from '../../../src/report/execution-report.ts';
-import { summariseGateway, type GatewayResult } from '../../../src/report/gateway-result.ts';
+import { fitGatewayResult, summariseGateway, type GatewayResult } from '../../../src/report/gateway-result.ts';
 import { planGateway } from '../../../src/policy/plan-gateway.ts';
 import type { RecoveryPoint, SnapshotOutcome, VolumeFailure } from '../../../src/workflow/types.ts';
 import { agoIso, EXECUTION, GATEWAY_ARN, HOUR, MINUTE, NOW, OTHER_GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
@@ -195,6 +195,27 @@ describe('fitReport', () => {
     expect(fitted.gateways?.map((g) => g.counts)).toEqual(gateways.map((g) => g.counts));
     const failedIds = fitted.gateways?.flatMap((g) => g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/volume/${id}`)));
     expect(failedIds?.sort()).toEqual(report.failures.map((f) => f.volumeArn).sort());
+  });
+
+  it('keeps as many gateways cut to their failed volume IDs as fit, counting the others', () => {
+    // Prepare: room for the summary and about half the gateways at their smallest.
+    const summaryOnly = bytes({ ...report, skipped: [], manifest: [], snapshots: [], failures: [] });
+    const smallest = gateways.map((g) => fitGatewayResult(g, 0));
+    const budget = summaryOnly + 200 + Math.floor(bytes(smallest) / 2);
+
+    // Act
+    const fitted = fitReport(report, gateways, budget);
+
+    // Assess
+    expect(bytes(fitted)).toBeLessThanOrEqual(budget);
+    expect(fitted.summary).toEqual(report.summary);
+    const kept = fitted.gateways ?? [];
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length + (fitted.omitted?.gateways ?? 0)).toBe(gateways.length);
+    expect(kept.map((g) => g.gatewayArn)).toEqual(gateways.slice(0, kept.length).map((g) => g.gatewayArn));
+    expect(kept.map((g) => g.failures.flatMap((f) => f.volumeIds).sort())).toEqual(
+      gateways.slice(0, kept.length).map((g) => g.failures.flatMap((f) => f.volumeIds).sort()),
+    );
   });
 
   it('falls back to the summary and the counts of what it cut when nothing else fits', () => {
