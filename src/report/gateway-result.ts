@@ -89,7 +89,9 @@ export function summariseGateway(iteration: GatewayIteration, budgetBytes: numbe
     recoveryPointTime,
     reason,
   }));
-  const failures = groupFailures(pointFailures);
+  const failures = mergeFailures(
+    pointFailures.map((f) => ({ error: f.error, cause: readableCause(f.cause), volumeIds: [volumeIdOf(f.volumeArn)] })),
+  );
   if (listFailure) failures.push({ error: listFailure.Error, cause: readableCause(listFailure.Cause), volumeIds: [] });
 
   const result: GatewayResult = {
@@ -106,18 +108,6 @@ export function summariseGateway(iteration: GatewayIteration, budgetBytes: numbe
 function snapshotEntry(outcome: SnapshotOutcome): GatewaySnapshot {
   const { volumeArn, recoveryPointTime, snapshotId, status, sizeBytes } = outcome;
   return { volumeId: volumeIdOf(volumeArn), recoveryPointTime, snapshotId, status, sizeBytes };
-}
-
-function groupFailures(failures: readonly PointFailure[]): GatewayFailure[] {
-  const groups = new Map<string, GatewayFailure>();
-  for (const failure of failures) {
-    const cause = readableCause(failure.cause);
-    const key = `${failure.error}\n${cause}`;
-    const group = groups.get(key) ?? { error: failure.error, cause, volumeIds: [] };
-    group.volumeIds.push(volumeIdOf(failure.volumeArn));
-    groups.set(key, group);
-  }
-  return [...groups.values()];
 }
 
 function countsOf(
@@ -157,8 +147,8 @@ export function fitGatewayResult(result: GatewayResult, budgetBytes: number): Ga
 }
 
 /**
- * Joins groups whose error and cause became equal once their causes were shortened, so that many
- * volumes failing with distinct long causes still fit as one group of volume IDs.
+ * Joins the failures with the same error and cause into one group of volume IDs; applied again once
+ * causes were shortened, many volumes failing with distinct long causes still fit as one group.
  */
 function mergeFailures(failures: readonly GatewayFailure[]): GatewayFailure[] {
   const groups = new Map<string, GatewayFailure>();
