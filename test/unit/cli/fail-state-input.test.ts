@@ -15,7 +15,7 @@ import { SNAPSHOTS_FAILED } from '../../../src/errors.ts';
 import { ExitCode } from '../../../src/cli/exit-codes.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
-import { EXECUTION_ARN, STATE_MACHINE_ARN, GATEWAY_ARN as GATEWAY, START } from './sfn-fixtures.ts';
+import { EXECUTION_ARN, STATE_MACHINE_ARN, GATEWAY_ARN as GATEWAY, START, describedDrill } from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);
@@ -60,16 +60,7 @@ const ENTERED_WITH_WHOLE_REPORT: Partial<HistoryEvent> = {
 function serve(events: HistoryEvent[], failure = { error: SNAPSHOTS_FAILED, cause: JSON.stringify(CUT_REPORT) }): void {
   sfnMock.on(ListStateMachinesCommand).resolves({ stateMachines: [{ name: 'sgw-recovery-snapshots-dev', stateMachineArn: STATE_MACHINE_ARN, type: 'STANDARD', creationDate: START }] });
   sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: START });
-  sfnMock.on(DescribeExecutionCommand).resolves({
-    executionArn: EXECUTION_ARN,
-    stateMachineArn: STATE_MACHINE_ARN,
-    name: 'drill',
-    status: 'FAILED',
-    startDate: START,
-    stopDate: STOP,
-    input: '{}',
-    ...failure,
-  });
+  sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ status: 'FAILED', stopDate: STOP, ...failure }));
   sfnMock.on(GetExecutionHistoryCommand).callsFake((input: { reverseOrder?: boolean; includeExecutionData?: boolean; maxResults?: number }) => {
     const ordered = input.reverseOrder ? [...events].reverse() : events;
     return { events: ordered.slice(0, input.maxResults) };

@@ -18,7 +18,7 @@ import { MapRunChildren } from '../../../src/cli/sfn/map-run-children.ts';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
-import { EXECUTION_ARN, STATE_MACHINE_ARN, START } from './sfn-fixtures.ts';
+import { EXECUTION_ARN, STATE_MACHINE_ARN, START, describedDrill } from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);
@@ -126,16 +126,7 @@ describe('following a Distributed Map run into its child executions', () => {
     stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/operator', Account: '123456789012' });
     sfnMock.on(ListStateMachinesCommand).resolves({ stateMachines: [{ name: 'sgw-recovery-snapshots-dev', stateMachineArn: STATE_MACHINE_ARN, type: 'STANDARD', creationDate: START }] });
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: START });
-    sfnMock.on(DescribeExecutionCommand).resolves({
-      executionArn: EXECUTION_ARN,
-      stateMachineArn: STATE_MACHINE_ARN,
-      name: 'drill',
-      status: 'SUCCEEDED',
-      startDate: START,
-      stopDate: STOP,
-      input: '{}',
-      output: JSON.stringify(REPORT),
-    });
+    sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ stopDate: STOP, output: JSON.stringify(REPORT) }));
   });
 
   afterEach(async () => {

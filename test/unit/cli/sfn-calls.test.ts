@@ -12,7 +12,7 @@ import { ExitCode } from '../../../src/cli/exit-codes.ts';
 import { StateMachineNotFoundError } from '../../../src/cli/sfn/errors.ts';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import { driveCli } from './drive-cli.ts';
-import { EXECUTION_ARN, STATE_MACHINE_ARN, START } from './sfn-fixtures.ts';
+import { EXECUTION_ARN, STATE_MACHINE_ARN, START, describedDrill } from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const STOP = new Date('2025-01-15T12:00:09Z');
@@ -119,16 +119,9 @@ describe('the Step Functions calls of sgw-snap', () => {
     // Prepare
     sfnMock.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', `Execution Already Exists: '${EXECUTION_ARN}'`));
     const report = { dryRun: false, summary: { gateways: 0, recoveryPoints: 0, created: 0, existing: 0, wouldCreate: 0, skipped: 0, failed: 0, skippedByReason: {} }, snapshots: [], skipped: [], failures: [], manifest: [] };
-    sfnMock.on(DescribeExecutionCommand).resolves({
-      executionArn: EXECUTION_ARN,
-      stateMachineArn: STATE_MACHINE_ARN,
-      name: 'drill',
-      status: 'SUCCEEDED',
-      startDate: START,
-      stopDate: STOP,
-      input: '{ "dryRun": false }',
-      output: JSON.stringify(report),
-    });
+    sfnMock.on(DescribeExecutionCommand).resolves(
+      describedDrill({ stopDate: STOP, input: '{ "dryRun": false }', output: JSON.stringify(report) }),
+    );
     serveHistory(history(['ExecutionStarted'], ['ExecutionSucceeded']));
 
     // Act
@@ -162,16 +155,14 @@ describe('the Step Functions calls of sgw-snap', () => {
   ] as const)('exits 1 when the execution ends %s, and says why', async (status, error, cause, line) => {
     // Prepare
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: START });
-    sfnMock.on(DescribeExecutionCommand).resolves({
-      executionArn: EXECUTION_ARN,
-      stateMachineArn: STATE_MACHINE_ARN,
-      name: 'drill',
-      status,
-      startDate: START,
-      stopDate: STOP,
-      ...(status === 'TIMED_OUT' ? { error: 'States.Timeout' } : {}),
-      ...(error ? { error, cause } : {}),
-    });
+    sfnMock.on(DescribeExecutionCommand).resolves(
+      describedDrill({
+        status,
+        stopDate: STOP,
+        ...(status === 'TIMED_OUT' ? { error: 'States.Timeout' } : {}),
+        ...(error ? { error, cause } : {}),
+      }),
+    );
     const closing = { TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted', FAILED: 'ExecutionFailed' }[status];
     serveHistory(history(['ExecutionStarted'], [closing]));
 
