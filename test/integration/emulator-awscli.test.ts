@@ -1,55 +1,15 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { loadFleet } from '../../src/local/fleet.ts';
 import { DEFAULT_FLEET_PATH } from '../../src/cli/commands/emulator.ts';
+import { awsCli, SERVICE_ERROR_EXIT_CODES, type CliResult } from '../helpers/aws-cli.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-
-const run = promisify(execFile);
 
 const GATEWAY_ARN = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
 const VOLUME_ARN = `${GATEWAY_ARN}/volume/vol-1122AABB`;
-// A service error ends AWS CLI v1 with 255 and v2 with 254.
-const SERVICE_ERROR_EXIT_CODES = [254, 255];
-const MISSING_CLI =
-  'The AWS CLI (`aws`) is not on PATH. .ci/run installs it (apt-get install -y awscli); install it to run this test.';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-// Only our dummy credentials and settings reach the CLI: no profile, config file or endpoint of the host.
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: 'AKIDEMULATOR',
-    AWS_SECRET_ACCESS_KEY: 'emulator-secret',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-  };
-}
 
 describe('the emulator seen by the independent AWS CLI', () => {
   let running: RunningEmulator;
 
-  const aws = async (...args: string[]): Promise<CliResult> => {
-    try {
-      const { stdout, stderr } = await run(
-        'aws',
-        [...args, '--endpoint-url', running.url, '--region', 'us-east-1', '--output', 'json'],
-        { env: cliEnv() },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number | string; stdout?: string; stderr?: string };
-      if (failed.code === 'ENOENT') throw new Error(MISSING_CLI, { cause: error });
-      return { code: Number(failed.code), stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  };
+  const aws = (...args: string[]): Promise<CliResult> => awsCli(running.url, args);
   const json = (result: CliResult): Record<string, unknown> => {
     if (result.code !== 0) throw new Error(`aws exited ${result.code}: ${result.stderr}`);
     return JSON.parse(result.stdout) as Record<string, unknown>;

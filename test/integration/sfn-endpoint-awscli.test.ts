@@ -1,25 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { awsCli, SERVICE_ERROR_EXIT_CODES, type CliResult } from '../helpers/aws-cli.ts';
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
-
-const run = promisify(execFile);
-const MISSING_CLI = 'The AWS CLI (`aws`) is not on PATH; install it (apt-get install -y awscli) to run this test.';
-// A service error ends AWS CLI v1 with 255 and v2 with 254.
-const SERVICE_ERROR_EXIT_CODES = [254, 255];
-
-// Only dummy credentials and settings reach the CLI: no profile, config file or endpoint of the host.
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
-    AWS_SECRET_ACCESS_KEY: 'local-secret',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-  };
-}
 
 describe('the local Step Functions endpoint seen by the AWS CLI', () => {
   let endpoint: SfnEndpoint;
@@ -32,16 +12,7 @@ describe('the local Step Functions endpoint seen by the AWS CLI', () => {
     await endpoint.close();
   });
 
-  const aws = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    try {
-      const { stdout, stderr } = await run('aws', ['stepfunctions', ...args, '--endpoint-url', url, '--region', 'us-east-1', '--output', 'json'], { env: cliEnv() });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number | string; stdout?: string; stderr?: string };
-      if (failed.code === 'ENOENT') throw new Error(MISSING_CLI, { cause: error });
-      return { code: Number(failed.code), stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  };
+  const aws = (...args: string[]): Promise<CliResult> => awsCli(url, ['stepfunctions', ...args]);
 
   it('lists the state machine, starts an execution, and reads its status, history and listing', async () => {
     // Prepare
