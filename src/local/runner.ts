@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 import {
+  allStates,
   loadDefinition,
   resolveFunctionArns,
   taskFunctions,
   type AslDefinition,
-  type AslState,
 } from '../statemachine/definition.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import type { StepHandler } from './step-handlers.ts';
@@ -73,7 +73,7 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
   const compressed = !options.realTime;
   const definition = compressed ? scaleRetryIntervals(resolved, 1 / DEFAULT_RETRY_SPEED_UP) : resolved;
   const tasks = taskFunctions(source);
-  const states = statesByName(definition);
+  const states = allStates(definition);
 
   const taskResourceLocalHandlers = Object.fromEntries(
     [...tasks].map(([stateName, functionKey]) => {
@@ -145,14 +145,6 @@ function scaleRetryIntervals(definition: AslDefinition, factor: number): AslDefi
   return JSON.parse(JSON.stringify(definition), (key, value: unknown) =>
     (key === 'IntervalSeconds' || key === 'MaxDelaySeconds') && typeof value === 'number' ? value * factor : value,
   ) as AslDefinition;
-}
-
-function statesByName(definition: AslDefinition, into = new Map<string, AslState>()): Map<string, AslState> {
-  for (const [name, state] of Object.entries(definition.States)) {
-    into.set(name, state);
-    if (state.ItemProcessor) statesByName(state.ItemProcessor, into);
-  }
-  return into;
 }
 
 /** The error a Lambda invocation fails with: its `name`, and Lambda's JSON cause as the message. */

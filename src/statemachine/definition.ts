@@ -18,13 +18,21 @@ export function functionKeyOf(resource: unknown): string | undefined {
   return Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
 }
 
+/** Every state, nested ones included, by name. */
+export function allStates(definition: AslDefinition, into = new Map<string, AslState>()): Map<string, AslState> {
+  for (const [name, state] of Object.entries(definition.States)) {
+    into.set(name, state);
+    if (state.ItemProcessor) allStates(state.ItemProcessor, into);
+  }
+  return into;
+}
+
 /** Every Task state, nested ones included, with the function it invokes: state name → function key. */
 export function taskFunctions(definition: AslDefinition): Map<string, string> {
   const tasks = new Map<string, string>();
-  for (const [name, state] of Object.entries(definition.States)) {
+  for (const [name, state] of allStates(definition)) {
     const key = functionKeyOf(state.Resource);
     if (key) tasks.set(name, key);
-    if (state.ItemProcessor) for (const entry of taskFunctions(state.ItemProcessor)) tasks.set(...entry);
   }
   return tasks;
 }

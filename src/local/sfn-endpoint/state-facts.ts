@@ -1,5 +1,4 @@
-import type { AslDefinition, AslState } from '../../statemachine/definition.ts';
-import { taskFunctions } from '../../statemachine/definition.ts';
+import { allStates, taskFunctions, type AslDefinition } from '../../statemachine/definition.ts';
 import type { StateFacts } from './history.ts';
 
 /**
@@ -7,14 +6,7 @@ import type { StateFacts } from './history.ts';
  * and timeout, and each Map's `ItemsPath`, resolved on the state's input (`$.a.b` paths only).
  */
 export function stateFactsOf(definition: AslDefinition, functionArnOf: (functionKey: string) => string): StateFacts {
-  const states = new Map<string, AslState>();
-  const collect = (def: AslDefinition): void => {
-    for (const [name, state] of Object.entries(def.States)) {
-      states.set(name, state);
-      if (state.ItemProcessor) collect(state.ItemProcessor);
-    }
-  };
-  collect(definition);
+  const states = allStates(definition);
   const functions = taskFunctions(definition);
   return {
     task(stateName) {

@@ -5,8 +5,8 @@ import {
   DEFINITION_URL,
   loadDefinition,
   resolveFunctionArns,
+  allStates,
   taskFunctions,
-  type AslDefinition,
   type AslState,
 } from '../../../src/statemachine/definition.ts';
 import { optionsOf } from '../fixtures.ts';
@@ -28,16 +28,6 @@ interface Catcher {
 
 const definition = loadDefinition();
 const functionArn = (key: string) => `arn:aws:lambda:us-east-1:111122223333:function:sgw-recovery-snapshots-${key}`;
-
-/** Every state, nested ones included, by name. */
-function allStates(machine: AslDefinition): Map<string, AslState> {
-  const states = new Map<string, AslState>();
-  for (const [name, state] of Object.entries(machine.States)) {
-    states.set(name, state);
-    if (state.ItemProcessor) for (const entry of allStates(state.ItemProcessor)) states.set(...entry);
-  }
-  return states;
-}
 
 const states = allStates(definition);
 const tasks = taskFunctions(definition);
