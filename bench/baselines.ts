@@ -4,10 +4,10 @@ import {
   CreateSnapshotFromVolumeRecoveryPointCommand,
   ListVolumeRecoveryPointsCommand,
 } from '@aws-sdk/client-storage-gateway';
+import { type FaultRule, gatewayArnOf } from '../src/local/emulator/index.ts';
 import type { Fleet } from '../src/local/fleet.ts';
 import { LOCAL_REGION } from '../src/local/runner.ts';
-import { startLocalStack, type LocalStack } from '../src/local/stack.ts';
-import { gatewayArnOf, type FaultRule } from '../src/local/emulator/index.ts';
+import { type LocalStack, startLocalStack } from '../src/local/stack.ts';
 
 const run = promisify(execFile);
 
@@ -46,7 +46,9 @@ export function runSequentialScript(options: BaselineOptions): Promise<BaselineR
   const { fleet } = options;
   return onFreshStack(options, async ({ storageGateway: client }) => {
     for (const gateway of fleet.gateways) {
-      const listed = await client.send(new ListVolumeRecoveryPointsCommand({ GatewayARN: gatewayArnOf(fleet, gateway.id) }));
+      const listed = await client.send(
+        new ListVolumeRecoveryPointsCommand({ GatewayARN: gatewayArnOf(fleet, gateway.id) }),
+      );
       for (const point of listed.VolumeRecoveryPointInfos ?? []) {
         await client.send(
           new CreateSnapshotFromVolumeRecoveryPointCommand({

@@ -1,34 +1,34 @@
-import { TOO_MANY_GATEWAYS } from '../src/errors.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TOO_MANY_GATEWAYS } from '../src/errors.ts';
 import { PAYLOAD_LIMIT_BYTES } from '../src/report/budgets.ts';
 import { jsonBytes } from '../src/report/fit.ts';
 import { loadDefinition } from '../src/statemachine/definition.ts';
 import { awsCliVersion, runCliLoop, runSequentialScript } from './baselines.ts';
-import { measureColdStarts, type FunctionColdStart } from './cold-start.ts';
-import { runLocally, writeFleetFile, type LargestPayload, type LocalRun, type LocalRunOptions } from './local-run.ts';
-import { machineFacts, type MachineFacts } from './machine.ts';
+import { type FunctionColdStart, measureColdStarts } from './cold-start.ts';
+import { type LargestPayload, type LocalRun, type LocalRunOptions, runLocally, writeFleetFile } from './local-run.ts';
+import { type MachineFacts, machineFacts } from './machine.ts';
 import {
+  type Accounting,
   accountFor,
   CAUSE_KINDS,
+  type CauseKind,
   EVERY_CREATE_FAILS,
   lengthenErrorMessages,
-  type Accounting,
-  type CauseKind,
 } from './payload.ts';
 import {
+  type ApiLatency,
+  type BenchPlan,
+  type Concurrency,
   concurrencyBoundMs,
   DEFAULT_API_LATENCY,
   DEFAULT_CONCURRENCY,
+  type FleetShape,
   latencyRules,
   sequentialBoundMs,
   USD_PER_TRANSITION,
   volumesOf,
-  type ApiLatency,
-  type BenchPlan,
-  type Concurrency,
-  type FleetShape,
 } from './scenarios.ts';
 import { median, sample } from './stats.ts';
 
@@ -111,7 +111,12 @@ export interface BenchOptions {
 }
 
 /** Runs every section of the benchmark, one after another, and returns the figures. */
-export async function runBench({ plan, smoke, progress = () => {}, now = () => new Date() }: BenchOptions): Promise<BenchResult> {
+export async function runBench({
+  plan,
+  smoke,
+  progress = () => {},
+  now = () => new Date(),
+}: BenchOptions): Promise<BenchResult> {
   const began = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), 'sgw-bench-'));
   try {
@@ -137,7 +142,8 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
       const pairs = await sample(runsOf(shape), async () => {
         const workflow = await checked(local({ fleetFile: path, faults }), shape);
         const sequential = runSequential ? await runSequentialScript({ fleet, fleetFile: path, faults }) : undefined;
-        if (sequential && sequential.snapshotsMade !== volumesOf(shape)) throw new Error('The sequential script missed volumes');
+        if (sequential && sequential.snapshotsMade !== volumesOf(shape))
+          throw new Error('The sequential script missed volumes');
         return { workflow: workflow.wallMs, sequential: sequential?.wallMs };
       });
       const wallMs = median(pairs.map((p) => p.workflow));
@@ -146,7 +152,9 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
       baselines.push({
         fleet: shape,
         workflowMs: wallMs,
-        sequentialMs: runSequential ? median(pairs.map((p) => p.sequential ?? Number.NaN)) : sequentialBoundMs(shape, latency),
+        sequentialMs: runSequential
+          ? median(pairs.map((p) => p.sequential ?? Number.NaN))
+          : sequentialBoundMs(shape, latency),
         sequentialModelled: !runSequential,
       });
       progress(`   ${label(shape)}: ${wallMs.toFixed(0)} ms (bound ${boundMs} ms)`);
@@ -158,7 +166,8 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
     if (cli && small && smallRow) {
       progress(`3. AWS CLI loop on ${label(shapeOf(small.fleet))}`);
       const runs = await sample(plan.cliRuns, () => runCliLoop({ fleet: small.fleet, fleetFile: small.path, faults }));
-      if (runs.some((r) => r.snapshotsMade !== volumesOf(smallRow.fleet))) throw new Error('The AWS CLI loop missed volumes');
+      if (runs.some((r) => r.snapshotsMade !== volumesOf(smallRow.fleet)))
+        throw new Error('The AWS CLI loop missed volumes');
       smallRow.cliMs = median(runs.map((r) => r.wallMs));
     }
 
@@ -219,7 +228,9 @@ export async function runBench({ plan, smoke, progress = () => {}, now = () => n
               : { cause: accountFor(parseJson(run.cause), fleet) }),
           ...compactSize(run.report),
         });
-        progress(`   ${label(shape)}, ${kind}: largest ${run.largestPayload?.bytes ?? 0} of ${PAYLOAD_LIMIT_BYTES} bytes`);
+        progress(
+          `   ${label(shape)}, ${kind}: largest ${run.largestPayload?.bytes ?? 0} of ${PAYLOAD_LIMIT_BYTES} bytes`,
+        );
       }
     }
 
@@ -271,8 +282,8 @@ function costOf(shape: FleetShape, run: LocalRun): CostRow {
     transitionsPerVolume,
     invocationsPerVolume: run.invocations / volumes,
     usdPer1000Volumes: transitionsPerVolume * 1000 * USD_PER_TRANSITION,
-    createsPerVolume: (run.calls['CreateSnapshotFromVolumeRecoveryPoint'] ?? 0) / volumes,
-    listsPerGateway: (run.calls['ListVolumeRecoveryPoints'] ?? 0) / shape.gateways,
+    createsPerVolume: (run.calls.CreateSnapshotFromVolumeRecoveryPoint ?? 0) / volumes,
+    listsPerGateway: (run.calls.ListVolumeRecoveryPoints ?? 0) / shape.gateways,
     callsPerVolume: Object.fromEntries(Object.entries(run.calls).map(([operation, n]) => [operation, n / volumes])),
   };
 }

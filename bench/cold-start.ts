@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { deflateRawSync } from 'node:zlib';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { deflateRawSync } from 'node:zlib';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { median } from './stats.ts';
 
 const FUNCTIONS_DIR = new URL('../functions/', import.meta.url).pathname;
@@ -40,7 +40,9 @@ export interface FunctionColdStart {
 
 /** Bundles every `functions/<name>/handler.ts` into `outdir` and times loading each, bundled and not. */
 export async function measureColdStarts(outdir: string, runs: number): Promise<FunctionColdStart[]> {
-  const names = (await readdir(FUNCTIONS_DIR, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  const names = (await readdir(FUNCTIONS_DIR, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   const { metafile } = await build({
     ...DEPLOYED_BUILD_OPTIONS,
     entryPoints: Object.fromEntries(names.map((name) => [name, join(FUNCTIONS_DIR, name, 'handler.ts')])),

@@ -2,10 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutionInput } from '../src/input/schema.ts';
 import type { FaultRule } from '../src/local/emulator/index.ts';
-import { generateFleet, type Fleet } from '../src/local/fleet.ts';
-import { startLocalExecution, type EngineEvent } from '../src/local/runner.ts';
+import { type Fleet, generateFleet } from '../src/local/fleet.ts';
+import { type EngineEvent, startLocalExecution } from '../src/local/runner.ts';
+import { type LocalStack, startLocalStack } from '../src/local/stack.ts';
 import type { AslDefinition } from '../src/statemachine/definition.ts';
-import { startLocalStack, type LocalStack } from '../src/local/stack.ts';
 import type { FleetShape } from './scenarios.ts';
 
 /** The biggest state input or output of a run. */
@@ -113,7 +113,8 @@ class EventTally {
     } else if (event.type === 'StateExited') {
       const output = event.state.output;
       if (this.#measurePayloads) this.#measure(event.state.name, 'output', output);
-      if (output && typeof output === 'object' && !Array.isArray(output) && 'report' in output) this.report = output['report'];
+      if (output && typeof output === 'object' && !Array.isArray(output) && 'report' in output)
+        this.report = output.report;
     }
   }
 

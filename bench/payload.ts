@@ -9,7 +9,9 @@ export const FAILURE_ERROR = 'InvalidGatewayRequestException';
 export const LONG_MESSAGE_CHARACTERS = 2000;
 
 /** Every snapshot call fails. */
-export const EVERY_CREATE_FAILS: FaultRule[] = [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', error: FAILURE_ERROR }];
+export const EVERY_CREATE_FAILS: FaultRule[] = [
+  { operation: 'CreateSnapshotFromVolumeRecoveryPoint', error: FAILURE_ERROR },
+];
 
 /** How the failing runs word their errors. */
 export type CauseKind = 'one long cause' | 'a long cause per volume';
@@ -77,4 +79,3 @@ export function accountFor(report: unknown, fleet: Fleet): Accounting {
     volumes: volumes.length,
   };
 }
-

@@ -1,6 +1,11 @@
-import { CAUSE_BUDGET_BYTES, MAX_GATEWAYS_PER_EXECUTION, PAYLOAD_LIMIT_BYTES, REPORT_BUDGET_BYTES } from '../src/report/budgets.ts';
+import {
+  CAUSE_BUDGET_BYTES,
+  MAX_GATEWAYS_PER_EXECUTION,
+  PAYLOAD_LIMIT_BYTES,
+  REPORT_BUDGET_BYTES,
+} from '../src/report/budgets.ts';
 import type { BenchResult, PayloadRow } from './bench.ts';
-import { CAUSE_KINDS, FAILURE_ERROR, LONG_MESSAGE_CHARACTERS, type Accounting } from './payload.ts';
+import { type Accounting, CAUSE_KINDS, FAILURE_ERROR, LONG_MESSAGE_CHARACTERS } from './payload.ts';
 import { fleetLabel, volumesOf } from './scenarios.ts';
 
 /** Targets of issue 6. */
@@ -10,7 +15,8 @@ export const TARGETS = {
   loadRatio: 0.6,
 } as const;
 
-const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value).toLocaleString('en-US')} ms` : 'n/a');
+const ms = (value: number): string =>
+  Number.isFinite(value) ? `${Math.round(value).toLocaleString('en-US')} ms` : 'n/a';
 const times = (value: number): string => `${value.toFixed(2)}×`;
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
 const bytes = (value: number): string => value.toLocaleString('en-US');
@@ -72,7 +78,15 @@ export function renderResults(result: BenchResult): string {
       "On AWS each invocation has a Lambda of its own, and Step Functions' own latency per transition takes that place.",
       '',
       table(
-        ['fleet (gateways×volumes)', 'runs', 'wall time', 'bound', 'wall / bound', `target ≤ ${TARGETS.fanOutRatio}×`, 'wall − fixed cost, / bound'],
+        [
+          'fleet (gateways×volumes)',
+          'runs',
+          'wall time',
+          'bound',
+          'wall / bound',
+          `target ≤ ${TARGETS.fanOutRatio}×`,
+          'wall − fixed cost, / bound',
+        ],
         fanOut.map((r) => [
           fleetLabel(r.fleet),
           String(r.runs),
@@ -97,7 +111,13 @@ export function renderResults(result: BenchResult): string {
       '',
       table(
         ['fleet', 'runs', 'wall time', 'ms per volume', 'marginal ms per volume'],
-        overhead.map((r) => [fleetLabel(r.fleet), String(r.runs), ms(r.wallMs), fixed(r.msPerVolume), fixed(r.marginalMsPerVolume)]),
+        overhead.map((r) => [
+          fleetLabel(r.fleet),
+          String(r.runs),
+          ms(r.wallMs),
+          fixed(r.msPerVolume),
+          fixed(r.marginalMsPerVolume),
+        ]),
       ),
       '',
     ].join('\n');
@@ -109,7 +129,7 @@ export function renderResults(result: BenchResult): string {
       '',
       'Same emulator, same latencies, same run. The sequential script makes the same SDK calls one after another',
       '(ListVolumeRecoveryPoints per gateway, then CreateSnapshotFromVolumeRecoveryPoint per volume); where marked',
-      '*modelled* it was not run (it would take minutes) and its time is the sum of its calls\' latencies, which is',
+      "*modelled* it was not run (it would take minutes) and its time is the sum of its calls' latencies, which is",
       'what it measures within a few percent on the fleets where it runs. The AWS CLI loop is the bash loop a person',
       'writes (`list-volume-recovery-points`, then `create-snapshot-from-volume-recovery-point` per volume, `--endpoint-url`).',
       '',
@@ -133,14 +153,21 @@ export function renderResults(result: BenchResult): string {
     return [
       '## 4. Cost per run',
       '',
-      'From the engine\'s event log of a run without latency: `StateEntered` events are state transitions (Map states,',
-      'Choice and Pass states included; the Distributed Map\'s child executions bill theirs too), Task states entered or',
+      "From the engine's event log of a run without latency: `StateEntered` events are state transitions (Map states,",
+      "Choice and Pass states included; the Distributed Map's child executions bill theirs too), Task states entered or",
       'retried are Lambda invocations. Price: Standard workflows, 0.025 USD per 1,000 transitions (Lambda and the AWS',
       'calls are billed on top). Calls: what the emulator answered, per volume; target 1 create per volume and 1 list',
       'per gateway, plus retries.',
       '',
       table(
-        ['fleet', 'transitions / volume', 'invocations / volume', 'USD per 1,000 volumes', 'creates / volume', 'lists / gateway'],
+        [
+          'fleet',
+          'transitions / volume',
+          'invocations / volume',
+          'USD per 1,000 volumes',
+          'creates / volume',
+          'lists / gateway',
+        ],
         cost.map((r) => [
           fleetLabel(r.fleet),
           fixed(r.transitionsPerVolume),
@@ -176,7 +203,15 @@ export function renderResults(result: BenchResult): string {
       "execution's failure cause (the execution fails with `SnapshotsFailed`; a cause holds at most 32,768 characters).",
       '',
       table(
-        ['fleet', 'scenario', 'status', 'largest payload (state)', 'of limit', 'report accounted', 'failure cause accounted'],
+        [
+          'fleet',
+          'scenario',
+          'status',
+          'largest payload (state)',
+          'of limit',
+          'report accounted',
+          'failure cause accounted',
+        ],
         payload.map((r) => [
           fleetLabel(r.fleet),
           r.scenario === 'all succeed' ? 'all succeed' : `all fail, ${r.scenario}`,
@@ -197,7 +232,7 @@ export function renderResults(result: BenchResult): string {
     return [
       '## 6. Cold start',
       '',
-      'Each `functions/<name>/handler.ts` bundled with esbuild\'s JS API and the settings of `custom.esbuild` in',
+      "Each `functions/<name>/handler.ts` bundled with esbuild's JS API and the settings of `custom.esbuild` in",
       'serverless.yml (bundle, minify, keepNames, ESM, platform node, target node24, AWS SDK bundled, `.mjs`). Load time:',
       'a fresh `node --input-type=module -e` process timing `await import(file)` alone, median of',
       `${coldStartRuns} runs per side, alternated; unbundled = the .ts handler through Node's type stripping, resolving`,
@@ -205,7 +240,17 @@ export function renderResults(result: BenchResult): string {
       'the target is read against the bundle itself.',
       '',
       table(
-        ['function', 'bundle', `≤ ${TARGETS.bundleKiB} KiB`, 'zipped', 'largest parts', 'load bundled', 'load unbundled', 'bundled / unbundled', `≤ ${TARGETS.loadRatio}×`],
+        [
+          'function',
+          'bundle',
+          `≤ ${TARGETS.bundleKiB} KiB`,
+          'zipped',
+          'largest parts',
+          'load bundled',
+          'load unbundled',
+          'bundled / unbundled',
+          `≤ ${TARGETS.loadRatio}×`,
+        ],
         coldStart.map((r) => {
           const kib = r.bundleBytes / 1024;
           const ratio = r.bundledLoadMs / r.unbundledLoadMs;
@@ -254,7 +299,9 @@ function largestFleet(failing: readonly PayloadRow[]): string {
   if (refused.length) {
     lines.push(
       `Refused at Plan, as more gateways than one execution takes (${MAX_GATEWAYS_PER_EXECUTION}): ` +
-        refused.map((r) => `${fleetLabel(r.fleet)} (${r.refused?.error}, ${r.refused?.snapshotsMade} snapshots made)`).join(', ') +
+        refused
+          .map((r) => `${fleetLabel(r.fleet)} (${r.refused?.error}, ${r.refused?.snapshotsMade} snapshots made)`)
+          .join(', ') +
         '. Such a fleet is run as several executions, each with its own `gatewayArns`.',
     );
   }

@@ -37,7 +37,12 @@ export function createCheckSnapshotsHandler({ ec2, now }: CheckSnapshotsDependen
     const check = applySnapshotStates(gateways, states, now() >= deadline);
     const budget = Math.floor(GATEWAY_RESULTS_BUDGET_BYTES / Math.max(1, gateways.length));
     logger.info('Checked snapshots', { checked: states.length, pending: check.pending });
-    return { options, execution, gateways: check.gateways.map((g) => fitGatewayResult(g, budget)), pending: check.pending };
+    return {
+      options,
+      execution,
+      gateways: check.gateways.map((g) => fitGatewayResult(g, budget)),
+      pending: check.pending,
+    };
   });
 }
 

@@ -4,9 +4,9 @@ import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clien
 import { findSnapshotsOfRecoveryPoint, tagRecoveryPointTime } from '../../src/aws/ec2.ts';
 import { createSnapshotFromRecoveryPoint } from '../../src/aws/storage-gateway.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
+import { volumeIdOf } from '../../src/report/gateway-result.ts';
 import { renderDescription } from '../../src/snapshot/description.ts';
 import { snapshotTags } from '../../src/snapshot/tags.ts';
-import { volumeIdOf } from '../../src/report/gateway-result.ts';
 import type { CreateTask, SnapshotOutcome } from '../../src/workflow/types.ts';
 
 export interface CreateSnapshotDependencies {

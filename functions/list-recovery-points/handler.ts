@@ -22,7 +22,8 @@ export function createListRecoveryPointsHandler({ storageGateway, ec2, now }: Li
     const alreadySnapshotted = new Set<string>();
     if (options.policy.skipIfAlreadySnapshotted && points.length) {
       for (const snapshot of await findSnapshotsOfGateway(ec2, gatewayArn)) {
-        if (snapshot.state !== 'error') alreadySnapshotted.add(recoveryPointKey(snapshot.volumeArn, snapshot.recoveryPointTime));
+        if (snapshot.state !== 'error')
+          alreadySnapshotted.add(recoveryPointKey(snapshot.volumeArn, snapshot.recoveryPointTime));
       }
     }
     const listed = planGateway(points, { options, now: now(), alreadySnapshotted });

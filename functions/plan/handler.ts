@@ -1,8 +1,8 @@
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { listCachedGatewayArns } from '../../src/aws/storage-gateway.ts';
-import { parseExecutionInput } from '../../src/input/parse.ts';
 import { TooManyGatewaysError } from '../../src/errors.ts';
+import { parseExecutionInput } from '../../src/input/parse.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { MAX_GATEWAYS_PER_EXECUTION } from '../../src/report/budgets.ts';
 import type { PlanRequest, PlanResult } from '../../src/workflow/types.ts';

@@ -1,8 +1,8 @@
+import type { ExecutionOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { CAUSE_BUDGET_BYTES, REPORT_BUDGET_BYTES } from '../../src/report/budgets.ts';
-import { buildReport, fitReport, type ExecutionReport } from '../../src/report/execution-report.ts';
+import { buildReport, type ExecutionReport, fitReport } from '../../src/report/execution-report.ts';
 import type { GatewayResult } from '../../src/report/gateway-result.ts';
-import type { ExecutionOptions } from '../../src/input/schema.ts';
 import type { ExecutionRef } from '../../src/workflow/types.ts';
 
 export interface SummariseRequest {
@@ -19,14 +19,16 @@ export interface SummariseResult {
 }
 
 /** Builds the execution report; `failed` sends the execution to `SnapshotsFailed`. */
-export const handler = stepHandler(async ({ options, execution, gateways }: SummariseRequest): Promise<SummariseResult> => {
-  logger.appendKeys({ executionName: execution.name });
-  const report = buildReport(execution, options.dryRun, gateways);
-  const failed = report.summary.failed > 0;
-  logger.info('Execution summary', { ...report.summary });
-  return {
-    report: fitReport(report, gateways, REPORT_BUDGET_BYTES),
-    failed,
-    cause: failed ? JSON.stringify(fitReport(report, gateways, CAUSE_BUDGET_BYTES)) : '',
-  };
-});
+export const handler = stepHandler(
+  async ({ options, execution, gateways }: SummariseRequest): Promise<SummariseResult> => {
+    logger.appendKeys({ executionName: execution.name });
+    const report = buildReport(execution, options.dryRun, gateways);
+    const failed = report.summary.failed > 0;
+    logger.info('Execution summary', { ...report.summary });
+    return {
+      report: fitReport(report, gateways, REPORT_BUDGET_BYTES),
+      failed,
+      cause: failed ? JSON.stringify(fitReport(report, gateways, CAUSE_BUDGET_BYTES)) : '',
+    };
+  },
+);

@@ -1,8 +1,8 @@
 import {
   CreateTagsCommand,
-  paginateDescribeSnapshots,
   type EC2Client,
   type Filter,
+  paginateDescribeSnapshots,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
 import { SNAPSHOT_TAG } from '../snapshot/tags.ts';
@@ -43,7 +43,11 @@ export function findSnapshotsOfExecution(client: EC2Client, executionArn: string
 }
 
 /** Sets the recovery-point tag of a snapshot to the time Storage Gateway actually used. */
-export async function tagRecoveryPointTime(client: EC2Client, snapshotId: string, recoveryPointTime: string): Promise<void> {
+export async function tagRecoveryPointTime(
+  client: EC2Client,
+  snapshotId: string,
+  recoveryPointTime: string,
+): Promise<void> {
   await client.send(
     new CreateTagsCommand({
       Resources: [snapshotId],

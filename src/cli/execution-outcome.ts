@@ -1,6 +1,6 @@
 import { SNAPSHOTS_FAILED } from '../errors.ts';
-import type { ExecutionReport } from '../report/execution-report.ts';
 import { readableCause } from '../report/cause.ts';
+import type { ExecutionReport } from '../report/execution-report.ts';
 
 /** How an execution ended, as every command prints it. */
 export interface ExecutionOutcome {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator.ts';
-import { registerRunCommand } from './commands/run.ts';
 import { registerListCommand } from './commands/list.ts';
+import { registerRunCommand } from './commands/run.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerStatusCommand } from './commands/status.ts';

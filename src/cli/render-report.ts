@@ -19,7 +19,10 @@ export function textTable(header: readonly string[], rows: ReadonlyArray<Readonl
 
 /** The human summary of a report: a table per gateway, the skip reasons, every failure. */
 export function renderReport(report: ExecutionReport): string {
-  const perGateway = new Map<string, { created: number; existing: number; wouldCreate: number; skipped: number; failed: number }>();
+  const perGateway = new Map<
+    string,
+    { created: number; existing: number; wouldCreate: number; skipped: number; failed: number }
+  >();
   const row = (gatewayArn: string) => {
     const found = perGateway.get(gatewayArn) ?? { created: 0, existing: 0, wouldCreate: 0, skipped: 0, failed: 0 };
     perGateway.set(gatewayArn, found);
@@ -47,10 +50,18 @@ export function renderReport(report: ExecutionReport): string {
   const sections = [
     textTable(
       ['gateway', report.dryRun ? 'would create' : 'created', 'existing', 'skipped', 'failed'],
-      [...perGateway].map(([arn, r]) => [volumeIdOf(arn), report.dryRun ? r.wouldCreate : r.created, r.existing, r.skipped, r.failed]),
+      [...perGateway].map(([arn, r]) => [
+        volumeIdOf(arn),
+        report.dryRun ? r.wouldCreate : r.created,
+        r.existing,
+        r.skipped,
+        r.failed,
+      ]),
     ),
     `${summary.gateways} gateways, ${summary.recoveryPoints} recovery points: ` +
-      (report.dryRun ? `${summary.wouldCreate} would be created` : `${summary.created} created, ${summary.existing} existing`) +
+      (report.dryRun
+        ? `${summary.wouldCreate} would be created`
+        : `${summary.created} created, ${summary.existing} existing`) +
       `, ${summary.skipped} skipped, ${summary.failed} failed${report.dryRun ? ' (dry run)' : ''}`,
   ];
   const reasons = Object.entries(summary.skippedByReason);
@@ -59,10 +70,15 @@ export function renderReport(report: ExecutionReport): string {
     sections.push(
       textTable(
         ['failed', 'error', 'cause'],
-        report.failures.map((f) => [f.volumeArn ? volumeIdOf(f.volumeArn) : volumeIdOf(f.gatewayArn), f.error, f.cause]),
+        report.failures.map((f) => [
+          f.volumeArn ? volumeIdOf(f.volumeArn) : volumeIdOf(f.gatewayArn),
+          f.error,
+          f.cause,
+        ]),
       ),
     );
   }
-  if (report.omitted) sections.push(`Some details were cut to fit the payload limit: ${JSON.stringify(report.omitted)}`);
+  if (report.omitted)
+    sections.push(`Some details were cut to fit the payload limit: ${JSON.stringify(report.omitted)}`);
   return `${sections.join('\n\n')}\n`;
 }

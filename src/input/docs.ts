@@ -28,7 +28,9 @@ export function executionInputTable(): string {
         visit(node.properties, `${field}.`);
         continue;
       }
-      rows.push(`| \`${field}\` | ${typeOf(node)} | ${node.default === undefined ? '—' : `\`${JSON.stringify(node.default)}\``} | ${(node.description ?? '').replace(/\|/g, '\\|')} |`);
+      rows.push(
+        `| \`${field}\` | ${typeOf(node)} | ${node.default === undefined ? '—' : `\`${JSON.stringify(node.default)}\``} | ${(node.description ?? '').replace(/\|/g, '\\|')} |`,
+      );
     }
   };
   visit(root.properties ?? {}, '');

@@ -72,9 +72,7 @@ export const ExecutionInputSchema = z
     volumeArns: uniqueList(volumeArn)
       .optional()
       .describe('Only these volumes; others are skipped with reason `excluded`. Default: all volumes.'),
-    excludeVolumeArns: uniqueList(volumeArn)
-      .default([])
-      .describe('Volumes never to snapshot (reason `excluded`).'),
+    excludeVolumeArns: uniqueList(volumeArn).default([]).describe('Volumes never to snapshot (reason `excluded`).'),
     policy: PolicySchema.describe('Age and usage policy; see the `policy.*` rows.'),
     dryRun: z.boolean().default(false).describe('Plan and report, create nothing.'),
     snapshotDescription: z
@@ -91,7 +89,12 @@ export const ExecutionInputSchema = z
     maxConcurrency: z
       .strictObject({
         gateways: z.int().min(1).max(MAX_MAP_CONCURRENCY).default(4).describe('Gateways listed at once.'),
-        snapshots: z.int().min(1).max(MAX_MAP_CONCURRENCY).default(10).describe('Snapshots created at once per gateway.'),
+        snapshots: z
+          .int()
+          .min(1)
+          .max(MAX_MAP_CONCURRENCY)
+          .default(10)
+          .describe('Snapshots created at once per gateway.'),
       })
       .prefault({})
       .describe('Fan-out limits of the two Map states.'),

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { TABLE_END, TABLE_START, executionInputTable } from './docs.ts';
+import { executionInputTable, TABLE_END, TABLE_START } from './docs.ts';
 
 /** `npm run docs`: rewrites README.md's table of execution input fields from the schema. */
 const readme = new URL('../../README.md', import.meta.url);

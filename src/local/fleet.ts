@@ -28,7 +28,11 @@ export const FleetVolumeSchema = z
       .min(0)
       .optional()
       .describe('Bytes in use; leave out to model a volume for which the API omits VolumeUsageInBytes.'),
-    recoveryPointAgeMinutes: z.number().min(0).optional().describe('Age of the recovery point when the emulator starts.'),
+    recoveryPointAgeMinutes: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('Age of the recovery point when the emulator starts.'),
     recoveryPointTime: z
       .string()
       .optional()
@@ -85,7 +89,8 @@ export class InvalidFleetError extends SgwSnapshotError {
  */
 export function parseFleet(value: unknown): Fleet {
   const result = FleetSchema.safeParse(value);
-  if (!result.success) throw new InvalidFleetError(`Invalid fleet:\n${z.prettifyError(result.error)}`, { cause: result.error });
+  if (!result.success)
+    throw new InvalidFleetError(`Invalid fleet:\n${z.prettifyError(result.error)}`, { cause: result.error });
   return result.data;
 }
 

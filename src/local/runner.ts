@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import {
+  type AslDefinition,
   allStates,
   loadDefinition,
   resolveFunctionArns,
   taskFunctions,
-  type AslDefinition,
 } from '../statemachine/definition.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import type { StepHandler } from './step-handlers.ts';
@@ -104,7 +104,14 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
   const eventsDone = options.onEvent ? forward(execution.eventLogs, options.onEvent) : Promise.resolve();
 
   const result = execution.result.then(
-    (output): LocalExecutionResult => ({ executionArn, name, status: 'SUCCEEDED', startDate, stopDate: new Date(), output }),
+    (output): LocalExecutionResult => ({
+      executionArn,
+      name,
+      status: 'SUCCEEDED',
+      startDate,
+      stopDate: new Date(),
+      output,
+    }),
     (failure: unknown): LocalExecutionResult => ({
       executionArn,
       name,
@@ -136,7 +143,9 @@ const validatedDefinitions = new Set<string>();
 function validateOnce(definition: AslDefinition): void {
   const key = JSON.stringify(definition);
   if (validatedDefinitions.has(key)) return;
-  new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], { validationOptions: { checkArn: false } });
+  new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
+    validationOptions: { checkArn: false },
+  });
   validatedDefinitions.add(key);
 }
 
@@ -153,10 +162,9 @@ class LambdaFunctionError extends Error {
 
   constructor(error: unknown) {
     const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
-    super(
-      JSON.stringify({ errorType: name, errorMessage: message, trace: stack?.split('\n') ?? [] }),
-      { cause: error },
-    );
+    super(JSON.stringify({ errorType: name, errorMessage: message, trace: stack?.split('\n') ?? [] }), {
+      cause: error,
+    });
     this.name = name;
   }
 }

@@ -1,8 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createStorageGatewayClient } from '../aws/clients.ts';
-import { createEmulator, type Emulator } from './emulator/index.ts';
 import type { FaultRule } from './emulator/faults.ts';
+import { createEmulator, type Emulator } from './emulator/index.ts';
 import { loadFleet } from './fleet.ts';
 import { LOCAL_REGION } from './runner.ts';
 import { createStepHandlers, type StepHandler } from './step-handlers.ts';

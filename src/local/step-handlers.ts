@@ -5,8 +5,8 @@ import { createCheckSnapshotsHandler } from '../../functions/check-snapshots/han
 import { createCreateSnapshotHandler } from '../../functions/create-snapshot/handler.ts';
 import { createListRecoveryPointsHandler } from '../../functions/list-recovery-points/handler.ts';
 import { createPlanHandler } from '../../functions/plan/handler.ts';
-import { handler as summariseGateway } from '../../functions/summarise-gateway/handler.ts';
 import { handler as summarise } from '../../functions/summarise/handler.ts';
+import { handler as summariseGateway } from '../../functions/summarise-gateway/handler.ts';
 
 /** A Lambda handler as the local engine calls it. */
 export type StepHandler = (event: never, context: Context) => Promise<unknown>;

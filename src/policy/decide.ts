@@ -50,7 +50,10 @@ export function decide(point: RecoveryPoint, { options, now, alreadySnapshotted 
       cause: `VolumeRecoveryPointTime ${JSON.stringify(point.recoveryPointTime)} is not an ISO 8601 time`,
     };
   }
-  if (policy.skipIfAlreadySnapshotted && alreadySnapshotted.has(recoveryPointKey(point.volumeArn, point.recoveryPointTime))) {
+  if (
+    policy.skipIfAlreadySnapshotted &&
+    alreadySnapshotted.has(recoveryPointKey(point.volumeArn, point.recoveryPointTime))
+  ) {
     return skip('already-snapshotted');
   }
   const age = now - takenAt;

@@ -1,5 +1,5 @@
 import type { ListResult, RecoveryPoint } from '../workflow/types.ts';
-import { decide, type DecisionContext } from './decide.ts';
+import { type DecisionContext, decide } from './decide.ts';
 
 /** Sorts every recovery point of a gateway into selected, skipped or failed: none is left out. */
 export function planGateway(points: readonly RecoveryPoint[], context: DecisionContext): ListResult {

@@ -1,4 +1,4 @@
-import { volumeIdOf, type GatewayResult } from './gateway-result.ts';
+import { type GatewayResult, volumeIdOf } from './gateway-result.ts';
 
 /** A snapshot EC2 reported in `error`: it is no recovery point, so it counts as failed. */
 export const SNAPSHOT_ERROR = 'SnapshotError';
@@ -40,9 +40,13 @@ export function applySnapshotStates(
       snapshots: [],
     };
     const fail = (error: string, snapshotId: string, volumeId: string, status: string) => {
-      const cause = error === SNAPSHOT_ERROR ? `snapshot ended in error` : `snapshot still pending when the wait timed out`;
+      const cause =
+        error === SNAPSHOT_ERROR ? `snapshot ended in error` : `snapshot still pending when the wait timed out`;
       let group = result.failures.find((f) => f.error === error && f.cause === cause);
-      if (!group) result.failures.push((group = { error, cause, volumeIds: [] }));
+      if (!group) {
+        group = { error, cause, volumeIds: [] };
+        result.failures.push(group);
+      }
       group.volumeIds.push(volumeId);
       result.counts.failed += 1;
       if (status === 'created') result.counts.created -= 1;
@@ -57,7 +61,12 @@ export function applySnapshotStates(
       if (!snapshot.snapshotId || state === 'completed') {
         result.snapshots.push(current ? { ...snapshot, state: current.state, progress: current.progress } : snapshot);
       } else if (state === 'error' || timedOut) {
-        fail(state === 'error' ? SNAPSHOT_ERROR : SNAPSHOT_NOT_COMPLETED, snapshot.snapshotId, snapshot.volumeId, snapshot.status);
+        fail(
+          state === 'error' ? SNAPSHOT_ERROR : SNAPSHOT_NOT_COMPLETED,
+          snapshot.snapshotId,
+          snapshot.volumeId,
+          snapshot.status,
+        );
       } else {
         pending += 1;
         result.snapshots.push({ ...snapshot, state: state ?? 'pending', progress: current?.progress ?? '' });
@@ -69,7 +78,12 @@ export function applySnapshotStates(
       if (seen.has(s.snapshotId) || !s.volumeArn.startsWith(`${gateway.gatewayArn}/`)) continue;
       if (alreadyFailed.has(volumeIdOf(s.volumeArn))) continue;
       if (s.state === 'error' || (timedOut && !FINAL_STATES.has(s.state))) {
-        fail(s.state === 'error' ? SNAPSHOT_ERROR : SNAPSHOT_NOT_COMPLETED, s.snapshotId, volumeIdOf(s.volumeArn), 'created');
+        fail(
+          s.state === 'error' ? SNAPSHOT_ERROR : SNAPSHOT_NOT_COMPLETED,
+          s.snapshotId,
+          volumeIdOf(s.volumeArn),
+          'created',
+        );
       } else if (!FINAL_STATES.has(s.state)) {
         pending += 1;
       }

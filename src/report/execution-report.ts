@@ -1,6 +1,6 @@
 import type { ExecutionRef, SkipReason } from '../workflow/types.ts';
 import { headToKeep, jsonBytes } from './fit.ts';
-import { fitGatewayResult, volumeArnOf, type GatewayResult, type GatewaySnapshot } from './gateway-result.ts';
+import { fitGatewayResult, type GatewayResult, type GatewaySnapshot, volumeArnOf } from './gateway-result.ts';
 
 /** A gateway's snapshot entry, named by full ARNs. */
 export type ReportSnapshot = Omit<GatewaySnapshot, 'volumeId'> & { gatewayArn: string; volumeArn: string };
@@ -23,7 +23,13 @@ export interface ReportFailure {
 /** What a DR runbook needs to create volumes from the snapshots, per gateway. */
 export interface ManifestGateway {
   gatewayArn: string;
-  volumes: Array<{ volumeArn: string; snapshotId: string; recoveryPointTime: string; sizeBytes: number; state?: string }>;
+  volumes: Array<{
+    volumeArn: string;
+    snapshotId: string;
+    recoveryPointTime: string;
+    sizeBytes: number;
+    state?: string;
+  }>;
 }
 
 export interface ReportSummary {
@@ -56,7 +62,11 @@ export interface ExecutionReport {
 }
 
 /** Expands the gateways' compact results into the report, complete and unfitted. */
-export function buildReport(execution: ExecutionRef, dryRun: boolean, gateways: readonly GatewayResult[]): ExecutionReport {
+export function buildReport(
+  execution: ExecutionRef,
+  dryRun: boolean,
+  gateways: readonly GatewayResult[],
+): ExecutionReport {
   const summary: ReportSummary = {
     gateways: gateways.length,
     recoveryPoints: 0,
@@ -68,7 +78,15 @@ export function buildReport(execution: ExecutionRef, dryRun: boolean, gateways: 
     failed: 0,
     skippedByReason: {},
   };
-  const report: ExecutionReport = { dryRun, execution, summary, snapshots: [], skipped: [], failures: [], manifest: [] };
+  const report: ExecutionReport = {
+    dryRun,
+    execution,
+    summary,
+    snapshots: [],
+    skipped: [],
+    failures: [],
+    manifest: [],
+  };
   for (const gateway of gateways) {
     const { gatewayArn, counts } = gateway;
     summary.recoveryPoints += gateway.recoveryPoints;
@@ -112,7 +130,11 @@ const CUT_ORDER = ['skipped', 'manifest', 'snapshots', 'failures'] as const;
  * Cuts the report's detail lists, in `CUT_ORDER`, until its JSON fits `budgetBytes`; whatever is cut
  * stays accounted for in `summary`, in `omitted` and in the compact `gateways`.
  */
-export function fitReport(report: ExecutionReport, gateways: readonly GatewayResult[], budgetBytes: number): ExecutionReport {
+export function fitReport(
+  report: ExecutionReport,
+  gateways: readonly GatewayResult[],
+  budgetBytes: number,
+): ExecutionReport {
   if (jsonBytes(report) <= budgetBytes) return report;
   let fitted: ExecutionReport = { ...report, gateways: [...gateways] };
   for (const key of CUT_ORDER) {
@@ -127,9 +149,12 @@ export function fitReport(report: ExecutionReport, gateways: readonly GatewayRes
     // their own detail and causes but keep every failed volume ID. Failing that, keep the summary only.
     const { gateways: _dropped, ...rest } = fitted;
     const summaryOnly: ExecutionReport = { ...rest, omitted: { ...rest.omitted } };
-    const share = Math.floor((budgetBytes - jsonBytes(summaryOnly) - 16 - gateways.length) / Math.max(1, gateways.length));
+    const share = Math.floor(
+      (budgetBytes - jsonBytes(summaryOnly) - 16 - gateways.length) / Math.max(1, gateways.length),
+    );
     const compact: ExecutionReport = { ...summaryOnly, gateways: gateways.map((g) => fitGatewayResult(g, share)) };
-    fitted = share > 0 && jsonBytes(compact) <= budgetBytes ? compact : headOfGateways(summaryOnly, gateways, budgetBytes);
+    fitted =
+      share > 0 && jsonBytes(compact) <= budgetBytes ? compact : headOfGateways(summaryOnly, gateways, budgetBytes);
   }
   return fitted;
 }

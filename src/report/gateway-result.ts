@@ -1,10 +1,4 @@
-import type {
-  GatewayIteration,
-  PointFailure,
-  SkipReason,
-  SnapshotOutcome,
-  SnapshotStatus,
-} from '../workflow/types.ts';
+import type { GatewayIteration, PointFailure, SkipReason, SnapshotOutcome, SnapshotStatus } from '../workflow/types.ts';
 import { MAX_CAUSE_LENGTH, readableCause } from './cause.ts';
 import { headToKeep, jsonBytes } from './fit.ts';
 

@@ -1,6 +1,12 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
-import { createEmulator, gatewayArnOf, volumeArnOf, type Emulator, type EmulatorOptions } from '../../src/local/emulator/index.ts';
+import {
+  createEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  gatewayArnOf,
+  volumeArnOf,
+} from '../../src/local/emulator/index.ts';
 import type { FleetInput } from '../../src/local/fleet.ts';
 
 /** 2025-01-15T12:00:00Z: the clock every emulator test starts at. */
@@ -86,7 +92,9 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
 }
 
 /** The rejection of `promise`, which must reject. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
   try {
     await promise;
   } catch (error) {

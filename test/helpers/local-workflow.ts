@@ -1,9 +1,9 @@
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
+import { reportOf } from '../../src/cli/execution-outcome.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/local/emulator/index.ts';
-import { startLocalExecution, type EngineEvent, type LocalExecutionResult } from '../../src/local/runner.ts';
+import { type EngineEvent, type LocalExecutionResult, startLocalExecution } from '../../src/local/runner.ts';
 import { createStepHandlers } from '../../src/local/step-handlers.ts';
 import type { ExecutionReport } from '../../src/report/execution-report.ts';
-import { reportOf } from '../../src/cli/execution-outcome.ts';
 
 /** The real ASL and handlers against a fresh emulator; `run` may be called several times on it. */
 export interface LocalWorkflow {

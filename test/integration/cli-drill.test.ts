@@ -1,13 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_STATE_MACHINE } from '../../src/cli/sfn/defaults.ts';
 import { ExitCode } from '../../src/cli/exit-codes.ts';
 import { makeProgram } from '../../src/cli/program.ts';
-import type { ExecutionReport } from '../../src/report/execution-report.ts';
+import { DEFAULT_STATE_MACHINE } from '../../src/cli/sfn/defaults.ts';
 import type { FaultRule } from '../../src/local/emulator/index.ts';
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
-import { startLocalStack, type LocalStack } from '../../src/local/stack.ts';
+import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import type { ExecutionReport } from '../../src/report/execution-report.ts';
 import { driveCli, LOCAL_AWS_ENV } from '../unit/cli/drive-cli.ts';
 
 const FAILING_VOLUME = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABC';
@@ -50,14 +50,18 @@ describe('sgw-snap against sgw-snap serve', () => {
     // Assess
     expect(run.exitCode).toBe(ExitCode.Succeeded);
     expect(run.stdout).toContain('Execution drill-1 SUCCEEDED');
-    expect(run.stderr).toMatch(/gateway sgw-12A3456B: 4 recovery points, 3 to snapshot, 1 skipped \(below-min-usage 1\)/);
+    expect(run.stderr).toMatch(
+      /gateway sgw-12A3456B: 4 recovery points, 3 to snapshot, 1 skipped \(below-min-usage 1\)/,
+    );
     expect(run.stderr).toContain('created 11');
     const markdown = await readFile(reportPath, 'utf8');
     const snapshots = served.stack.emulator?.snapshots() ?? [];
     expect(snapshots).toHaveLength(11);
     for (const snapshot of snapshots) {
       const volumeId = snapshot.volumeArn.slice(snapshot.volumeArn.lastIndexOf('/') + 1);
-      expect(markdown).toMatch(new RegExp(`\\| ${volumeId} \\| ${snapshot.snapshotId} \\| ${snapshot.recoveryPointTime} \\| \\S+ \\| \\d`));
+      expect(markdown).toMatch(
+        new RegExp(`\\| ${volumeId} \\| ${snapshot.snapshotId} \\| ${snapshot.recoveryPointTime} \\| \\S+ \\| \\d`),
+      );
     }
     expect(markdown).toContain('**Result: PASSED (execution SUCCEEDED)**');
     expect(markdown).toContain('| vol-1122AABE | ');
@@ -86,7 +90,13 @@ describe('sgw-snap against sgw-snap serve', () => {
 
   it('exits 1 when a volume cannot be snapshotted, and the report, --json and status show which and why', async () => {
     // Prepare
-    served = await serve([{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', volumeArn: FAILING_VOLUME, error: 'InvalidGatewayRequestException' }]);
+    served = await serve([
+      {
+        operation: 'CreateSnapshotFromVolumeRecoveryPoint',
+        volumeArn: FAILING_VOLUME,
+        error: 'InvalidGatewayRequestException',
+      },
+    ]);
     const reportPath = join(dir, 'drill.html');
 
     // Act
@@ -98,11 +108,15 @@ describe('sgw-snap against sgw-snap serve', () => {
     // Assess
     expect(run.exitCode).toBe(ExitCode.Failed);
     const report = JSON.parse(run.stdout) as ExecutionReport;
-    expect(report.failures).toEqual([expect.objectContaining({ volumeArn: FAILING_VOLUME, error: 'InvalidGatewayRequestException' })]);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ volumeArn: FAILING_VOLUME, error: 'InvalidGatewayRequestException' }),
+    ]);
     expect(run.stderr).toContain('FAILED vol-1122AABC: InvalidGatewayRequestException');
     const html = await readFile(reportPath, 'utf8');
     expect(html).toContain('Result: FAILED (execution FAILED)');
-    expect(html).toMatch(/<tr class="failed"><td>vol-1122AABC<\/td><td>—<\/td>.*<td>FAILED: InvalidGatewayRequestException<\/td><\/tr>/);
+    expect(html).toMatch(
+      /<tr class="failed"><td>vol-1122AABC<\/td><td>—<\/td>.*<td>FAILED: InvalidGatewayRequestException<\/td><\/tr>/,
+    );
     expect(status.exitCode).toBe(ExitCode.Failed);
     expect(status.stdout).toContain('Execution drill-3 FAILED');
     expect(JSON.parse(statusJson.stdout)).toEqual(report);

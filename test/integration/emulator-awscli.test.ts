@@ -1,7 +1,7 @@
-import { loadFleet } from '../../src/local/fleet.ts';
 import { DEFAULT_FLEET_PATH } from '../../src/cli/commands/emulator.ts';
-import { awsCli, SERVICE_ERROR_EXIT_CODES, type CliResult } from '../helpers/aws-cli.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
+import { loadFleet } from '../../src/local/fleet.ts';
+import { awsCli, type CliResult, SERVICE_ERROR_EXIT_CODES } from '../helpers/aws-cli.ts';
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.ts';
 
 const GATEWAY_ARN = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
 const VOLUME_ARN = `${GATEWAY_ARN}/volume/vol-1122AABB`;
@@ -28,7 +28,12 @@ describe('the emulator seen by the independent AWS CLI', () => {
     const [gateways, recoveryPoints, unknownGateway] = await Promise.all([
       aws('storagegateway', 'list-gateways', '--page-size', '2'),
       aws('storagegateway', 'list-volume-recovery-points', '--gateway-arn', GATEWAY_ARN),
-      aws('storagegateway', 'list-volume-recovery-points', '--gateway-arn', GATEWAY_ARN.replace('12A3456B', 'FFFFFFFF')),
+      aws(
+        'storagegateway',
+        'list-volume-recovery-points',
+        '--gateway-arn',
+        GATEWAY_ARN.replace('12A3456B', 'FFFFFFFF'),
+      ),
     ]);
     const created = json(
       await aws(
@@ -48,7 +53,7 @@ describe('the emulator seen by the independent AWS CLI', () => {
     ]);
 
     // Assess: the CLI followed the markers over three pages of two
-    expect((json(gateways)['Gateways'] as { GatewayId: string }[]).map((g) => g.GatewayId)).toEqual([
+    expect((json(gateways).Gateways as { GatewayId: string }[]).map((g) => g.GatewayId)).toEqual([
       'sgw-12A3456B',
       'sgw-23B4567C',
       'sgw-34C5678D',
@@ -60,7 +65,7 @@ describe('the emulator seen by the independent AWS CLI', () => {
       { Limit: 2, Marker: expect.any(String) },
       { Limit: 2, Marker: expect.any(String) },
     ]);
-    expect(json(recoveryPoints)['VolumeRecoveryPointInfos']).toHaveLength(4);
+    expect(json(recoveryPoints).VolumeRecoveryPointInfos).toHaveLength(4);
     expect(SERVICE_ERROR_EXIT_CODES).toContain(unknownGateway.code);
     expect(unknownGateway.stderr).toContain('InvalidGatewayRequestException');
     expect(created).toEqual({
@@ -68,9 +73,9 @@ describe('the emulator seen by the independent AWS CLI', () => {
       VolumeARN: VOLUME_ARN,
       VolumeRecoveryPointTime: expect.any(String),
     });
-    expect(json(described)['Snapshots']).toEqual([
+    expect(json(described).Snapshots).toEqual([
       expect.objectContaining({
-        SnapshotId: created['SnapshotId'],
+        SnapshotId: created.SnapshotId,
         State: 'completed',
         Description: 'from the AWS CLI',
         VolumeSize: 500,

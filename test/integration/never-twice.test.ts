@@ -2,7 +2,7 @@ import { SNAPSHOTS_FAILED } from '../../src/errors.ts';
 import { volumeArnOf } from '../../src/local/emulator/index.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
 import { SNAPSHOT_ERROR } from '../../src/report/completion.ts';
-import { startLocalWorkflow, type LocalWorkflow } from '../helpers/local-workflow.ts';
+import { type LocalWorkflow, startLocalWorkflow } from '../helpers/local-workflow.ts';
 
 const fleet = generateFleet({ gateways: 2, volumesPerGateway: 4 });
 const volumeArn = (gateway: number, volume: number) =>
@@ -95,7 +95,7 @@ describe('never twice, never lost', () => {
     // Assess
     expect(run.report?.summary.skippedByReason['already-snapshotted']).toBe(8);
     const pages = workflow.emulator.calls.filter((c) => c.operation === 'DescribeSnapshots');
-    expect(pages.some((c) => typeof c.params['NextToken'] === 'string')).toBe(true);
+    expect(pages.some((c) => typeof c.params.NextToken === 'string')).toBe(true);
   });
 
   it('waits until every snapshot is completed when asked to', async () => {
@@ -109,7 +109,9 @@ describe('never twice, never lost', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.report?.snapshots.map((s) => s.state)).toEqual(Array(8).fill('completed'));
     expect(run.report?.manifest.flatMap((g) => g.volumes.map((v) => v.state))).toEqual(Array(8).fill('completed'));
-    expect(run.events.filter((e) => e.type === 'StateEntered' && e.state.name === 'CheckSnapshots').length).toBeGreaterThan(1);
+    expect(
+      run.events.filter((e) => e.type === 'StateEntered' && e.state.name === 'CheckSnapshots').length,
+    ).toBeGreaterThan(1);
   });
 
   it('fails the execution naming a snapshot that ends in error', async () => {
@@ -123,7 +125,9 @@ describe('never twice, never lost', () => {
     // Assess
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe(SNAPSHOTS_FAILED);
-    expect(run.report?.failures).toEqual([expect.objectContaining({ volumeArn: volumeArn(1, 0), error: SNAPSHOT_ERROR })]);
+    expect(run.report?.failures).toEqual([
+      expect.objectContaining({ volumeArn: volumeArn(1, 0), error: SNAPSHOT_ERROR }),
+    ]);
     expect(run.report?.summary).toMatchObject({ created: 7, failed: 1 });
   });
 });

@@ -75,7 +75,13 @@ describe('sgw-snap run --local', () => {
     const broken = volumeArnOf(fleet, fleet.gateways[0]?.id ?? '', fleet.gateways[0]?.volumes[0]?.id ?? '');
     const emulator = createEmulator({
       fleet,
-      faults: [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', volumeArn: broken, error: 'InvalidGatewayRequestException' }],
+      faults: [
+        {
+          operation: 'CreateSnapshotFromVolumeRecoveryPoint',
+          volumeArn: broken,
+          error: 'InvalidGatewayRequestException',
+        },
+      ],
     });
     const { url } = await emulator.listen();
     const io = captureIo({ AWS_ENDPOINT_URL_STORAGE_GATEWAY: url, AWS_ENDPOINT_URL_EC2: url });

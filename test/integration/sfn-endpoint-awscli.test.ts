@@ -1,5 +1,5 @@
-import { awsCli, SERVICE_ERROR_EXIT_CODES, type CliResult } from '../helpers/aws-cli.ts';
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
+import { awsCli, type CliResult, SERVICE_ERROR_EXIT_CODES } from '../helpers/aws-cli.ts';
 
 describe('the local Step Functions endpoint seen by the AWS CLI', () => {
   let endpoint: SfnEndpoint;
@@ -16,16 +16,27 @@ describe('the local Step Functions endpoint seen by the AWS CLI', () => {
 
   it('lists the state machine, starts an execution, and reads its status, history and listing', async () => {
     // Prepare
-    const machines = JSON.parse((await aws('list-state-machines')).stdout) as { stateMachines: Array<{ stateMachineArn: string; name: string }> };
+    const machines = JSON.parse((await aws('list-state-machines')).stdout) as {
+      stateMachines: Array<{ stateMachineArn: string; name: string }>;
+    };
     const stateMachineArn = machines.stateMachines[0]?.stateMachineArn ?? '';
 
     // Act
-    const started = JSON.parse((await aws('start-execution', '--state-machine-arn', stateMachineArn, '--name', 'cli-1', '--input', '{}')).stdout) as { executionArn: string };
+    const started = JSON.parse(
+      (await aws('start-execution', '--state-machine-arn', stateMachineArn, '--name', 'cli-1', '--input', '{}')).stdout,
+    ) as { executionArn: string };
     let described: { status: string; output?: string };
-    do described = JSON.parse((await aws('describe-execution', '--execution-arn', started.executionArn)).stdout) as typeof described;
+    do
+      described = JSON.parse(
+        (await aws('describe-execution', '--execution-arn', started.executionArn)).stdout,
+      ) as typeof described;
     while (described.status === 'RUNNING');
-    const history = JSON.parse((await aws('get-execution-history', '--execution-arn', started.executionArn, '--page-size', '10')).stdout) as { events: Array<{ id: number; type: string }> };
-    const listed = JSON.parse((await aws('list-executions', '--state-machine-arn', stateMachineArn, '--status-filter', 'SUCCEEDED')).stdout) as { executions: Array<{ name: string }> };
+    const history = JSON.parse(
+      (await aws('get-execution-history', '--execution-arn', started.executionArn, '--page-size', '10')).stdout,
+    ) as { events: Array<{ id: number; type: string }> };
+    const listed = JSON.parse(
+      (await aws('list-executions', '--state-machine-arn', stateMachineArn, '--status-filter', 'SUCCEEDED')).stdout,
+    ) as { executions: Array<{ name: string }> };
     const missing = await aws('describe-execution', '--execution-arn', `${started.executionArn}-missing`);
 
     // Assess

@@ -1,15 +1,15 @@
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
-  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import type { FaultRule } from '../../src/local/emulator/index.ts';
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
-import { startLocalStack, type LocalStack } from '../../src/local/stack.ts';
+import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
 
 const GATEWAY = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
 const RETRIED_VOLUME = `${GATEWAY}/volume/vol-1122AABB`;
@@ -26,7 +26,12 @@ async function serve(faults: FaultRule[] = []): Promise<Served> {
   const stack = await startLocalStack({ env: {}, faults });
   const endpoint = createSfnEndpoint({ stack });
   const { url } = await endpoint.listen();
-  const sfn = new SFNClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const sfn = new SFNClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   return { stack, endpoint, url, sfn };
 }
 
@@ -38,7 +43,12 @@ async function waitUntilClosed(sfn: SFNClient, executionArn: string): Promise<st
   }
 }
 
-async function wholeHistory(sfn: SFNClient, executionArn: string, maxResults?: number, reverseOrder?: boolean): Promise<HistoryEvent[]> {
+async function wholeHistory(
+  sfn: SFNClient,
+  executionArn: string,
+  maxResults?: number,
+  reverseOrder?: boolean,
+): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
@@ -61,10 +71,21 @@ describe('the local Step Functions endpoint', () => {
   it('writes the history as Step Functions does: numbered events, Lambda attempts, retries after their failure, map iterations', async () => {
     // Prepare
     served = await serve([
-      { operation: 'CreateSnapshotFromVolumeRecoveryPoint', volumeArn: RETRIED_VOLUME, error: 'InternalServerError', firstN: 1 },
-      { operation: 'CreateSnapshotFromVolumeRecoveryPoint', volumeArn: FAILING_VOLUME, error: 'InvalidGatewayRequestException' },
+      {
+        operation: 'CreateSnapshotFromVolumeRecoveryPoint',
+        volumeArn: RETRIED_VOLUME,
+        error: 'InternalServerError',
+        firstN: 1,
+      },
+      {
+        operation: 'CreateSnapshotFromVolumeRecoveryPoint',
+        volumeArn: FAILING_VOLUME,
+        error: 'InvalidGatewayRequestException',
+      },
     ]);
-    const { executionArn } = await served.sfn.send(new StartExecutionCommand({ stateMachineArn: served.endpoint.stateMachineArn, input: '{}' }));
+    const { executionArn } = await served.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: served.endpoint.stateMachineArn, input: '{}' }),
+    );
 
     // Act
     const status = await waitUntilClosed(served.sfn, executionArn ?? '');
@@ -73,38 +94,73 @@ describe('the local Step Functions endpoint', () => {
     // Assess
     expect(status).toBe('FAILED');
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
-    expect(events[0]).toMatchObject({ type: 'ExecutionStarted', previousEventId: 0, executionStartedEventDetails: { input: '{}' } });
+    expect(events[0]).toMatchObject({
+      type: 'ExecutionStarted',
+      previousEventId: 0,
+      executionStartedEventDetails: { input: '{}' },
+    });
     expect(events[1]).toMatchObject({ type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Plan' } });
-    expect(events[2]).toMatchObject({ type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: expect.stringContaining(':function:'), timeoutInSeconds: 120 } });
-    expect(events).toContainEqual(expect.objectContaining({ type: 'MapStateStarted', mapStateStartedEventDetails: { length: 3 } }));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'MapIterationStarted', mapIterationStartedEventDetails: { name: 'SnapshotGateways', index: 2 } }));
+    expect(events[2]).toMatchObject({
+      type: 'LambdaFunctionScheduled',
+      lambdaFunctionScheduledEventDetails: { resource: expect.stringContaining(':function:'), timeoutInSeconds: 120 },
+    });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'MapStateStarted', mapStateStartedEventDetails: { length: 3 } }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'MapIterationStarted',
+        mapIterationStartedEventDetails: { name: 'SnapshotGateways', index: 2 },
+      }),
+    );
     const byId = new Map(events.map((e) => [e.id, e]));
-    const retries = events.filter((e) => e.type === 'LambdaFunctionScheduled' && byId.get(e.previousEventId)?.type === 'LambdaFunctionFailed');
-    expect(retries.map((e) => byId.get(e.previousEventId)?.lambdaFunctionFailedEventDetails?.error)).toEqual(['InternalServerError']);
-    const failures = events.filter((e) => e.type === 'LambdaFunctionFailed').map((e) => e.lambdaFunctionFailedEventDetails?.error);
+    const retries = events.filter(
+      (e) => e.type === 'LambdaFunctionScheduled' && byId.get(e.previousEventId)?.type === 'LambdaFunctionFailed',
+    );
+    expect(retries.map((e) => byId.get(e.previousEventId)?.lambdaFunctionFailedEventDetails?.error)).toEqual([
+      'InternalServerError',
+    ]);
+    const failures = events
+      .filter((e) => e.type === 'LambdaFunctionFailed')
+      .map((e) => e.lambdaFunctionFailedEventDetails?.error);
     expect(failures.sort()).toEqual(['InternalServerError', 'InvalidGatewayRequestException']);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'PassStateEntered', stateEnteredEventDetails: expect.objectContaining({ name: 'VolumeFailed' }) }));
-    expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'SnapshotsFailed' } });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'PassStateEntered',
+        stateEnteredEventDetails: expect.objectContaining({ name: 'VolumeFailed' }),
+      }),
+    );
+    expect(events.at(-1)).toMatchObject({
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: { error: 'SnapshotsFailed' },
+    });
   });
 
   it('pages the history with maxResults and nextToken, either way round, and can leave out execution data', async () => {
     // Prepare
     served = await serve();
-    const { executionArn = '' } = await served.sfn.send(new StartExecutionCommand({ stateMachineArn: served.endpoint.stateMachineArn }));
+    const { executionArn = '' } = await served.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: served.endpoint.stateMachineArn }),
+    );
     await waitUntilClosed(served.sfn, executionArn);
 
     // Act
     const all = await wholeHistory(served.sfn, executionArn, 1000);
     const paged = await wholeHistory(served.sfn, executionArn, 7);
     const reversed = await wholeHistory(served.sfn, executionArn, 7, true);
-    const bare = await served.sfn.send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData: false, maxResults: 1 }));
+    const bare = await served.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, includeExecutionData: false, maxResults: 1 }),
+    );
 
     // Assess
     expect(all.length).toBeGreaterThan(50);
     expect(paged).toEqual(all);
     expect(reversed).toEqual([...all].reverse());
     expect(bare.events?.[0]?.executionStartedEventDetails).toEqual({ roleArn: expect.any(String) });
-    expect(all.at(-1)).toMatchObject({ type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: expect.stringContaining('"summary"') } });
+    expect(all.at(-1)).toMatchObject({
+      type: 'ExecutionSucceeded',
+      executionSucceededEventDetails: { output: expect.stringContaining('"summary"') },
+    });
   });
 
   it('starts once per name while running, stops an execution at once, and filters the list by status', async () => {
@@ -115,9 +171,13 @@ describe('the local Step Functions endpoint', () => {
 
     // Act
     const again = await served.sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'slow', input: '{}' }));
-    const clash = served.sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'slow', input: '{"dryRun":true}' }));
+    const clash = served.sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'slow', input: '{"dryRun":true}' }),
+    );
     await expect(clash).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
-    const stop = await served.sfn.send(new StopExecutionCommand({ executionArn: first.executionArn, error: 'Drill.Cancelled', cause: 'by the test' }));
+    const stop = await served.sfn.send(
+      new StopExecutionCommand({ executionArn: first.executionArn, error: 'Drill.Cancelled', cause: 'by the test' }),
+    );
     const described = await served.sfn.send(new DescribeExecutionCommand({ executionArn: first.executionArn }));
     const aborted = await served.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'ABORTED' }));
     const running = await served.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }));
@@ -131,17 +191,23 @@ describe('the local Step Functions endpoint', () => {
     expect(running.executions).toEqual([]);
     await expect(closed).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
     const history = await wholeHistory(served.sfn, first.executionArn ?? '');
-    expect(history.at(-1)).toMatchObject({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Drill.Cancelled' } });
+    expect(history.at(-1)).toMatchObject({
+      type: 'ExecutionAborted',
+      executionAbortedEventDetails: { error: 'Drill.Cancelled' },
+    });
   });
 
   it('lists no child executions for a map run, since the Distributed Map runs inline, and wants one of map run or state machine', async () => {
     // Prepare
     served = await serve();
-    const mapRunArn = 'arn:aws:states:us-east-1:000000000000:mapRun:sgw-recovery-snapshots/Gateways:8f1c2d3e-0000-4000-8000-000000000000';
+    const mapRunArn =
+      'arn:aws:states:us-east-1:000000000000:mapRun:sgw-recovery-snapshots/Gateways:8f1c2d3e-0000-4000-8000-000000000000';
 
     // Act
     const children = await served.sfn.send(new ListExecutionsCommand({ mapRunArn }));
-    const both = served.sfn.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: served.endpoint.stateMachineArn }));
+    const both = served.sfn.send(
+      new ListExecutionsCommand({ mapRunArn, stateMachineArn: served.endpoint.stateMachineArn }),
+    );
     const neither = served.sfn.send(new ListExecutionsCommand({}));
 
     // Assess
@@ -159,7 +225,11 @@ describe('the local Step Functions endpoint', () => {
         headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
         body,
       });
-      return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as unknown };
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        body: (await response.json()) as unknown,
+      };
     };
     const missing = `arn:aws:states:us-east-1:000000000000:execution:sgw-recovery-snapshots:nope`;
 
@@ -167,10 +237,22 @@ describe('the local Step Functions endpoint', () => {
     const answers = await Promise.all([
       post('AWSStepFunctions.DescribeExecution', JSON.stringify({ executionArn: missing })),
       post('AWSStepFunctions.DescribeExecution', JSON.stringify({ executionArn: 'not-an-arn' })),
-      post('AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:other' })),
-      post('AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: served.endpoint.stateMachineArn, input: '{' })),
-      post('AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: served.endpoint.stateMachineArn, name: 'a b' })),
-      post('AWSStepFunctions.ListExecutions', JSON.stringify({ stateMachineArn: served.endpoint.stateMachineArn, nextToken: 'bogus' })),
+      post(
+        'AWSStepFunctions.StartExecution',
+        JSON.stringify({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:other' }),
+      ),
+      post(
+        'AWSStepFunctions.StartExecution',
+        JSON.stringify({ stateMachineArn: served.endpoint.stateMachineArn, input: '{' }),
+      ),
+      post(
+        'AWSStepFunctions.StartExecution',
+        JSON.stringify({ stateMachineArn: served.endpoint.stateMachineArn, name: 'a b' }),
+      ),
+      post(
+        'AWSStepFunctions.ListExecutions',
+        JSON.stringify({ stateMachineArn: served.endpoint.stateMachineArn, nextToken: 'bogus' }),
+      ),
       post('AWSStepFunctions.CreateStateMachine', '{}'),
       post('AWSStepFunctions.ListStateMachines', '{not json'),
     ]);

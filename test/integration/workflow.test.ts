@@ -1,7 +1,7 @@
-import { INVALID_INPUT, SNAPSHOTS_FAILED, INVALID_RECOVERY_POINT_TIME } from '../../src/errors.ts';
-import { generateFleet, type FleetInput } from '../../src/local/fleet.ts';
+import { INVALID_INPUT, INVALID_RECOVERY_POINT_TIME, SNAPSHOTS_FAILED } from '../../src/errors.ts';
 import { volumeArnOf } from '../../src/local/emulator/index.ts';
-import { startLocalWorkflow, storageGatewayCalls, type LocalWorkflow } from '../helpers/local-workflow.ts';
+import { type FleetInput, generateFleet } from '../../src/local/fleet.ts';
+import { type LocalWorkflow, startLocalWorkflow, storageGatewayCalls } from '../helpers/local-workflow.ts';
 
 const GIB = 1024 ** 3;
 const REGION = 'us-east-1';
@@ -62,9 +62,13 @@ describe('the state machine on the local engine against the emulator', () => {
       'vol-0000000F': 'below-min-usage',
       'vol-00000010': 'below-min-usage',
     });
-    expect(first.report?.snapshots.map((s) => [s.volumeArn.slice(-12), s.status])).toEqual([['vol-0000000A', 'created']]);
+    expect(first.report?.snapshots.map((s) => [s.volumeArn.slice(-12), s.status])).toEqual([
+      ['vol-0000000A', 'created'],
+    ]);
     expect(first.report?.summary).toMatchObject({ gateways: 1, recoveryPoints: 7, created: 1, skipped: 6, failed: 0 });
-    expect(second.report?.skipped.find((s) => s.volumeArn.endsWith('vol-0000000A'))?.reason).toBe('already-snapshotted');
+    expect(second.report?.skipped.find((s) => s.volumeArn.endsWith('vol-0000000A'))?.reason).toBe(
+      'already-snapshotted',
+    );
     expect(second.report?.summary.created).toBe(0);
     expect(workflow.emulator.snapshots()).toHaveLength(1);
   });
@@ -83,13 +87,17 @@ describe('the state machine on the local engine against the emulator', () => {
     expect(run.report?.summary).toMatchObject({ gateways: 130, created: 130 });
     const listGateways = workflow.emulator.calls.filter((c) => c.operation === 'ListGateways');
     expect(listGateways.length).toBeGreaterThan(1);
-    expect(listGateways.slice(1).every((c) => typeof c.params['Marker'] === 'string')).toBe(true);
+    expect(listGateways.slice(1).every((c) => typeof c.params.Marker === 'string')).toBe(true);
   });
 
   it('snapshots every selected volume exactly once while 30% of all calls fail with InternalServerError', async () => {
     // Prepare
     const fleet = generateFleet({ gateways: 4, volumesPerGateway: 8 });
-    workflow = await startLocalWorkflow({ fleet, seed: 7, faults: [{ operation: '*', error: 'InternalServerError', rate: 0.3 }] });
+    workflow = await startLocalWorkflow({
+      fleet,
+      seed: 7,
+      faults: [{ operation: '*', error: 'InternalServerError', rate: 0.3 }],
+    });
 
     // Act
     const run = await workflow.run();
@@ -128,7 +136,13 @@ describe('the state machine on the local engine against the emulator', () => {
     const broken = volumeArnOf(fleet, fleet.gateways[0]?.id ?? '', fleet.gateways[0]?.volumes[1]?.id ?? '');
     workflow = await startLocalWorkflow({
       fleet,
-      faults: [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', volumeArn: broken, error: 'InvalidGatewayRequestException' }],
+      faults: [
+        {
+          operation: 'CreateSnapshotFromVolumeRecoveryPoint',
+          volumeArn: broken,
+          error: 'InvalidGatewayRequestException',
+        },
+      ],
     });
 
     // Act
@@ -161,7 +175,9 @@ describe('the state machine on the local engine against the emulator', () => {
     expect(run.report?.summary).toMatchObject({ recoveryPoints: 2240, failed: 2240, created: 0 });
     const named = new Set([
       ...(run.report?.failures.map((f) => f.volumeArn) ?? []),
-      ...(run.report?.gateways ?? []).flatMap((g) => g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/volume/${id}`))),
+      ...(run.report?.gateways ?? []).flatMap((g) =>
+        g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/volume/${id}`)),
+      ),
     ]);
     const all = fleet.gateways.flatMap((g) => g.volumes.map((v) => volumeArnOf(fleet, g.id, v.id)));
     expect(all.filter((arn) => !named.has(arn))).toEqual([]);

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError, type Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { createEmulator, DEFAULT_SNAPSHOT_COMPLETION_MS } from '../../local/emulator/index.ts';
 import { loadFleet } from '../../local/fleet.ts';
-import { waitForStopSignal, type SignalSource } from '../wait-for-signal.ts';
+import { type SignalSource, waitForStopSignal } from '../wait-for-signal.ts';
 
 /** Port `sgw-snap emulator` listens on unless `--port` says otherwise; LocalStack keeps 4566. */
 export const DEFAULT_EMULATOR_PORT = 4599;

@@ -1,13 +1,19 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ExitCode } from '../exit-codes.ts';
-import { processIo, type CliIo } from '../io.ts';
+import { type CliIo, processIo } from '../io.ts';
 import { textTable } from '../render-report.ts';
 import { openSession, runSfnCommand, type SfnCommandDeps } from '../sfn/command-context.ts';
 import { DEFAULT_LIST_MAX, DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
 import { wholeNumber } from '../sfn/options.ts';
 
-const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const satisfies readonly ExecutionStatus[];
+const STATUSES = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+] as const satisfies readonly ExecutionStatus[];
 
 export interface ListOptions {
   stateMachine: string;

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { startLocalStack } from '../../local/stack.ts';
-import { startLocalExecution, type EngineEvent } from '../../local/runner.ts';
-import { ExitCode } from '../exit-codes.ts';
+import { type EngineEvent, startLocalExecution } from '../../local/runner.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { failureLine, reportOf } from '../execution-outcome.ts';
-import { processIo, type CliIo } from '../io.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { type CliIo, processIo } from '../io.ts';
 import { ProgressTracker, type StepEvent } from '../progress.ts';
 import { readInputOption } from '../read-input.ts';
 import { renderReport } from '../render-report.ts';
@@ -36,7 +36,7 @@ export function registerRunCommand(program: Command, io: CliIo = processIo): voi
 
 /** Runs one local execution and prints it; returns the exit code. */
 export async function runLocally(options: RunOptions, io: CliIo): Promise<ExitCode> {
-  let stack;
+  let stack: LocalStack | undefined;
   try {
     if (!options.local) throw new UsageError('run needs --local; to run the deployed workflow use `sgw-snap start`');
     const input = await readInputOption(options.input);
@@ -44,7 +44,8 @@ export async function runLocally(options: RunOptions, io: CliIo): Promise<ExitCo
       ...(options.fleet ? { fleetPath: options.fleet } : {}),
       env: io.env,
     }).catch((error: unknown) => {
-      throw error instanceof Error && error.name === 'InvalidFleet' || (error as NodeJS.ErrnoException).code === 'ENOENT'
+      throw (error instanceof Error && error.name === 'InvalidFleet') ||
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
         ? new UsageError(`--fleet: ${(error as Error).message}`, { cause: error })
         : error;
     });
@@ -90,7 +91,10 @@ function stepEventOf(event: EngineEvent): StepEvent | undefined {
   if (event.type === 'StateExited') {
     const { name: stateName, type, output } = event.state;
     const caught =
-      type === 'Task' && typeof output === 'object' && output !== null && CAUGHT_ERROR_KEYS.some((key) => key in output);
+      type === 'Task' &&
+      typeof output === 'object' &&
+      output !== null &&
+      CAUGHT_ERROR_KEYS.some((key) => key in output);
     return { kind: caught ? 'failed-over' : 'exited', stateName, output };
   }
   if (event.type === 'StateRetried') return { kind: 'retried', stateName: event.state.name };

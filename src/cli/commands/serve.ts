@@ -1,11 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { createSfnEndpoint, type SfnEndpointOptions } from '../../local/sfn-endpoint/index.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { processIo, type CliIo } from '../io.ts';
+import { type CliIo, processIo } from '../io.ts';
 import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
 import { wholeNumber } from '../sfn/options.ts';
 import { UsageError } from '../usage-error.ts';
-import { waitForStopSignal, type SignalSource } from '../wait-for-signal.ts';
+import { type SignalSource, waitForStopSignal } from '../wait-for-signal.ts';
 
 /** Port `sgw-snap serve` listens on unless `--port` says otherwise: Step Functions Local's. */
 export const DEFAULT_SERVE_PORT = 8083;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.ts';
-import { processIo, type CliIo } from '../io.ts';
+import { type CliIo, processIo } from '../io.ts';
 import { readInputOption } from '../read-input.ts';
 import { openSession, runSfnCommand, type SfnCommandDeps, type SfnSession } from '../sfn/command-context.ts';
 import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
@@ -42,14 +42,17 @@ export function registerStartCommand(program: Command, io: CliIo = processIo, de
 /** Runs `sgw-snap start`; returns the exit code. */
 export function startExecution(options: StartOptions, io: CliIo, deps: SfnCommandDeps): Promise<ExitCode> {
   return runSfnCommand(io, 'start', async () => {
-    if (options.report && !options.wait) throw new UsageError('--report needs --wait: the report is written once the execution has ended');
+    if (options.report && !options.wait)
+      throw new UsageError('--report needs --wait: the report is written once the execution has ended');
     const input = JSON.stringify(await readInputOption(options.input));
     const session = openSession(io, deps);
     try {
       const stateMachineArn = await session.sfn.stateMachineArn(options.stateMachine);
       const started = await startOrFind(session, stateMachineArn, input, options.name, io);
       if (!options.wait) {
-        const line = options.json ? JSON.stringify(started, null, 2) : `${started.executionArn}\nstarted ${started.startDate.toISOString()}`;
+        const line = options.json
+          ? JSON.stringify(started, null, 2)
+          : `${started.executionArn}\nstarted ${started.startDate.toISOString()}`;
         io.stdout.write(`${line}\n`);
         return ExitCode.Succeeded;
       }
@@ -92,7 +95,9 @@ async function startOrFind(
         { cause: error },
       );
     }
-    io.stderr.write(`execution ${name} already exists (${existing.status}, started ${existing.startDate.toISOString()}): following it, not starting another\n`);
+    io.stderr.write(
+      `execution ${name} already exists (${existing.status}, started ${existing.startDate.toISOString()}): following it, not starting another\n`,
+    );
     return { executionArn, startDate: existing.startDate };
   }
 }

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../exit-codes.ts';
-import { processIo, type CliIo } from '../io.ts';
+import type { ExitCode } from '../exit-codes.ts';
+import { type CliIo, processIo } from '../io.ts';
 import { openSession, runSfnCommand, type SfnCommandDeps } from '../sfn/command-context.ts';
 import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { failStateInputOf, readFailStateInput } from '../sfn/fail-state-input.ts';
-import { readExecutionHistories, type ExecutionHistories } from '../sfn/follow.ts';
-import { exitCodeOf, printOutcome, type ExecutionSeen } from '../sfn/outcome.ts';
+import { type ExecutionHistories, readExecutionHistories } from '../sfn/follow.ts';
+import { type ExecutionSeen, exitCodeOf, printOutcome } from '../sfn/outcome.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
 import { progressLineOf } from '../sfn/watch.ts';
 
@@ -31,7 +31,12 @@ export function registerStatusCommand(program: Command, io: CliIo = processIo, d
 }
 
 /** Runs `sgw-snap status`; exits 0 for a running or succeeded execution, 1 for one that failed, timed out or was aborted. */
-export function showStatus(execution: string, options: StatusOptions, io: CliIo, deps: SfnCommandDeps): Promise<ExitCode> {
+export function showStatus(
+  execution: string,
+  options: StatusOptions,
+  io: CliIo,
+  deps: SfnCommandDeps,
+): Promise<ExitCode> {
   return runSfnCommand(io, 'status', async () => {
     const session = openSession(io, deps);
     try {
@@ -46,7 +51,9 @@ export function showStatus(execution: string, options: StatusOptions, io: CliIo,
       const histories: ExecutionHistories = historiesRead
         ? await readExecutionHistories(session.sfn, executionArn, { onRefused })
         : { events: [], children: [] };
-      const failStateInput = historiesRead ? failStateInputOf(histories.events) : await readFailStateInput(session.sfn, description, onRefused);
+      const failStateInput = historiesRead
+        ? failStateInputOf(histories.events)
+        : await readFailStateInput(session.sfn, description, onRefused);
       const seen: ExecutionSeen = { description, failStateInput };
       printOutcome(io, seen, Boolean(options.json));
       if (description.status === 'RUNNING' && !options.json) {

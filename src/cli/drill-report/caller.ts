@@ -32,13 +32,27 @@ const STS_TIMEOUT_MS = 3000;
 export async function lookUpCaller({ env, local, sts }: CallerLookup): Promise<CallerIdentity> {
   const osUser = safeOsUser();
   if (!sts && local && !env.AWS_ENDPOINT_URL_STS) {
-    return { arn: 'local (no AWS account)', osUser, placeholderReason: 'the Step Functions endpoint is local and AWS_ENDPOINT_URL_STS is not set, so STS was not asked' };
+    return {
+      arn: 'local (no AWS account)',
+      osUser,
+      placeholderReason:
+        'the Step Functions endpoint is local and AWS_ENDPOINT_URL_STS is not set, so STS was not asked',
+    };
   }
   const endpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const client = sts ?? new STSClient({ maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), ...credentialsFrom(env) });
+  const client =
+    sts ??
+    new STSClient({
+      maxAttempts: 1,
+      ...(endpoint ? { endpoint } : {}),
+      ...(region ? { region } : {}),
+      ...credentialsFrom(env),
+    });
   try {
-    const out = await client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(STS_TIMEOUT_MS) });
+    const out = await client.send(new GetCallerIdentityCommand({}), {
+      abortSignal: AbortSignal.timeout(STS_TIMEOUT_MS),
+    });
     return {
       arn: out.Arn ?? 'unknown',
       ...(out.Account ? { account: out.Account } : {}),

@@ -1,5 +1,5 @@
 import { formatDuration } from './format.ts';
-import { SnapshotTimeSource, type DrillReport, type DrillRow } from './model.ts';
+import { type DrillReport, type DrillRow, SnapshotTimeSource } from './model.ts';
 
 // The cells both renderers show, as plain text; each renderer escapes them its own way.
 
@@ -13,22 +13,40 @@ export function headFacts(report: DrillReport): Array<[string, string]> {
   const { execution, caller, summary } = report;
   const facts: Array<[string, string]> = [
     ['Started', execution.startDate],
-    ['Ended', execution.stopDate ? `${execution.stopDate} (${formatDuration(execution.durationMs ?? 0)} after the start)` : 'not yet'],
+    [
+      'Ended',
+      execution.stopDate
+        ? `${execution.stopDate} (${formatDuration(execution.durationMs ?? 0)} after the start)`
+        : 'not yet',
+    ],
     ['Run by', `${caller.arn}${caller.account ? ` (account ${caller.account})` : ''}, OS user ${caller.osUser}`],
     ['Execution', execution.arn],
     ['State machine', execution.stateMachineArn],
   ];
-  if (report.startToLastSnapshotMs !== undefined) facts.push(['Start to last snapshot', formatDuration(report.startToLastSnapshotMs)]);
+  if (report.startToLastSnapshotMs !== undefined)
+    facts.push(['Start to last snapshot', formatDuration(report.startToLastSnapshotMs)]);
   if (report.worstRpoMs !== undefined) facts.push(['Worst achieved RPO', formatDuration(report.worstRpoMs)]);
   if (summary) {
-    const made = report.dryRun ? `${summary.wouldCreate} would be created (dry run)` : `${summary.created} created, ${summary.existing} already existed`;
-    facts.push(['Summary', `${summary.gateways} gateways, ${summary.recoveryPoints} recovery points: ${made}, ${summary.skipped} skipped, ${summary.failed} failed`]);
+    const made = report.dryRun
+      ? `${summary.wouldCreate} would be created (dry run)`
+      : `${summary.created} created, ${summary.existing} already existed`;
+    facts.push([
+      'Summary',
+      `${summary.gateways} gateways, ${summary.recoveryPoints} recovery points: ${made}, ${summary.skipped} skipped, ${summary.failed} failed`,
+    ]);
   }
   facts.push(['Report written', report.generatedAt]);
   return facts;
 }
 
-export const VOLUME_HEADER = ['Volume', 'Snapshot', 'Recovery point', 'Snapshot made', 'Recovery-point age at snapshot (achieved RPO)', 'Final state'] as const;
+export const VOLUME_HEADER = [
+  'Volume',
+  'Snapshot',
+  'Recovery point',
+  'Snapshot made',
+  'Recovery-point age at snapshot (achieved RPO)',
+  'Final state',
+] as const;
 
 /** A gateway table's row, in `VOLUME_HEADER` order. */
 export function volumeCells(row: DrillRow): string[] {

@@ -1,4 +1,13 @@
-import { FAILURE_HEADER, SKIP_HEADER, VOLUME_HEADER, failureCells, headFacts, skipCells, verdict, volumeCells } from './facts.ts';
+import {
+  FAILURE_HEADER,
+  failureCells,
+  headFacts,
+  SKIP_HEADER,
+  skipCells,
+  VOLUME_HEADER,
+  verdict,
+  volumeCells,
+} from './facts.ts';
 import type { DrillReport } from './model.ts';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -23,23 +32,45 @@ export function renderDrillHtml(report: DrillReport): string {
   const body: string[] = [
     `<h1>${escapeHtml(report.title)}</h1>`,
     `<p class="${report.passed ? 'passed' : 'failed'}"><strong>Result: ${escapeHtml(verdict(report))}</strong></p>`,
-    `<table>${headFacts(report).map(([label, value]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>`,
+    `<table>${headFacts(report)
+      .map(([label, value]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+      .join('')}</table>`,
     '<h2>Input</h2>',
     `<pre><code>${escapeHtml(report.inputJson)}</code></pre>`,
   ];
   if (report.executionError) {
-    body.push('<h2>Execution error</h2>', table(['Error', 'Cause'], [[report.executionError.error, report.executionError.cause]]));
+    body.push(
+      '<h2>Execution error</h2>',
+      table(['Error', 'Cause'], [[report.executionError.error, report.executionError.cause]]),
+    );
   }
   for (const gateway of report.gateways) {
     body.push(
       `<h2>Gateway ${escapeHtml(gateway.gatewayId)}</h2>`,
       `<p><code>${escapeHtml(gateway.gatewayArn)}</code></p>`,
-      table([...VOLUME_HEADER], gateway.rows.map(volumeCells), gateway.rows.map((row) => row.failed)),
+      table(
+        [...VOLUME_HEADER],
+        gateway.rows.map(volumeCells),
+        gateway.rows.map((row) => row.failed),
+      ),
     );
   }
-  body.push('<h2>Skipped</h2>', report.skips.length ? table([...SKIP_HEADER], report.skips.map(skipCells)) : '<p>None.</p>');
-  body.push('<h2>Failures</h2>', report.failures.length ? table([...FAILURE_HEADER], report.failures.map(failureCells), report.failures.map(() => true)) : '<p>None.</p>');
-  if (report.notes.length) body.push('<h2>Notes</h2>', `<ul>${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`);
+  body.push(
+    '<h2>Skipped</h2>',
+    report.skips.length ? table([...SKIP_HEADER], report.skips.map(skipCells)) : '<p>None.</p>',
+  );
+  body.push(
+    '<h2>Failures</h2>',
+    report.failures.length
+      ? table(
+          [...FAILURE_HEADER],
+          report.failures.map(failureCells),
+          report.failures.map(() => true),
+        )
+      : '<p>None.</p>',
+  );
+  if (report.notes.length)
+    body.push('<h2>Notes</h2>', `<ul>${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`);
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -50,8 +81,15 @@ export function renderDrillHtml(report: DrillReport): string {
   ].join('\n');
 }
 
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, failed: readonly boolean[] = []): string {
+function table(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  failed: readonly boolean[] = [],
+): string {
   const head = `<tr>${header.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const lines = rows.map((cells, i) => `<tr${failed[i] ? ' class="failed"' : ''}>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`);
+  const lines = rows.map(
+    (cells, i) =>
+      `<tr${failed[i] ? ' class="failed"' : ''}>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`,
+  );
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${lines.join('\n')}\n</tbody>\n</table>`;
 }

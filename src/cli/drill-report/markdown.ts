@@ -1,4 +1,13 @@
-import { FAILURE_HEADER, SKIP_HEADER, VOLUME_HEADER, failureCells, headFacts, skipCells, verdict, volumeCells } from './facts.ts';
+import {
+  FAILURE_HEADER,
+  failureCells,
+  headFacts,
+  SKIP_HEADER,
+  skipCells,
+  VOLUME_HEADER,
+  verdict,
+  volumeCells,
+} from './facts.ts';
 import type { DrillReport } from './model.ts';
 
 /** The drill report as Markdown, for an audit ticket. */
@@ -7,14 +16,24 @@ export function renderDrillMarkdown(report: DrillReport): string {
   out.push(table(['', ''], headFacts(report)), '');
   out.push('## Input', '', fenced(report.inputJson, 'json'), '');
   if (report.executionError) {
-    out.push('## Execution error', '', table(['Error', 'Cause'], [[report.executionError.error, report.executionError.cause]]), '');
+    out.push(
+      '## Execution error',
+      '',
+      table(['Error', 'Cause'], [[report.executionError.error, report.executionError.cause]]),
+      '',
+    );
   }
   for (const gateway of report.gateways) {
     out.push(`## Gateway ${inline(gateway.gatewayId)}`, '', `\`${gateway.gatewayArn.replaceAll('`', "'")}\``, '');
     out.push(table([...VOLUME_HEADER], gateway.rows.map(volumeCells)), '');
   }
   out.push('## Skipped', '', report.skips.length ? table([...SKIP_HEADER], report.skips.map(skipCells)) : 'None.', '');
-  out.push('## Failures', '', report.failures.length ? table([...FAILURE_HEADER], report.failures.map(failureCells)) : 'None.', '');
+  out.push(
+    '## Failures',
+    '',
+    report.failures.length ? table([...FAILURE_HEADER], report.failures.map(failureCells)) : 'None.',
+    '',
+  );
   if (report.notes.length) out.push('## Notes', '', ...report.notes.map((note) => `- ${inline(note)}`), '');
   return out.join('\n');
 }

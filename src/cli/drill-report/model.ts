@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { ExecutionReport, ReportSummary } from '../../report/execution-report.ts';
 import { readableCause } from '../../report/cause.ts';
+import type { ExecutionReport, ReportSummary } from '../../report/execution-report.ts';
 import { volumeIdOf } from '../../report/gateway-result.ts';
 import type { ExecutionDescription } from '../sfn/step-functions.ts';
 import type { CallerIdentity } from './caller.ts';
@@ -51,7 +51,14 @@ export interface DrillReport {
   generatedAt: string;
   status: string;
   passed: boolean;
-  execution: { arn: string; name: string; stateMachineArn: string; startDate: string; stopDate?: string; durationMs?: number };
+  execution: {
+    arn: string;
+    name: string;
+    stateMachineArn: string;
+    startDate: string;
+    stopDate?: string;
+    durationMs?: number;
+  };
   caller: CallerIdentity;
   inputJson: string;
   dryRun?: boolean;
@@ -84,7 +91,12 @@ export function buildDrillReport(source: DrillReportSource): DrillReport {
       volumeId: volumeIdOf(snapshot.volumeArn),
       volumeArn: snapshot.volumeArn,
       recoveryPointTime: snapshot.recoveryPointTime,
-      finalState: snapshot.status === 'would-create' ? 'would create' : snapshot.status === 'existing' ? 'existing' : (snapshot.state ?? 'created'),
+      finalState:
+        snapshot.status === 'would-create'
+          ? 'would create'
+          : snapshot.status === 'existing'
+            ? 'existing'
+            : (snapshot.state ?? 'created'),
       failed: false,
       ...(snapshot.snapshotId ? { snapshotId: snapshot.snapshotId } : {}),
     };
@@ -104,7 +116,12 @@ export function buildDrillReport(source: DrillReportSource): DrillReport {
   for (const failure of report?.failures ?? []) {
     const gateway = gatewayOf(failure.gatewayArn);
     if (failure.volumeArn) {
-      gateway.rows.push({ volumeId: volumeIdOf(failure.volumeArn), volumeArn: failure.volumeArn, finalState: `FAILED: ${failure.error}`, failed: true });
+      gateway.rows.push({
+        volumeId: volumeIdOf(failure.volumeArn),
+        volumeArn: failure.volumeArn,
+        finalState: `FAILED: ${failure.error}`,
+        failed: true,
+      });
     }
   }
 
@@ -113,12 +130,19 @@ export function buildDrillReport(source: DrillReportSource): DrillReport {
   const rpos = made.flatMap((row) => (row.achievedRpoMs === undefined ? [] : [row.achievedRpoMs]));
 
   if (usedExecutionEnd) {
-    notes.push("Snapshot times marked ≤ were not in the histories read (the execution's and, on AWS, those of the child execution each gateway runs in; reading those needs states:ListExecutions and states:GetExecutionHistory on them); the execution end is used, a time by which the snapshot existed, so the RPO shown is an upper bound.");
+    notes.push(
+      "Snapshot times marked ≤ were not in the histories read (the execution's and, on AWS, those of the child execution each gateway runs in; reading those needs states:ListExecutions and states:GetExecutionHistory on them); the execution end is used, a time by which the snapshot existed, so the RPO shown is an upper bound.",
+    );
   }
-  if (report?.omitted) notes.push(`The execution report was cut to fit the Step Functions payload limit; not listed here: ${JSON.stringify(report.omitted)}. The summary counts are complete.`);
-  if (source.caller.placeholderReason) notes.push(`Caller identity is a placeholder: ${source.caller.placeholderReason}.`);
+  if (report?.omitted)
+    notes.push(
+      `The execution report was cut to fit the Step Functions payload limit; not listed here: ${JSON.stringify(report.omitted)}. The summary counts are complete.`,
+    );
+  if (source.caller.placeholderReason)
+    notes.push(`Caller identity is a placeholder: ${source.caller.placeholderReason}.`);
   if (execution.status === 'RUNNING') notes.push('The execution had not ended when this report was written.');
-  if (!report && execution.status !== 'RUNNING') notes.push('The execution ended without a report; its error is below.');
+  if (!report && execution.status !== 'RUNNING')
+    notes.push('The execution ended without a report; its error is below.');
 
   return {
     title: `Snapshot drill ${execution.name}`,
@@ -131,7 +155,10 @@ export function buildDrillReport(source: DrillReportSource): DrillReport {
       stateMachineArn: execution.stateMachineArn,
       startDate: execution.startDate.toISOString(),
       ...(execution.stopDate
-        ? { stopDate: execution.stopDate.toISOString(), durationMs: execution.stopDate.getTime() - execution.startDate.getTime() }
+        ? {
+            stopDate: execution.stopDate.toISOString(),
+            durationMs: execution.stopDate.getTime() - execution.startDate.getTime(),
+          }
         : {}),
     },
     caller: source.caller,
@@ -153,7 +180,12 @@ export function buildDrillReport(source: DrillReportSource): DrillReport {
       cause: readableCause(failure.cause),
     })),
     ...(!report && execution.status !== 'RUNNING'
-      ? { executionError: { error: execution.error ?? execution.status, cause: readableCause(execution.cause) || 'no cause given' } }
+      ? {
+          executionError: {
+            error: execution.error ?? execution.status,
+            cause: readableCause(execution.cause) || 'no cause given',
+          },
+        }
       : {}),
     notes,
   };

@@ -8,10 +8,12 @@ export function snapshotTimesFrom(events: readonly HistoryEvent[]): Map<string, 
   const times = new Map<string, Date>();
   for (const event of events) {
     const exited = event.stateExitedEventDetails;
-    if (event.type !== 'TaskStateExited' || exited?.name !== 'CreateSnapshot' || !exited.output || !event.timestamp) continue;
+    if (event.type !== 'TaskStateExited' || exited?.name !== 'CreateSnapshot' || !exited.output || !event.timestamp)
+      continue;
     try {
       const output = JSON.parse(exited.output) as { snapshotId?: unknown; status?: unknown };
-      if (typeof output.snapshotId === 'string' && output.status === 'created') times.set(output.snapshotId, event.timestamp);
+      if (typeof output.snapshotId === 'string' && output.status === 'created')
+        times.set(output.snapshotId, event.timestamp);
     } catch {
       // An output cut by the history's size limit: that snapshot's time stays unknown.
     }

@@ -1,13 +1,13 @@
+import { UsageError } from '../usage-error.ts';
 import {
   AwsUnreachableError,
   ExecutionNameTakenError,
   ExecutionNotFoundError,
   PermissionDeniedError,
   StateMachineNotFoundError,
-  StepFunctionsRejectedError,
   type StepFunctionsCallError,
+  StepFunctionsRejectedError,
 } from './errors.ts';
-import { UsageError } from '../usage-error.ts';
 
 // Error names of a refused identity or a refused permission, across AWS services and the SDK.
 const PERMISSION_ERRORS = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'NotAuthorized']);
@@ -21,9 +21,24 @@ const CREDENTIAL_ERRORS = new Set([
   'CredentialsProviderError',
   'TokenProviderError',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError']);
-const INVALID_REQUEST = new Set(['InvalidArn', 'InvalidName', 'InvalidExecutionInput', 'InvalidToken', 'ValidationException']);
+const INVALID_REQUEST = new Set([
+  'InvalidArn',
+  'InvalidName',
+  'InvalidExecutionInput',
+  'InvalidToken',
+  'ValidationException',
+]);
 
 interface SdkError {
   name?: string;
@@ -36,25 +51,46 @@ interface SdkError {
  * Gives an SDK error of `call` the name and exit code the CLI answers with; the message always says
  * which call failed and, for a refusal, which permission it needs.
  */
-export function classifySfnError(call: string, error: unknown, endpoint: string): StepFunctionsCallError | UsageError | unknown {
+export function classifySfnError(
+  call: string,
+  error: unknown,
+  endpoint: string,
+): StepFunctionsCallError | UsageError | unknown {
   if (!error || typeof error !== 'object') return error;
   const { name = '', message = '', code, $metadata } = error as SdkError;
   const permission = `states:${call}`;
   const options = { cause: error };
   if (PERMISSION_ERRORS.has(name)) {
-    return new PermissionDeniedError(call, `${call} was refused: the caller lacks the permission ${permission} (${name}: ${message})`, options);
+    return new PermissionDeniedError(
+      call,
+      `${call} was refused: the caller lacks the permission ${permission} (${name}: ${message})`,
+      options,
+    );
   }
   if (CREDENTIAL_ERRORS.has(name)) {
-    return new AwsUnreachableError(call, `${call} was refused: the AWS credentials were not accepted (${name}: ${message}); ${permission} is needed once they are`, options);
+    return new AwsUnreachableError(
+      call,
+      `${call} was refused: the AWS credentials were not accepted (${name}: ${message}); ${permission} is needed once they are`,
+      options,
+    );
   }
   const networkCode = code ?? (error as { cause?: { code?: string } }).cause?.code;
-  if ((networkCode !== undefined && NETWORK_CODES.has(networkCode)) || NETWORK_NAMES.has(name) || ($metadata?.httpStatusCode === undefined && name === 'Error')) {
-    return new AwsUnreachableError(call, `${call}: could not reach Step Functions at ${endpoint} (${networkCode ?? name}: ${message})`, options);
+  if (
+    (networkCode !== undefined && NETWORK_CODES.has(networkCode)) ||
+    NETWORK_NAMES.has(name) ||
+    ($metadata?.httpStatusCode === undefined && name === 'Error')
+  ) {
+    return new AwsUnreachableError(
+      call,
+      `${call}: could not reach Step Functions at ${endpoint} (${networkCode ?? name}: ${message})`,
+      options,
+    );
   }
   if (name === 'ExecutionAlreadyExists') return new ExecutionNameTakenError(call, message, options);
   if (name === 'ExecutionDoesNotExist') return new ExecutionNotFoundError(call, message, options);
   if (name === 'StateMachineDoesNotExist') return new StateMachineNotFoundError(call, message, options);
   if (INVALID_REQUEST.has(name)) return new UsageError(`${call}: ${name}: ${message}`, options);
-  if ($metadata?.httpStatusCode !== undefined) return new StepFunctionsRejectedError(call, `${call} failed: ${name}: ${message}`, options);
+  if ($metadata?.httpStatusCode !== undefined)
+    return new StepFunctionsRejectedError(call, `${call} failed: ${name}: ${message}`, options);
   return error;
 }

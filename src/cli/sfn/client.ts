@@ -27,8 +27,14 @@ export function isLocalEndpoint(endpoint: string | undefined): boolean {
 }
 
 /** Access keys from `env`, so a command uses the environment it was given rather than the process's. */
-export function credentialsFrom(env: NodeJS.ProcessEnv): { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } } {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+export function credentialsFrom(env: NodeJS.ProcessEnv): {
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+} {
+  const {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_SESSION_TOKEN: sessionToken,
+  } = env;
   if (!accessKeyId || !secretAccessKey) return {};
   return { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } };
 }

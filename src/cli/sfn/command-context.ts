@@ -31,7 +31,11 @@ export interface SfnSession {
 export function openSession(io: CliIo, deps: SfnCommandDeps): SfnSession {
   if (deps.sfnClient) {
     const endpoint = io.env.AWS_ENDPOINT_URL_SFN ?? 'Step Functions';
-    return { sfn: new StepFunctions(deps.sfnClient, endpoint), local: isLocalEndpoint(io.env.AWS_ENDPOINT_URL_SFN), close() {} };
+    return {
+      sfn: new StepFunctions(deps.sfnClient, endpoint),
+      local: isLocalEndpoint(io.env.AWS_ENDPOINT_URL_SFN),
+      close() {},
+    };
   }
   const { client, endpoint } = createSfnClient(io.env);
   return { sfn: new StepFunctions(client, endpoint), local: isLocalEndpoint(endpoint), close: () => client.destroy() };

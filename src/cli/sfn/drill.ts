@@ -2,7 +2,7 @@ import { buildDrillReport, lookUpCaller, writeDrillReport } from '../drill-repor
 import type { CliIo } from '../io.ts';
 import type { SfnCommandDeps, SfnSession } from './command-context.ts';
 import type { ExecutionHistories } from './follow.ts';
-import { executionReportOf, type ExecutionSeen } from './outcome.ts';
+import { type ExecutionSeen, executionReportOf } from './outcome.ts';
 
 /** Writes the drill report of an execution to `path` and says so on stderr. */
 export async function writeDrillReportFile(

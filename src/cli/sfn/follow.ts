@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { failStateInputOf } from './fail-state-input.ts';
 import { isClosingEvent, readEventsAfter, readHistory } from './history.ts';
-import { MapRunChildren, type ExecutionHistory } from './map-run-children.ts';
+import { type ExecutionHistory, MapRunChildren } from './map-run-children.ts';
 import type { ExecutionSeen } from './outcome.ts';
 import type { StepFunctions } from './step-functions.ts';
 

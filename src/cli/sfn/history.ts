@@ -24,7 +24,11 @@ export async function readHistory(sfn: StepFunctions, executionArn: string): Pro
  * The events after `afterId`, oldest first. Reads newest first and stops at the first event already
  * seen, so a long execution costs one call per poll, not its whole history.
  */
-export async function readEventsAfter(sfn: StepFunctions, executionArn: string, afterId: number): Promise<HistoryEvent[]> {
+export async function readEventsAfter(
+  sfn: StepFunctions,
+  executionArn: string,
+  afterId: number,
+): Promise<HistoryEvent[]> {
   const fresh: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {

@@ -58,7 +58,8 @@ export class MapRunChildren {
   observe(events: readonly HistoryEvent[]): void {
     for (const event of events) {
       const mapRunArn = event.mapRunStartedEventDetails?.mapRunArn;
-      if (event.type === 'MapRunStarted' && mapRunArn && !this.#mapRuns.includes(mapRunArn)) this.#mapRuns.push(mapRunArn);
+      if (event.type === 'MapRunStarted' && mapRunArn && !this.#mapRuns.includes(mapRunArn))
+        this.#mapRuns.push(mapRunArn);
       else if (MAP_RUN_ENDS.has(event.type ?? '')) this.#mapRunsEnded += 1;
     }
   }
@@ -116,7 +117,8 @@ export class MapRunChildren {
       if (last || index < this.#mapRunsEnded) this.#listedAfterEnd.add(mapRunArn);
       const listed = await this.#sfn.listExecutions({ mapRunArn, max: Number.POSITIVE_INFINITY });
       for (const { executionArn } of listed.reverse()) {
-        if (!this.#children.has(executionArn)) this.#children.set(executionArn, { executionArn, events: [], ended: false, readAtPoll: 0 });
+        if (!this.#children.has(executionArn))
+          this.#children.set(executionArn, { executionArn, events: [], ended: false, readAtPoll: 0 });
       }
     }
   }

@@ -36,7 +36,10 @@ export class HistoryNarrator {
       const previous = this.#previous(event);
       // A Task whose failure was caught exits too: that is not a step that succeeded.
       if (event.type === 'TaskStateExited' && previous && FAILED_ATTEMPTS.has(previous.type ?? '')) {
-        return { step: { kind: 'failed-over', stateName: exited.name, output }, line: this.#caughtLine(exited.name, output, previous) };
+        return {
+          step: { kind: 'failed-over', stateName: exited.name, output },
+          line: this.#caughtLine(exited.name, output, previous),
+        };
       }
       return { step: { kind: 'exited', stateName: exited.name, output }, line: lineOnExit(exited.name, output) };
     }
@@ -45,14 +48,18 @@ export class HistoryNarrator {
       if (previous && FAILED_ATTEMPTS.has(previous.type ?? '')) {
         const stateName = this.#stateNameOf(event) ?? 'a task';
         const failure = previous.lambdaFunctionFailedEventDetails ?? previous.taskFailedEventDetails;
-        return { step: { kind: 'retried', stateName }, line: `retrying ${stateName} after ${failure?.error ?? previous.type}` };
+        return {
+          step: { kind: 'retried', stateName },
+          line: `retrying ${stateName} after ${failure?.error ?? previous.type}`,
+        };
       }
     }
     return { line: this.#child ? this.#childLine(event) : executionLine(event) };
   }
 
   #childLine(event: HistoryEvent): string | undefined {
-    if (event.type === 'ExecutionStarted') this.#gatewayArn = field(parse(event.executionStartedEventDetails?.input), 'gatewayArn');
+    if (event.type === 'ExecutionStarted')
+      this.#gatewayArn = field(parse(event.executionStartedEventDetails?.input), 'gatewayArn');
     const ended = CHILD_ENDS[event.type ?? ''];
     return ended && `gateway ${idOf(this.#gatewayArn)}: its child execution ${ended(event)}`;
   }

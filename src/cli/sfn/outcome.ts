@@ -1,7 +1,7 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import type { ExecutionReport } from '../../report/execution-report.ts';
+import { type ExecutionOutcome, failureLine, reportOf } from '../execution-outcome.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { failureLine, reportOf, type ExecutionOutcome } from '../execution-outcome.ts';
 import type { CliIo } from '../io.ts';
 import { renderReport } from '../render-report.ts';
 import type { ExecutionDescription } from './step-functions.ts';
@@ -47,7 +47,9 @@ export function printOutcome(io: CliIo, execution: ExecutionSeen, json: boolean)
     io.stdout.write(`${JSON.stringify(report ?? fallback, null, 2)}\n`);
     return;
   }
-  const took = description.stopDate ? ` in ${((description.stopDate.getTime() - description.startDate.getTime()) / 1000).toFixed(1)} s` : '';
+  const took = description.stopDate
+    ? ` in ${((description.stopDate.getTime() - description.startDate.getTime()) / 1000).toFixed(1)} s`
+    : '';
   io.stdout.write(`Execution ${description.name} ${description.status}${took}\n${description.executionArn}\n\n`);
   if (report) io.stdout.write(renderReport(report));
   else if (description.status !== 'RUNNING') io.stdout.write(`${failureLine(outcomeOf(execution))}\n`);

@@ -1,12 +1,12 @@
 import {
   DescribeExecutionCommand,
+  type ExecutionStatus,
   GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   ListStateMachinesCommand,
-  StartExecutionCommand,
-  type ExecutionStatus,
-  type HistoryEvent,
   type SFNClient,
+  StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { classifySfnError } from './classify-error.ts';
 import { StateMachineNotFoundError } from './errors.ts';
@@ -26,7 +26,10 @@ export interface ExecutionDescription {
 }
 
 /** One row of `ListExecutions`. */
-export type ExecutionSummary = Pick<ExecutionDescription, 'executionArn' | 'name' | 'status' | 'startDate' | 'stopDate'>;
+export type ExecutionSummary = Pick<
+  ExecutionDescription,
+  'executionArn' | 'name' | 'status' | 'startDate' | 'stopDate'
+>;
 
 /** Largest page `GetExecutionHistory` and `ListExecutions` give. */
 export const MAX_PAGE_SIZE = 1000;
@@ -55,24 +58,37 @@ export class StepFunctions {
     const seen: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.#call('ListStateMachines', () => this.#client.send(new ListStateMachinesCommand({ ...(nextToken ? { nextToken } : {}) })));
+      const page = await this.#call('ListStateMachines', () =>
+        this.#client.send(new ListStateMachinesCommand({ ...(nextToken ? { nextToken } : {}) })),
+      );
       for (const machine of page.stateMachines ?? []) {
         if (machine.name === ref && machine.stateMachineArn) return machine.stateMachineArn;
         if (machine.name) seen.push(machine.name);
       }
       nextToken = page.nextToken;
     } while (nextToken);
-    const known = seen.length ? `; state machines here: ${seen.slice(0, 10).join(', ')}${seen.length > 10 ? ', …' : ''}` : '; there are none here';
-    throw new StateMachineNotFoundError('ListStateMachines', `No state machine is named ${ref} at ${this.#endpoint}${known}. Pass --state-machine NAME|ARN.`);
+    const known = seen.length
+      ? `; state machines here: ${seen.slice(0, 10).join(', ')}${seen.length > 10 ? ', …' : ''}`
+      : '; there are none here';
+    throw new StateMachineNotFoundError(
+      'ListStateMachines',
+      `No state machine is named ${ref} at ${this.#endpoint}${known}. Pass --state-machine NAME|ARN.`,
+    );
   }
 
-  async startExecution(request: { stateMachineArn: string; input: string; name?: string }): Promise<{ executionArn: string; startDate: Date }> {
+  async startExecution(request: {
+    stateMachineArn: string;
+    input: string;
+    name?: string;
+  }): Promise<{ executionArn: string; startDate: Date }> {
     const out = await this.#call('StartExecution', () => this.#client.send(new StartExecutionCommand(request)));
     return { executionArn: out.executionArn ?? '', startDate: out.startDate ?? new Date(0) };
   }
 
   async describeExecution(executionArn: string): Promise<ExecutionDescription> {
-    const out = await this.#call('DescribeExecution', () => this.#client.send(new DescribeExecutionCommand({ executionArn })));
+    const out = await this.#call('DescribeExecution', () =>
+      this.#client.send(new DescribeExecutionCommand({ executionArn })),
+    );
     return {
       executionArn: out.executionArn ?? executionArn,
       stateMachineArn: out.stateMachineArn ?? '',
@@ -87,10 +103,17 @@ export class StepFunctions {
     };
   }
 
-  async historyPage(request: { executionArn: string; reverseOrder?: boolean; nextToken?: string; maxResults?: number }): Promise<{ events: HistoryEvent[]; nextToken?: string }> {
+  async historyPage(request: {
+    executionArn: string;
+    reverseOrder?: boolean;
+    nextToken?: string;
+    maxResults?: number;
+  }): Promise<{ events: HistoryEvent[]; nextToken?: string }> {
     // Inputs and outputs are the progress lines and the whole report of a failure: asked for, not left to the default.
     const out = await this.#call('GetExecutionHistory', () =>
-      this.#client.send(new GetExecutionHistoryCommand({ maxResults: MAX_PAGE_SIZE, includeExecutionData: true, ...request })),
+      this.#client.send(
+        new GetExecutionHistoryCommand({ maxResults: MAX_PAGE_SIZE, includeExecutionData: true, ...request }),
+      ),
     );
     return { events: out.events ?? [], ...(out.nextToken ? { nextToken: out.nextToken } : {}) };
   }
@@ -99,7 +122,9 @@ export class StepFunctions {
    * The newest executions first, at most `max`, paging as needed: those of a state machine, or the
    * child executions of a Distributed Map run.
    */
-  async listExecutions(request: ({ stateMachineArn: string } | { mapRunArn: string }) & { statusFilter?: ExecutionStatus; max: number }): Promise<ExecutionSummary[]> {
+  async listExecutions(
+    request: ({ stateMachineArn: string } | { mapRunArn: string }) & { statusFilter?: ExecutionStatus; max: number },
+  ): Promise<ExecutionSummary[]> {
     const found: ExecutionSummary[] = [];
     const of = 'mapRunArn' in request ? { mapRunArn: request.mapRunArn } : { stateMachineArn: request.stateMachineArn };
     let nextToken: string | undefined;

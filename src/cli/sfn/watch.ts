@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { CliIo } from '../io.ts';
 import { ProgressTracker } from '../progress.ts';
-import { followExecution, type ExecutionHistories } from './follow.ts';
+import { type ExecutionHistories, followExecution } from './follow.ts';
 import { HistoryNarrator } from './narrate.ts';
 import type { ExecutionSeen } from './outcome.ts';
 import type { StepFunctions } from './step-functions.ts';

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { parseFleet, type FleetInput } from '../fleet.ts';
+import { type FleetInput, parseFleet } from '../fleet.ts';
 import type { EmulatorCall } from './dispatch.ts';
 import { FaultInjector, type FaultRule } from './faults.ts';
 import { seededRandom } from './random.ts';
 import { createEmulatorServer } from './server.ts';
-import { FleetState, snapshotStatus, type SnapshotState } from './state.ts';
+import { FleetState, type SnapshotState, snapshotStatus } from './state.ts';
 
 export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
 /** Port 0 lets the system pick a free port. */
@@ -106,7 +106,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     async close() {
       if (!server.listening) return;
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      const closed = new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
       server.closeAllConnections();
       await closed;
     },

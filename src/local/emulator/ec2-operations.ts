@@ -2,7 +2,7 @@ import { AwsError } from './errors.ts';
 import { paginate } from './paging.ts';
 import { listIndexes, listParam, type QueryParams } from './query.ts';
 import type { Handler, OperationContext } from './service.ts';
-import { snapshotStatus, type SnapshotRecord } from './state.ts';
+import { type SnapshotRecord, snapshotStatus } from './state.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
 const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
@@ -39,7 +39,10 @@ function describeSnapshots(params: QueryParams, { state, now, describeSnapshotsP
   const snapshotIds = listParam(params, 'SnapshotId');
   const maxResults = readMaxResults(params);
   if (maxResults !== undefined && snapshotIds.length > 0) {
-    throw new AwsError('InvalidParameterCombination', 'The parameter snapshotSet cannot be used with the parameter maxResults');
+    throw new AwsError(
+      'InvalidParameterCombination',
+      'The parameter snapshotSet cannot be used with the parameter maxResults',
+    );
   }
   const missing = snapshotIds.filter((id) => !state.snapshot(id));
   if (missing.length > 0) {
@@ -53,7 +56,7 @@ function describeSnapshots(params: QueryParams, { state, now, describeSnapshotsP
     .snapshots()
     .filter((s) => ownedByUs && (snapshotIds.length === 0 || snapshotIds.includes(s.snapshotId)))
     .filter((s) => filters.every((filter) => filter(s, at)));
-  const nextToken = params['NextToken'];
+  const nextToken = params.NextToken;
   const page = paginate(selected, Math.min(maxResults ?? MAX_MAX_RESULTS, describeSnapshotsPageLimit), nextToken);
   if (!page) throw new AwsError(INVALID_PARAMETER_VALUE, `Invalid value '${nextToken}' for nextToken`);
   const items = page.items.map((s) => snapshotItem(s, state.accountId, at));
@@ -66,7 +69,8 @@ function createTags(params: QueryParams, { state }: OperationContext): string {
     key: params[`Tag.${i}.Key`] ?? '',
     value: params[`Tag.${i}.Value`] ?? '',
   }));
-  if (resources.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter resourceIdSet');
+  if (resources.length === 0)
+    throw new AwsError('MissingParameter', 'The request must contain the parameter resourceIdSet');
   if (tags.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter tagSet');
   for (const { key, value } of tags) {
     if (key.length < 1 || key.length > 128 || value.length > 256 || /^aws:/i.test(key)) {
@@ -91,7 +95,7 @@ function createTags(params: QueryParams, { state }: OperationContext): string {
 }
 
 function readMaxResults(params: QueryParams): number | undefined {
-  const raw = params['MaxResults'];
+  const raw = params.MaxResults;
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < MIN_MAX_RESULTS || value > MAX_MAX_RESULTS) {
@@ -117,7 +121,10 @@ function readFilters(params: QueryParams): SnapshotFilter[] {
 
 // EC2 filter values take `*` (any run of characters) and `?` (one character).
 function wildcard(value: string): RegExp {
-  const source = value.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const source = value
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${source}$`, 's');
 }
 
@@ -131,7 +138,9 @@ function volumeSizeGib(snapshot: SnapshotRecord): number {
 
 function snapshotItem(snapshot: SnapshotRecord, ownerId: string, now: number): string {
   const status = snapshotStatus(snapshot, now);
-  const tags = [...snapshot.tags].map(([key, value]) => xmlElement('item', xmlText('key', key), xmlText('value', value)));
+  const tags = [...snapshot.tags].map(([key, value]) =>
+    xmlElement('item', xmlText('key', key), xmlText('value', value)),
+  );
   return xmlElement(
     'item',
     xmlText('snapshotId', snapshot.snapshotId),

@@ -1,7 +1,7 @@
+import { EC2_OPERATIONS } from './ec2-operations.ts';
 import { AwsError } from './errors.ts';
 import { parseQuery, type QueryParams } from './query.ts';
 import type { EncodedResponse, RawRequest, Service } from './service.ts';
-import { EC2_OPERATIONS } from './ec2-operations.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
 const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -21,7 +21,10 @@ export const ec2Service: Service<QueryParams, string> = {
     return { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body };
   },
   encodeError(error: AwsError, requestId: string): EncodedResponse {
-    const errors = xmlElement('Errors', xmlElement('Error', xmlText('Code', error.name), xmlText('Message', error.message)));
+    const errors = xmlElement(
+      'Errors',
+      xmlElement('Error', xmlText('Code', error.name), xmlText('Message', error.message)),
+    );
     const body = XML_DECLARATION + xmlElement('Response', errors, xmlText('RequestID', requestId));
     return { status: error.status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body };
   },

@@ -10,9 +10,15 @@ export const ANY_OPERATION = '*';
  * `latencyMs` and `rateLimit` alone only slow or throttle them.
  */
 export const FaultRuleSchema = z.strictObject({
-  operation: z.string().min(1).describe(`Operation name, e.g. CreateSnapshotFromVolumeRecoveryPoint, or ${ANY_OPERATION}.`),
+  operation: z
+    .string()
+    .min(1)
+    .describe(`Operation name, e.g. CreateSnapshotFromVolumeRecoveryPoint, or ${ANY_OPERATION}.`),
   volumeArn: z.string().optional().describe('Only calls whose VolumeARN is this.'),
-  gatewayArn: z.string().optional().describe('Only calls whose GatewayARN, or the gateway of whose VolumeARN, is this.'),
+  gatewayArn: z
+    .string()
+    .optional()
+    .describe('Only calls whose GatewayARN, or the gateway of whose VolumeARN, is this.'),
   error: z
     .string()
     .min(1)
@@ -75,10 +81,17 @@ export class FaultInjector {
   set(rules: readonly FaultRule[]): void {
     const parsed = z.array(FaultRuleSchema).safeParse(rules);
     if (!parsed.success) {
-      throw new InvalidFaultRulesError(`Invalid fault rules:\n${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+      throw new InvalidFaultRulesError(`Invalid fault rules:\n${z.prettifyError(parsed.error)}`, {
+        cause: parsed.error,
+      });
     }
     const now = this.#now();
-    this.#rules = parsed.data.map((rule) => ({ rule, matched: 0, tokens: rule.rateLimit?.burst ?? 0, refilledAt: now }));
+    this.#rules = parsed.data.map((rule) => ({
+      rule,
+      matched: 0,
+      tokens: rule.rateLimit?.burst ?? 0,
+      refilledAt: now,
+    }));
   }
 
   decide(operation: string, target: CallTarget): FaultDecision {

@@ -11,5 +11,5 @@ export {
 } from './create-emulator.ts';
 export type { EmulatorCall } from './dispatch.ts';
 export { INVALID_FAULT_RULES, InvalidFaultRulesError, UNKNOWN_RESOURCE, UnknownResourceError } from './errors.ts';
-export { ANY_OPERATION, FaultRuleSchema, type FaultRule } from './faults.ts';
-export { gatewayArnOf, volumeArnOf, type SnapshotState } from './state.ts';
+export { ANY_OPERATION, type FaultRule, FaultRuleSchema } from './faults.ts';
+export { gatewayArnOf, type SnapshotState, volumeArnOf } from './state.ts';

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createAnsweringServer } from '../http/answering-server.ts';
-import { dispatch, type DispatchDeps, type EmulatorCall } from './dispatch.ts';
+import { type DispatchDeps, dispatch, type EmulatorCall } from './dispatch.ts';
 import { ec2Service } from './ec2-protocol.ts';
 import type { RawRequest } from './service.ts';
 import { storageGatewayService } from './storage-gateway-protocol.ts';

@@ -68,7 +68,13 @@ export class FleetState {
     this.accountId = fleet.accountId;
     this.#seed = seed;
     this.gateways = fleet.gateways.map((g) => {
-      const gateway: GatewayRecord = { arn: gatewayArnOf(fleet, g.id), id: g.id, name: g.name, type: g.type, volumes: [] };
+      const gateway: GatewayRecord = {
+        arn: gatewayArnOf(fleet, g.id),
+        id: g.id,
+        name: g.name,
+        type: g.type,
+        volumes: [],
+      };
       for (const v of g.volumes) {
         const volume: VolumeRecord = {
           arn: volumeArnOf(fleet, g.id, v.id),

@@ -17,7 +17,9 @@ const VolumeArn = z
   .string()
   .min(50)
   .max(500)
-  .regex(/^arn:aws(|-cn|-us-gov|-iso[A-Za-z0-9_-]*|-eusc):storagegateway:[a-z\-0-9]+:[0-9]+:gateway\/.+\/volume\/vol-\S+$/);
+  .regex(
+    /^arn:aws(|-cn|-us-gov|-iso[A-Za-z0-9_-]*|-eusc):storagegateway:[a-z\-0-9]+:[0-9]+:gateway\/.+\/volume\/vol-\S+$/,
+  );
 const Marker = z.string().min(1).max(2000);
 const Limit = z.int().min(1);
 const Tag = z.object({
@@ -30,7 +32,11 @@ const Tag = z.object({
 });
 
 const ListGatewaysInput = z.object({ Marker: Marker.optional(), Limit: Limit.optional() });
-const ListVolumesInput = z.object({ GatewayARN: GatewayArn.optional(), Marker: Marker.optional(), Limit: Limit.optional() });
+const ListVolumesInput = z.object({
+  GatewayARN: GatewayArn.optional(),
+  Marker: Marker.optional(),
+  Limit: Limit.optional(),
+});
 const ListVolumeRecoveryPointsInput = z.object({ GatewayARN: GatewayArn });
 const CreateSnapshotInput = z.object({
   VolumeARN: VolumeArn,
@@ -62,7 +68,8 @@ function listGateways(params: JsonObject, { state }: OperationContext): JsonObje
 
 function listVolumes(params: JsonObject, { state }: OperationContext): JsonObject {
   const input = validate(ListVolumesInput, params);
-  const gateways = input.GatewayARN === undefined ? state.gateways : [findGateway(input.GatewayARN, state.gateway(input.GatewayARN))];
+  const gateways =
+    input.GatewayARN === undefined ? state.gateways : [findGateway(input.GatewayARN, state.gateway(input.GatewayARN))];
   const page = pageOf(
     gateways.flatMap((g) => g.volumes),
     input.Limit,

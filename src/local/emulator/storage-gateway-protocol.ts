@@ -25,9 +25,9 @@ export const storageGatewayService: Service<JsonObject, JsonObject> = {
   },
   operations: STORAGE_GATEWAY_OPERATIONS,
   target(params: JsonObject): CallTarget {
-    const volumeArn = typeof params['VolumeARN'] === 'string' ? params['VolumeARN'] : undefined;
+    const volumeArn = typeof params.VolumeARN === 'string' ? params.VolumeARN : undefined;
     const gatewayArn =
-      typeof params['GatewayARN'] === 'string' ? params['GatewayARN'] : volumeArn?.replace(/\/volume\/[^/]*$/, '');
+      typeof params.GatewayARN === 'string' ? params.GatewayARN : volumeArn?.replace(/\/volume\/[^/]*$/, '');
     return { gatewayArn, volumeArn };
   },
   encode(_operation: string, result: JsonObject, requestId: string): EncodedResponse {
@@ -43,7 +43,7 @@ export const storageGatewayService: Service<JsonObject, JsonObject> = {
   },
   unknownOperation: (operation) => new AwsError('UnknownOperationException', `Unknown operation ${operation}`),
   throttled: () => new AwsError('ThrottlingException', 'Rate exceeded'),
-  internal: (message) => new AwsError('InternalServerError', message, ERROR_CODES['InternalServerError']),
+  internal: (message) => new AwsError('InternalServerError', message, ERROR_CODES.InternalServerError),
   injected(name = 'InternalServerError') {
     return new AwsError(name, `${name} injected by the emulator`, ERROR_CODES[name]);
   },

@@ -12,7 +12,9 @@ export interface HttpAnswer {
  * An HTTP server that reads each request whole and writes the answer `answer` gives. A request
  * aborted while it is read, or an answer that throws, only costs its own socket.
  */
-export function createAnsweringServer(answer: (headers: IncomingHttpHeaders, body: string) => Promise<HttpAnswer>): Server {
+export function createAnsweringServer(
+  answer: (headers: IncomingHttpHeaders, body: string) => Promise<HttpAnswer>,
+): Server {
   return createServer((req, res) => {
     readBody(req)
       .then((body) => answer(req.headers, body))

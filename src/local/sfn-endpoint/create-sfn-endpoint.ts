@@ -1,8 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadDefinition } from '../../statemachine/definition.ts';
-import { startLocalStack, type LocalStack } from '../stack.ts';
 import { DEFAULT_STATE_MACHINE_NAME, LOCAL_ACCOUNT, LOCAL_REGION, startLocalExecution } from '../runner.ts';
+import { type LocalStack, startLocalStack } from '../stack.ts';
 import { ExecutionStore } from './executions.ts';
 import { createSfnServer } from './server.ts';
 import { stateFactsOf } from './state-facts.ts';
@@ -53,19 +53,28 @@ export function createSfnEndpoint(options: SfnEndpointOptions = {}): SfnEndpoint
     stateMachineArn,
     async listen({ port = DEFAULT_SFN_ENDPOINT_PORT, host = DEFAULT_SFN_ENDPOINT_HOST } = {}) {
       if (server) throw new Error('The endpoint is already listening');
-      const stack =
-        options.stack ??
-        (ownStack = await startLocalStack({
-          ...(options.fleetPath ? { fleetPath: options.fleetPath } : {}),
-          ...(options.env ? { env: options.env } : {}),
-        }));
-      const facts = stateFactsOf(loadDefinition(), (key) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}-${key}`);
+      const ownStackOptions = {
+        ...(options.fleetPath ? { fleetPath: options.fleetPath } : {}),
+        ...(options.env ? { env: options.env } : {}),
+      };
+      const stack = options.stack ?? (await startLocalStack(ownStackOptions));
+      if (stack !== options.stack) ownStack = stack as LocalStack;
+      const facts = stateFactsOf(
+        loadDefinition(),
+        (key) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}-${key}`,
+      );
       executions = new ExecutionStore({
         stateMachineArn,
         roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}-local`,
         facts,
         now,
-        start: (run) => startLocalExecution({ ...run, handlers: stack.handlers, stateMachineName: name, ...(options.realTime ? { realTime: true } : {}) }),
+        start: (run) =>
+          startLocalExecution({
+            ...run,
+            handlers: stack.handlers,
+            stateMachineName: name,
+            ...(options.realTime ? { realTime: true } : {}),
+          }),
       });
       const listening = createSfnServer({ stateMachine: { stateMachineArn, name, creationDate: now() }, executions });
       server = listening;

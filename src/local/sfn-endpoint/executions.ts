@@ -1,6 +1,6 @@
 import type { LocalExecution, LocalExecutionOptions, LocalExecutionResult } from '../runner.ts';
 import { SfnApiError, SfnErrorType } from './errors.ts';
-import { HistoryRecorder, type HistoryEventRecord, type StateFacts } from './history.ts';
+import { type HistoryEventRecord, HistoryRecorder, type StateFacts } from './history.ts';
 
 export type ExecutionStatus = 'RUNNING' | LocalExecutionResult['status'];
 
@@ -63,7 +63,11 @@ export class ExecutionStore {
     try {
       input = JSON.parse(inputText);
     } catch (error) {
-      throw new SfnApiError(SfnErrorType.InvalidExecutionInput, `Invalid State Machine Execution Input: '${(error as Error).message}'`, { cause: error });
+      throw new SfnApiError(
+        SfnErrorType.InvalidExecutionInput,
+        `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+        { cause: error },
+      );
     }
     const { name } = request;
     if (name !== undefined) {
@@ -73,11 +77,18 @@ export class ExecutionStore {
       const existing = [...this.#entries.values()].find((entry) => entry.record.name === name);
       if (existing) {
         if (existing.record.status === 'RUNNING' && existing.record.input === inputText) return existing.record;
-        throw new SfnApiError(SfnErrorType.ExecutionAlreadyExists, `Execution Already Exists: '${existing.record.executionArn}'`);
+        throw new SfnApiError(
+          SfnErrorType.ExecutionAlreadyExists,
+          `Execution Already Exists: '${existing.record.executionArn}'`,
+        );
       }
     }
     const recorder = new HistoryRecorder(this.#options.facts, this.#now);
-    const local = this.#options.start({ input, ...(name === undefined ? {} : { name }), onEvent: (event) => recorder.record(event) });
+    const local = this.#options.start({
+      input,
+      ...(name === undefined ? {} : { name }),
+      onEvent: (event) => recorder.record(event),
+    });
     const record: ExecutionRecord = {
       executionArn: local.executionArn,
       stateMachineArn: this.#options.stateMachineArn,
@@ -127,14 +138,16 @@ export class ExecutionStore {
   /** Aborts every running execution and waits until each has ended. */
   async close(): Promise<void> {
     for (const { record } of this.#entries.values()) {
-      if (record.status === 'RUNNING') this.stop(record.executionArn, { error: 'States.Aborted', cause: 'The local endpoint was closed' });
+      if (record.status === 'RUNNING')
+        this.stop(record.executionArn, { error: 'States.Aborted', cause: 'The local endpoint was closed' });
     }
     await Promise.all([...this.#entries.values()].map((entry) => entry.done.catch(() => undefined)));
   }
 
   #entry(executionArn: string): Entry {
     const entry = this.#entries.get(executionArn);
-    if (!entry) throw new SfnApiError(SfnErrorType.ExecutionDoesNotExist, `Execution Does Not Exist: '${executionArn}'`);
+    if (!entry)
+      throw new SfnApiError(SfnErrorType.ExecutionDoesNotExist, `Execution Does Not Exist: '${executionArn}'`);
     return entry;
   }
 

@@ -60,13 +60,26 @@ export class HistoryRecorder {
 
   /** `ExecutionStarted`, written when the execution is accepted. */
   started(input: string, roleArn: string, at: Date): void {
-    this.#add('ExecutionStarted', 'executionStartedEventDetails', { input, inputDetails: { truncated: false }, roleArn }, undefined, at);
+    this.#add(
+      'ExecutionStarted',
+      'executionStartedEventDetails',
+      { input, inputDetails: { truncated: false }, roleArn },
+      undefined,
+      at,
+    );
   }
 
   /** The closing event of an execution. */
-  ended(end: { status: 'SUCCEEDED'; output: string } | { status: 'FAILED' | 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string }): void {
+  ended(
+    end:
+      | { status: 'SUCCEEDED'; output: string }
+      | { status: 'FAILED' | 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string },
+  ): void {
     if (end.status === 'SUCCEEDED') {
-      this.#add('ExecutionSucceeded', 'executionSucceededEventDetails', { output: end.output, outputDetails: { truncated: false } });
+      this.#add('ExecutionSucceeded', 'executionSucceededEventDetails', {
+        output: end.output,
+        outputDetails: { truncated: false },
+      });
       return;
     }
     const type = { FAILED: 'ExecutionFailed', ABORTED: 'ExecutionAborted', TIMED_OUT: 'ExecutionTimedOut' }[end.status];
@@ -86,7 +99,12 @@ export class HistoryRecorder {
     StateEntered: ({ state, index }) => {
       const lane = laneOf(state.name, index);
       const prefix = STATE_EVENT_PREFIX[state.type] ?? `${state.type}State`;
-      this.#add(`${prefix}Entered`, 'stateEnteredEventDetails', { name: state.name, input: json(state.input), inputDetails: { truncated: false } }, lane);
+      this.#add(
+        `${prefix}Entered`,
+        'stateEnteredEventDetails',
+        { name: state.name, input: json(state.input), inputDetails: { truncated: false } },
+        lane,
+      );
       if (state.type === 'Task') this.#scheduleLambda(state.name, state.input, lane);
       if (state.type === 'Map') {
         const length = this.#facts.itemCount(state.name, state.input);
@@ -97,12 +115,22 @@ export class HistoryRecorder {
       const lane = laneOf(state.name, index);
       const output = json(state.output);
       if (state.type === 'Task' && !this.#takeCaught(lane)) {
-        this.#add('LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', { output, outputDetails: { truncated: false } }, lane);
+        this.#add(
+          'LambdaFunctionSucceeded',
+          'lambdaFunctionSucceededEventDetails',
+          { output, outputDetails: { truncated: false } },
+          lane,
+        );
       }
       if (state.type === 'Map') this.#add('MapStateSucceeded', undefined, undefined, lane);
       if (state.type === 'Fail') return;
       const prefix = STATE_EVENT_PREFIX[state.type] ?? `${state.type}State`;
-      this.#add(`${prefix}Exited`, 'stateExitedEventDetails', { name: state.name, output, outputDetails: { truncated: false } }, lane);
+      this.#add(
+        `${prefix}Exited`,
+        'stateExitedEventDetails',
+        { name: state.name, output, outputDetails: { truncated: false } },
+        lane,
+      );
     },
     StateFailed: ({ state, index, Error: error, Cause: cause }) => {
       const lane = laneOf(state.name, index);
@@ -115,7 +143,8 @@ export class HistoryRecorder {
     },
     StateRetried: ({ state, index }) => {
       const lane = laneOf(state.name, index);
-      if (state.type === 'Task') this.#scheduleLambda(state.name, state.input, lane, this.#awaitingRetry.get(lane)?.shift());
+      if (state.type === 'Task')
+        this.#scheduleLambda(state.name, state.input, lane, this.#awaitingRetry.get(lane)?.shift());
     },
     StateCaught: ({ state, index }) => {
       const lane = laneOf(state.name, index);
@@ -134,7 +163,14 @@ export class HistoryRecorder {
     const task = this.#facts.task(stateName);
     if (!task) return;
     const details = { ...task, input: json(input), inputDetails: { truncated: false } };
-    this.#add('LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', details, lane, this.#now(), afterFailure);
+    this.#add(
+      'LambdaFunctionScheduled',
+      'lambdaFunctionScheduledEventDetails',
+      details,
+      lane,
+      this.#now(),
+      afterFailure,
+    );
     this.#add('LambdaFunctionStarted', undefined, undefined, lane);
   }
 
@@ -145,10 +181,23 @@ export class HistoryRecorder {
     return true;
   }
 
-  #add(type: string, detailsKey?: string, details?: Record<string, unknown>, lane?: string, at = this.#now(), previous?: number): number {
+  #add(
+    type: string,
+    detailsKey?: string,
+    details?: Record<string, unknown>,
+    lane?: string,
+    at = this.#now(),
+    previous?: number,
+  ): number {
     const id = this.events.length + 1;
     const previousEventId = previous ?? (lane === undefined ? undefined : this.#lanes.get(lane)) ?? this.events.length;
-    this.events.push({ id, previousEventId, timestamp: at, type, ...(detailsKey && details ? { detailsKey, details } : {}) });
+    this.events.push({
+      id,
+      previousEventId,
+      timestamp: at,
+      type,
+      ...(detailsKey && details ? { detailsKey, details } : {}),
+    });
     if (lane !== undefined) this.#lanes.set(lane, id);
     return id;
   }

@@ -47,7 +47,12 @@ export const OPERATIONS = {
     },
   }),
   StartExecution: operation({
-    request: z.object({ stateMachineArn: z.string(), name: z.string().optional(), input: z.string().optional(), traceHeader: z.string().optional() }),
+    request: z.object({
+      stateMachineArn: z.string(),
+      name: z.string().optional(),
+      input: z.string().optional(),
+      traceHeader: z.string().optional(),
+    }),
     handle(request, { stateMachine, executions }) {
       requireStateMachine(request.stateMachineArn, stateMachine);
       const record = executions.start({
@@ -90,13 +95,22 @@ export const OPERATIONS = {
     },
   }),
   ListExecutions: operation({
-    request: z.object({ stateMachineArn: z.string().optional(), mapRunArn: z.string().optional(), statusFilter: z.enum(STATUSES).optional(), ...paging }),
+    request: z.object({
+      stateMachineArn: z.string().optional(),
+      mapRunArn: z.string().optional(),
+      statusFilter: z.enum(STATUSES).optional(),
+      ...paging,
+    }),
     handle(request, { stateMachine, executions }) {
       if (request.mapRunArn !== undefined) {
         if (request.stateMachineArn !== undefined) {
-          throw new SfnApiError(SfnErrorType.ValidationException, 'Must provide a StateMachine ARN or MapRun ARN, not both');
+          throw new SfnApiError(
+            SfnErrorType.ValidationException,
+            'Must provide a StateMachine ARN or MapRun ARN, not both',
+          );
         }
-        if (!request.mapRunArn.startsWith('arn:')) throw new SfnApiError(SfnErrorType.InvalidArn, `Invalid Arn: '${request.mapRunArn}'`);
+        if (!request.mapRunArn.startsWith('arn:'))
+          throw new SfnApiError(SfnErrorType.InvalidArn, `Invalid Arn: '${request.mapRunArn}'`);
         // The local engine runs the Distributed Map inline: a map run here has no child executions.
         return { executions: [] };
       }

@@ -9,10 +9,17 @@ export const MAX_PAGE_SIZE = 1000;
  * (`scope`) that issued it.
  * @throws {SfnApiError} `InvalidToken`, or `ValidationException` for a bad `maxResults`
  */
-export function pageOf<T>(items: readonly T[], scope: string, request: { maxResults?: number; nextToken?: string }): { page: T[]; nextToken?: string } {
+export function pageOf<T>(
+  items: readonly T[],
+  scope: string,
+  request: { maxResults?: number; nextToken?: string },
+): { page: T[]; nextToken?: string } {
   const size = request.maxResults || DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
-    throw new SfnApiError(SfnErrorType.ValidationException, `1 validation error detected: Value '${size}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_PAGE_SIZE}`);
+    throw new SfnApiError(
+      SfnErrorType.ValidationException,
+      `1 validation error detected: Value '${size}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_PAGE_SIZE}`,
+    );
   }
   const offset = request.nextToken === undefined ? 0 : offsetOf(request.nextToken, scope);
   const page = items.slice(offset, offset + size);
@@ -26,8 +33,17 @@ function tokenOf(scope: string, offset: number): string {
 
 function offsetOf(token: string, scope: string): number {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { scope?: unknown; offset?: unknown };
-    if (parsed.scope === scope && typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0) return parsed.offset;
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      scope?: unknown;
+      offset?: unknown;
+    };
+    if (
+      parsed.scope === scope &&
+      typeof parsed.offset === 'number' &&
+      Number.isInteger(parsed.offset) &&
+      parsed.offset >= 0
+    )
+      return parsed.offset;
   } catch {
     // Falls through to the error below.
   }

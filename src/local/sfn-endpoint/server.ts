@@ -29,7 +29,8 @@ export function createSfnServer(deps: OperationDeps): Server {
 /** Runs one request; errors become `{"__type", "message"}` as the service writes them. */
 export function answerOf(target: string | string[] | undefined, body: string, deps: OperationDeps): Answer {
   try {
-    const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const name =
+      typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     if (!Object.hasOwn(OPERATIONS, name)) {
       throw new SfnApiError(SfnErrorType.UnknownOperationException, `Unknown operation ${String(target)}`);
     }
@@ -42,7 +43,10 @@ export function answerOf(target: string | string[] | undefined, body: string, de
     }
     const parsed = operation.request.safeParse(json);
     if (!parsed.success) throw new SfnApiError(SfnErrorType.ValidationException, z.prettifyError(parsed.error));
-    return { status: 200, body: (operation.handle as (request: unknown, deps: OperationDeps) => Record<string, unknown>)(parsed.data, deps) };
+    return {
+      status: 200,
+      body: (operation.handle as (request: unknown, deps: OperationDeps) => Record<string, unknown>)(parsed.data, deps),
+    };
   } catch (error) {
     if (error instanceof SfnApiError) return { status: 400, body: { __type: error.name, message: error.message } };
     return { status: 500, body: { __type: 'InternalFailure', message: (error as Error).message } };

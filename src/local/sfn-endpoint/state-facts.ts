@@ -1,4 +1,4 @@
-import { allStates, taskFunctions, type AslDefinition } from '../../statemachine/definition.ts';
+import { type AslDefinition, allStates, taskFunctions } from '../../statemachine/definition.ts';
 import type { StateFacts } from './history.ts';
 
 /**

@@ -30,7 +30,10 @@ describe('createStorageGatewayClient', () => {
   it('makes one attempt and surfaces the service error by its name', async () => {
     // Prepare
     const endpoint = await failingEndpoint((_, response) => {
-      response.writeHead(500, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'InternalServerError' });
+      response.writeHead(500, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-errortype': 'InternalServerError',
+      });
       response.end(JSON.stringify({ __type: 'InternalServerError', message: 'try later' }));
     });
     servers.push(endpoint.server);

@@ -1,8 +1,8 @@
 import {
   CreateTagsCommand,
   DescribeSnapshotsCommand,
-  EC2Client,
   type DescribeSnapshotsCommandInput,
+  EC2Client,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -37,7 +37,7 @@ beforeEach(() => ec2.reset());
 afterAll(() => ec2.restore());
 
 describe('findSnapshotsOfGateway', () => {
-  it("asks for our own snapshots tagged with the gateway, follows NextToken, and reads the point from the tags", async () => {
+  it('asks for our own snapshots tagged with the gateway, follows NextToken, and reads the point from the tags', async () => {
     // Prepare
     const tokens: Array<string | undefined> = [];
     ec2.on(DescribeSnapshotsCommand).callsFake((input: DescribeSnapshotsCommandInput) => {
@@ -52,8 +52,22 @@ describe('findSnapshotsOfGateway', () => {
 
     // Assess
     expect(found).toEqual([
-      { snapshotId: 'snap-1', volumeArn: volumeArn('vol-1'), recoveryPointTime: 't1', state: 'completed', progress: '100%', volumeSizeGiB: 500 },
-      { snapshotId: 'snap-2', volumeArn: volumeArn('vol-2'), recoveryPointTime: 't2', state: 'error', progress: '100%', volumeSizeGiB: 500 },
+      {
+        snapshotId: 'snap-1',
+        volumeArn: volumeArn('vol-1'),
+        recoveryPointTime: 't1',
+        state: 'completed',
+        progress: '100%',
+        volumeSizeGiB: 500,
+      },
+      {
+        snapshotId: 'snap-2',
+        volumeArn: volumeArn('vol-2'),
+        recoveryPointTime: 't2',
+        state: 'error',
+        progress: '100%',
+        volumeSizeGiB: 500,
+      },
     ]);
     expect(tokens).toEqual([undefined, 'next']);
     expect(ec2.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input).toMatchObject({
@@ -108,7 +122,9 @@ describe('describeSnapshotsById', () => {
 
     // Assess
     expect(found.map((s) => s.snapshotId)).toEqual(ids);
-    expect(ec2.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input.SnapshotIds?.length)).toEqual([200, 200, 50]);
+    expect(ec2.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input.SnapshotIds?.length)).toEqual([
+      200, 200, 50,
+    ]);
   });
 });
 

@@ -2,9 +2,9 @@ import {
   CreateSnapshotFromVolumeRecoveryPointCommand,
   InvalidGatewayRequestException,
   ListGatewaysCommand,
-  ListVolumeRecoveryPointsCommand,
   type ListGatewaysCommandInput,
   type ListGatewaysCommandOutput,
+  ListVolumeRecoveryPointsCommand,
   StorageGatewayClient,
 } from '@aws-sdk/client-storage-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -117,7 +117,12 @@ describe('listRecoveryPoints', () => {
     // Prepare
     storageGateway.on(ListVolumeRecoveryPointsCommand).resolves({
       VolumeRecoveryPointInfos: [
-        { VolumeARN: volumeArn('vol-1122AABB'), VolumeRecoveryPointTime: 'x', VolumeSizeInBytes: 1, VolumeUsageInBytes: 0 },
+        {
+          VolumeARN: volumeArn('vol-1122AABB'),
+          VolumeRecoveryPointTime: 'x',
+          VolumeSizeInBytes: 1,
+          VolumeUsageInBytes: 0,
+        },
       ],
     });
 
@@ -157,9 +162,9 @@ describe('createSnapshotFromRecoveryPoint', () => {
 
     // Assess
     expect(created).toEqual({ snapshotId: 'snap-0123456789abcdef0', recoveryPointTime: '2025-01-15T11:30:00.000Z' });
-    expect(storageGateway.commandCalls(CreateSnapshotFromVolumeRecoveryPointCommand).map((c) => c.args[0].input)).toEqual([
-      { VolumeARN: volumeArn('vol-1122AABB'), SnapshotDescription: 'nightly', Tags: tags },
-    ]);
+    expect(
+      storageGateway.commandCalls(CreateSnapshotFromVolumeRecoveryPointCommand).map((c) => c.args[0].input),
+    ).toEqual([{ VolumeARN: volumeArn('vol-1122AABB'), SnapshotDescription: 'nightly', Tags: tags }]);
   });
 
   it('lets an SDK error through with its name', async () => {
@@ -169,7 +174,11 @@ describe('createSnapshotFromRecoveryPoint', () => {
       .rejects(new InvalidGatewayRequestException({ message: 'volume not found', $metadata: {} }));
 
     // Act
-    const act = createSnapshotFromRecoveryPoint(client, { volumeArn: volumeArn('vol-1122AABB'), description: 'd', tags: [] });
+    const act = createSnapshotFromRecoveryPoint(client, {
+      volumeArn: volumeArn('vol-1122AABB'),
+      description: 'd',
+      tags: [],
+    });
 
     // Assess
     await expect(act).rejects.toMatchObject({ name: 'InvalidGatewayRequestException', message: 'volume not found' });

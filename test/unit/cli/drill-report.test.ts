@@ -1,5 +1,11 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { buildDrillReport, escapeHtml, renderDrillHtml, renderDrillMarkdown, type DrillReportSource } from '../../../src/cli/drill-report/index.ts';
+import {
+  buildDrillReport,
+  type DrillReportSource,
+  escapeHtml,
+  renderDrillHtml,
+  renderDrillMarkdown,
+} from '../../../src/cli/drill-report/index.ts';
 import { rendererFor } from '../../../src/cli/drill-report/write.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 
@@ -12,13 +18,52 @@ function reportWith(overrides: Partial<ExecutionReport> = {}): ExecutionReport {
   return {
     dryRun: false,
     execution: { id: 'arn:exec', name: 'drill', startTime: START.toISOString() },
-    summary: { gateways: 1, recoveryPoints: 4, selected: 3, created: 2, existing: 0, wouldCreate: 0, skipped: 1, failed: 1, skippedByReason: { 'too-new': 1 } },
+    summary: {
+      gateways: 1,
+      recoveryPoints: 4,
+      selected: 3,
+      created: 2,
+      existing: 0,
+      wouldCreate: 0,
+      skipped: 1,
+      failed: 1,
+      skippedByReason: { 'too-new': 1 },
+    },
     snapshots: [
-      { gatewayArn: GATEWAY, volumeArn: volume('vol-1'), recoveryPointTime: '2025-01-15T11:30:00.000Z', snapshotId: 'snap-1', status: 'created', sizeBytes: 1 },
-      { gatewayArn: GATEWAY, volumeArn: volume('vol-2'), recoveryPointTime: '2025-01-15T11:00:00.000Z', snapshotId: 'snap-2', status: 'created', sizeBytes: 1, state: 'completed' },
+      {
+        gatewayArn: GATEWAY,
+        volumeArn: volume('vol-1'),
+        recoveryPointTime: '2025-01-15T11:30:00.000Z',
+        snapshotId: 'snap-1',
+        status: 'created',
+        sizeBytes: 1,
+      },
+      {
+        gatewayArn: GATEWAY,
+        volumeArn: volume('vol-2'),
+        recoveryPointTime: '2025-01-15T11:00:00.000Z',
+        snapshotId: 'snap-2',
+        status: 'created',
+        sizeBytes: 1,
+        state: 'completed',
+      },
     ],
-    skipped: [{ gatewayArn: GATEWAY, volumeArn: volume('vol-3'), recoveryPointTime: '2025-01-15T11:58:00.000Z', reason: 'too-new' }],
-    failures: [{ gatewayArn: GATEWAY, volumeArn: volume('vol-4'), error: 'InvalidGatewayRequestException', cause: '<script>alert("x")</script> | pipe' }],
+    skipped: [
+      {
+        gatewayArn: GATEWAY,
+        volumeArn: volume('vol-3'),
+        recoveryPointTime: '2025-01-15T11:58:00.000Z',
+        reason: 'too-new',
+      },
+    ],
+    failures: [
+      {
+        gatewayArn: GATEWAY,
+        volumeArn: volume('vol-4'),
+        error: 'InvalidGatewayRequestException',
+        cause: '<script>alert("x")</script> | pipe',
+      },
+    ],
     manifest: [],
     ...overrides,
   };
@@ -30,7 +75,10 @@ function source(overrides: Partial<DrillReportSource> = {}): DrillReportSource {
     previousEventId: 6,
     type: 'TaskStateExited',
     timestamp: new Date('2025-01-15T12:01:00Z'),
-    stateExitedEventDetails: { name: 'CreateSnapshot', output: JSON.stringify({ snapshotId: 'snap-1', status: 'created' }) },
+    stateExitedEventDetails: {
+      name: 'CreateSnapshot',
+      output: JSON.stringify({ snapshotId: 'snap-1', status: 'created' }),
+    },
   };
   return {
     generatedAt: new Date('2025-01-15T12:06:00Z'),
@@ -60,13 +108,38 @@ describe('buildDrillReport', () => {
     expect(report.passed).toBe(false);
     expect(report.gateways).toHaveLength(1);
     expect(report.gateways[0]?.rows).toEqual([
-      expect.objectContaining({ volumeId: 'vol-1', snapshotId: 'snap-1', snapshotTime: '2025-01-15T12:01:00.000Z', snapshotTimeSource: 'history', achievedRpoMs: 31 * 60_000, finalState: 'created' }),
-      expect.objectContaining({ volumeId: 'vol-2', snapshotId: 'snap-2', snapshotTime: STOP.toISOString(), snapshotTimeSource: 'execution-end', achievedRpoMs: 65 * 60_000, finalState: 'completed' }),
-      expect.objectContaining({ volumeId: 'vol-4', failed: true, finalState: 'FAILED: InvalidGatewayRequestException' }),
+      expect.objectContaining({
+        volumeId: 'vol-1',
+        snapshotId: 'snap-1',
+        snapshotTime: '2025-01-15T12:01:00.000Z',
+        snapshotTimeSource: 'history',
+        achievedRpoMs: 31 * 60_000,
+        finalState: 'created',
+      }),
+      expect.objectContaining({
+        volumeId: 'vol-2',
+        snapshotId: 'snap-2',
+        snapshotTime: STOP.toISOString(),
+        snapshotTimeSource: 'execution-end',
+        achievedRpoMs: 65 * 60_000,
+        finalState: 'completed',
+      }),
+      expect.objectContaining({
+        volumeId: 'vol-4',
+        failed: true,
+        finalState: 'FAILED: InvalidGatewayRequestException',
+      }),
     ]);
     expect(report.startToLastSnapshotMs).toBe(5 * 60_000);
     expect(report.worstRpoMs).toBe(65 * 60_000);
-    expect(report.skips).toEqual([{ gatewayId: 'sgw-12A3456B', volumeId: 'vol-3', recoveryPointTime: '2025-01-15T11:58:00.000Z', reason: 'too-new' }]);
+    expect(report.skips).toEqual([
+      {
+        gatewayId: 'sgw-12A3456B',
+        volumeId: 'vol-3',
+        recoveryPointTime: '2025-01-15T11:58:00.000Z',
+        reason: 'too-new',
+      },
+    ]);
     expect(report.notes).toEqual([expect.stringContaining('upper bound')]);
   });
 
@@ -83,7 +156,10 @@ describe('buildDrillReport', () => {
     // Assess
     expect(report.executionError).toEqual({ error: 'InvalidInput', cause: 'policy.minAgeMinutes: Too small' });
     expect(report.gateways).toEqual([]);
-    expect(report.notes).toEqual([expect.stringContaining('placeholder: the endpoint is local'), expect.stringContaining('without a report')]);
+    expect(report.notes).toEqual([
+      expect.stringContaining('placeholder: the endpoint is local'),
+      expect.stringContaining('without a report'),
+    ]);
   });
 });
 
@@ -105,8 +181,12 @@ describe('the drill report renderers', () => {
 
     // Assess
     expect(markdown).toContain('**Result: FAILED (execution FAILED)**');
-    expect(markdown).toContain('| vol-1 | snap-1 | 2025-01-15T11:30:00.000Z | 2025-01-15T12:01:00.000Z | 31 min 00 s | created |');
-    expect(markdown).toContain('| vol-2 | snap-2 | 2025-01-15T11:00:00.000Z | ≤ 2025-01-15T12:05:00.000Z | ≤ 1 h 05 min | completed |');
+    expect(markdown).toContain(
+      '| vol-1 | snap-1 | 2025-01-15T11:30:00.000Z | 2025-01-15T12:01:00.000Z | 31 min 00 s | created |',
+    );
+    expect(markdown).toContain(
+      '| vol-2 | snap-2 | 2025-01-15T11:00:00.000Z | ≤ 2025-01-15T12:05:00.000Z | ≤ 1 h 05 min | completed |',
+    );
     expect(markdown).toContain('\\<script\\>alert("x")\\</script\\> \\| pipe');
     expect(markdown).toContain('```json\n{\n  "policy": {\n    "minAgeMinutes": 5\n  }\n}\n```');
   });

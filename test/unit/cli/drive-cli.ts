@@ -13,13 +13,21 @@ export interface CliRun {
 }
 
 /** Dummy credentials and the region a local endpoint needs; never reach AWS. */
-export const LOCAL_AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local-secret' };
+export const LOCAL_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
+  AWS_SECRET_ACCESS_KEY: 'local-secret',
+};
 
 /**
  * Runs `sgw-snap start|status|list ...args` in this process, as `makeProgram()` registers them,
  * with captured streams; `process.exitCode` is read and restored.
  */
-export async function driveCli(args: readonly string[], env: NodeJS.ProcessEnv, deps: SfnCommandDeps = {}): Promise<CliRun> {
+export async function driveCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  deps: SfnCommandDeps = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -27,7 +35,9 @@ export async function driveCli(args: readonly string[], env: NodeJS.ProcessEnv, 
     stderr: { write: (text: string) => (stderr += text) },
     env,
   };
-  const program = new Command('sgw-snap').exitOverride().configureOutput({ writeOut: (text) => (stdout += text), writeErr: (text) => (stderr += text) });
+  const program = new Command('sgw-snap')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => (stdout += text), writeErr: (text) => (stderr += text) });
   registerStartCommand(program, io, { pollMs: 20, ...deps });
   registerStatusCommand(program, io, { pollMs: 20, ...deps });
   registerListCommand(program, io, { pollMs: 20, ...deps });

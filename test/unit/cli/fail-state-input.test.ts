@@ -4,18 +4,18 @@ import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
-  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SNAPSHOTS_FAILED } from '../../../src/errors.ts';
 import { ExitCode } from '../../../src/cli/exit-codes.ts';
+import { SNAPSHOTS_FAILED } from '../../../src/errors.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
-import { EXECUTION_ARN, STATE_MACHINE_ARN, GATEWAY_ARN as GATEWAY, START, describedDrill } from './sfn-fixtures.ts';
+import { describedDrill, EXECUTION_ARN, GATEWAY_ARN as GATEWAY, START, STATE_MACHINE_ARN } from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);
@@ -26,10 +26,25 @@ function reportFailing(volumeIds: readonly string[], omitted?: number): Executio
   return {
     dryRun: false,
     execution: { id: EXECUTION_ARN, name: 'drill', startTime: START.toISOString() },
-    summary: { gateways: 1, recoveryPoints: 3, selected: 3, created: 0, existing: 0, wouldCreate: 0, skipped: 0, failed: 3, skippedByReason: {} },
+    summary: {
+      gateways: 1,
+      recoveryPoints: 3,
+      selected: 3,
+      created: 0,
+      existing: 0,
+      wouldCreate: 0,
+      skipped: 0,
+      failed: 3,
+      skippedByReason: {},
+    },
     snapshots: [],
     skipped: [],
-    failures: volumeIds.map((id) => ({ gatewayArn: GATEWAY, volumeArn: `${GATEWAY}/volume/${id}`, error: 'InvalidGatewayRequestException', cause: 'gateway offline' })),
+    failures: volumeIds.map((id) => ({
+      gatewayArn: GATEWAY,
+      volumeArn: `${GATEWAY}/volume/${id}`,
+      error: 'InvalidGatewayRequestException',
+      cause: 'gateway offline',
+    })),
     manifest: [],
     ...(omitted ? { omitted: { failures: omitted } } : {}),
   };
@@ -44,7 +59,10 @@ function history(failStateEntered: Partial<HistoryEvent> | undefined): HistoryEv
     { type: 'ExecutionStarted' },
     { type: 'PassStateEntered', stateEnteredEventDetails: { name: 'Summarise', input: '{}' } },
     ...(failStateEntered ? [{ type: 'FailStateEntered' as const, ...failStateEntered }] : []),
-    { type: 'ExecutionFailed', executionFailedEventDetails: { error: SNAPSHOTS_FAILED, cause: JSON.stringify(CUT_REPORT) } },
+    {
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: { error: SNAPSHOTS_FAILED, cause: JSON.stringify(CUT_REPORT) },
+    },
   ];
   return events.map((event, i) => ({ id: i + 1, previousEventId: i, timestamp: START, ...event }) as HistoryEvent);
 }
@@ -58,24 +76,42 @@ const ENTERED_WITH_WHOLE_REPORT: Partial<HistoryEvent> = {
 };
 
 function serve(events: HistoryEvent[], failure = { error: SNAPSHOTS_FAILED, cause: JSON.stringify(CUT_REPORT) }): void {
-  sfnMock.on(ListStateMachinesCommand).resolves({ stateMachines: [{ name: 'sgw-recovery-snapshots-dev', stateMachineArn: STATE_MACHINE_ARN, type: 'STANDARD', creationDate: START }] });
+  sfnMock.on(ListStateMachinesCommand).resolves({
+    stateMachines: [
+      {
+        name: 'sgw-recovery-snapshots-dev',
+        stateMachineArn: STATE_MACHINE_ARN,
+        type: 'STANDARD',
+        creationDate: START,
+      },
+    ],
+  });
   sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: START });
   sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ status: 'FAILED', stopDate: STOP, ...failure }));
-  sfnMock.on(GetExecutionHistoryCommand).callsFake((input: { reverseOrder?: boolean; includeExecutionData?: boolean; maxResults?: number }) => {
-    const ordered = input.reverseOrder ? [...events].reverse() : events;
-    return { events: ordered.slice(0, input.maxResults) };
-  });
+  sfnMock
+    .on(GetExecutionHistoryCommand)
+    .callsFake((input: { reverseOrder?: boolean; includeExecutionData?: boolean; maxResults?: number }) => {
+      const ordered = input.reverseOrder ? [...events].reverse() : events;
+      return { events: ordered.slice(0, input.maxResults) };
+    });
 }
 
-const deps = () => ({ sfnClient: new SFNClient({ region: 'eu-west-1' }), sts: new STSClient({ region: 'eu-west-1' }), sleep: async () => {} });
-const failedVolumesOf = (stdout: string) => (JSON.parse(stdout) as ExecutionReport).failures.map((failure) => failure.volumeArn?.split('/').at(-1));
+const deps = () => ({
+  sfnClient: new SFNClient({ region: 'eu-west-1' }),
+  sts: new STSClient({ region: 'eu-west-1' }),
+  sleep: async () => {},
+});
+const failedVolumesOf = (stdout: string) =>
+  (JSON.parse(stdout) as ExecutionReport).failures.map((failure) => failure.volumeArn?.split('/').at(-1));
 
 describe('the report of an execution that failed with SnapshotsFailed', () => {
   let dir: string;
   beforeEach(async () => {
     sfnMock.reset();
     stsMock.reset();
-    stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/operator', Account: '123456789012' });
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .resolves({ Arn: 'arn:aws:iam::123456789012:user/operator', Account: '123456789012' });
     dir = await mkdtemp(join(tmpdir(), 'sgw-snap-fail-state-'));
   });
   afterEach(async () => {
@@ -85,21 +121,25 @@ describe('the report of an execution that failed with SnapshotsFailed', () => {
   it.each([
     ['start', '--wait'],
     ['status', 'drill'],
-  ])('comes whole from the Fail state input in the history, not from the cut cause: `%s %s --json --report`', async (...command) => {
-    // Prepare
-    serve(history(ENTERED_WITH_WHOLE_REPORT));
-    const reportPath = join(dir, 'drill.md');
+  ])(
+    'comes whole from the Fail state input in the history, not from the cut cause: `%s %s --json --report`',
+    async (...command) => {
+      // Prepare
+      serve(history(ENTERED_WITH_WHOLE_REPORT));
+      const reportPath = join(dir, 'drill.md');
 
-    // Act
-    const run = await driveCli([...command, '--json', '--report', reportPath], {}, deps());
+      // Act
+      const run = await driveCli([...command, '--json', '--report', reportPath], {}, deps());
 
-    // Assess
-    expect(run.exitCode).toBe(ExitCode.Failed);
-    expect(JSON.parse(run.stdout)).toEqual(WHOLE_REPORT);
-    const markdown = await readFile(reportPath, 'utf8');
-    for (const volumeId of FAILED_VOLUMES) expect(markdown).toMatch(new RegExp(`\\| ${volumeId} \\|.*FAILED: InvalidGatewayRequestException`));
-    expect(markdown).not.toContain('was cut');
-  });
+      // Assess
+      expect(run.exitCode).toBe(ExitCode.Failed);
+      expect(JSON.parse(run.stdout)).toEqual(WHOLE_REPORT);
+      const markdown = await readFile(reportPath, 'utf8');
+      for (const volumeId of FAILED_VOLUMES)
+        expect(markdown).toMatch(new RegExp(`\\| ${volumeId} \\|.*FAILED: InvalidGatewayRequestException`));
+      expect(markdown).not.toContain('was cut');
+    },
+  );
 
   it('is read by `status` from the newest events of the history, with their data', async () => {
     // Prepare
@@ -119,7 +159,12 @@ describe('the report of an execution that failed with SnapshotsFailed', () => {
   it.each([
     ['the state was not entered', undefined],
     ['the event carries no input', { stateEnteredEventDetails: { name: 'SnapshotsFailed' } }],
-    ['the input was truncated', { stateEnteredEventDetails: { name: 'SnapshotsFailed', input: '{"report":{', inputDetails: { truncated: true } } }],
+    [
+      'the input was truncated',
+      {
+        stateEnteredEventDetails: { name: 'SnapshotsFailed', input: '{"report":{', inputDetails: { truncated: true } },
+      },
+    ],
   ] as const)('comes from the cause when %s', async (_, entered) => {
     // Prepare
     serve(history(entered));

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
+  type ExecutionListItem,
   GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
-  type ExecutionListItem,
-  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,13 +18,15 @@ import { MapRunChildren } from '../../../src/cli/sfn/map-run-children.ts';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
-import { EXECUTION_ARN, STATE_MACHINE_ARN, START, describedDrill } from './sfn-fixtures.ts';
+import { describedDrill, EXECUTION_ARN, START, STATE_MACHINE_ARN } from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);
 
-const MAP_RUN_ARN = 'arn:aws:states:eu-west-1:123456789012:mapRun:sgw-recovery-snapshots-dev/Gateways:0b7c8f0e-4b6e-3f2a-9c1d-5e6f7a8b9c0d';
-const childArn = (id: string) => `arn:aws:states:eu-west-1:123456789012:execution:sgw-recovery-snapshots-dev/Gateways:${id}`;
+const MAP_RUN_ARN =
+  'arn:aws:states:eu-west-1:123456789012:mapRun:sgw-recovery-snapshots-dev/Gateways:0b7c8f0e-4b6e-3f2a-9c1d-5e6f7a8b9c0d';
+const childArn = (id: string) =>
+  `arn:aws:states:eu-west-1:123456789012:execution:sgw-recovery-snapshots-dev/Gateways:${id}`;
 const CHILD_A = childArn('a1b2c3d4-0000-4000-8000-00000000000a');
 const CHILD_B = childArn('a1b2c3d4-0000-4000-8000-00000000000b');
 const GATEWAY_A = 'arn:aws:storagegateway:eu-west-1:123456789012:gateway/sgw-AAAA1111';
@@ -35,7 +37,13 @@ const STOP = new Date('2025-01-15T12:05:00Z');
 const at = (time: string) => new Date(`2025-01-15T${time}Z`);
 
 function history(...events: Array<[string, Date, Partial<HistoryEvent>?]>): HistoryEvent[] {
-  return events.map(([type, timestamp, details], i) => ({ id: i + 1, previousEventId: i, type: type as HistoryEvent['type'], timestamp, ...details }));
+  return events.map(([type, timestamp, details], i) => ({
+    id: i + 1,
+    previousEventId: i,
+    type: type as HistoryEvent['type'],
+    timestamp,
+    ...details,
+  }));
 }
 
 const PARENT = history(
@@ -46,13 +54,27 @@ const PARENT = history(
 );
 
 /** A gateway's child execution: it lists one recovery point and snapshots it at `madeAt`. */
-function childHistory(gatewayArn: string, volumeArn: string, snapshotId: string, recoveryPointTime: string, madeAt: string): HistoryEvent[] {
+function childHistory(
+  gatewayArn: string,
+  volumeArn: string,
+  snapshotId: string,
+  recoveryPointTime: string,
+  madeAt: string,
+): HistoryEvent[] {
   const listed = { gatewayArn, listed: { recoveryPoints: 1, selected: [{ volumeArn }], skipped: [], failures: [] } };
   const created = { volumeArn, snapshotId, status: 'created', recoveryPointTime };
   return history(
     ['ExecutionStarted', at('12:00:02'), { executionStartedEventDetails: { input: JSON.stringify({ gatewayArn }) } }],
-    ['TaskStateExited', at('12:00:05'), { stateExitedEventDetails: { name: 'ListRecoveryPoints', output: JSON.stringify(listed) } }],
-    ['TaskStateExited', at(madeAt), { stateExitedEventDetails: { name: 'CreateSnapshot', output: JSON.stringify(created) } }],
+    [
+      'TaskStateExited',
+      at('12:00:05'),
+      { stateExitedEventDetails: { name: 'ListRecoveryPoints', output: JSON.stringify(listed) } },
+    ],
+    [
+      'TaskStateExited',
+      at(madeAt),
+      { stateExitedEventDetails: { name: 'CreateSnapshot', output: JSON.stringify(created) } },
+    ],
     ['ExecutionSucceeded', at(madeAt)],
   );
 }
@@ -66,10 +88,34 @@ const HISTORIES: Record<string, HistoryEvent[]> = {
 const REPORT: ExecutionReport = {
   dryRun: false,
   execution: { id: EXECUTION_ARN, name: 'drill', startTime: START.toISOString() },
-  summary: { gateways: 2, recoveryPoints: 2, selected: 2, created: 2, existing: 0, wouldCreate: 0, skipped: 0, failed: 0, skippedByReason: {} },
+  summary: {
+    gateways: 2,
+    recoveryPoints: 2,
+    selected: 2,
+    created: 2,
+    existing: 0,
+    wouldCreate: 0,
+    skipped: 0,
+    failed: 0,
+    skippedByReason: {},
+  },
   snapshots: [
-    { gatewayArn: GATEWAY_A, volumeArn: VOLUME_A, recoveryPointTime: '2025-01-15T11:30:00.000Z', snapshotId: 'snap-aaaa0001', status: 'created', sizeBytes: 1 },
-    { gatewayArn: GATEWAY_B, volumeArn: VOLUME_B, recoveryPointTime: '2025-01-15T11:45:00.000Z', snapshotId: 'snap-bbbb0001', status: 'created', sizeBytes: 1 },
+    {
+      gatewayArn: GATEWAY_A,
+      volumeArn: VOLUME_A,
+      recoveryPointTime: '2025-01-15T11:30:00.000Z',
+      snapshotId: 'snap-aaaa0001',
+      status: 'created',
+      sizeBytes: 1,
+    },
+    {
+      gatewayArn: GATEWAY_B,
+      volumeArn: VOLUME_B,
+      recoveryPointTime: '2025-01-15T11:45:00.000Z',
+      snapshotId: 'snap-bbbb0001',
+      status: 'created',
+      sizeBytes: 1,
+    },
   ],
   skipped: [],
   failures: [],
@@ -98,13 +144,19 @@ function serveChildren(): void {
     status: 'RUNNING',
     startDate: at('12:00:02'),
   });
-  sfnMock.on(ListExecutionsCommand).callsFake((input: { nextToken?: string }) =>
-    input.nextToken === 'page-2' ? { executions: [item(CHILD_A, 'a')] } : { executions: [item(CHILD_B, 'b')], nextToken: 'page-2' },
-  );
+  sfnMock
+    .on(ListExecutionsCommand)
+    .callsFake((input: { nextToken?: string }) =>
+      input.nextToken === 'page-2'
+        ? { executions: [item(CHILD_A, 'a')] }
+        : { executions: [item(CHILD_B, 'b')], nextToken: 'page-2' },
+    );
 }
 
 function historyReadsOf(executionArn: string): number {
-  return sfnMock.commandCalls(GetExecutionHistoryCommand).filter((call) => call.args[0].input.executionArn === executionArn).length;
+  return sfnMock
+    .commandCalls(GetExecutionHistoryCommand)
+    .filter((call) => call.args[0].input.executionArn === executionArn).length;
 }
 
 describe('following a Distributed Map run into its child executions', () => {
@@ -123,8 +175,19 @@ describe('following a Distributed Map run into its child executions', () => {
     stsMock.reset();
     ticks = 0;
     dir = await mkdtemp(join(tmpdir(), 'sgw-map-run-'));
-    stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/operator', Account: '123456789012' });
-    sfnMock.on(ListStateMachinesCommand).resolves({ stateMachines: [{ name: 'sgw-recovery-snapshots-dev', stateMachineArn: STATE_MACHINE_ARN, type: 'STANDARD', creationDate: START }] });
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .resolves({ Arn: 'arn:aws:iam::123456789012:user/operator', Account: '123456789012' });
+    sfnMock.on(ListStateMachinesCommand).resolves({
+      stateMachines: [
+        {
+          name: 'sgw-recovery-snapshots-dev',
+          stateMachineArn: STATE_MACHINE_ARN,
+          type: 'STANDARD',
+          creationDate: START,
+        },
+      ],
+    });
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: START });
     sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ stopDate: STOP, output: JSON.stringify(REPORT) }));
   });
@@ -156,8 +219,12 @@ describe('following a Distributed Map run into its child executions', () => {
       `drill report written to ${reportPath}`,
     ]);
     const markdown = await readFile(reportPath, 'utf8');
-    expect(markdown).toContain('| vol-AAAA0001 | snap-aaaa0001 | 2025-01-15T11:30:00.000Z | 2025-01-15T12:01:00.000Z | 31 min 00 s | created |');
-    expect(markdown).toContain('| vol-BBBB0001 | snap-bbbb0001 | 2025-01-15T11:45:00.000Z | 2025-01-15T12:02:30.000Z | 17 min 30 s | created |');
+    expect(markdown).toContain(
+      '| vol-AAAA0001 | snap-aaaa0001 | 2025-01-15T11:30:00.000Z | 2025-01-15T12:01:00.000Z | 31 min 00 s | created |',
+    );
+    expect(markdown).toContain(
+      '| vol-BBBB0001 | snap-bbbb0001 | 2025-01-15T11:45:00.000Z | 2025-01-15T12:02:30.000Z | 17 min 30 s | created |',
+    );
     expect(markdown).not.toContain('upper bound');
   });
 
@@ -196,7 +263,9 @@ describe('following a Distributed Map run into its child executions', () => {
       name: 'drill',
       startDate: START,
       input: '{}',
-      ...(phase === 0 ? { status: 'RUNNING' } : { status: 'SUCCEEDED', stopDate: STOP, output: JSON.stringify(REPORT) }),
+      ...(phase === 0
+        ? { status: 'RUNNING' }
+        : { status: 'SUCCEEDED', stopDate: STOP, output: JSON.stringify(REPORT) }),
     }));
     const reportPath = join(dir, 'drill.md');
 
@@ -207,7 +276,9 @@ describe('following a Distributed Map run into its child executions', () => {
 
     // Assess
     expect(running.exitCode).toBe(ExitCode.Succeeded);
-    expect(running.stdout).toContain('running since 2025-01-15T12:00:00.000Z: gateways 2 · created 1 · existing 0 · skipped 0 · failed 0 · retries 0');
+    expect(running.stdout).toContain(
+      'running since 2025-01-15T12:00:00.000Z: gateways 2 · created 1 · existing 0 · skipped 0 · failed 0 · retries 0',
+    );
     expect(ended.exitCode).toBe(ExitCode.Succeeded);
     const markdown = await readFile(reportPath, 'utf8');
     expect(markdown).toContain('| 2025-01-15T12:01:00.000Z | 31 min 00 s |');
@@ -217,10 +288,13 @@ describe('following a Distributed Map run into its child executions', () => {
   it('goes on without the children when listing them is refused, saying which permission is missing', async () => {
     // Prepare
     serveHistories({ [EXECUTION_ARN]: [2, 4] }, () => ticks);
-    const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/op is not authorized to perform: states:ListExecutions'), {
-      name: 'AccessDeniedException',
-      $metadata: { httpStatusCode: 400 },
-    });
+    const denied = Object.assign(
+      new Error('User: arn:aws:iam::123456789012:user/op is not authorized to perform: states:ListExecutions'),
+      {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      },
+    );
     sfnMock.on(ListExecutionsCommand).rejects(denied);
     const reportPath = join(dir, 'drill.md');
 
@@ -229,7 +303,9 @@ describe('following a Distributed Map run into its child executions', () => {
 
     // Assess
     expect(run.exitCode).toBe(ExitCode.Succeeded);
-    expect(run.stderr).toContain("not following the map run's child executions, where each gateway's steps are: ListExecutions was refused: the caller lacks the permission states:ListExecutions");
+    expect(run.stderr).toContain(
+      "not following the map run's child executions, where each gateway's steps are: ListExecutions was refused: the caller lacks the permission states:ListExecutions",
+    );
     expect(sfnMock.commandCalls(ListExecutionsCommand)).toHaveLength(1);
     const markdown = await readFile(reportPath, 'utf8');
     expect(markdown).toContain(`≤ ${STOP.toISOString()}`);
@@ -245,7 +321,9 @@ describe('MapRunChildren', () => {
     // Prepare
     serveHistories({ [CHILD_A]: [1], [CHILD_B]: [1] }, () => 0);
     serveChildren();
-    const children = new MapRunChildren(new StepFunctions(new SFNClient({ region: 'eu-west-1' }), 'Step Functions'), { readsPerPoll: 1 });
+    const children = new MapRunChildren(new StepFunctions(new SFNClient({ region: 'eu-west-1' }), 'Step Functions'), {
+      readsPerPoll: 1,
+    });
 
     // Act
     const before = await children.poll();

@@ -16,7 +16,9 @@ describe('HistoryNarrator', () => {
       event(1, 0, 'TaskStateEntered', { stateEnteredEventDetails: { name: 'CreateSnapshot', input: '{}' } }),
       event(2, 1, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: 'arn:fn' } }),
       event(3, 2, 'LambdaFunctionStarted'),
-      event(4, 3, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: 'ThrottlingException', cause: '{}' } }),
+      event(4, 3, 'LambdaFunctionFailed', {
+        lambdaFunctionFailedEventDetails: { error: 'ThrottlingException', cause: '{}' },
+      }),
       event(5, 4, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: 'arn:fn' } }),
     ];
 
@@ -32,10 +34,16 @@ describe('HistoryNarrator', () => {
     // Prepare
     const narrator = new HistoryNarrator();
     const output = JSON.stringify({ gatewayArn: GATEWAY, listFailure: { Error: 'InvalidGatewayRequestException' } });
-    narrator.read(event(1, 0, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: 'InvalidGatewayRequestException' } }));
+    narrator.read(
+      event(1, 0, 'LambdaFunctionFailed', {
+        lambdaFunctionFailedEventDetails: { error: 'InvalidGatewayRequestException' },
+      }),
+    );
 
     // Act
-    const narration = narrator.read(event(2, 1, 'TaskStateExited', { stateExitedEventDetails: { name: 'ListRecoveryPoints', output } }));
+    const narration = narrator.read(
+      event(2, 1, 'TaskStateExited', { stateExitedEventDetails: { name: 'ListRecoveryPoints', output } }),
+    );
 
     // Assess
     expect(narration.step?.kind).toBe('failed-over');
@@ -47,9 +55,19 @@ describe('HistoryNarrator', () => {
     const narrator = new HistoryNarrator();
     const listed = {
       gatewayArn: GATEWAY,
-      listed: { recoveryPoints: 3, selected: [{}], skipped: [{ reason: 'too-new' }, { reason: 'too-new' }], failures: [] },
+      listed: {
+        recoveryPoints: 3,
+        selected: [{}],
+        skipped: [{ reason: 'too-new' }, { reason: 'too-new' }],
+        failures: [],
+      },
     };
-    const created = { volumeArn: `${GATEWAY}/volume/vol-1`, snapshotId: 'snap-1', status: 'created', recoveryPointTime: '2025-01-15T11:30:00Z' };
+    const created = {
+      volumeArn: `${GATEWAY}/volume/vol-1`,
+      snapshotId: 'snap-1',
+      status: 'created',
+      recoveryPointTime: '2025-01-15T11:30:00Z',
+    };
     const failed = {
       volumeArn: `${GATEWAY}/volume/vol-2`,
       failure: { Error: 'InvalidGatewayRequestException', Cause: '{"errorMessage":"gateway is offline"}' },
@@ -58,9 +76,21 @@ describe('HistoryNarrator', () => {
 
     // Act
     const lines = [
-      narrator.read(event(2, 1, 'TaskStateExited', { stateExitedEventDetails: { name: 'ListRecoveryPoints', output: JSON.stringify(listed) } })),
-      narrator.read(event(3, 1, 'TaskStateExited', { stateExitedEventDetails: { name: 'CreateSnapshot', output: JSON.stringify(created) } })),
-      narrator.read(event(4, 3, 'PassStateExited', { stateExitedEventDetails: { name: 'VolumeFailed', output: JSON.stringify(failed) } })),
+      narrator.read(
+        event(2, 1, 'TaskStateExited', {
+          stateExitedEventDetails: { name: 'ListRecoveryPoints', output: JSON.stringify(listed) },
+        }),
+      ),
+      narrator.read(
+        event(3, 1, 'TaskStateExited', {
+          stateExitedEventDetails: { name: 'CreateSnapshot', output: JSON.stringify(created) },
+        }),
+      ),
+      narrator.read(
+        event(4, 3, 'PassStateExited', {
+          stateExitedEventDetails: { name: 'VolumeFailed', output: JSON.stringify(failed) },
+        }),
+      ),
     ].map((n) => n.line);
 
     // Assess
@@ -78,10 +108,16 @@ describe('HistoryNarrator', () => {
 
     // Act
     const lines = [
-      child.read(event(1, 0, 'ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify({ gatewayArn: GATEWAY }) } })),
+      child.read(
+        event(1, 0, 'ExecutionStarted', {
+          executionStartedEventDetails: { input: JSON.stringify({ gatewayArn: GATEWAY }) },
+        }),
+      ),
       child.read(event(2, 1, 'ExecutionSucceeded')),
       child.read(event(3, 2, 'ExecutionFailed', { executionFailedEventDetails: { error: 'States.Runtime' } })),
-      parent.read(event(1, 0, 'MapRunFailed', { mapRunFailedEventDetails: { error: 'States.ExceedToleratedFailureThreshold' } })),
+      parent.read(
+        event(1, 0, 'MapRunFailed', { mapRunFailedEventDetails: { error: 'States.ExceedToleratedFailureThreshold' } }),
+      ),
     ].map((n) => n.line);
 
     // Assess

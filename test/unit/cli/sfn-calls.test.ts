@@ -1,18 +1,18 @@
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
-  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExitCode } from '../../../src/cli/exit-codes.ts';
 import { StateMachineNotFoundError } from '../../../src/cli/sfn/errors.ts';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import { driveCli } from './drive-cli.ts';
-import { EXECUTION_ARN, STATE_MACHINE_ARN, START, describedDrill } from './sfn-fixtures.ts';
+import { describedDrill, EXECUTION_ARN, START, STATE_MACHINE_ARN } from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const STOP = new Date('2025-01-15T12:00:09Z');
@@ -22,7 +22,13 @@ function awsError(name: string, message: string, httpStatusCode = 400): Error {
 }
 
 function history(...types: Array<[string, Partial<HistoryEvent>?]>): HistoryEvent[] {
-  return types.map(([type, extra], i) => ({ id: i + 1, previousEventId: i, type: type as HistoryEvent['type'], timestamp: START, ...extra }));
+  return types.map(([type, extra], i) => ({
+    id: i + 1,
+    previousEventId: i,
+    type: type as HistoryEvent['type'],
+    timestamp: START,
+    ...extra,
+  }));
 }
 
 function serveHistory(events: HistoryEvent[]): void {
@@ -36,15 +42,31 @@ const deps = () => ({ sfnClient: new SFNClient({ region: 'eu-west-1' }), sleep: 
 describe('the Step Functions calls of sgw-snap', () => {
   beforeEach(() => {
     sfnMock.reset();
-    sfnMock.on(ListStateMachinesCommand).resolves({ stateMachines: [{ name: 'sgw-recovery-snapshots-dev', stateMachineArn: STATE_MACHINE_ARN, type: 'STANDARD', creationDate: START }] });
+    sfnMock.on(ListStateMachinesCommand).resolves({
+      stateMachines: [
+        {
+          name: 'sgw-recovery-snapshots-dev',
+          stateMachineArn: STATE_MACHINE_ARN,
+          type: 'STANDARD',
+          creationDate: START,
+        },
+      ],
+    });
   });
 
   it('finds a state machine by name on a later page of ListStateMachines', async () => {
     // Prepare
     sfnMock
       .on(ListStateMachinesCommand)
-      .resolvesOnce({ stateMachines: [{ name: 'other', stateMachineArn: 'arn:other', type: 'STANDARD', creationDate: START }], nextToken: 'page-2' })
-      .resolvesOnce({ stateMachines: [{ name: 'sgw-recovery-snapshots-prod', stateMachineArn: 'arn:prod', type: 'STANDARD', creationDate: START }] });
+      .resolvesOnce({
+        stateMachines: [{ name: 'other', stateMachineArn: 'arn:other', type: 'STANDARD', creationDate: START }],
+        nextToken: 'page-2',
+      })
+      .resolvesOnce({
+        stateMachines: [
+          { name: 'sgw-recovery-snapshots-prod', stateMachineArn: 'arn:prod', type: 'STANDARD', creationDate: START },
+        ],
+      });
     const sfn = new StepFunctions(new SFNClient({ region: 'eu-west-1' }), 'Step Functions');
 
     // Act
@@ -73,8 +95,18 @@ describe('the Step Functions calls of sgw-snap', () => {
 
   it('lists executions across pages up to --max, newest first as the service gives them', async () => {
     // Prepare
-    const item = (name: string) => ({ name, executionArn: `${EXECUTION_ARN}-${name}`, stateMachineArn: STATE_MACHINE_ARN, status: 'SUCCEEDED' as const, startDate: START, stopDate: STOP });
-    sfnMock.on(ListExecutionsCommand).resolvesOnce({ executions: [item('c'), item('b')], nextToken: 'more' }).resolvesOnce({ executions: [item('a')] });
+    const item = (name: string) => ({
+      name,
+      executionArn: `${EXECUTION_ARN}-${name}`,
+      stateMachineArn: STATE_MACHINE_ARN,
+      status: 'SUCCEEDED' as const,
+      startDate: START,
+      stopDate: STOP,
+    });
+    sfnMock
+      .on(ListExecutionsCommand)
+      .resolvesOnce({ executions: [item('c'), item('b')], nextToken: 'more' })
+      .resolvesOnce({ executions: [item('a')] });
 
     // Act
     const run = await driveCli(['list', '--max', '3', '--status', 'SUCCEEDED'], {}, deps());
@@ -89,23 +121,31 @@ describe('the Step Functions calls of sgw-snap', () => {
     ]);
   });
 
-  it.each(['StartExecution', 'ListStateMachines'] as const)('exits 3 and names the permission when %s is denied', async (call) => {
-    // Prepare
-    const denied = awsError('AccessDeniedException', `User: arn:aws:iam::123456789012:user/op is not authorized to perform: states:${call}`);
-    if (call === 'StartExecution') sfnMock.on(StartExecutionCommand).rejects(denied);
-    else sfnMock.on(ListStateMachinesCommand).rejects(denied);
+  it.each(['StartExecution', 'ListStateMachines'] as const)(
+    'exits 3 and names the permission when %s is denied',
+    async (call) => {
+      // Prepare
+      const denied = awsError(
+        'AccessDeniedException',
+        `User: arn:aws:iam::123456789012:user/op is not authorized to perform: states:${call}`,
+      );
+      if (call === 'StartExecution') sfnMock.on(StartExecutionCommand).rejects(denied);
+      else sfnMock.on(ListStateMachinesCommand).rejects(denied);
 
-    // Act
-    const run = await driveCli(['start'], {}, deps());
+      // Act
+      const run = await driveCli(['start'], {}, deps());
 
-    // Assess
-    expect(run.exitCode).toBe(ExitCode.Unreachable);
-    expect(run.stderr).toContain(`${call} was refused: the caller lacks the permission states:${call}`);
-  });
+      // Assess
+      expect(run.exitCode).toBe(ExitCode.Unreachable);
+      expect(run.stderr).toContain(`${call} was refused: the caller lacks the permission states:${call}`);
+    },
+  );
 
   it('exits 3 when the credentials are refused', async () => {
     // Prepare
-    sfnMock.on(ListStateMachinesCommand).rejects(awsError('UnrecognizedClientException', 'The security token included in the request is invalid.'));
+    sfnMock
+      .on(ListStateMachinesCommand)
+      .rejects(awsError('UnrecognizedClientException', 'The security token included in the request is invalid.'));
 
     // Act
     const run = await driveCli(['list'], {}, deps());
@@ -117,28 +157,60 @@ describe('the Step Functions calls of sgw-snap', () => {
 
   it('follows the execution a name already has when the input is the same', async () => {
     // Prepare
-    sfnMock.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', `Execution Already Exists: '${EXECUTION_ARN}'`));
-    const report = { dryRun: false, summary: { gateways: 0, recoveryPoints: 0, created: 0, existing: 0, wouldCreate: 0, skipped: 0, failed: 0, skippedByReason: {} }, snapshots: [], skipped: [], failures: [], manifest: [] };
-    sfnMock.on(DescribeExecutionCommand).resolves(
-      describedDrill({ stopDate: STOP, input: '{ "dryRun": false }', output: JSON.stringify(report) }),
-    );
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(awsError('ExecutionAlreadyExists', `Execution Already Exists: '${EXECUTION_ARN}'`));
+    const report = {
+      dryRun: false,
+      summary: {
+        gateways: 0,
+        recoveryPoints: 0,
+        created: 0,
+        existing: 0,
+        wouldCreate: 0,
+        skipped: 0,
+        failed: 0,
+        skippedByReason: {},
+      },
+      snapshots: [],
+      skipped: [],
+      failures: [],
+      manifest: [],
+    };
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .resolves(describedDrill({ stopDate: STOP, input: '{ "dryRun": false }', output: JSON.stringify(report) }));
     serveHistory(history(['ExecutionStarted'], ['ExecutionSucceeded']));
 
     // Act
-    const run = await driveCli(['start', '--name', 'drill', '--input', '{"dryRun":false}', '--wait', '--json'], {}, deps());
+    const run = await driveCli(
+      ['start', '--name', 'drill', '--input', '{"dryRun":false}', '--wait', '--json'],
+      {},
+      deps(),
+    );
 
     // Assess
     expect(run.exitCode).toBe(ExitCode.Succeeded);
     expect(run.stderr).toContain('execution drill already exists (SUCCEEDED');
     expect(JSON.parse(run.stdout)).toEqual(report);
-    expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({ stateMachineArn: STATE_MACHINE_ARN, name: 'drill', input: '{"dryRun":false}' });
+    expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: 'drill',
+      input: '{"dryRun":false}',
+    });
     expect(sfnMock.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: EXECUTION_ARN });
   });
 
   it('exits 2 when the name is taken by an execution with another input', async () => {
     // Prepare
     sfnMock.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', 'Execution Already Exists'));
-    sfnMock.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN, status: 'RUNNING', startDate: START, input: '{"dryRun":true}' });
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      executionArn: EXECUTION_ARN,
+      stateMachineArn: STATE_MACHINE_ARN,
+      status: 'RUNNING',
+      startDate: START,
+      input: '{"dryRun":true}',
+    });
 
     // Act
     const run = await driveCli(['start', '--name', 'drill'], {}, deps());
@@ -198,7 +270,15 @@ describe('the Step Functions calls of sgw-snap', () => {
       visible = events.length;
       return { events: shown.reverse() };
     });
-    sfnMock.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN, name: 'drill', status: 'SUCCEEDED', startDate: START, stopDate: STOP, output: 'null' });
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      executionArn: EXECUTION_ARN,
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: 'drill',
+      status: 'SUCCEEDED',
+      startDate: START,
+      stopDate: STOP,
+      output: 'null',
+    });
 
     // Act
     const run = await driveCli(['start', '--wait'], {}, deps());
@@ -206,6 +286,9 @@ describe('the Step Functions calls of sgw-snap', () => {
     // Assess
     expect(run.exitCode).toBe(ExitCode.Succeeded);
     expect(run.stderr.match(/execution started/g)).toHaveLength(1);
-    expect(sfnMock.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input.reverseOrder)).toEqual([true, true]);
+    expect(sfnMock.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input.reverseOrder)).toEqual([
+      true,
+      true,
+    ]);
   });
 });

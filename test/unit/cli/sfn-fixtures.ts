@@ -7,7 +7,9 @@ export const GATEWAY_ARN = 'arn:aws:storagegateway:eu-west-1:123456789012:gatewa
 export const START = new Date('2025-01-15T12:00:00Z');
 
 /** `DescribeExecution` of the drill, ended `SUCCEEDED` with input `{}`, unless `fields` say otherwise. */
-export function describedDrill(fields: Partial<DescribeExecutionCommandOutput> = {}): Partial<DescribeExecutionCommandOutput> {
+export function describedDrill(
+  fields: Partial<DescribeExecutionCommandOutput> = {},
+): Partial<DescribeExecutionCommandOutput> {
   return {
     executionArn: EXECUTION_ARN,
     stateMachineArn: STATE_MACHINE_ARN,

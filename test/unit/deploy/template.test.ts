@@ -5,8 +5,9 @@ import { promisify } from 'node:util';
 import { LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
 import { ExecutionInputSchema } from '../../../src/input/schema.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
-import { lintTemplate, packageOnce, PACKAGE_TIMEOUT_MS } from '../../helpers/package.ts';
 import type { CfnResource, CfnTemplate, PackagedService } from '../../helpers/package.ts';
+import { lintTemplate, PACKAGE_TIMEOUT_MS, packageOnce } from '../../helpers/package.ts';
+import type { AslRetrier, IamStatement } from '../../helpers/package-template.ts';
 import {
   allStates,
   asArray,
@@ -18,7 +19,6 @@ import {
   ssmReferences,
   stateMachineDefinition,
 } from '../../helpers/package-template.ts';
-import type { AslRetrier, IamStatement } from '../../helpers/package-template.ts';
 import { listZip } from '../../helpers/package-zip.ts';
 
 const run = promisify(execFile);
@@ -157,7 +157,7 @@ function runbook(): AutomationDocument {
 }
 
 describe('the packaged state machine', () => {
-  it('is a STANDARD state machine whose Tasks all call this stack\'s functions', () => {
+  it("is a STANDARD state machine whose Tasks all call this stack's functions", () => {
     const properties = resource(STATE_MACHINE).Properties ?? {};
     expect(properties.StateMachineType).toBe('STANDARD');
     const tasks = lambdaTasks();
@@ -167,7 +167,7 @@ describe('the packaged state machine', () => {
     }
   });
 
-  it('gives every Lambda Task a timeout longer than the function\'s own', () => {
+  it("gives every Lambda Task a timeout longer than the function's own", () => {
     for (const { name, state, functionLogicalId } of lambdaTasks()) {
       const lambdaTimeout = Number(resource(functionLogicalId).Properties?.Timeout);
       expect({ name, timeout: typeof state.TimeoutSeconds }).toEqual({ name, timeout: 'number' });
@@ -233,7 +233,8 @@ describe('the packaged state machine', () => {
     const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy');
     expect(policies.map(([id]) => id)).toEqual(['AlarmTopicPolicy']);
     const publishers = asArray(
-      (policies[0]?.[1].Properties?.PolicyDocument as { Statement: { Principal: { Service: string } }[] }).Statement,
+      (policies[0]?.[1]?.Properties?.PolicyDocument as { Statement: { Principal: { Service: string } }[] } | undefined)
+        ?.Statement,
     ).map((statement) => statement.Principal.Service);
     expect(publishers.sort()).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
   });
@@ -324,7 +325,8 @@ describe('the packaged IAM policies', () => {
 
   it('let the schedule start this state machine only', () => {
     const [[, schedule] = []] = resourcesOfType(template, 'AWS::Scheduler::Schedule');
-    const roleId = referencedLogicalId((schedule?.Properties?.Target as { RoleArn: unknown }).RoleArn) ?? '';
+    const roleId =
+      referencedLogicalId((schedule?.Properties?.Target as { RoleArn: unknown } | undefined)?.RoleArn) ?? '';
     expect(roleStatements(template, roleId)).toEqual([
       { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: STATE_MACHINE }] },
     ]);
@@ -362,7 +364,10 @@ describe('the SSM Automation runbook', () => {
     expect(new Set(stepNames).size).toBe(stepNames.length);
     const known = new Set(Object.keys(document.parameters));
     for (const step of document.mainSteps) {
-      expect({ step: step.name, action: AUTOMATION_ACTIONS.has(step.action) }).toEqual({ step: step.name, action: true });
+      expect({ step: step.name, action: AUTOMATION_ACTIONS.has(step.action) }).toEqual({
+        step: step.name,
+        action: true,
+      });
       expect(isRecord(step.inputs)).toBe(true);
       for (const reference of ssmReferences(step.inputs)) {
         const resolves = known.has(reference) || reference.startsWith('automation:') || reference.startsWith('global:');
@@ -371,7 +376,9 @@ describe('the SSM Automation runbook', () => {
       for (const jump of [step.nextStep, step.onFailure?.replace(/^step:/, '')]) {
         if (jump !== undefined && jump !== 'Abort' && jump !== 'Continue') expect(stepNames).toContain(jump);
       }
-      if (['aws:executeAwsApi', 'aws:waitForAwsResourceProperty', 'aws:assertAwsResourceProperty'].includes(step.action)) {
+      if (
+        ['aws:executeAwsApi', 'aws:waitForAwsResourceProperty', 'aws:assertAwsResourceProperty'].includes(step.action)
+      ) {
         expect(step.inputs).toEqual(expect.objectContaining({ Service: 'stepfunctions', Api: expect.any(String) }));
       }
       if (step.action !== 'aws:executeAwsApi' && step.action !== 'aws:executeScript') {
@@ -422,7 +429,10 @@ describe('the SSM Automation runbook', () => {
     ];
     const driver = `${script}\nimport sys\nfor event in json.loads(sys.argv[1]):\n    print(json.dumps(${String(build?.inputs.Handler)}(event, None)))\n`;
     const { stdout } = await run('python3', ['-c', driver, JSON.stringify(cases)]);
-    const [empty, full] = stdout.trim().split('\n').map((line) => JSON.parse(line) as { input: string; name: string });
+    const [empty, full] = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { input: string; name: string });
 
     expect(empty?.name).toBe('ssm-11111111-2222-3333-4444-555555555555');
     expect(ExecutionInputSchema.parse(JSON.parse(empty?.input ?? ''))).toEqual(

@@ -1,9 +1,9 @@
 import { DescribeSnapshotsCommand, EC2Client, type Snapshot } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createCheckSnapshotsHandler, type CheckSnapshotsRequest } from '../../../functions/check-snapshots/handler.ts';
+import { type CheckSnapshotsRequest, createCheckSnapshotsHandler } from '../../../functions/check-snapshots/handler.ts';
+import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import { SNAPSHOT_ERROR, SNAPSHOT_NOT_COMPLETED } from '../../../src/report/completion.ts';
 import type { GatewayResult } from '../../../src/report/gateway-result.ts';
-import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import { EXECUTION, GATEWAY_ARN, MINUTE, NOW, optionsOf, volumeArn } from '../fixtures.ts';
 import { TIME } from '../report/helpers.ts';
@@ -40,7 +40,11 @@ function described(id: string, state: Snapshot['State']): Snapshot {
 }
 
 function request(): CheckSnapshotsRequest {
-  return { options: optionsOf({ waitForCompletion: true, completionTimeoutMinutes: 30 }), execution: EXECUTION, gateways: [gatewayResult] };
+  return {
+    options: optionsOf({ waitForCompletion: true, completionTimeoutMinutes: 30 }),
+    execution: EXECUTION,
+    gateways: [gatewayResult],
+  };
 }
 
 beforeEach(() => {
@@ -58,7 +62,9 @@ describe('check-snapshots handler', () => {
     const result = await handler(request(), context());
 
     // Assess
-    expect(ec2.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input.SnapshotIds)).toEqual([['snap-a', 'snap-b']]);
+    expect(ec2.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input.SnapshotIds)).toEqual([
+      ['snap-a', 'snap-b'],
+    ]);
     expect(result.pending).toBe(1);
     expect(result.gateways[0]?.snapshots.map((s) => [s.snapshotId, s.state])).toEqual([
       ['snap-a', 'pending'],
@@ -77,7 +83,9 @@ describe('check-snapshots handler', () => {
     // Assess
     const [gateway] = result.gateways;
     expect(result.pending).toBe(0);
-    expect(gateway?.failures).toEqual([expect.objectContaining({ error: SNAPSHOT_ERROR, volumeIds: ['vol-0000000a'] })]);
+    expect(gateway?.failures).toEqual([
+      expect.objectContaining({ error: SNAPSHOT_ERROR, volumeIds: ['vol-0000000a'] }),
+    ]);
     expect(gateway?.counts).toMatchObject({ created: 2, failed: 1 });
   });
 

@@ -93,7 +93,10 @@ describe('create-snapshot handler', () => {
   it("creates the snapshot with the rendered description, the user's tags and ours", async () => {
     // Act
     const outcome = await handler(
-      task({ snapshotDescription: '{volumeId}@{recoveryPointTime} ({gatewayId}, {executionName})', tags: { team: 'storage' } }),
+      task({
+        snapshotDescription: '{volumeId}@{recoveryPointTime} ({gatewayId}, {executionName})',
+        tags: { team: 'storage' },
+      }),
       context(),
     );
 
@@ -129,7 +132,11 @@ describe('create-snapshot handler', () => {
     const outcome = await handler(task(), context());
 
     // Assess
-    expect(outcome).toMatchObject({ recoveryPointTime: NEWER_TIME, snapshotId: 'snap-0123456789abcdef0', status: 'created' });
+    expect(outcome).toMatchObject({
+      recoveryPointTime: NEWER_TIME,
+      snapshotId: 'snap-0123456789abcdef0',
+      status: 'created',
+    });
     expect(ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input)).toEqual([
       { Resources: ['snap-0123456789abcdef0'], Tags: [{ Key: SNAPSHOT_TAG.recoveryPointTime, Value: NEWER_TIME }] },
     ]);

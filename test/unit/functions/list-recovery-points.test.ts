@@ -1,5 +1,9 @@
 import { DescribeSnapshotsCommand, EC2Client, type Snapshot } from '@aws-sdk/client-ec2';
-import { ListVolumeRecoveryPointsCommand, StorageGatewayClient, type VolumeRecoveryPointInfo } from '@aws-sdk/client-storage-gateway';
+import {
+  ListVolumeRecoveryPointsCommand,
+  StorageGatewayClient,
+  type VolumeRecoveryPointInfo,
+} from '@aws-sdk/client-storage-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createListRecoveryPointsHandler } from '../../../functions/list-recovery-points/handler.ts';
 import type { ExecutionInput } from '../../../src/input/schema.ts';
@@ -16,13 +20,23 @@ const handler = createListRecoveryPointsHandler({
   now: () => NOW,
 });
 const context = () => localLambdaContext('listRecoveryPoints', 120);
-const task = (input: ExecutionInput = {}) => ({ gatewayArn: GATEWAY_ARN, options: optionsOf(input), execution: EXECUTION, gatewayCount: 1 });
+const task = (input: ExecutionInput = {}) => ({
+  gatewayArn: GATEWAY_ARN,
+  options: optionsOf(input),
+  execution: EXECUTION,
+  gatewayCount: 1,
+});
 
 const TIME = agoIso(2 * HOUR);
 const VOLUME_IDS = ['vol-00000001', 'vol-00000002', 'vol-00000003'];
 
 function info(volumeId: string, time = TIME): VolumeRecoveryPointInfo {
-  return { VolumeARN: volumeArn(volumeId), VolumeRecoveryPointTime: time, VolumeSizeInBytes: 1_000, VolumeUsageInBytes: 100 };
+  return {
+    VolumeARN: volumeArn(volumeId),
+    VolumeRecoveryPointTime: time,
+    VolumeSizeInBytes: 1_000,
+    VolumeUsageInBytes: 100,
+  };
 }
 
 function ourSnapshot(volumeId: string, time: string, state: Snapshot['State']): Snapshot {
@@ -40,7 +54,9 @@ function ourSnapshot(volumeId: string, time: string, state: Snapshot['State']): 
 beforeEach(() => {
   storageGateway.reset();
   ec2.reset();
-  storageGateway.on(ListVolumeRecoveryPointsCommand).resolves({ VolumeRecoveryPointInfos: VOLUME_IDS.map((id) => info(id)) });
+  storageGateway
+    .on(ListVolumeRecoveryPointsCommand)
+    .resolves({ VolumeRecoveryPointInfos: VOLUME_IDS.map((id) => info(id)) });
   ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
 });
 afterAll(() => {
@@ -55,8 +71,12 @@ describe('list-recovery-points handler', () => {
 
     // Assess
     expect(result.recoveryPoints).toBe(3);
-    expect(result.selected).toEqual(VOLUME_IDS.map((id) => ({ volumeArn: volumeArn(id), recoveryPointTime: TIME, sizeBytes: 1_000 })));
-    expect(storageGateway.commandCalls(ListVolumeRecoveryPointsCommand)[0]?.args[0].input).toEqual({ GatewayARN: GATEWAY_ARN });
+    expect(result.selected).toEqual(
+      VOLUME_IDS.map((id) => ({ volumeArn: volumeArn(id), recoveryPointTime: TIME, sizeBytes: 1_000 })),
+    );
+    expect(storageGateway.commandCalls(ListVolumeRecoveryPointsCommand)[0]?.args[0].input).toEqual({
+      GatewayARN: GATEWAY_ARN,
+    });
   });
 
   it('finds earlier snapshots with one DescribeSnapshots for the whole gateway and ignores those in error', async () => {
@@ -77,7 +97,9 @@ describe('list-recovery-points handler', () => {
     expect(ec2.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input.Filters).toEqual([
       { Name: `tag:${SNAPSHOT_TAG.gatewayArn}`, Values: [GATEWAY_ARN] },
     ]);
-    expect(result.skipped).toEqual([{ volumeArn: volumeArn('vol-00000001'), recoveryPointTime: TIME, reason: 'already-snapshotted' }]);
+    expect(result.skipped).toEqual([
+      { volumeArn: volumeArn('vol-00000001'), recoveryPointTime: TIME, reason: 'already-snapshotted' },
+    ]);
     expect(result.selected.map((p) => p.volumeArn)).toEqual([volumeArn('vol-00000002'), volumeArn('vol-00000003')]);
   });
 
@@ -105,10 +127,14 @@ describe('list-recovery-points handler', () => {
     expect(ec2.calls()).toHaveLength(0);
   });
 
-  it("judges age by the clock it was given and fails only the point whose time is unreadable", async () => {
+  it('judges age by the clock it was given and fails only the point whose time is unreadable', async () => {
     // Prepare
     storageGateway.on(ListVolumeRecoveryPointsCommand).resolves({
-      VolumeRecoveryPointInfos: [info('vol-00000001', agoIso(5 * MINUTE)), info('vol-00000002', 'not a time'), info('vol-00000003')],
+      VolumeRecoveryPointInfos: [
+        info('vol-00000001', agoIso(5 * MINUTE)),
+        info('vol-00000002', 'not a time'),
+        info('vol-00000003'),
+      ],
     });
 
     // Act
@@ -116,20 +142,25 @@ describe('list-recovery-points handler', () => {
 
     // Assess
     expect(result.skipped.map((s) => [s.volumeArn, s.reason])).toEqual([[volumeArn('vol-00000001'), 'too-new']]);
-    expect(result.failures.map((f) => [f.volumeArn, f.error])).toEqual([[volumeArn('vol-00000002'), 'InvalidRecoveryPointTime']]);
+    expect(result.failures.map((f) => [f.volumeArn, f.error])).toEqual([
+      [volumeArn('vol-00000002'), 'InvalidRecoveryPointTime'],
+    ]);
     expect(result.selected.map((p) => p.volumeArn)).toEqual([volumeArn('vol-00000003')]);
   });
 
-  it.each(Object.keys(STORAGE_GATEWAY_ERRORS))('lets %s from ListVolumeRecoveryPoints reach the state machine by name', async (name) => {
-    // Prepare
-    storageGateway.on(ListVolumeRecoveryPointsCommand).rejects(STORAGE_GATEWAY_ERRORS[name]?.());
+  it.each(Object.keys(STORAGE_GATEWAY_ERRORS))(
+    'lets %s from ListVolumeRecoveryPoints reach the state machine by name',
+    async (name) => {
+      // Prepare
+      storageGateway.on(ListVolumeRecoveryPointsCommand).rejects(STORAGE_GATEWAY_ERRORS[name]?.());
 
-    // Act
-    const act = handler(task(), context());
+      // Act
+      const act = handler(task(), context());
 
-    // Assess
-    await expect(act).rejects.toMatchObject({ name });
-  });
+      // Assess
+      await expect(act).rejects.toMatchObject({ name });
+    },
+  );
 
   it.each(['RequestLimitExceeded', 'InternalError'])('lets EC2 %s reach the state machine by name', async (name) => {
     // Prepare

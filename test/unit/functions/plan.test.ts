@@ -2,8 +2,8 @@ import { ListGatewaysCommand, StorageGatewayClient } from '@aws-sdk/client-stora
 import { mockClient } from 'aws-sdk-client-mock';
 import { createPlanHandler } from '../../../functions/plan/handler.ts';
 import { INVALID_INPUT, TOO_MANY_GATEWAYS } from '../../../src/errors.ts';
-import { MAX_GATEWAYS_PER_EXECUTION } from '../../../src/report/budgets.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
+import { MAX_GATEWAYS_PER_EXECUTION } from '../../../src/report/budgets.ts';
 import { EXECUTION, GATEWAY_ARN, OTHER_GATEWAY_ARN } from '../fixtures.ts';
 import { STORAGE_GATEWAY_ERRORS } from './sdk-errors.ts';
 
@@ -65,12 +65,18 @@ describe('plan handler', () => {
     const act = handler({ input: {}, execution: EXECUTION }, context());
 
     // Assess
-    await expect(act).rejects.toMatchObject({ name: TOO_MANY_GATEWAYS, message: expect.stringContaining('gatewayArns') });
+    await expect(act).rejects.toMatchObject({
+      name: TOO_MANY_GATEWAYS,
+      message: expect.stringContaining('gatewayArns'),
+    });
   });
 
   it('rejects more named gateways than one execution takes', async () => {
     // Prepare
-    const many = Array.from({ length: MAX_GATEWAYS_PER_EXECUTION + 1 }, (_, i) => `${GATEWAY_ARN.slice(0, -8)}${String(i).padStart(8, '0')}`);
+    const many = Array.from(
+      { length: MAX_GATEWAYS_PER_EXECUTION + 1 },
+      (_, i) => `${GATEWAY_ARN.slice(0, -8)}${String(i).padStart(8, '0')}`,
+    );
 
     // Act
     const act = handler({ input: { gatewayArns: many }, execution: EXECUTION }, context());
@@ -106,14 +112,17 @@ describe('plan handler', () => {
     expect(result.gatewayCount).toBe(0);
   });
 
-  it.each(Object.keys(STORAGE_GATEWAY_ERRORS))('lets %s from ListGateways reach the state machine by name', async (name) => {
-    // Prepare
-    storageGateway.on(ListGatewaysCommand).rejects(STORAGE_GATEWAY_ERRORS[name]?.());
+  it.each(Object.keys(STORAGE_GATEWAY_ERRORS))(
+    'lets %s from ListGateways reach the state machine by name',
+    async (name) => {
+      // Prepare
+      storageGateway.on(ListGatewaysCommand).rejects(STORAGE_GATEWAY_ERRORS[name]?.());
 
-    // Act
-    const act = handler({ input: {}, execution: EXECUTION }, context());
+      // Act
+      const act = handler({ input: {}, execution: EXECUTION }, context());
 
-    // Assess
-    await expect(act).rejects.toMatchObject({ name });
-  });
+      // Assess
+      await expect(act).rejects.toMatchObject({ name });
+    },
+  );
 });

@@ -9,7 +9,12 @@ import {
 export const STORAGE_GATEWAY_ERRORS: Record<string, () => Error> = {
   InternalServerError: () => new InternalServerError({ message: 'An internal error occurred', $metadata: {} }),
   ThrottlingException: () =>
-    new StorageGatewayServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: {} }),
+    new StorageGatewayServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      message: 'Rate exceeded',
+      $metadata: {},
+    }),
   InvalidGatewayRequestException: () =>
     new InvalidGatewayRequestException({ message: 'The specified gateway is not connected', $metadata: {} }),
 };

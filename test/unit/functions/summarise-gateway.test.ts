@@ -1,6 +1,6 @@
 import { handler } from '../../../functions/summarise-gateway/handler.ts';
-import { GATEWAY_RESULTS_BUDGET_BYTES } from '../../../src/report/budgets.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
+import { GATEWAY_RESULTS_BUDGET_BYTES } from '../../../src/report/budgets.ts';
 import { volumeArn } from '../fixtures.ts';
 import { bytes, failed, iteration, TIME, volumeIds } from '../report/helpers.ts';
 
@@ -34,7 +34,7 @@ describe('summarise-gateway handler', () => {
 
     // Assess
     expect(result.failures).toHaveLength(32);
-    expect(result.failures.map((f) => f.volumeIds).flat()).toEqual(ids);
+    expect(result.failures.flatMap((f) => f.volumeIds)).toEqual(ids);
     expect(result.failures[0]?.cause.length).toBeGreaterThan(200);
   });
 

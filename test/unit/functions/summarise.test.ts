@@ -1,8 +1,8 @@
 import { handler, type SummariseRequest } from '../../../functions/summarise/handler.ts';
-import { CAUSE_BUDGET_BYTES, REPORT_BUDGET_BYTES } from '../../../src/report/budgets.ts';
-import { summariseGateway, type GatewayResult } from '../../../src/report/gateway-result.ts';
-import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
+import { CAUSE_BUDGET_BYTES, REPORT_BUDGET_BYTES } from '../../../src/report/budgets.ts';
+import type { ExecutionReport } from '../../../src/report/execution-report.ts';
+import { type GatewayResult, summariseGateway } from '../../../src/report/gateway-result.ts';
 import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
 import { bytes, created, failed, iteration, TIME, volumeIds } from '../report/helpers.ts';
 
@@ -14,12 +14,18 @@ function gateway(gatewayArn: string, ids: string[], failing: number): GatewayRes
       gatewayArn,
       listed: {
         recoveryPoints: ids.length,
-        selected: ids.map((id) => ({ volumeArn: volumeArn(id, gatewayArn), recoveryPointTime: TIME, sizeBytes: 1_000 })),
+        selected: ids.map((id) => ({
+          volumeArn: volumeArn(id, gatewayArn),
+          recoveryPointTime: TIME,
+          sizeBytes: 1_000,
+        })),
         skipped: [],
         failures: [],
       },
       outcomes: ids.map((id, i) =>
-        i < failing ? failed(id, 'InternalServerError', `volume ${i}: ${'x'.repeat(900)}`, gatewayArn) : created(id, gatewayArn),
+        i < failing
+          ? failed(id, 'InternalServerError', `volume ${i}: ${'x'.repeat(900)}`, gatewayArn)
+          : created(id, gatewayArn),
       ),
     }),
     1_000_000,

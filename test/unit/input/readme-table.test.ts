@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { TABLE_END, TABLE_START, executionInputTable } from '../../../src/input/docs.ts';
+import { executionInputTable, TABLE_END, TABLE_START } from '../../../src/input/docs.ts';
 
 describe('the README table of execution input fields', () => {
   it('is the one generated from the schema (run `npm run docs` after changing the schema)', () => {

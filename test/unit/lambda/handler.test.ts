@@ -1,5 +1,5 @@
-import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import { MAX_ERROR_MESSAGE_LENGTH, MAX_ERROR_STACK_LINES, stepHandler } from '../../../src/lambda/handler.ts';
+import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 
 class ServiceError extends Error {
   override readonly name = 'InvalidGatewayRequestException';

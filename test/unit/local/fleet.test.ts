@@ -100,7 +100,9 @@ describe('generateFleet', () => {
     expect(fleet.gateways[10]?.volumes.map((v) => v.id)).toEqual(['vol-00000015', 'vol-00000016']);
     const volumes = fleet.gateways.flatMap((g) => g.volumes);
     expect(volumes.every((v) => (v.usageBytes ?? 0) >= 1 && (v.usageBytes ?? 0) <= v.sizeBytes)).toBe(true);
-    expect(volumes.every((v) => (v.recoveryPointAgeMinutes ?? 0) >= 10 && (v.recoveryPointAgeMinutes ?? 0) <= 120)).toBe(true);
+    expect(
+      volumes.every((v) => (v.recoveryPointAgeMinutes ?? 0) >= 10 && (v.recoveryPointAgeMinutes ?? 0) <= 120),
+    ).toBe(true);
   });
 
   it('gives the same fleet for the same seed and another for another seed', () => {

@@ -1,6 +1,6 @@
 import { INVALID_RECOVERY_POINT_TIME } from '../../../src/errors.ts';
 import type { ExecutionInput } from '../../../src/input/schema.ts';
-import { decide, parseRecoveryPointTime, recoveryPointKey, type DecisionContext } from '../../../src/policy/decide.ts';
+import { type DecisionContext, decide, parseRecoveryPointTime, recoveryPointKey } from '../../../src/policy/decide.ts';
 import type { RecoveryPoint } from '../../../src/workflow/types.ts';
 import { agoIso, HOUR, MINUTE, NOW, optionsOf, volumeArn } from '../fixtures.ts';
 
@@ -8,7 +8,13 @@ const VOLUME = volumeArn('vol-1122AABB');
 const OTHER_VOLUME = volumeArn('vol-1122AABC');
 
 function point(fields: Partial<RecoveryPoint> = {}): RecoveryPoint {
-  return { volumeArn: VOLUME, recoveryPointTime: agoIso(2 * HOUR), sizeBytes: 1_000_000, usageBytes: 500_000, ...fields };
+  return {
+    volumeArn: VOLUME,
+    recoveryPointTime: agoIso(2 * HOUR),
+    sizeBytes: 1_000_000,
+    usageBytes: 500_000,
+    ...fields,
+  };
 }
 
 function context(input: ExecutionInput = {}, alreadySnapshotted: string[] = []): DecisionContext {
@@ -152,7 +158,10 @@ describe('decide', () => {
       [250_000, { action: 'snapshot' }],
     ])('with minUsagePercent 25 of 1,000,000 bytes, usage %d', (usageBytes, expected) => {
       // Act
-      const decision = decide(point({ sizeBytes: 1_000_000, usageBytes }), context({ policy: { minUsagePercent: 25 } }));
+      const decision = decide(
+        point({ sizeBytes: 1_000_000, usageBytes }),
+        context({ policy: { minUsagePercent: 25 } }),
+      );
 
       // Assess
       expect(decision).toEqual(expected);
@@ -160,23 +169,28 @@ describe('decide', () => {
   });
 
   describe('recovery point times that are not times', () => {
-    it.each(['', 'yesterday', '2012-13-45T00:00:00Z', '2012-01-01', '1700000000', '2012-01-01 10:00:00Z', 'Sun, 01 Jan 2012 00:00:00 GMT'])(
-      '%j fails this one point with InvalidRecoveryPointTime instead of throwing',
-      (time) => {
-        // Prepare
-        const ctx = context();
+    it.each([
+      '',
+      'yesterday',
+      '2012-13-45T00:00:00Z',
+      '2012-01-01',
+      '1700000000',
+      '2012-01-01 10:00:00Z',
+      'Sun, 01 Jan 2012 00:00:00 GMT',
+    ])('%j fails this one point with InvalidRecoveryPointTime instead of throwing', (time) => {
+      // Prepare
+      const ctx = context();
 
-        // Act
-        const decision = decide(point({ recoveryPointTime: time }), ctx);
+      // Act
+      const decision = decide(point({ recoveryPointTime: time }), ctx);
 
-        // Assess
-        expect(decision).toEqual({
-          action: 'fail',
-          error: INVALID_RECOVERY_POINT_TIME,
-          cause: expect.stringContaining(JSON.stringify(time)),
-        });
-      },
-    );
+      // Assess
+      expect(decision).toEqual({
+        action: 'fail',
+        error: INVALID_RECOVERY_POINT_TIME,
+        cause: expect.stringContaining(JSON.stringify(time)),
+      });
+    });
 
     it('leaves an excluded volume excluded even when its time is bad', () => {
       // Act
@@ -193,7 +207,11 @@ describe('decide', () => {
       const time = agoIso(90 * MINUTE);
       const key = recoveryPointKey(VOLUME, time);
       const steps: Array<[string, ExecutionInput, string[]]> = [
-        ['excluded', { excludeVolumeArns: [VOLUME], policy: { minAgeMinutes: 120, maxAgeHours: 1, unknownUsage: 'skip' } }, [key]],
+        [
+          'excluded',
+          { excludeVolumeArns: [VOLUME], policy: { minAgeMinutes: 120, maxAgeHours: 1, unknownUsage: 'skip' } },
+          [key],
+        ],
         ['already-snapshotted', { policy: { minAgeMinutes: 120, maxAgeHours: 1, unknownUsage: 'skip' } }, [key]],
         ['too-new', { policy: { minAgeMinutes: 120, maxAgeHours: 1, unknownUsage: 'skip' } }, []],
         ['too-old', { policy: { maxAgeHours: 1, unknownUsage: 'skip' } }, []],
@@ -221,7 +239,10 @@ describe('decide', () => {
 
     it('fails a bad time before looking for an existing snapshot of it', () => {
       // Act
-      const decision = decide(point({ recoveryPointTime: 'yesterday' }), context({}, [recoveryPointKey(VOLUME, 'yesterday')]));
+      const decision = decide(
+        point({ recoveryPointTime: 'yesterday' }),
+        context({}, [recoveryPointKey(VOLUME, 'yesterday')]),
+      );
 
       // Assess
       expect(decision).toMatchObject({ action: 'fail', error: INVALID_RECOVERY_POINT_TIME });

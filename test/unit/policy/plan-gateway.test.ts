@@ -5,7 +5,13 @@ import type { RecoveryPoint } from '../../../src/workflow/types.ts';
 import { agoIso, HOUR, MINUTE, NOW, optionsOf, volumeArn } from '../fixtures.ts';
 
 function point(volumeId: string, fields: Partial<RecoveryPoint> = {}): RecoveryPoint {
-  return { volumeArn: volumeArn(volumeId), recoveryPointTime: agoIso(2 * HOUR), sizeBytes: 1_000, usageBytes: 500, ...fields };
+  return {
+    volumeArn: volumeArn(volumeId),
+    recoveryPointTime: agoIso(2 * HOUR),
+    sizeBytes: 1_000,
+    usageBytes: 500,
+    ...fields,
+  };
 }
 
 describe('planGateway', () => {

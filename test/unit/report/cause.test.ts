@@ -6,7 +6,10 @@ describe('readableCause', () => {
     const cause = JSON.stringify({
       errorType: 'InvalidGatewayRequestException',
       errorMessage: 'The specified gateway is not connected.',
-      trace: ['InvalidGatewayRequestException: The specified gateway is not connected.', '    at de_InvalidGatewayRequestExceptionRes (…)'],
+      trace: [
+        'InvalidGatewayRequestException: The specified gateway is not connected.',
+        '    at de_InvalidGatewayRequestExceptionRes (…)',
+      ],
     });
 
     // Act

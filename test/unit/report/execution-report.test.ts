@@ -1,8 +1,18 @@
-import { buildReport, fitReport, type ExecutionReport } from '../../../src/report/execution-report.ts';
-import { fitGatewayResult, summariseGateway, type GatewayResult } from '../../../src/report/gateway-result.ts';
 import { planGateway } from '../../../src/policy/plan-gateway.ts';
+import { buildReport, type ExecutionReport, fitReport } from '../../../src/report/execution-report.ts';
+import { fitGatewayResult, type GatewayResult, summariseGateway } from '../../../src/report/gateway-result.ts';
 import type { RecoveryPoint, SnapshotOutcome, VolumeFailure } from '../../../src/workflow/types.ts';
-import { agoIso, EXECUTION, GATEWAY_ARN, HOUR, MINUTE, NOW, OTHER_GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
+import {
+  agoIso,
+  EXECUTION,
+  GATEWAY_ARN,
+  HOUR,
+  MINUTE,
+  NOW,
+  OTHER_GATEWAY_ARN,
+  optionsOf,
+  volumeArn,
+} from '../fixtures.ts';
 import { bytes, iteration, volumeIds } from './helpers.ts';
 
 const LARGE_BUDGET = 1_000_000;
@@ -35,7 +45,10 @@ function points(gatewayArn: string, count: number): RecoveryPoint[] {
 }
 
 const listFailed = summariseGateway(
-  iteration({ gatewayArn: THIRD_GATEWAY_ARN, listFailure: { Error: 'InvalidGatewayRequestException', Cause: 'offline' } }),
+  iteration({
+    gatewayArn: THIRD_GATEWAY_ARN,
+    listFailure: { Error: 'InvalidGatewayRequestException', Cause: 'offline' },
+  }),
   LARGE_BUDGET,
 );
 
@@ -50,7 +63,12 @@ describe('buildReport', () => {
 
     // Assess
     const seen = [...report.snapshots, ...report.skipped, ...report.failures].map((entry) => entry.volumeArn);
-    expect(seen.sort()).toEqual(all.flat().map((p) => p.volumeArn).sort());
+    expect(seen.sort()).toEqual(
+      all
+        .flat()
+        .map((p) => p.volumeArn)
+        .sort(),
+    );
     expect(report.summary.recoveryPoints).toBe(42);
     expect(report.summary.created + report.summary.skipped + report.summary.failed).toBe(42);
     expect(report.summary.failed).toBe(report.failures.length);
@@ -58,7 +76,10 @@ describe('buildReport', () => {
 
   it('sums the counts and the skip reasons of all gateways', () => {
     // Prepare
-    const gateways = [gatewayRun(GATEWAY_ARN, points(GATEWAY_ARN, 10)), gatewayRun(OTHER_GATEWAY_ARN, points(OTHER_GATEWAY_ARN, 10))];
+    const gateways = [
+      gatewayRun(GATEWAY_ARN, points(GATEWAY_ARN, 10)),
+      gatewayRun(OTHER_GATEWAY_ARN, points(OTHER_GATEWAY_ARN, 10)),
+    ];
 
     // Act
     const { summary } = buildReport(EXECUTION, false, gateways);
@@ -71,7 +92,9 @@ describe('buildReport', () => {
       'too-new': (perGateway[0]?.skipped['too-new'] ?? 0) + (perGateway[1]?.skipped['too-new'] ?? 0),
       'unknown-usage': (perGateway[0]?.skipped['unknown-usage'] ?? 0) + (perGateway[1]?.skipped['unknown-usage'] ?? 0),
     });
-    expect(summary.skipped).toBe((summary.skippedByReason['too-new'] ?? 0) + (summary.skippedByReason['unknown-usage'] ?? 0));
+    expect(summary.skipped).toBe(
+      (summary.skippedByReason['too-new'] ?? 0) + (summary.skippedByReason['unknown-usage'] ?? 0),
+    );
   });
 
   it('lists a gateway whose listing failed as a failure without a volume', () => {
@@ -79,7 +102,9 @@ describe('buildReport', () => {
     const report = buildReport(EXECUTION, false, [listFailed]);
 
     // Assess
-    expect(report.failures).toEqual([{ gatewayArn: THIRD_GATEWAY_ARN, error: 'InvalidGatewayRequestException', cause: 'offline' }]);
+    expect(report.failures).toEqual([
+      { gatewayArn: THIRD_GATEWAY_ARN, error: 'InvalidGatewayRequestException', cause: 'offline' },
+    ]);
     expect(report.summary.failed).toBe(1);
     expect(report.manifest).toEqual([]);
   });
@@ -132,7 +157,10 @@ describe('buildReport', () => {
 });
 
 describe('fitReport', () => {
-  const gateways = [gatewayRun(GATEWAY_ARN, points(GATEWAY_ARN, 32), 3), gatewayRun(OTHER_GATEWAY_ARN, points(OTHER_GATEWAY_ARN, 32), 5)];
+  const gateways = [
+    gatewayRun(GATEWAY_ARN, points(GATEWAY_ARN, 32), 3),
+    gatewayRun(OTHER_GATEWAY_ARN, points(OTHER_GATEWAY_ARN, 32), 5),
+  ];
   const report = buildReport(EXECUTION, false, gateways);
   const sizes = (r: ExecutionReport) => ({
     skipped: r.skipped.length,
@@ -149,26 +177,29 @@ describe('fitReport', () => {
     expect(fitted).toBe(report);
   });
 
-  it.each([0.95, 0.8, 0.6, 0.45])('fits %p of its size, cutting skipped, manifest, snapshots, failures in that order', (share) => {
-    // Prepare
-    const budget = Math.floor(bytes(report) * share);
+  it.each([0.95, 0.8, 0.6, 0.45])(
+    'fits %p of its size, cutting skipped, manifest, snapshots, failures in that order',
+    (share) => {
+      // Prepare
+      const budget = Math.floor(bytes(report) * share);
 
-    // Act
-    const fitted = fitReport(report, gateways, budget);
+      // Act
+      const fitted = fitReport(report, gateways, budget);
 
-    // Assess
-    expect(bytes(fitted)).toBeLessThanOrEqual(budget);
-    expect(fitted.summary).toEqual(report.summary);
-    expect(fitted.gateways).toEqual(gateways);
-    const kept = sizes(fitted);
-    const whole = sizes(report);
-    const order = ['skipped', 'manifest', 'snapshots', 'failures'] as const;
-    for (const [i, key] of order.entries()) {
-      expect(kept[key] + (fitted.omitted?.[key] ?? 0)).toBe(whole[key]);
-      // A list is only cut once every list before it is empty.
-      if (kept[key] < whole[key]) for (const before of order.slice(0, i)) expect(kept[before]).toBe(0);
-    }
-  });
+      // Assess
+      expect(bytes(fitted)).toBeLessThanOrEqual(budget);
+      expect(fitted.summary).toEqual(report.summary);
+      expect(fitted.gateways).toEqual(gateways);
+      const kept = sizes(fitted);
+      const whole = sizes(report);
+      const order = ['skipped', 'manifest', 'snapshots', 'failures'] as const;
+      for (const [i, key] of order.entries()) {
+        expect(kept[key] + (fitted.omitted?.[key] ?? 0)).toBe(whole[key]);
+        // A list is only cut once every list before it is empty.
+        if (kept[key] < whole[key]) for (const before of order.slice(0, i)) expect(kept[before]).toBe(0);
+      }
+    },
+  );
 
   it('keeps the volume IDs of every failure in the compact results while they fit', () => {
     // Prepare
@@ -178,7 +209,9 @@ describe('fitReport', () => {
     const fitted = fitReport(report, gateways, budget);
 
     // Assess
-    const failedIds = fitted.gateways?.flatMap((g) => g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/${id}`)));
+    const failedIds = fitted.gateways?.flatMap((g) =>
+      g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/${id}`)),
+    );
     expect(failedIds).toHaveLength(report.summary.failed);
   });
 
@@ -193,7 +226,9 @@ describe('fitReport', () => {
     expect(bytes(fitted)).toBeLessThanOrEqual(budget);
     expect(fitted.summary).toEqual(report.summary);
     expect(fitted.gateways?.map((g) => g.counts)).toEqual(gateways.map((g) => g.counts));
-    const failedIds = fitted.gateways?.flatMap((g) => g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/volume/${id}`)));
+    const failedIds = fitted.gateways?.flatMap((g) =>
+      g.failures.flatMap((f) => f.volumeIds.map((id) => `${g.gatewayArn}/volume/${id}`)),
+    );
     expect(failedIds?.sort()).toEqual(report.failures.map((f) => f.volumeArn).sort());
   });
 

@@ -1,10 +1,10 @@
 import { readableCause } from '../../../src/report/cause.ts';
 import {
   fitGatewayResult,
+  type GatewayResult,
   summariseGateway,
   volumeArnOf,
   volumeIdOf,
-  type GatewayResult,
 } from '../../../src/report/gateway-result.ts';
 import type { SkippedPoint } from '../../../src/workflow/types.ts';
 import { GATEWAY_ARN, volumeArn } from '../fixtures.ts';
@@ -34,14 +34,29 @@ describe('summariseGateway', () => {
     const input = iteration({
       listed: {
         recoveryPoints: 7,
-        selected: [a, b, c, d].map((id = '') => ({ volumeArn: volumeArn(id), recoveryPointTime: TIME, sizeBytes: 1_000 })),
+        selected: [a, b, c, d].map((id = '') => ({
+          volumeArn: volumeArn(id),
+          recoveryPointTime: TIME,
+          sizeBytes: 1_000,
+        })),
         skipped: [skippedPoint(e ?? '', 'too-new'), skippedPoint(f ?? '', 'too-new')],
-        failures: [{ volumeArn: volumeArn(g ?? ''), recoveryPointTime: TIME, error: 'InvalidRecoveryPointTime', cause: 'not a time' }],
+        failures: [
+          {
+            volumeArn: volumeArn(g ?? ''),
+            recoveryPointTime: TIME,
+            error: 'InvalidRecoveryPointTime',
+            cause: 'not a time',
+          },
+        ],
       },
       outcomes: [
         created(a ?? ''),
         { ...created(b ?? ''), status: 'existing' },
-        failed(c ?? '', 'InternalServerError', JSON.stringify({ errorType: 'InternalServerError', errorMessage: 'boom' })),
+        failed(
+          c ?? '',
+          'InternalServerError',
+          JSON.stringify({ errorType: 'InternalServerError', errorMessage: 'boom' }),
+        ),
         failed(d ?? '', 'InternalServerError', 'boom'),
       ],
     });
@@ -79,7 +94,11 @@ describe('summariseGateway', () => {
     const input = iteration({
       listFailure: {
         Error: 'InvalidGatewayRequestException',
-        Cause: JSON.stringify({ errorType: 'InvalidGatewayRequestException', errorMessage: 'gateway is offline', trace: [] }),
+        Cause: JSON.stringify({
+          errorType: 'InvalidGatewayRequestException',
+          errorMessage: 'gateway is offline',
+          trace: [],
+        }),
       },
     });
 
@@ -87,7 +106,9 @@ describe('summariseGateway', () => {
     const result = summariseGateway(input, LARGE_BUDGET);
 
     // Assess
-    expect(result.failures).toEqual([{ error: 'InvalidGatewayRequestException', cause: 'gateway is offline', volumeIds: [] }]);
+    expect(result.failures).toEqual([
+      { error: 'InvalidGatewayRequestException', cause: 'gateway is offline', volumeIds: [] },
+    ]);
     expect(result.counts.failed).toBe(1);
     expect(result.recoveryPoints).toBe(0);
     expect(result.snapshots).toEqual([]);
@@ -129,7 +150,9 @@ describe('summariseGateway', () => {
         skipped: [],
         failures: [],
       },
-      outcomes: ids.map((id, i) => failed(id, 'InvalidGatewayRequestException', `failure ${i}: ${'detail '.repeat(300)}`.slice(0, 2_000))),
+      outcomes: ids.map((id, i) =>
+        failed(id, 'InvalidGatewayRequestException', `failure ${i}: ${'detail '.repeat(300)}`.slice(0, 2_000)),
+      ),
     });
 
     // Act
@@ -157,7 +180,11 @@ describe('fitGatewayResult', () => {
       status: 'created',
       sizeBytes: 1_000,
     })),
-    failures: ids.slice(40).map((volumeId, i) => ({ error: 'InternalServerError', cause: `${i} ${'c'.repeat(900)}`, volumeIds: [volumeId] })),
+    failures: ids.slice(40).map((volumeId, i) => ({
+      error: 'InternalServerError',
+      cause: `${i} ${'c'.repeat(900)}`,
+      volumeIds: [volumeId],
+    })),
   };
   const withoutSkipped = bytes({ ...full, skipped: [], omitted: { skipped: 20 } });
   const withoutDetail = bytes({ ...full, skipped: [], snapshots: [], omitted: { skipped: 20, snapshots: 20 } });

@@ -1,4 +1,4 @@
-import type { GatewayIteration, VolumeFailure, SnapshotOutcome } from '../../../src/workflow/types.ts';
+import type { GatewayIteration, SnapshotOutcome, VolumeFailure } from '../../../src/workflow/types.ts';
 import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
 
 export const TIME = '2025-01-15T11:00:00.000Z';
@@ -25,7 +25,11 @@ export function created(volumeId: string, gatewayArn = GATEWAY_ARN): SnapshotOut
 
 /** A volume the state machine's `VolumeFailed` state recorded, with the Catch's error output. */
 export function failed(volumeId: string, error: string, cause: string, gatewayArn = GATEWAY_ARN): VolumeFailure {
-  return { volumeArn: volumeArn(volumeId, gatewayArn), recoveryPointTime: TIME, failure: { Error: error, Cause: cause } };
+  return {
+    volumeArn: volumeArn(volumeId, gatewayArn),
+    recoveryPointTime: TIME,
+    failure: { Error: error, Cause: cause },
+  };
 }
 
 /** A gateway iteration as the state machine hands it to SummariseGateway. */

@@ -1,9 +1,9 @@
 import { DEFAULT_SNAPSHOT_DESCRIPTION } from '../../../src/input/schema.ts';
 import {
+  type DescriptionValues,
   MAX_DESCRIPTION_LENGTH,
   maxRenderedDescriptionLength,
   renderDescription,
-  type DescriptionValues,
 } from '../../../src/snapshot/description.ts';
 
 const VALUES: DescriptionValues = {
@@ -67,7 +67,12 @@ describe('renderDescription', () => {
 describe('maxRenderedDescriptionLength', () => {
   it('is never shorter than a rendering with the longest values', () => {
     // Prepare
-    const templates = [DEFAULT_SNAPSHOT_DESCRIPTION, '{executionName}{executionName}', 'plain text', '{recoveryPointTime}'];
+    const templates = [
+      DEFAULT_SNAPSHOT_DESCRIPTION,
+      '{executionName}{executionName}',
+      'plain text',
+      '{recoveryPointTime}',
+    ];
 
     // Act
     const pairs = templates.map((t) => [maxRenderedDescriptionLength(t), renderDescription(t, LONGEST).length]);

@@ -1,4 +1,10 @@
-import { MAX_USER_TAGS, RESERVED_TAG_PREFIX, SNAPSHOT_TAG, snapshotTags, type SnapshotIdentity } from '../../../src/snapshot/tags.ts';
+import {
+  MAX_USER_TAGS,
+  RESERVED_TAG_PREFIX,
+  SNAPSHOT_TAG,
+  type SnapshotIdentity,
+  snapshotTags,
+} from '../../../src/snapshot/tags.ts';
 import { EXECUTION, GATEWAY_ARN, volumeArn } from '../fixtures.ts';
 
 const IDENTITY: SnapshotIdentity = {

@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { INVALID_INPUT, LAMBDA_SERVICE_ERRORS, SNAPSHOTS_FAILED, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
 import {
+  type AslState,
+  allStates,
   DEFINITION_URL,
   loadDefinition,
   resolveFunctionArns,
-  allStates,
   taskFunctions,
-  type AslState,
 } from '../../../src/statemachine/definition.ts';
 import { optionsOf } from '../fixtures.ts';
 
@@ -54,7 +54,10 @@ function at(path: string, value: unknown): unknown {
   return path
     .replace(/^\$\.?/, '')
     .split('.')
-    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
 describe('the state machine definition', () => {
@@ -91,9 +94,14 @@ describe('the state machine definition', () => {
 
     // Assess
     expect([...tasks.keys()].sort()).toEqual(
-      [...states].filter(([, s]) => s.Type === 'Task').map(([name]) => name).sort(),
+      [...states]
+        .filter(([, s]) => s.Type === 'Task')
+        .map(([name]) => name)
+        .sort(),
     );
-    expect(keys).toEqual(expect.arrayContaining(['plan', 'listRecoveryPoints', 'createSnapshot', 'summariseGateway', 'summarise']));
+    expect(keys).toEqual(
+      expect.arrayContaining(['plan', 'listRecoveryPoints', 'createSnapshot', 'summariseGateway', 'summarise']),
+    );
     for (const key of keys) expect(existsSync(handlerUrl(key))).toBe(true);
   });
 
@@ -120,7 +128,7 @@ describe('the state machine definition', () => {
     expect(withoutTimeout.map(([name]) => name)).toEqual([]);
   });
 
-  describe.each([...tasks])('Task %s (function %s)', (name, functionKey) => {
+  describe.each([...tasks])('Task %s (function %s)', (name, _functionKey) => {
     const retry = (state(name).Retry ?? []) as Retrier[];
 
     it('retries the errors of the Lambda service', () => {
@@ -197,7 +205,11 @@ describe('the state machine definition', () => {
     const maps = [...states].filter(([, s]) => s.Type === 'Map');
 
     // Act
-    const concurrency = maps.map(([name, s]) => [name, at(String(s.MaxConcurrencyPath), { options }), s.MaxConcurrency]);
+    const concurrency = maps.map(([name, s]) => [
+      name,
+      at(String(s.MaxConcurrencyPath), { options }),
+      s.MaxConcurrency,
+    ]);
 
     // Assess
     expect(concurrency).toEqual([

@@ -1,12 +1,12 @@
 import { CreateTagsCommand, DescribeSnapshotsCommand, paginateDescribeSnapshots } from '@aws-sdk/client-ec2';
 import { CreateSnapshotFromVolumeRecoveryPointCommand } from '@aws-sdk/client-storage-gateway';
 import {
+  type RunningEmulator,
   rejectionOf,
   startEmulator,
   TEST_START,
   UNUSED_VOLUME_ARN,
   VOLUME_ARN,
-  type RunningEmulator,
 } from '../../../helpers/emulator.ts';
 
 describe('EC2 operations', () => {
@@ -81,7 +81,9 @@ describe('EC2 operations', () => {
         await snapshot(UNUSED_VOLUME_ARN, { owner: 'me' }),
       ];
       const describe = async (...filters: { Name: string; Values: string[] }[]) =>
-        (await running.ec2.send(new DescribeSnapshotsCommand({ Filters: filters }))).Snapshots?.map((s) => s.SnapshotId);
+        (await running.ec2.send(new DescribeSnapshotsCommand({ Filters: filters }))).Snapshots?.map(
+          (s) => s.SnapshotId,
+        );
 
       // Act
       const results = [
@@ -102,7 +104,10 @@ describe('EC2 operations', () => {
 
       // Act
       const pages = [];
-      for await (const page of paginateDescribeSnapshots({ client: running.ec2, pageSize: 5 }, { OwnerIds: ['self'] })) {
+      for await (const page of paginateDescribeSnapshots(
+        { client: running.ec2, pageSize: 5 },
+        { OwnerIds: ['self'] },
+      )) {
         pages.push(page.Snapshots?.map((s) => s.SnapshotId));
       }
 
@@ -161,7 +166,9 @@ describe('EC2 operations', () => {
 
       // Act
       const error = await rejectionOf(
-        running.ec2.send(new CreateTagsCommand({ Resources: [id, 'snap-0000000000000000f'], Tags: [{ Key: 'a', Value: 'b' }] })),
+        running.ec2.send(
+          new CreateTagsCommand({ Resources: [id, 'snap-0000000000000000f'], Tags: [{ Key: 'a', Value: 'b' }] }),
+        ),
       );
 
       // Assess

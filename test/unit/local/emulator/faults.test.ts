@@ -4,14 +4,14 @@ import {
   ListGatewaysCommand,
   ListVolumeRecoveryPointsCommand,
 } from '@aws-sdk/client-storage-gateway';
-import { INVALID_FAULT_RULES, type FaultRule } from '../../../../src/local/emulator/index.ts';
+import { type FaultRule, INVALID_FAULT_RULES } from '../../../../src/local/emulator/index.ts';
 import {
   CACHED_GATEWAY_ARN,
+  type RunningEmulator,
   rejectionOf,
   startEmulator,
   UNUSED_VOLUME_ARN,
   VOLUME_ARN,
-  type RunningEmulator,
 } from '../../../helpers/emulator.ts';
 
 const CREATE = 'CreateSnapshotFromVolumeRecoveryPoint';
@@ -33,7 +33,12 @@ describe('fault injection', () => {
   async function outcomes(count: number, call: () => Promise<unknown>): Promise<string[]> {
     const results = [];
     for (let i = 0; i < count; i += 1) {
-      results.push(await call().then(() => 'ok', (error: Error) => error.name));
+      results.push(
+        await call().then(
+          () => 'ok',
+          (error: Error) => error.name,
+        ),
+      );
     }
     return results;
   }
@@ -178,6 +183,8 @@ describe('fault injection', () => {
     const act = () => running.emulator.setFaults([{ operation: CREATE, rate: 2 }]);
 
     // Assess
-    expect(act).toThrow(expect.objectContaining({ name: INVALID_FAULT_RULES, message: expect.stringContaining('rate') }));
+    expect(act).toThrow(
+      expect.objectContaining({ name: INVALID_FAULT_RULES, message: expect.stringContaining('rate') }),
+    );
   });
 });

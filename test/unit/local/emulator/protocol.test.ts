@@ -1,4 +1,4 @@
-import { startEmulator, type RunningEmulator } from '../../../helpers/emulator.ts';
+import { type RunningEmulator, startEmulator } from '../../../helpers/emulator.ts';
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
 const FORM_TYPE = 'application/x-www-form-urlencoded; charset=utf-8';
@@ -14,8 +14,7 @@ describe('wire protocols', () => {
     await running.stop();
   });
 
-  const post = (headers: Record<string, string>, body: string) =>
-    fetch(running.url, { method: 'POST', headers, body });
+  const post = (headers: Record<string, string>, body: string) => fetch(running.url, { method: 'POST', headers, body });
 
   it.each([
     ['an unknown operation', 'StorageGateway_20130630.DeleteEverything', '{}', 'UnknownOperationException'],

@@ -11,14 +11,14 @@ import { generateFleet } from '../../../../src/local/fleet.ts';
 import {
   CACHED_GATEWAY_ARN,
   FILE_GATEWAY_ARN,
+  type RunningEmulator,
   rejectionOf,
-  startEmulator,
   STORED_GATEWAY_ARN,
   STORED_VOLUME_ARN,
+  startEmulator,
   TEST_START,
   UNUSED_VOLUME_ARN,
   VOLUME_ARN,
-  type RunningEmulator,
 } from '../../../helpers/emulator.ts';
 
 const MINUTE = 60_000;
@@ -87,7 +87,10 @@ describe('Storage Gateway operations', () => {
       const error = await rejectionOf(running.sgw.send(new ListGatewaysCommand(input)));
 
       // Assess
-      expect(error).toMatchObject({ name: 'InvalidGatewayRequestException', error: { errorCode: 'InvalidParameters' } });
+      expect(error).toMatchObject({
+        name: 'InvalidGatewayRequestException',
+        error: { errorCode: 'InvalidParameters' },
+      });
     });
   });
 
@@ -125,10 +128,15 @@ describe('Storage Gateway operations', () => {
 
     it('rejects a gateway ARN shorter than 50 characters', async () => {
       // Act
-      const error = await rejectionOf(running.sgw.send(new ListVolumeRecoveryPointsCommand({ GatewayARN: 'arn:short' })));
+      const error = await rejectionOf(
+        running.sgw.send(new ListVolumeRecoveryPointsCommand({ GatewayARN: 'arn:short' })),
+      );
 
       // Assess
-      expect(error).toMatchObject({ error: { errorCode: 'InvalidParameters' }, message: expect.stringContaining('GatewayARN') });
+      expect(error).toMatchObject({
+        error: { errorCode: 'InvalidParameters' },
+        message: expect.stringContaining('GatewayARN'),
+      });
     });
   });
 
@@ -174,12 +182,19 @@ describe('Storage Gateway operations', () => {
       // Act
       const error = await rejectionOf(
         running.sgw.send(
-          new CreateSnapshotFromVolumeRecoveryPointCommand({ VolumeARN: VOLUME_ARN, SnapshotDescription: 'd', ...override }),
+          new CreateSnapshotFromVolumeRecoveryPointCommand({
+            VolumeARN: VOLUME_ARN,
+            SnapshotDescription: 'd',
+            ...override,
+          }),
         ),
       );
 
       // Assess
-      expect(error).toMatchObject({ name: 'InvalidGatewayRequestException', error: { errorCode: 'InvalidParameters' } });
+      expect(error).toMatchObject({
+        name: 'InvalidGatewayRequestException',
+        error: { errorCode: 'InvalidParameters' },
+      });
       expect(running.emulator.snapshots()).toEqual([]);
     });
 
