@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOO_MANY_GATEWAYS } from '../src/errors.ts';
-import { PAYLOAD_LIMIT_BYTES } from '../src/report/budgets.ts';
+import { PAYLOAD_LIMIT_BYTES } from '../src/report/limits.ts';
 import { jsonBytes } from '../src/report/fit.ts';
 import { loadDefinition } from '../src/statemachine/definition.ts';
 import { awsCliVersion, runCliLoop, runSequentialScript } from './baselines.ts';

@@ -3,7 +3,7 @@ import {
   MAX_GATEWAYS_PER_EXECUTION,
   PAYLOAD_LIMIT_BYTES,
   REPORT_BUDGET_BYTES,
-} from '../src/report/budgets.ts';
+} from '../src/report/limits.ts';
 import type { BenchResult, PayloadRow } from './bench.ts';
 import { type Accounting, CAUSE_KINDS, FAILURE_ERROR, LONG_MESSAGE_CHARACTERS } from './payload.ts';
 import { fleetLabel, volumesOf } from './scenarios.ts';

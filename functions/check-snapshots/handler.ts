@@ -3,7 +3,7 @@ import { createEc2Client } from '../../src/aws/clients.ts';
 import { describeSnapshotsById, findSnapshotsOfExecution } from '../../src/aws/ec2.ts';
 import type { ExecutionOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
-import { GATEWAY_RESULTS_BUDGET_BYTES } from '../../src/report/budgets.ts';
+import { GATEWAY_RESULTS_BUDGET_BYTES } from '../../src/report/limits.ts';
 import { applySnapshotStates } from '../../src/report/completion.ts';
 import { fitGatewayResult, type GatewayResult } from '../../src/report/gateway-result.ts';
 import type { ExecutionRef } from '../../src/workflow/types.ts';

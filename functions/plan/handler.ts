@@ -4,7 +4,7 @@ import { listCachedGatewayArns } from '../../src/aws/storage-gateway.ts';
 import { TooManyGatewaysError } from '../../src/errors.ts';
 import { parseExecutionInput } from '../../src/input/parse.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
-import { MAX_GATEWAYS_PER_EXECUTION } from '../../src/report/budgets.ts';
+import { MAX_GATEWAYS_PER_EXECUTION } from '../../src/report/limits.ts';
 import type { PlanRequest, PlanResult } from '../../src/workflow/types.ts';
 
 export interface PlanDependencies {

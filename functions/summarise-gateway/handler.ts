@@ -1,5 +1,5 @@
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
-import { GATEWAY_RESULTS_BUDGET_BYTES } from '../../src/report/budgets.ts';
+import { GATEWAY_RESULTS_BUDGET_BYTES } from '../../src/report/limits.ts';
 import { type GatewayResult, summariseGateway } from '../../src/report/gateway-result.ts';
 import type { GatewayIteration } from '../../src/workflow/types.ts';
 

@@ -1,6 +1,6 @@
 import type { ExecutionOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
-import { CAUSE_BUDGET_BYTES, REPORT_BUDGET_BYTES } from '../../src/report/budgets.ts';
+import { CAUSE_BUDGET_BYTES, REPORT_BUDGET_BYTES } from '../../src/report/limits.ts';
 import { buildReport, type ExecutionReport, fitReport } from '../../src/report/execution-report.ts';
 import type { GatewayResult } from '../../src/report/gateway-result.ts';
 import type { ExecutionRef } from '../../src/workflow/types.ts';

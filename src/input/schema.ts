@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MAX_GATEWAYS_PER_EXECUTION } from '../report/budgets.ts';
+import { MAX_GATEWAYS_PER_EXECUTION } from '../report/limits.ts';
 import { DESCRIPTION_PLACEHOLDERS, maxRenderedDescriptionLength } from '../snapshot/description.ts';
 import { MAX_USER_TAGS, RESERVED_TAG_PREFIX } from '../snapshot/tags.ts';
 

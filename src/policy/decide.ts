@@ -12,8 +12,8 @@ export interface DecisionContext {
   options: Pick<ExecutionOptions, 'volumeArns' | 'excludeVolumeArns' | 'policy'>;
   /** Clock of the caller, in epoch milliseconds. */
   now: number;
-  /** Keys (`recoveryPointKey`) of the points that already have a snapshot of ours. */
-  alreadySnapshotted: ReadonlySet<string>;
+  /** Keys (`recoveryPointKey`) of the points that already have a usable snapshot of ours. */
+  alreadySnapshotted: Pick<ReadonlySet<string>, 'has'>;
 }
 
 const MINUTE_MS = 60_000;
@@ -32,6 +32,17 @@ export function parseRecoveryPointTime(time: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/** Whether the input leaves a volume out of scope (reason `excluded`). */
+export function isExcluded(
+  volumeArn: string,
+  options: Pick<ExecutionOptions, 'volumeArns' | 'excludeVolumeArns'>,
+): boolean {
+  return (
+    options.excludeVolumeArns.includes(volumeArn) ||
+    (options.volumeArns !== undefined && !options.volumeArns.includes(volumeArn))
+  );
+}
+
 /**
  * Decides whether one recovery point is snapshotted. Reasons are checked in a fixed order,
  * so a point has exactly one: excluded, already-snapshotted, too-new, too-old, unknown-usage,
@@ -39,8 +50,7 @@ export function parseRecoveryPointTime(time: string): number | undefined {
  */
 export function decide(point: RecoveryPoint, { options, now, alreadySnapshotted }: DecisionContext): Decision {
   const { policy } = options;
-  if (options.excludeVolumeArns.includes(point.volumeArn)) return skip('excluded');
-  if (options.volumeArns && !options.volumeArns.includes(point.volumeArn)) return skip('excluded');
+  if (isExcluded(point.volumeArn, options)) return skip('excluded');
 
   const takenAt = parseRecoveryPointTime(point.recoveryPointTime);
   if (takenAt === undefined) {

@@ -1,94 +1,106 @@
-import { type GatewayResult, volumeIdOf } from './gateway-result.ts';
+import type { StatesError } from '../workflow/types.ts';
+import { readableCause } from './cause.ts';
+import type { GatewayReport, ReportSnapshot } from './gateway-report.ts';
 
 /** A snapshot EC2 reported in `error`: it is no recovery point, so it counts as failed. */
 export const SNAPSHOT_ERROR = 'SnapshotError';
 /** A snapshot still `pending` when the wait for completion timed out. */
 export const SNAPSHOT_NOT_COMPLETED = 'SnapshotNotCompleted';
 
+/** A snapshot's state as EC2 last described it. */
 export interface SnapshotState {
   snapshotId: string;
-  volumeArn: string;
   state: string;
   progress: string;
 }
 
 export interface CompletionCheck {
-  gateways: GatewayResult[];
+  gateway: GatewayReport;
   /** Snapshots not yet `completed` or `error`. */
   pending: number;
+  /** Whether anything in the gateway's account changed (only then is its evidence rewritten). */
+  changed: boolean;
 }
 
-const FINAL_STATES = new Set(['completed', 'error']);
+/** The IDs of the gateway's snapshots whose state is not final yet. */
+export function unsettledSnapshotIds(gateway: GatewayReport): string[] {
+  return gateway.snapshots.flatMap((s) => (s.snapshotId && s.state !== 'completed' ? [s.snapshotId] : []));
+}
 
 /**
- * Applies the snapshots' states to the gateways' results: `error` snapshots become failures and,
- * once `timedOut`, so do the ones still pending. Snapshots whose detail was cut to fit the payload
- * limit are still counted, from the gateway ARN inside their volume ARN.
+ * Applies EC2's states to a gateway's snapshots: `error` ones become failures and, once `timedOut`, so do the ones
+ * still pending; a failed snapshot keeps its ID and last state in the failure. A snapshot EC2 did not describe
+ * (not visible yet) keeps its last known state.
  */
 export function applySnapshotStates(
-  gateways: readonly GatewayResult[],
-  states: readonly SnapshotState[],
+  gateway: GatewayReport,
+  states: ReadonlyMap<string, SnapshotState>,
   timedOut: boolean,
 ): CompletionCheck {
-  const byId = new Map(states.map((s) => [s.snapshotId, s]));
   let pending = 0;
-  const updated = gateways.map((gateway) => {
-    const result: GatewayResult = {
-      ...gateway,
-      counts: { ...gateway.counts },
-      failures: gateway.failures.map((f) => ({ ...f, volumeIds: [...f.volumeIds] })),
-      snapshots: [],
-    };
-    const fail = (error: string, snapshotId: string, volumeId: string, status: string) => {
-      const cause =
-        error === SNAPSHOT_ERROR ? `snapshot ended in error` : `snapshot still pending when the wait timed out`;
-      let group = result.failures.find((f) => f.error === error && f.cause === cause);
-      if (!group) {
-        group = { error, cause, volumeIds: [] };
-        result.failures.push(group);
-      }
-      group.volumeIds.push(volumeId);
-      result.counts.failed += 1;
-      if (status === 'created') result.counts.created -= 1;
-      else if (status === 'existing') result.counts.existing -= 1;
-      return snapshotId;
-    };
-    const seen = new Set<string>();
-    for (const snapshot of gateway.snapshots) {
-      const current = snapshot.snapshotId ? byId.get(snapshot.snapshotId) : undefined;
-      if (snapshot.snapshotId) seen.add(snapshot.snapshotId);
-      const state = current?.state ?? snapshot.state;
-      if (!snapshot.snapshotId || state === 'completed') {
-        result.snapshots.push(current ? { ...snapshot, state: current.state, progress: current.progress } : snapshot);
-      } else if (state === 'error' || timedOut) {
-        fail(
+  let changed = false;
+  const snapshots: ReportSnapshot[] = [];
+  const failures = [...gateway.failures];
+  for (const snapshot of gateway.snapshots) {
+    if (!snapshot.snapshotId || snapshot.state === 'completed') {
+      snapshots.push(snapshot);
+      continue;
+    }
+    const current = states.get(snapshot.snapshotId);
+    const state = current?.state ?? snapshot.state ?? 'pending';
+    const progress = current?.progress ?? snapshot.progress ?? '';
+    if (state !== snapshot.state || progress !== snapshot.progress) changed = true;
+    const updated = { ...snapshot, state, progress };
+    if (state === 'completed') {
+      snapshots.push(updated);
+    } else if (state === 'error' || timedOut) {
+      changed = true;
+      failures.push(
+        failureOf(
+          updated,
           state === 'error' ? SNAPSHOT_ERROR : SNAPSHOT_NOT_COMPLETED,
-          snapshot.snapshotId,
-          snapshot.volumeId,
-          snapshot.status,
-        );
-      } else {
-        pending += 1;
-        result.snapshots.push({ ...snapshot, state: state ?? 'pending', progress: current?.progress ?? '' });
-      }
+          state === 'error' ? 'snapshot ended in error' : 'snapshot still pending when the wait timed out',
+          state,
+        ),
+      );
+    } else {
+      pending += 1;
+      snapshots.push(updated);
     }
-    // Snapshots of this gateway known only by their tags (their detail was cut): counted all the same.
-    const alreadyFailed = new Set(result.failures.flatMap((f) => f.volumeIds));
-    for (const s of states) {
-      if (seen.has(s.snapshotId) || !s.volumeArn.startsWith(`${gateway.gatewayArn}/`)) continue;
-      if (alreadyFailed.has(volumeIdOf(s.volumeArn))) continue;
-      if (s.state === 'error' || (timedOut && !FINAL_STATES.has(s.state))) {
-        fail(
-          s.state === 'error' ? SNAPSHOT_ERROR : SNAPSHOT_NOT_COMPLETED,
-          s.snapshotId,
-          volumeIdOf(s.volumeArn),
-          'created',
-        );
-      } else if (!FINAL_STATES.has(s.state)) {
-        pending += 1;
-      }
-    }
-    return result;
-  });
-  return { gateways: updated, pending };
+  }
+  return { gateway: changed ? { ...gateway, snapshots, failures } : gateway, pending, changed };
+}
+
+/**
+ * The wait for completion failed for good (EC2 could not be asked): every snapshot not known to be completed
+ * becomes a failure carrying that error, its ID and its last known state.
+ */
+export function abandonWait(gateway: GatewayReport, error: StatesError): GatewayReport {
+  const unsettled = new Set(unsettledSnapshotIds(gateway));
+  if (!unsettled.size) return gateway;
+  const cause = `completion could not be checked: ${readableCause(error.Cause) || error.Error}`;
+  return {
+    ...gateway,
+    snapshots: gateway.snapshots.filter((s) => !s.snapshotId || !unsettled.has(s.snapshotId)),
+    failures: [
+      ...gateway.failures,
+      ...gateway.snapshots
+        .filter((s) => s.snapshotId && unsettled.has(s.snapshotId))
+        .map((s) => failureOf(s, error.Error, cause, s.state ?? 'pending')),
+    ],
+  };
+}
+
+function failureOf(snapshot: ReportSnapshot, error: string, cause: string, state: string) {
+  const { gatewayArn, volumeArn, recoveryPointTime, sizeBytes, snapshotId } = snapshot;
+  return {
+    gatewayArn,
+    volumeArn,
+    recoveryPointTime,
+    sizeBytes,
+    error,
+    cause,
+    ...(snapshotId ? { snapshotId } : {}),
+    state,
+  };
 }

@@ -31,17 +31,26 @@ export interface RecoveryPoint {
 
 export type SelectedPoint = Pick<RecoveryPoint, 'volumeArn' | 'recoveryPointTime' | 'sizeBytes'>;
 
-export interface SkippedPoint {
-  volumeArn: string;
-  recoveryPointTime: string;
+export interface SkippedPoint extends SelectedPoint {
   reason: SkipReason;
+  /** With reason `already-snapshotted`: the snapshot of ours that holds this point. */
+  snapshotId?: string;
 }
 
-export interface PointFailure {
-  volumeArn: string;
-  recoveryPointTime: string;
+export interface PointFailure extends SelectedPoint {
   error: string;
   cause: string;
+}
+
+/** A snapshot this tool made, as the evidence keeps it: enough to restore from. */
+export interface KnownSnapshot {
+  volumeArn: string;
+  snapshotId: string;
+  recoveryPointTime: string;
+  /** EC2's state: pending, completed or error. */
+  state: string;
+  /** When the snapshot was started (EC2's `StartTime`, or when our create call returned). */
+  snapshotTime?: string;
 }
 
 export interface PlanRequest {
@@ -70,6 +79,8 @@ export interface ListResult {
   selected: SelectedPoint[];
   skipped: SkippedPoint[];
   failures: PointFailure[];
+  /** Per volume in scope, the newest usable snapshot an earlier run made: what to restore from if this run makes none. */
+  earlierSnapshots: KnownSnapshot[];
 }
 
 /** The item of the snapshot Map. */
@@ -90,6 +101,8 @@ export interface SnapshotOutcome {
   snapshotId: string;
   status: Exclude<SnapshotStatus, 'would-create'>;
   sizeBytes: number;
+  /** When the snapshot was made: our create call's return, or EC2's start time of an existing one. */
+  snapshotTime?: string;
 }
 
 /** A failure as the ASL records it: `{Error, Cause}` of a Catch. */

@@ -1,6 +1,6 @@
 import { handler } from '../../../functions/summarise-gateway/handler.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
-import { GATEWAY_RESULTS_BUDGET_BYTES } from '../../../src/report/budgets.ts';
+import { GATEWAY_RESULTS_BUDGET_BYTES } from '../../../src/report/limits.ts';
 import { volumeArn } from '../fixtures.ts';
 import { bytes, failed, iteration, TIME, volumeIds } from '../report/helpers.ts';
 

@@ -33,7 +33,39 @@ describe('planGateway', () => {
       policy: { minAgeMinutes: 10, maxAgeHours: 48, unknownUsage: 'skip' },
     }),
     now: NOW,
-    alreadySnapshotted: new Set([recoveryPointKey(volumeArn('vol-00000003'), agoIso(2 * HOUR))]),
+    snapshots: [
+      {
+        volumeArn: volumeArn('vol-00000003'),
+        snapshotId: 'snap-3',
+        recoveryPointTime: agoIso(2 * HOUR),
+        state: 'completed',
+      },
+      // An older snapshot of volume 3, one that ended in error, and one of the excluded volume.
+      {
+        volumeArn: volumeArn('vol-00000003'),
+        snapshotId: 'snap-3-old',
+        recoveryPointTime: agoIso(9 * HOUR),
+        state: 'completed',
+      },
+      {
+        volumeArn: volumeArn('vol-00000004'),
+        snapshotId: 'snap-4-bad',
+        recoveryPointTime: agoIso(3 * HOUR),
+        state: 'error',
+      },
+      {
+        volumeArn: volumeArn('vol-00000004'),
+        snapshotId: 'snap-4',
+        recoveryPointTime: agoIso(5 * HOUR),
+        state: 'pending',
+      },
+      {
+        volumeArn: volumeArn('vol-00000002'),
+        snapshotId: 'snap-2',
+        recoveryPointTime: agoIso(5 * HOUR),
+        state: 'completed',
+      },
+    ],
   };
 
   it('accounts for every recovery point exactly once', () => {
@@ -69,17 +101,36 @@ describe('planGateway', () => {
       {
         volumeArn: volumeArn('vol-00000008'),
         recoveryPointTime: 'yesterday',
+        sizeBytes: 1_000,
         error: INVALID_RECOVERY_POINT_TIME,
         cause: expect.stringContaining('yesterday'),
       },
     ]);
   });
 
-  it('gives an empty gateway an empty plan', () => {
+  it('names the snapshot that already holds a point, and the newest usable earlier snapshot of each volume in scope', () => {
     // Act
-    const result = planGateway([], context);
+    const result = planGateway(points, context);
 
     // Assess
-    expect(result).toEqual({ recoveryPoints: 0, selected: [], skipped: [], failures: [] });
+    expect(result.skipped.find((s) => s.reason === 'already-snapshotted')).toMatchObject({ snapshotId: 'snap-3' });
+    expect(result.skipped.filter((s) => s.snapshotId).length).toBe(1);
+    expect(result.earlierSnapshots.map((s) => s.snapshotId).sort()).toEqual(['snap-3', 'snap-4']);
+  });
+
+  it('does not skip a point whose only snapshot ended in error', () => {
+    // Act
+    const result = planGateway([point('vol-00000004', { recoveryPointTime: agoIso(3 * HOUR) })], context);
+
+    // Assess
+    expect(result.selected).toHaveLength(1);
+  });
+
+  it('gives an empty gateway an empty plan', () => {
+    // Act
+    const result = planGateway([], { ...context, snapshots: [] });
+
+    // Assess
+    expect(result).toEqual({ recoveryPoints: 0, selected: [], skipped: [], failures: [], earlierSnapshots: [] });
   });
 });

@@ -1,0 +1,240 @@
+import { isUsableSnapshot, newestPerVolume } from '../policy/plan-gateway.ts';
+import type { GatewayIteration, KnownSnapshot, SkipReason, SnapshotStatus } from '../workflow/types.ts';
+import { readableCause } from './cause.ts';
+
+/** One recovery point snapshotted (or, in a dry run, that would be). */
+export interface ReportSnapshot {
+  gatewayArn: string;
+  volumeArn: string;
+  recoveryPointTime: string;
+  /** Absent only for `would-create`. */
+  snapshotId?: string;
+  status: SnapshotStatus;
+  sizeBytes: number;
+  /** EC2 snapshot state, once known: pending, completed, error. */
+  state?: string;
+  progress?: string;
+  /** When the snapshot was made: our create call's return, or EC2's start time of an existing one. */
+  snapshotTime?: string;
+}
+
+export interface ReportSkip {
+  gatewayArn: string;
+  volumeArn: string;
+  recoveryPointTime: string;
+  sizeBytes: number;
+  reason: SkipReason;
+  /** With reason `already-snapshotted`: the snapshot that holds this point. */
+  snapshotId?: string;
+}
+
+/**
+ * A recovery point (or, without `volumeArn`, a whole gateway) that failed. A snapshot that exists although its
+ * volume failed (it ended in `error`, its completion wait timed out or could not be checked) keeps its ID and last
+ * known state here.
+ */
+export interface ReportFailure {
+  gatewayArn: string;
+  volumeArn?: string;
+  recoveryPointTime?: string;
+  sizeBytes?: number;
+  error: string;
+  cause: string;
+  snapshotId?: string;
+  state?: string;
+}
+
+/** Where a manifest entry's snapshot came from. */
+export type SnapshotSource = 'created' | 'existing' | 'earlier-run';
+
+/** What to restore one volume from: the newest usable snapshot of it made by this tool, or `null` and why. */
+export interface ManifestVolume {
+  volumeArn: string;
+  snapshotId: string | null;
+  recoveryPointTime?: string;
+  sizeBytes?: number;
+  state?: string;
+  snapshotTime?: string;
+  source?: SnapshotSource;
+  /** With `snapshotId: null`: the skip reason or error that left the volume without one. */
+  reason?: string;
+}
+
+/** What a DR runbook needs to create volumes from the snapshots, per gateway. */
+export interface ManifestGateway {
+  gatewayArn: string;
+  gatewayName?: string;
+  volumes: ManifestVolume[];
+  /** The gateway's own failure: its volumes could not be listed, so only those EC2 knows snapshots of are here. */
+  error?: string;
+}
+
+/**
+ * One gateway's whole account, as its evidence object holds it: every recovery point seen is in exactly one of
+ * `snapshots`, `skipped` or `failures`, with full ARNs; nothing is cut.
+ */
+export interface GatewayReport {
+  gatewayArn: string;
+  recoveryPoints: number;
+  selected: number;
+  snapshots: ReportSnapshot[];
+  skipped: ReportSkip[];
+  failures: ReportFailure[];
+  /** Per volume in scope, the newest usable snapshot earlier runs made. */
+  earlierSnapshots: KnownSnapshot[];
+}
+
+export interface GatewayCounts {
+  recoveryPoints: number;
+  selected: number;
+  created: number;
+  existing: number;
+  wouldCreate: number;
+  skipped: number;
+  failed: number;
+  skippedByReason: Partial<Record<SkipReason, number>>;
+}
+
+/** `…/gateway/sgw-1/volume/vol-1` → `vol-1`; `…/gateway/sgw-1` → `sgw-1` */
+export function volumeIdOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** `…/gateway/sgw-1/volume/vol-1` → `…/gateway/sgw-1` */
+export function gatewayArnOfVolume(volumeArn: string): string {
+  return volumeArn.slice(0, volumeArn.lastIndexOf('/volume/'));
+}
+
+/** Folds one gateway's iteration (listing, outcomes, failures) into its whole account. */
+export function gatewayReportOf({
+  gatewayArn,
+  listed,
+  listFailure,
+  outcomes = [],
+  options,
+}: GatewayIteration): GatewayReport {
+  const report: GatewayReport = {
+    gatewayArn,
+    recoveryPoints: listed?.recoveryPoints ?? 0,
+    selected: listed?.selected.length ?? 0,
+    snapshots: [],
+    skipped: (listed?.skipped ?? []).map((skip) => ({ gatewayArn, ...skip })),
+    failures: (listed?.failures ?? []).map((f) => ({ gatewayArn, ...f, cause: readableCause(f.cause) })),
+    earlierSnapshots: listed?.earlierSnapshots ?? [],
+  };
+  const sizes = new Map((listed?.selected ?? []).map((p) => [p.volumeArn, p.sizeBytes]));
+  for (const outcome of outcomes) {
+    if ('failure' in outcome) {
+      const { volumeArn, recoveryPointTime, failure } = outcome;
+      const sizeBytes = sizes.get(volumeArn);
+      report.failures.push({
+        gatewayArn,
+        volumeArn,
+        recoveryPointTime,
+        ...(sizeBytes === undefined ? {} : { sizeBytes }),
+        error: failure.Error,
+        cause: readableCause(failure.Cause),
+      });
+    } else {
+      report.snapshots.push({ gatewayArn, ...outcome });
+    }
+  }
+  if (options.dryRun) {
+    for (const point of listed?.selected ?? []) report.snapshots.push({ gatewayArn, ...point, status: 'would-create' });
+  }
+  if (listFailure)
+    report.failures.push({ gatewayArn, error: listFailure.Error, cause: readableCause(listFailure.Cause) });
+  return report;
+}
+
+/** A gateway's counts, derived from its lists; a gateway that failed as a whole counts as one failure. */
+export function gatewayCounts(gateway: Omit<GatewayReport, 'earlierSnapshots'>): GatewayCounts {
+  const counts: GatewayCounts = {
+    recoveryPoints: gateway.recoveryPoints,
+    selected: gateway.selected,
+    created: 0,
+    existing: 0,
+    wouldCreate: 0,
+    skipped: gateway.skipped.length,
+    failed: gateway.failures.length,
+    skippedByReason: {},
+  };
+  for (const { status } of gateway.snapshots) {
+    if (status === 'created') counts.created += 1;
+    else if (status === 'existing') counts.existing += 1;
+    else counts.wouldCreate += 1;
+  }
+  for (const { reason } of gateway.skipped) counts.skippedByReason[reason] = (counts.skippedByReason[reason] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * What to restore each volume in scope from (every volume seen but the `excluded` ones): this run's snapshot when
+ * it is usable, else the snapshot that already held the point, else the newest an earlier run made; a volume with
+ * none is listed with `snapshotId: null` and the reason.
+ */
+export function manifestOf(gateway: GatewayReport, gatewayName?: string): ManifestGateway {
+  const candidates: Array<ManifestVolume & { recoveryPointTime: string }> = [];
+  const reasons = new Map<string, string>();
+  for (const s of gateway.snapshots) {
+    if (!s.snapshotId || !isUsableSnapshot(s.state)) {
+      reasons.set(s.volumeArn, s.snapshotId ? `snapshot ${s.state}` : s.status);
+      continue;
+    }
+    candidates.push({
+      volumeArn: s.volumeArn,
+      snapshotId: s.snapshotId,
+      recoveryPointTime: s.recoveryPointTime,
+      sizeBytes: s.sizeBytes,
+      ...(s.state ? { state: s.state } : {}),
+      ...(s.snapshotTime ? { snapshotTime: s.snapshotTime } : {}),
+      source: s.status === 'created' ? 'created' : 'existing',
+    });
+  }
+  const earlier = new Map(gateway.earlierSnapshots.map((s) => [s.snapshotId, s]));
+  for (const skip of gateway.skipped) {
+    if (skip.reason === 'excluded') continue;
+    reasons.set(skip.volumeArn, skip.reason);
+    if (!skip.snapshotId) continue;
+    const known = earlier.get(skip.snapshotId);
+    candidates.push({
+      volumeArn: skip.volumeArn,
+      snapshotId: skip.snapshotId,
+      recoveryPointTime: skip.recoveryPointTime,
+      sizeBytes: skip.sizeBytes,
+      ...(known ? { state: known.state } : {}),
+      ...(known?.snapshotTime ? { snapshotTime: known.snapshotTime } : {}),
+      source: 'existing',
+    });
+  }
+  for (const failure of gateway.failures) if (failure.volumeArn) reasons.set(failure.volumeArn, failure.error);
+  const sizes = new Map([...gateway.snapshots, ...gateway.skipped].map((p) => [p.volumeArn, p.sizeBytes]));
+  for (const failure of gateway.failures) {
+    if (failure.volumeArn && failure.sizeBytes !== undefined) sizes.set(failure.volumeArn, failure.sizeBytes);
+  }
+  for (const s of gateway.earlierSnapshots) {
+    const sizeBytes = sizes.get(s.volumeArn);
+    candidates.push({
+      volumeArn: s.volumeArn,
+      snapshotId: s.snapshotId,
+      recoveryPointTime: s.recoveryPointTime,
+      ...(sizeBytes === undefined ? {} : { sizeBytes }),
+      state: s.state,
+      ...(s.snapshotTime ? { snapshotTime: s.snapshotTime } : {}),
+      source: 'earlier-run',
+    });
+  }
+  const chosen = new Map(newestPerVolume(candidates).map((v) => [v.volumeArn, v]));
+  const volumes: ManifestVolume[] = [...chosen.values()];
+  for (const [volumeArn, reason] of reasons) {
+    if (!chosen.has(volumeArn)) volumes.push({ volumeArn, snapshotId: null, reason });
+  }
+  volumes.sort((a, b) => a.volumeArn.localeCompare(b.volumeArn));
+  const gatewayFailure = gateway.failures.find((f) => !f.volumeArn);
+  return {
+    gatewayArn: gateway.gatewayArn,
+    ...(gatewayName ? { gatewayName } : {}),
+    volumes,
+    ...(gatewayFailure ? { error: gatewayFailure.error } : {}),
+  };
+}
