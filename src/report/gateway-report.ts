@@ -227,7 +227,10 @@ export function manifestOf(gateway: GatewayReport, gatewayName?: string): Manife
   const chosen = new Map(newestPerVolume(candidates).map((v) => [v.volumeArn, v]));
   const volumes: ManifestVolume[] = [...chosen.values()];
   for (const [volumeArn, reason] of reasons) {
-    if (!chosen.has(volumeArn)) volumes.push({ volumeArn, snapshotId: null, reason });
+    const sizeBytes = sizes.get(volumeArn);
+    if (!chosen.has(volumeArn)) {
+      volumes.push({ volumeArn, snapshotId: null, ...(sizeBytes === undefined ? {} : { sizeBytes }), reason });
+    }
   }
   volumes.sort((a, b) => a.volumeArn.localeCompare(b.volumeArn));
   const gatewayFailure = gateway.failures.find((f) => !f.volumeArn);

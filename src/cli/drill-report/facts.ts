@@ -26,6 +26,11 @@ export function headFacts(report: DrillReport): Array<[string, string]> {
   if (report.startToLastSnapshotMs !== undefined)
     facts.push(['Start to last snapshot', formatDuration(report.startToLastSnapshotMs)]);
   if (report.worstRpoMs !== undefined) facts.push(['Worst achieved RPO', formatDuration(report.worstRpoMs)]);
+  if (report.rpoTargetMs !== undefined)
+    facts.push([
+      'RPO target',
+      `${formatDuration(report.rpoTargetMs)}: ${report.rpoMissed ? `missed by ${report.rpoMissed} volume(s)` : 'met by every volume with a snapshot'}`,
+    ]);
   if (summary) {
     const made = report.dryRun
       ? `${summary.wouldCreate} would be created (dry run)`
@@ -34,17 +39,26 @@ export function headFacts(report: DrillReport): Array<[string, string]> {
       'Summary',
       `${summary.gateways} gateways, ${summary.recoveryPoints} recovery points: ${made}, ${summary.skipped} skipped, ${summary.failed} failed`,
     ]);
+    facts.push([
+      'Volumes in scope',
+      `${summary.volumes}, of which ${report.volumesWithoutSnapshot} without a usable snapshot`,
+    ]);
   }
+  if (report.evidence) facts.push(['Evidence', report.evidence.prefix]);
   facts.push(['Report written', report.generatedAt]);
   return facts;
 }
 
 export const VOLUME_HEADER = [
   'Volume',
-  'Snapshot',
+  'Size',
+  'Restore from',
+  'Source',
   'Recovery point',
   'Snapshot made',
-  'Recovery-point age at snapshot (achieved RPO)',
+  'Point age at snapshot',
+  'Achieved RPO (data age at start)',
+  'RPO target',
   'Final state',
 ] as const;
 
@@ -53,21 +67,43 @@ export function volumeCells(row: DrillRow): string[] {
   const upperBound = row.snapshotTimeSource === SnapshotTimeSource.ExecutionEnd ? '≤ ' : '';
   return [
     row.volumeId,
-    row.snapshotId ?? '—',
+    row.sizeBytes === undefined ? '—' : formatBytes(row.sizeBytes),
+    row.snapshotId ?? 'NONE',
+    row.source ?? '—',
     row.recoveryPointTime ?? '—',
     row.snapshotTime ? `${upperBound}${row.snapshotTime}` : '—',
-    row.achievedRpoMs === undefined ? '—' : `${upperBound}${formatDuration(row.achievedRpoMs)}`,
+    row.pointAgeAtSnapshotMs === undefined ? '—' : `${upperBound}${formatDuration(row.pointAgeAtSnapshotMs)}`,
+    row.achievedRpoMs === undefined ? '—' : formatDuration(row.achievedRpoMs),
+    row.rpoMet === undefined ? '—' : row.rpoMet ? 'met' : 'MISSED',
     row.finalState,
   ];
 }
 
+/** `1.5 GiB`, `100 GiB`, `512 B`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
 export const SKIP_HEADER = ['Gateway', 'Volume', 'Recovery point', 'Reason'] as const;
-export const FAILURE_HEADER = ['Gateway', 'Volume', 'Error', 'Cause'] as const;
+export const FAILURE_HEADER = ['Gateway', 'Volume', 'Snapshot', 'Error', 'Cause'] as const;
 
 export function skipCells(skip: DrillReport['skips'][number]): string[] {
   return [skip.gatewayId, skip.volumeId, skip.recoveryPointTime, skip.reason];
 }
 
 export function failureCells(failure: DrillReport['failures'][number]): string[] {
-  return [failure.gatewayId, failure.volumeId ?? '(whole gateway)', failure.error, failure.cause];
+  return [
+    failure.gatewayId,
+    failure.volumeId ?? '(whole gateway)',
+    failure.snapshotId ?? '—',
+    failure.error,
+    failure.cause,
+  ];
 }

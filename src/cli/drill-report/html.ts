@@ -25,6 +25,8 @@ const STYLE = [
   '.passed{color:#1a7f37}.failed{color:#c62828}',
   'tr.failed td{background:#fdecea}',
   'pre{background:#f6f8fa;padding:.75rem;overflow:auto}',
+  // IDs, times and durations are read and copied whole: they never wrap; only free text (causes) does.
+  'td{white-space:nowrap}td.text{white-space:normal}',
 ].join('');
 
 /** The drill report as a standalone HTML page, for an audit ticket. */
@@ -41,12 +43,12 @@ export function renderDrillHtml(report: DrillReport): string {
   if (report.executionError) {
     body.push(
       '<h2>Execution error</h2>',
-      table(['Error', 'Cause'], [[report.executionError.error, report.executionError.cause]]),
+      table(['Error', 'Cause'], [[report.executionError.error, report.executionError.cause]], [], 1),
     );
   }
   for (const gateway of report.gateways) {
     body.push(
-      `<h2>Gateway ${escapeHtml(gateway.gatewayId)}</h2>`,
+      `<h2>Gateway ${escapeHtml(gateway.gatewayId)}${gateway.gatewayName ? ` (${escapeHtml(gateway.gatewayName)})` : ''}</h2>`,
       `<p><code>${escapeHtml(gateway.gatewayArn)}</code></p>`,
       table(
         [...VOLUME_HEADER],
@@ -66,6 +68,7 @@ export function renderDrillHtml(report: DrillReport): string {
           [...FAILURE_HEADER],
           report.failures.map(failureCells),
           report.failures.map(() => true),
+          FAILURE_HEADER.length - 1,
         )
       : '<p>None.</p>',
   );
@@ -85,11 +88,12 @@ function table(
   header: readonly string[],
   rows: ReadonlyArray<readonly string[]>,
   failed: readonly boolean[] = [],
+  textColumn = -1,
 ): string {
   const head = `<tr>${header.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr>`;
   const lines = rows.map(
     (cells, i) =>
-      `<tr${failed[i] ? ' class="failed"' : ''}>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`,
+      `<tr${failed[i] ? ' class="failed"' : ''}>${cells.map((c, column) => `<td${column === textColumn ? ' class="text"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
   );
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${lines.join('\n')}\n</tbody>\n</table>`;
 }

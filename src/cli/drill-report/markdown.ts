@@ -24,7 +24,13 @@ export function renderDrillMarkdown(report: DrillReport): string {
     );
   }
   for (const gateway of report.gateways) {
-    out.push(`## Gateway ${inline(gateway.gatewayId)}`, '', `\`${gateway.gatewayArn.replaceAll('`', "'")}\``, '');
+    const name = gateway.gatewayName ? ` (${inline(gateway.gatewayName)})` : '';
+    out.push(
+      `## Gateway ${inline(gateway.gatewayId)}${name}`,
+      '',
+      `\`${gateway.gatewayArn.replaceAll('`', "'")}\``,
+      '',
+    );
     out.push(table([...VOLUME_HEADER], gateway.rows.map(volumeCells)), '');
   }
   out.push('## Skipped', '', report.skips.length ? table([...SKIP_HEADER], report.skips.map(skipCells)) : 'None.', '');

@@ -1,4 +1,3 @@
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import {
   buildDrillReport,
   type DrillReportSource,
@@ -7,79 +6,85 @@ import {
   renderDrillMarkdown,
 } from '../../../src/cli/drill-report/index.ts';
 import { rendererFor } from '../../../src/cli/drill-report/write.ts';
-import type { ExecutionReport } from '../../../src/report/execution-report.ts';
+import { buildReport, type ExecutionReport } from '../../../src/report/execution-report.ts';
+import { gatewayReportOf } from '../../../src/report/gateway-report.ts';
+import { optionsOf } from '../fixtures.ts';
 
 const GATEWAY = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
 const volume = (id: string) => `${GATEWAY}/volume/${id}`;
 const START = new Date('2025-01-15T12:00:00Z');
 const STOP = new Date('2025-01-15T12:05:00Z');
+const EXECUTION = { id: 'arn:exec', name: 'drill', startTime: START.toISOString() };
+const GIB = 2 ** 30;
 
-function reportWith(overrides: Partial<ExecutionReport> = {}): ExecutionReport {
-  return {
-    dryRun: false,
-    execution: { id: 'arn:exec', name: 'drill', startTime: START.toISOString() },
-    summary: {
-      gateways: 1,
-      recoveryPoints: 4,
-      selected: 3,
-      created: 2,
-      existing: 0,
-      wouldCreate: 0,
-      skipped: 1,
-      failed: 1,
-      skippedByReason: { 'too-new': 1 },
+/**
+ * vol-1 created now (its time in the evidence), vol-2 created and completed (no time: an older report), vol-3 too
+ * new with an earlier snapshot, vol-4 failed with nothing to restore from, vol-5 too new with nothing.
+ */
+function reportWith(fields: { dryRun?: boolean } = {}): ExecutionReport {
+  const point = (id: string, time: string) => ({
+    volumeArn: volume(id),
+    recoveryPointTime: time,
+    sizeBytes: 100 * GIB,
+  });
+  const gateway = gatewayReportOf({
+    gatewayArn: GATEWAY,
+    options: optionsOf({ dryRun: fields.dryRun ?? false }),
+    execution: EXECUTION,
+    gatewayCount: 1,
+    listed: {
+      recoveryPoints: 5,
+      selected: [
+        point('vol-1', '2025-01-15T11:30:00.000Z'),
+        point('vol-2', '2025-01-15T11:00:00.000Z'),
+        point('vol-4', '2025-01-15T11:00:00.000Z'),
+      ],
+      skipped: [
+        { ...point('vol-3', '2025-01-15T11:58:00.000Z'), reason: 'too-new' },
+        { ...point('vol-5', '2025-01-15T11:59:00.000Z'), reason: 'too-new' },
+      ],
+      failures: [],
+      earlierSnapshots: [
+        {
+          volumeArn: volume('vol-3'),
+          snapshotId: 'snap-3-old',
+          recoveryPointTime: '2025-01-15T06:00:00.000Z',
+          state: 'completed',
+          snapshotTime: '2025-01-15T06:10:00.000Z',
+        },
+      ],
     },
-    snapshots: [
-      {
-        gatewayArn: GATEWAY,
-        volumeArn: volume('vol-1'),
-        recoveryPointTime: '2025-01-15T11:30:00.000Z',
-        snapshotId: 'snap-1',
-        status: 'created',
-        sizeBytes: 1,
-      },
-      {
-        gatewayArn: GATEWAY,
-        volumeArn: volume('vol-2'),
-        recoveryPointTime: '2025-01-15T11:00:00.000Z',
-        snapshotId: 'snap-2',
-        status: 'created',
-        sizeBytes: 1,
-        state: 'completed',
-      },
-    ],
-    skipped: [
-      {
-        gatewayArn: GATEWAY,
-        volumeArn: volume('vol-3'),
-        recoveryPointTime: '2025-01-15T11:58:00.000Z',
-        reason: 'too-new',
-      },
-    ],
-    failures: [
-      {
-        gatewayArn: GATEWAY,
-        volumeArn: volume('vol-4'),
-        error: 'InvalidGatewayRequestException',
-        cause: '<script>alert("x")</script> | pipe',
-      },
-    ],
-    manifest: [],
-    ...overrides,
+    outcomes: fields.dryRun
+      ? []
+      : [
+          {
+            ...point('vol-1', '2025-01-15T11:30:00.000Z'),
+            snapshotId: 'snap-1',
+            status: 'created',
+            snapshotTime: '2025-01-15T12:01:00.000Z',
+          },
+          { ...point('vol-2', '2025-01-15T11:00:00.000Z'), snapshotId: 'snap-2', status: 'created' },
+          {
+            volumeArn: volume('vol-4'),
+            recoveryPointTime: '2025-01-15T11:00:00.000Z',
+            failure: { Error: 'InvalidGatewayRequestException', Cause: '<script>alert("x")</script> | pipe' },
+          },
+        ],
+  });
+  const completed = {
+    ...gateway,
+    snapshots: gateway.snapshots.map((s) => (s.snapshotId === 'snap-2' ? { ...s, state: 'completed' } : s)),
   };
+  return buildReport({
+    execution: EXECUTION,
+    dryRun: fields.dryRun ?? false,
+    gateways: [completed],
+    gatewayNames: new Map([[GATEWAY, 'London DC']]),
+    evidence: { prefix: 's3://evidence/executions/sm/drill/', report: 'r', manifest: 'm', csv: 'c' },
+  });
 }
 
 function source(overrides: Partial<DrillReportSource> = {}): DrillReportSource {
-  const snapshotMade: HistoryEvent = {
-    id: 7,
-    previousEventId: 6,
-    type: 'TaskStateExited',
-    timestamp: new Date('2025-01-15T12:01:00Z'),
-    stateExitedEventDetails: {
-      name: 'CreateSnapshot',
-      output: JSON.stringify({ snapshotId: 'snap-1', status: 'created' }),
-    },
-  };
   return {
     generatedAt: new Date('2025-01-15T12:06:00Z'),
     caller: { arn: 'arn:aws:iam::111122223333:user/operator', account: '111122223333', osUser: 'op' },
@@ -94,53 +99,98 @@ function source(overrides: Partial<DrillReportSource> = {}): DrillReportSource {
       error: 'SnapshotsFailed',
     },
     report: reportWith(),
-    events: [snapshotMade],
     ...overrides,
   };
 }
 
 describe('buildDrillReport', () => {
-  it('gives each volume its snapshot and the achieved RPO: snapshot time from the history, else the execution end as an upper bound', () => {
+  it('gives every volume in scope a row: what it restores from, the snapshot time, the achieved RPO and how this run left it', () => {
     // Act
     const report = buildDrillReport(source());
 
     // Assess
     expect(report.passed).toBe(false);
-    expect(report.gateways).toHaveLength(1);
+    expect(report.gateways.map((g) => [g.gatewayId, g.gatewayName])).toEqual([['sgw-12A3456B', 'London DC']]);
     expect(report.gateways[0]?.rows).toEqual([
       expect.objectContaining({
         volumeId: 'vol-1',
+        sizeBytes: 100 * GIB,
         snapshotId: 'snap-1',
+        source: 'created',
         snapshotTime: '2025-01-15T12:01:00.000Z',
-        snapshotTimeSource: 'history',
-        achievedRpoMs: 31 * 60_000,
+        snapshotTimeSource: 'evidence',
+        pointAgeAtSnapshotMs: 31 * 60_000,
+        achievedRpoMs: 30 * 60_000,
         finalState: 'created',
+        failed: false,
       }),
       expect.objectContaining({
         volumeId: 'vol-2',
         snapshotId: 'snap-2',
         snapshotTime: STOP.toISOString(),
         snapshotTimeSource: 'execution-end',
-        achievedRpoMs: 65 * 60_000,
+        pointAgeAtSnapshotMs: 65 * 60_000,
+        achievedRpoMs: 60 * 60_000,
         finalState: 'completed',
+      }),
+      expect.objectContaining({
+        volumeId: 'vol-3',
+        snapshotId: 'snap-3-old',
+        source: 'earlier-run',
+        achievedRpoMs: 6 * 60 * 60_000,
+        finalState: 'skipped: too-new',
+        failed: false,
       }),
       expect.objectContaining({
         volumeId: 'vol-4',
         failed: true,
         finalState: 'FAILED: InvalidGatewayRequestException',
       }),
+      expect.objectContaining({ volumeId: 'vol-5', failed: true, finalState: 'skipped: too-new' }),
     ]);
+    expect(report.gateways[0]?.rows[3]?.snapshotId).toBeUndefined();
+    expect(report.volumesWithoutSnapshot).toBe(2);
+    expect(report.worstRpoMs).toBe(6 * 60 * 60_000);
     expect(report.startToLastSnapshotMs).toBe(5 * 60_000);
-    expect(report.worstRpoMs).toBe(65 * 60_000);
-    expect(report.skips).toEqual([
-      {
-        gatewayId: 'sgw-12A3456B',
-        volumeId: 'vol-3',
-        recoveryPointTime: '2025-01-15T11:58:00.000Z',
-        reason: 'too-new',
-      },
+    expect(report.evidence?.prefix).toBe('s3://evidence/executions/sm/drill/');
+    expect(report.skips.map((s) => [s.volumeId, s.reason])).toEqual([
+      ['vol-3', 'too-new'],
+      ['vol-5', 'too-new'],
     ]);
-    expect(report.notes).toEqual([expect.stringContaining('upper bound')]);
+    expect(report.notes).toEqual([expect.stringContaining('no usable snapshot'), expect.stringContaining('≤')]);
+  });
+
+  it('fails a drill that succeeded when a volume misses the RPO target, and passes it when all meet it', () => {
+    // Prepare
+    const succeeded = { ...source().execution, status: 'SUCCEEDED' };
+    const covered = reportWith();
+    covered.manifest = covered.manifest.map((g) => ({ ...g, volumes: g.volumes.filter((v) => v.snapshotId) }));
+
+    // Act
+    const strict = buildDrillReport(source({ execution: succeeded, report: covered, rpoTargetMs: 4 * 60 * 60_000 }));
+    const lenient = buildDrillReport(source({ execution: succeeded, report: covered, rpoTargetMs: 8 * 60 * 60_000 }));
+
+    // Assess
+    expect(strict.rpoMissed).toBe(1);
+    expect(strict.gateways[0]?.rows.find((r) => r.volumeId === 'vol-3')).toMatchObject({ rpoMet: false, failed: true });
+    expect(strict.passed).toBe(false);
+    expect(lenient.rpoMissed).toBe(0);
+    expect(lenient.passed).toBe(true);
+  });
+
+  it('never passes a succeeded drill in which a volume in scope has no usable snapshot, or no volume was in scope', () => {
+    // Prepare
+    const succeeded = { ...source().execution, status: 'SUCCEEDED' };
+    const empty = { ...reportWith(), manifest: [] };
+
+    // Act
+    const uncovered = buildDrillReport(source({ execution: succeeded }));
+    const nothing = buildDrillReport(source({ execution: succeeded, report: empty }));
+
+    // Assess
+    expect(uncovered.passed).toBe(false);
+    expect(nothing.passed).toBe(false);
+    expect(nothing.notes).toEqual([expect.stringContaining('No volume was in scope')]);
   });
 
   it('shows the execution error when the execution ended without a report, and says the caller is a placeholder', () => {
@@ -172,6 +222,9 @@ describe('the drill report renderers', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(html).toContain('<tr class="failed"><td>vol-4</td>');
+    expect(html).toContain('td{white-space:nowrap}');
+    expect(html).toContain('<td class="text">&lt;script&gt;');
+    expect(html).toContain('<h2>Gateway sgw-12A3456B (London DC)</h2>');
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 
@@ -182,11 +235,13 @@ describe('the drill report renderers', () => {
     // Assess
     expect(markdown).toContain('**Result: FAILED (execution FAILED)**');
     expect(markdown).toContain(
-      '| vol-1 | snap-1 | 2025-01-15T11:30:00.000Z | 2025-01-15T12:01:00.000Z | 31 min 00 s | created |',
+      '| vol-1 | 100 GiB | snap-1 | created | 2025-01-15T11:30:00.000Z | 2025-01-15T12:01:00.000Z | 31 min 00 s | 30 min 00 s | — | created |',
     );
     expect(markdown).toContain(
-      '| vol-2 | snap-2 | 2025-01-15T11:00:00.000Z | ≤ 2025-01-15T12:05:00.000Z | ≤ 1 h 05 min | completed |',
+      '| vol-2 | 100 GiB | snap-2 | created | 2025-01-15T11:00:00.000Z | ≤ 2025-01-15T12:05:00.000Z | ≤ 1 h 05 min | 1 h 00 min | — | completed |',
     );
+    expect(markdown).toContain('| vol-5 | 100 GiB | NONE | — | — | — | — | — | — | skipped: too-new |');
+    expect(markdown).toContain('| Evidence | s3://evidence/executions/sm/drill/ |');
     expect(markdown).toContain('\\<script\\>alert("x")\\</script\\> \\| pipe');
     expect(markdown).toContain('```json\n{\n  "policy": {\n    "minAgeMinutes": 5\n  }\n}\n```');
   });

@@ -1,8 +1,8 @@
 import { handler, type SummariseRequest } from '../../../functions/summarise/handler.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
-import { CAUSE_BUDGET_BYTES, REPORT_BUDGET_BYTES } from '../../../src/report/limits.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { type GatewayResult, summariseGateway } from '../../../src/report/gateway-result.ts';
+import { CAUSE_BUDGET_BYTES, REPORT_BUDGET_BYTES } from '../../../src/report/limits.ts';
 import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
 import { bytes, created, failed, iteration, TIME, volumeIds } from '../report/helpers.ts';
 

@@ -115,6 +115,8 @@ describe('manifestOf', () => {
     const manifest = manifestOf(errored);
 
     // Assess
-    expect(manifest.volumes).toEqual([{ volumeArn: volumeArn('vol-1'), snapshotId: null, reason: 'snapshot error' }]);
+    expect(manifest.volumes).toEqual([
+      { volumeArn: volumeArn('vol-1'), snapshotId: null, sizeBytes: 1_000, reason: 'snapshot error' },
+    ]);
   });
 });
