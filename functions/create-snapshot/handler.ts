@@ -17,11 +17,6 @@ export interface CreateSnapshotDependencies {
  */
 export function createCreateSnapshotHandler(clients: CreateSnapshotDependencies) {
   return stepHandler(async (task: CreateTask): Promise<SnapshotOutcome> => {
-    logger.appendKeys({
-      executionName: task.execution.name,
-      gatewayArn: task.gatewayArn,
-      volumeArn: task.point.volumeArn,
-    });
     const { status, resource } = await createOnce(recoveryPointSnapshot(clients, task));
     if (status === 'existing') {
       logger.info('Recovery point already snapshotted', { snapshotId: resource.snapshotId });

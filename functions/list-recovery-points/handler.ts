@@ -17,8 +17,7 @@ export interface ListRecoveryPointsDependencies {
 
 /** Lists one gateway's recovery points and lets the policy pick the ones to snapshot. */
 export function createListRecoveryPointsHandler({ storageGateway, ec2, now }: ListRecoveryPointsDependencies) {
-  return stepHandler(async ({ gatewayArn, options, execution }: GatewayTask): Promise<ListResult> => {
-    logger.appendKeys({ executionName: execution.name, gatewayArn });
+  return stepHandler(async ({ gatewayArn, options }: GatewayTask): Promise<ListResult> => {
     const points = await listRecoveryPoints(storageGateway, gatewayArn);
     const alreadySnapshotted = new Set<string>();
     if (options.policy.skipIfAlreadySnapshotted && points.length) {
