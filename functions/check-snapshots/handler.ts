@@ -27,7 +27,6 @@ export interface CheckSnapshotsDependencies {
 /** One poll of the snapshots' states; the waiting itself is a Wait state, never a sleeping Lambda. */
 export function createCheckSnapshotsHandler({ ec2, now }: CheckSnapshotsDependencies) {
   return stepHandler(async ({ options, execution, gateways }: CheckSnapshotsRequest): Promise<CheckSnapshotsResult> => {
-    logger.appendKeys({ executionName: execution.name });
     const unsettled = gateways.flatMap((g) =>
       g.snapshots.filter((s) => s.snapshotId && s.state !== 'completed').map((s) => s.snapshotId ?? ''),
     );

@@ -6,6 +6,7 @@ import { listRecoveryPoints } from '../../src/aws/storage-gateway.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { recoveryPointKey } from '../../src/policy/decide.ts';
 import { planGateway } from '../../src/policy/plan-gateway.ts';
+import { countsAsSnapshot } from '../../src/snapshot/state.ts';
 import type { GatewayTask, ListResult } from '../../src/workflow/types.ts';
 
 export interface ListRecoveryPointsDependencies {
@@ -16,14 +17,12 @@ export interface ListRecoveryPointsDependencies {
 
 /** Lists one gateway's recovery points and lets the policy pick the ones to snapshot. */
 export function createListRecoveryPointsHandler({ storageGateway, ec2, now }: ListRecoveryPointsDependencies) {
-  return stepHandler(async ({ gatewayArn, options, execution }: GatewayTask): Promise<ListResult> => {
-    logger.appendKeys({ executionName: execution.name, gatewayArn });
+  return stepHandler(async ({ gatewayArn, options }: GatewayTask): Promise<ListResult> => {
     const points = await listRecoveryPoints(storageGateway, gatewayArn);
     const alreadySnapshotted = new Set<string>();
     if (options.policy.skipIfAlreadySnapshotted && points.length) {
-      for (const snapshot of await findSnapshotsOfGateway(ec2, gatewayArn)) {
-        if (snapshot.state !== 'error')
-          alreadySnapshotted.add(recoveryPointKey(snapshot.volumeArn, snapshot.recoveryPointTime));
+      for (const snapshot of (await findSnapshotsOfGateway(ec2, gatewayArn)).filter(countsAsSnapshot)) {
+        alreadySnapshotted.add(recoveryPointKey(snapshot.volumeArn, snapshot.recoveryPointTime));
       }
     }
     const listed = planGateway(points, { options, now: now(), alreadySnapshotted });

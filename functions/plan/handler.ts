@@ -14,7 +14,6 @@ export interface PlanDependencies {
 /** Validates the execution input (`InvalidInput` before any AWS call) and finds the gateways to work on. */
 export function createPlanHandler({ storageGateway }: PlanDependencies) {
   return stepHandler(async ({ input, execution }: PlanRequest): Promise<PlanResult> => {
-    logger.appendKeys({ executionName: execution.name });
     const options = parseExecutionInput(input);
     const gatewayArns = options.gatewayArns ?? (await listCachedGatewayArns(storageGateway));
     if (gatewayArns.length > MAX_GATEWAYS_PER_EXECUTION) {

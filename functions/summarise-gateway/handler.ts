@@ -5,7 +5,6 @@ import type { GatewayIteration } from '../../src/workflow/types.ts';
 
 /** Folds one gateway's iteration into its compact result, within its share of the payload budget. */
 export const handler = stepHandler(async (iteration: GatewayIteration): Promise<GatewayResult> => {
-  logger.appendKeys({ executionName: iteration.execution.name, gatewayArn: iteration.gatewayArn });
   const result = summariseGateway(
     iteration,
     Math.floor(GATEWAY_RESULTS_BUDGET_BYTES / Math.max(1, iteration.gatewayCount)),

@@ -21,7 +21,6 @@ export interface SummariseResult {
 /** Builds the execution report; `failed` sends the execution to `SnapshotsFailed`. */
 export const handler = stepHandler(
   async ({ options, execution, gateways }: SummariseRequest): Promise<SummariseResult> => {
-    logger.appendKeys({ executionName: execution.name });
     const report = buildReport(execution, options.dryRun, gateways);
     const failed = report.summary.failed > 0;
     logger.info('Execution summary', { ...report.summary });

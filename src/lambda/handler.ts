@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { appendLogKeys } from './log-keys.ts';
 
 /** One structured JSON logger for every function; the level comes from `POWERTOOLS_LOG_LEVEL`. */
 export const logger = new Logger({ serviceName: 'sgw-recovery-snapshots' });
@@ -30,14 +31,23 @@ export function boundedErrors(): MiddlewareObj<unknown, unknown, Error, Context>
 }
 
 /**
- * Wraps a step of the state machine as a middy handler with the Lambda context in every log line.
- * Errors pass through with their `name`, so it reaches the ASL's `Retry` and `Catch`.
+ * Wraps a step of the state machine as a middy handler. Errors pass through with their `name`, so it
+ * reaches the ASL's `Retry` and `Catch`. Middy runs the `before`s in the order below and the `after`s and
+ * `onError`s in reverse, so each middleware's place is chosen for both directions:
+ * 1. `injectLambdaContext`: the Lambda context is on every line from the start, and its reset of the
+ *    temporary keys runs last, after every other middleware has logged.
+ * 2. Issue 16 adds Powertools' `logMetrics(metrics, { captureColdStartMetric: true })` here: its `before`
+ *    records the cold start, and its `after` and `onError` flush once the step and every middleware
+ *    below have added their metrics, on success and on failure alike.
+ * 3. {@link appendLogKeys}: execution, gateway and volume on every line the step writes.
+ * 4. {@link boundedErrors}: innermost, so every middleware above sees the error already bounded.
  */
 export function stepHandler<TEvent, TResult>(
   step: (event: TEvent, context: Context) => Promise<TResult>,
 ): MiddyfiedHandler<TEvent, TResult, Error, Context> {
   return middy<TEvent, TResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(appendLogKeys(logger) as MiddlewareObj<TEvent, TResult, Error, Context>)
     .use(boundedErrors() as MiddlewareObj<TEvent, TResult, Error, Context>)
     .handler(step);
 }

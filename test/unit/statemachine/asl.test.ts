@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import aslValidator from 'asl-validator';
 import { INVALID_INPUT, LAMBDA_SERVICE_ERRORS, SNAPSHOTS_FAILED, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
 import {
+  type AslDefinition,
   type AslState,
   allStates,
   DEFINITION_URL,
@@ -47,6 +49,44 @@ function handlerUrl(functionKey: string): URL {
 /** Whether a function's handler makes AWS calls, judged by whether it creates an SDK client. */
 function callsAws(functionKey: string): boolean {
   return /create(StorageGateway|Ec2)Client\(/.test(readFileSync(handlerUrl(functionKey), 'utf8'));
+}
+
+/**
+ * The Lambda-service retrier, written out in every Lambda Task because ASL cannot share one: this is the
+ * copy every Task's must equal.
+ */
+const LAMBDA_SERVICE_RETRIER: Retrier = {
+  ErrorEquals: [...LAMBDA_SERVICE_ERRORS],
+  IntervalSeconds: 1,
+  BackoffRate: 2,
+  MaxAttempts: 3,
+  MaxDelaySeconds: 20,
+  JitterStrategy: 'FULL',
+};
+
+/** The transient-error retrier of every Task whose function calls AWS, likewise written out in each. */
+const TRANSIENT_AWS_RETRIER: Retrier = {
+  ErrorEquals: [...TRANSIENT_AWS_ERRORS],
+  IntervalSeconds: 2,
+  BackoffRate: 2,
+  MaxAttempts: 6,
+  MaxDelaySeconds: 60,
+  JitterStrategy: 'FULL',
+};
+
+/** The `Retry` a Task must have: the transient-error retrier when its function calls AWS, then the Lambda one. */
+function sharedRetry(functionKey: string): Retrier[] {
+  return callsAws(functionKey) ? [TRANSIENT_AWS_RETRIER, LAMBDA_SERVICE_RETRIER] : [LAMBDA_SERVICE_RETRIER];
+}
+
+/** The Tasks of a definition whose `Retry` is not exactly the shared retriers of their kind. */
+function driftedTasks(asl: AslDefinition): string[] {
+  const byName = allStates(asl);
+  // Through JSON, so that only values count, not which realm (jest's or Node's) made the arrays.
+  const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
+  return [...taskFunctions(asl)]
+    .filter(([name, key]) => !isDeepStrictEqual(plain(byName.get(name)?.Retry), sharedRetry(key)))
+    .map(([name]) => name);
 }
 
 /** The value at a simple JSONPath (`$.a.b`) of an object. */
@@ -171,6 +211,34 @@ describe('the state machine definition', () => {
       // Assess
       expect(unretried).toEqual([]);
     });
+  });
+
+  it('gives every Task exactly the shared retriers: the transient-error one if it calls AWS, the Lambda-service one', () => {
+    // Act
+    const drifted = driftedTasks(definition);
+
+    // Assess
+    expect(tasks.size).toBeGreaterThan(0);
+    expect(drifted).toEqual([]);
+  });
+
+  it('finds every Task whose retrier drifted from the shared one, so the check above has teeth', () => {
+    // Prepare
+    const drifted = structuredClone(definition);
+    const byName = allStates(drifted);
+    const lambdaRetrier = (name: string) => ((byName.get(name)?.Retry ?? []) as Retrier[]).at(-1);
+    const createSnapshot = lambdaRetrier('CreateSnapshot');
+    const summarise = lambdaRetrier('Summarise');
+    if (createSnapshot) createSnapshot.MaxAttempts = 4;
+    if (summarise) summarise.ErrorEquals = summarise.ErrorEquals.slice(1);
+    const plan = byName.get('Plan');
+    if (plan) plan.Retry = [...((plan.Retry ?? []) as Retrier[])].reverse();
+
+    // Act
+    const found = driftedTasks(drifted);
+
+    // Assess
+    expect(found.sort()).toEqual(['CreateSnapshot', 'Plan', 'Summarise']);
   });
 
   it('counts Plan, ListRecoveryPoints and CreateSnapshot among the tasks that call AWS', () => {
