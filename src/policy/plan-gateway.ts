@@ -1,3 +1,4 @@
+import { countsAsSnapshot } from '../snapshot/state.ts';
 import type { KnownSnapshot, ListResult, RecoveryPoint } from '../workflow/types.ts';
 import { type DecisionContext, decide, isExcluded, parseRecoveryPointTime, recoveryPointKey } from './decide.ts';
 
@@ -15,7 +16,7 @@ export function planGateway(
   points: readonly RecoveryPoint[],
   { snapshots, ...context }: GatewayPlanContext,
 ): ListResult {
-  const usable = snapshots.filter((snapshot) => isUsableSnapshot(snapshot.state));
+  const usable = snapshots.filter(countsAsSnapshot);
   const byPoint = new Map(usable.map((s) => [recoveryPointKey(s.volumeArn, s.recoveryPointTime), s]));
   const result: ListResult = {
     recoveryPoints: points.length,
@@ -46,11 +47,6 @@ export function planGateway(
     }
   }
   return result;
-}
-
-/** A snapshot that ended in `error` holds no data; `pending` and `completed` ones do (or will). */
-export function isUsableSnapshot(state: string | undefined): boolean {
-  return state !== 'error';
 }
 
 /** The snapshot of each volume with the latest recovery point (the first one given wins a tie). */

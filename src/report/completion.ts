@@ -1,3 +1,4 @@
+import { countsAsSnapshot } from '../snapshot/state.ts';
 import type { StatesError } from '../workflow/types.ts';
 import { readableCause } from './cause.ts';
 import type { GatewayReport, ReportSnapshot } from './gateway-report.ts';
@@ -53,15 +54,13 @@ export function applySnapshotStates(
     const updated = { ...snapshot, state, progress };
     if (state === 'completed') {
       snapshots.push(updated);
-    } else if (state === 'error' || timedOut) {
+    } else if (!countsAsSnapshot({ state })) {
+      changed = true;
+      failures.push(failureOf(updated, SNAPSHOT_ERROR, 'snapshot ended in error', state));
+    } else if (timedOut) {
       changed = true;
       failures.push(
-        failureOf(
-          updated,
-          state === 'error' ? SNAPSHOT_ERROR : SNAPSHOT_NOT_COMPLETED,
-          state === 'error' ? 'snapshot ended in error' : 'snapshot still pending when the wait timed out',
-          state,
-        ),
+        failureOf(updated, SNAPSHOT_NOT_COMPLETED, 'snapshot still pending when the wait timed out', state),
       );
     } else {
       pending += 1;

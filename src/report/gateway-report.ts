@@ -1,4 +1,5 @@
-import { isUsableSnapshot, newestPerVolume } from '../policy/plan-gateway.ts';
+import { newestPerVolume } from '../policy/plan-gateway.ts';
+import { countsAsSnapshot } from '../snapshot/state.ts';
 import type { GatewayIteration, KnownSnapshot, SkipReason, SnapshotStatus } from '../workflow/types.ts';
 import { readableCause } from './cause.ts';
 
@@ -177,7 +178,7 @@ export function manifestOf(gateway: GatewayReport, gatewayName?: string): Manife
   const candidates: Array<ManifestVolume & { recoveryPointTime: string }> = [];
   const reasons = new Map<string, string>();
   for (const s of gateway.snapshots) {
-    if (!s.snapshotId || !isUsableSnapshot(s.state)) {
+    if (!s.snapshotId || !countsAsSnapshot({ state: s.state ?? 'pending' })) {
       reasons.set(s.volumeArn, s.snapshotId ? `snapshot ${s.state}` : s.status);
       continue;
     }
