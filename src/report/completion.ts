@@ -1,9 +1,5 @@
+import { SNAPSHOT_ERROR, SNAPSHOT_NOT_COMPLETED } from '../errors.ts';
 import { type GatewayResult, volumeIdOf } from './gateway-result.ts';
-
-/** A snapshot EC2 reported in `error`: it is no recovery point, so it counts as failed. */
-export const SNAPSHOT_ERROR = 'SnapshotError';
-/** A snapshot still `pending` when the wait for completion timed out. */
-export const SNAPSHOT_NOT_COMPLETED = 'SnapshotNotCompleted';
 
 export interface SnapshotState {
   snapshotId: string;
