@@ -1,7 +1,22 @@
 /**
- * Error names are a contract with the state machine: `Retry` and `Catch` blocks in
- * `statemachines/*.asl.json` match them by `name`, and tests import the same constants.
+ * Every error this project raises on purpose, under one base class. Error names are a contract with
+ * the state machine: `Retry` and `Catch` blocks in `statemachines/*.asl.json` match them by `name`, and
+ * tests import the same constants. Code tells errors apart with `instanceof`; only errors from AWS are
+ * told apart by their names, in `src/cli/sfn/classify-error.ts`.
  */
+
+/** What `sgw-snap` exits with; runbooks branch on these. */
+export const ExitCode = {
+  /** The execution succeeded (or the command did its job). */
+  Succeeded: 0,
+  /** The execution failed, timed out or was aborted; the report is still printed. */
+  Failed: 1,
+  /** A bad flag, an unreadable file, malformed JSON. */
+  Usage: 2,
+  /** AWS could not be reached, or a permission is missing. */
+  Unreachable: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Storage Gateway errors that a later attempt can cure; the state machine retries them. */
 export const TRANSIENT_AWS_ERRORS = [
@@ -29,10 +44,27 @@ export const SNAPSHOTS_FAILED = 'SnapshotsFailed';
 export const TOO_MANY_GATEWAYS = 'TooManyGateways';
 /** A recovery point whose `VolumeRecoveryPointTime` cannot be read as a time. */
 export const INVALID_RECOVERY_POINT_TIME = 'InvalidRecoveryPointTime';
+/** A snapshot EC2 reported in `error`: it is no recovery point, so it counts as failed. */
+export const SNAPSHOT_ERROR = 'SnapshotError';
+/** A snapshot still `pending` when the wait for completion timed out. */
+export const SNAPSHOT_NOT_COMPLETED = 'SnapshotNotCompleted';
+/** The error `loadFleet` and `parseFleet` throw; the message names the file or field. */
+export const INVALID_FLEET = 'InvalidFleet';
 
-/** Base class of every error this project raises on purpose; `name` is what the ASL matches. */
+/**
+ * Base class of every error this project raises on purpose; `name` is what the ASL matches, and the
+ * flags say how the CLI and the state machine treat the error.
+ */
 export abstract class SgwSnapshotError extends Error {
   abstract override readonly name: string;
+  /** What `sgw-snap` exits with when this error ends a command. @default ExitCode.Failed */
+  readonly exitCode: ExitCode = ExitCode.Failed;
+  /**
+   * Whether the same call may succeed if made again. The state machine retries only AWS's transient
+   * errors (`TRANSIENT_AWS_ERRORS`, `LAMBDA_SERVICE_ERRORS`), so none of ours is retryable today.
+   * @default false
+   */
+  readonly retryable: boolean = false;
 }
 
 /** The execution input broke the contract; the message names the field. */
@@ -51,4 +83,69 @@ export class InvalidInputError extends SgwSnapshotError {
 /** More gateways than one execution handles were found; raised before any snapshot is made. */
 export class TooManyGatewaysError extends SgwSnapshotError {
   override readonly name = TOO_MANY_GATEWAYS;
+}
+
+/** A fleet file or value that does not match `FleetSchema`. */
+export class InvalidFleetError extends SgwSnapshotError {
+  override readonly name = INVALID_FLEET;
+  override readonly exitCode = ExitCode.Usage;
+}
+
+/** The command line itself is wrong: exit code 2, and the message says what to fix. */
+export class UsageError extends SgwSnapshotError {
+  override readonly name = 'UsageError';
+  override readonly exitCode = ExitCode.Usage;
+}
+
+/** A Step Functions call that did not give the command what it needed. */
+export abstract class StepFunctionsCallError extends SgwSnapshotError {
+  /** The API call, e.g. `StartExecution`. */
+  readonly call: string;
+
+  constructor(call: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.call = call;
+  }
+}
+
+/** AWS could not be reached, the credentials were refused, or the caller lacks `permission`. */
+export class AwsUnreachableError extends StepFunctionsCallError {
+  override readonly name = 'AwsUnreachable';
+  override readonly exitCode = ExitCode.Unreachable;
+  /** The IAM action the call needs, e.g. `states:StartExecution`. */
+  readonly permission: string;
+
+  constructor(call: string, message: string, options?: ErrorOptions) {
+    super(call, message, options);
+    this.permission = `states:${call}`;
+  }
+}
+
+/**
+ * The caller lacks `permission`: unlike the rest of `AwsUnreachable` (whose name it keeps), a refusal
+ * that may concern one call only, so a caller may do without what that call would have given.
+ */
+export class PermissionDeniedError extends AwsUnreachableError {}
+
+/** No state machine has the name asked for. */
+export class StateMachineNotFoundError extends StepFunctionsCallError {
+  override readonly name = 'StateMachineNotFound';
+  override readonly exitCode = ExitCode.Usage;
+}
+
+/** No execution has the ARN or name asked for. */
+export class ExecutionNotFoundError extends StepFunctionsCallError {
+  override readonly name = 'ExecutionNotFound';
+  override readonly exitCode = ExitCode.Usage;
+}
+
+/** `StartExecution` refused the name: an execution of that name exists (closed, or with another input). */
+export class ExecutionNameTakenError extends StepFunctionsCallError {
+  override readonly name = 'ExecutionNameTaken';
+  override readonly exitCode = ExitCode.Usage;
+}
+
+/** Any other refusal of the service: a bad ARN, a bad name, a throttled call. */
+export class StepFunctionsRejectedError extends StepFunctionsCallError {
+  override readonly name = 'StepFunctionsRejected';
 }

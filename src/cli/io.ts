@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.ts';
+
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -6,3 +9,41 @@ export interface CliIo {
 }
 
 export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+
+/** Where SIGINT and SIGTERM arrive: `process`, or a test's emitter. */
+export type SignalSource = Pick<NodeJS.EventEmitter, 'once' | 'off'>;
+
+/** Resolves at the first SIGINT or SIGTERM, and stops listening for both then. */
+export function waitForStopSignal(signals: SignalSource): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      signals.off('SIGINT', stop);
+      signals.off('SIGTERM', stop);
+      resolve();
+    };
+    signals.once('SIGINT', stop);
+    signals.once('SIGTERM', stop);
+  });
+}
+
+/**
+ * Reads `--input`: inline JSON, or `@path` to a JSON file.
+ * @throws {UsageError} when the file cannot be read or the text is not JSON
+ */
+export async function readInputOption(value: string | undefined, flag = '--input'): Promise<unknown> {
+  if (value === undefined) return {};
+  let text = value;
+  if (value.startsWith('@')) {
+    const path = value.slice(1);
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new UsageError(`${flag}: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${flag}: not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../errors.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerRunCommand } from './commands/run.ts';
@@ -19,4 +20,17 @@ export function makeProgram(): Command {
   registerListCommand(program);
   registerServeCommand(program);
   return program;
+}
+
+/**
+ * Parses `argv` and runs the command it names, which sets `process.exitCode`. Help and version exit 0;
+ * any other parse error (commander has printed it) is a usage error.
+ */
+export async function runProgram(argv: readonly string[], program: Command = makeProgram()): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    process.exitCode = error.exitCode === 0 ? ExitCode.Succeeded : ExitCode.Usage;
+  }
 }

@@ -1,10 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { SgwSnapshotError } from '../errors.ts';
+import { InvalidFleetError } from '../errors.ts';
 import { seededRandom } from './emulator/random.ts';
-
-/** The error `loadFleet` and `parseFleet` throw; the message names the file or field. */
-export const INVALID_FLEET = 'InvalidFleet';
 
 /** The gateway types Storage Gateway reports; only `CACHED` gateways have recovery points. */
 export const GATEWAY_TYPES = ['CACHED', 'STORED', 'VTL', 'VTL_SNOW', 'FILE_S3', 'FILE_FSX_SMB'] as const;
@@ -77,11 +74,6 @@ export type FleetInput = z.input<typeof FleetSchema>;
 export type Fleet = z.output<typeof FleetSchema>;
 export type FleetGateway = Fleet['gateways'][number];
 export type FleetVolume = FleetGateway['volumes'][number];
-
-/** A fleet file or value that does not match `FleetSchema`. */
-export class InvalidFleetError extends SgwSnapshotError {
-  override readonly name = INVALID_FLEET;
-}
 
 /**
  * Validates an already-parsed fleet.

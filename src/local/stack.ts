@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createStorageGatewayClient } from '../aws/clients.ts';
@@ -8,7 +9,7 @@ import { LOCAL_REGION } from './runner.ts';
 import { createStepHandlers, type StepHandler } from './step-handlers.ts';
 
 /** The demo fleet that ships with the project. */
-export const DEMO_FLEET_PATH = new URL('./fleets/demo.json', import.meta.url).pathname;
+export const DEMO_FLEET_PATH = fileURLToPath(new URL('./fleets/demo.json', import.meta.url));
 
 export interface LocalStackOptions {
   /** Fleet file for the emulator. @default DEMO_FLEET_PATH */

@@ -1,12 +1,8 @@
+import { SNAPSHOT_ERROR, SNAPSHOT_NOT_COMPLETED } from '../errors.ts';
 import { countsAsSnapshot } from '../snapshot/state.ts';
 import type { StatesError } from '../workflow/types.ts';
 import { readableCause } from './cause.ts';
 import type { GatewayReport, ReportSnapshot } from './gateway-report.ts';
-
-/** A snapshot EC2 reported in `error`: it is no recovery point, so it counts as failed. */
-export const SNAPSHOT_ERROR = 'SnapshotError';
-/** A snapshot still `pending` when the wait for completion timed out. */
-export const SNAPSHOT_NOT_COMPLETED = 'SnapshotNotCompleted';
 
 /** A snapshot's state as EC2 last described it. */
 export interface SnapshotState {

@@ -1,5 +1,5 @@
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
-import { reportOf } from '../../src/cli/execution-outcome.ts';
+import { reportOf } from '../../src/cli/outcome.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/local/emulator/index.ts';
 import { type EngineEvent, type LocalExecutionResult, startLocalExecution } from '../../src/local/runner.ts';
 import { createStepHandlers } from '../../src/local/step-handlers.ts';

@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode } from '../../src/cli/exit-codes.ts';
+import { DEFAULT_STATE_MACHINE } from '../../src/cli/options.ts';
 import { makeProgram } from '../../src/cli/program.ts';
-import { DEFAULT_STATE_MACHINE } from '../../src/cli/sfn/defaults.ts';
+import { ExitCode } from '../../src/errors.ts';
 import type { FaultRule } from '../../src/local/emulator/index.ts';
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
 import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { serve } from '../../src/cli/commands/serve.ts';
-import { ExitCode } from '../../src/cli/exit-codes.ts';
 import type { CliIo } from '../../src/cli/io.ts';
+import { ExitCode } from '../../src/errors.ts';
 import { driveCli, LOCAL_AWS_ENV } from '../unit/cli/drive-cli.ts';
 
 describe('sgw-snap serve', () => {

@@ -1,5 +1,5 @@
-import { DEFAULT_FLEET_PATH } from '../../src/cli/commands/emulator.ts';
 import { loadFleet } from '../../src/local/fleet.ts';
+import { DEMO_FLEET_PATH } from '../../src/local/stack.ts';
 import { awsCli, type CliResult, SERVICE_ERROR_EXIT_CODES } from '../helpers/aws-cli.ts';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.ts';
 
@@ -16,7 +16,7 @@ describe('the emulator seen by the independent AWS CLI', () => {
   };
 
   beforeAll(async () => {
-    running = await startEmulator({ fleet: await loadFleet(DEFAULT_FLEET_PATH) });
+    running = await startEmulator({ fleet: await loadFleet(DEMO_FLEET_PATH) });
   });
 
   afterAll(async () => {

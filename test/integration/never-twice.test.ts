@@ -1,7 +1,6 @@
-import { SNAPSHOTS_FAILED } from '../../src/errors.ts';
+import { SNAPSHOT_ERROR, SNAPSHOTS_FAILED } from '../../src/errors.ts';
 import { volumeArnOf } from '../../src/local/emulator/index.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
-import { SNAPSHOT_ERROR } from '../../src/report/completion.ts';
 import { type LocalWorkflow, startLocalWorkflow } from '../helpers/local-workflow.ts';
 
 const fleet = generateFleet({ gateways: 2, volumesPerGateway: 4 });

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { runLocally } from '../../src/cli/commands/run.ts';
-import { ExitCode } from '../../src/cli/exit-codes.ts';
 import type { CliIo } from '../../src/cli/io.ts';
+import { ExitCode } from '../../src/errors.ts';
 import { createEmulator, volumeArnOf } from '../../src/local/emulator/index.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
 import type { ExecutionReport } from '../../src/report/execution-report.ts';

@@ -1,24 +1,24 @@
-import { fileURLToPath } from 'node:url';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { ExitCode } from '../../errors.ts';
 import { createEmulator, DEFAULT_SNAPSHOT_COMPLETION_MS } from '../../local/emulator/index.ts';
 import { loadFleet } from '../../local/fleet.ts';
-import { type SignalSource, waitForStopSignal } from '../wait-for-signal.ts';
-
-/** Port `sgw-snap emulator` listens on unless `--port` says otherwise; LocalStack keeps 4566. */
-export const DEFAULT_EMULATOR_PORT = 4599;
-/** The fleet `sgw-snap emulator` serves unless `--fleet` says otherwise. */
-export const DEFAULT_FLEET_PATH = fileURLToPath(new URL('../../local/fleets/demo.json', import.meta.url));
-const MAX_PORT = 65_535;
+import { DEMO_FLEET_PATH } from '../../local/stack.ts';
+import { runCommand } from '../command-runner.ts';
+import { type CliIo, type SignalSource, waitForStopSignal } from '../io.ts';
+import { asFleetUsageError, DEFAULT_EMULATOR_PORT, portNumber, wholeNumber } from '../options.ts';
 
 /** What the command needs from its surroundings; tests pass their own. */
 export interface EmulatorCommandIo {
   /** @default writes the line to stdout */
   log?: (line: string) => void;
+  /** Where a failure is told. @default process.stderr */
+  stderr?: CliIo['stderr'];
   /** Where SIGINT and SIGTERM arrive. @default process */
   signals?: SignalSource;
 }
 
-interface EmulatorCommandOptions {
+/** The flags of `sgw-snap emulator`, parsed. */
+export interface EmulatorCommandOptions {
   fleet: string;
   port: number;
   snapshotCompletionMs: number;
@@ -30,41 +30,38 @@ interface EmulatorCommandOptions {
  * @returns the `emulator` command
  */
 export function registerEmulatorCommand(program: Command, io: EmulatorCommandIo = {}): Command {
-  const log = io.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const signals = io.signals ?? process;
   return program
     .command('emulator')
     .description('Serve a local Storage Gateway + EC2 API over a fleet file')
-    .option('--fleet <file>', 'fleet JSON file', DEFAULT_FLEET_PATH)
-    .option('--port <n>', 'port to listen on, 0 for any free port', parsePort, DEFAULT_EMULATOR_PORT)
+    .option('--fleet <file>', 'fleet JSON file', DEMO_FLEET_PATH)
+    .option('--port <n>', 'port to listen on, 0 for any free port', portNumber, DEFAULT_EMULATOR_PORT)
     .option(
       '--snapshot-completion-ms <ms>',
       'how long new snapshots stay pending',
-      parseWholeNumber,
+      wholeNumber(0),
       DEFAULT_SNAPSHOT_COMPLETION_MS,
     )
     .action(async (options: EmulatorCommandOptions) => {
-      const emulator = createEmulator({
-        fleet: await loadFleet(options.fleet),
-        snapshotCompletionMs: options.snapshotCompletionMs,
-      });
-      const { url } = await emulator.listen({ port: options.port });
-      log(`Storage Gateway + EC2 emulator listening on ${url}`);
-      log(`export AWS_ENDPOINT_URL_STORAGE_GATEWAY=${url}`);
-      log(`export AWS_ENDPOINT_URL_EC2=${url}`);
-      await waitForStopSignal(signals);
-      await emulator.close();
+      process.exitCode = await runEmulator(options, io);
     });
 }
 
-function parseWholeNumber(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number)) throw new InvalidArgumentError('must be a whole number');
-  return number;
-}
-
-function parsePort(value: string): number {
-  const port = parseWholeNumber(value);
-  if (port > MAX_PORT) throw new InvalidArgumentError(`must be at most ${MAX_PORT}`);
-  return port;
+/** Serves the fleet until SIGINT or SIGTERM; returns the exit code. */
+export function runEmulator(options: EmulatorCommandOptions, io: EmulatorCommandIo = {}): Promise<ExitCode> {
+  const log = io.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  return runCommand({ stderr: io.stderr ?? process.stderr }, 'emulator', async () => {
+    const emulator = createEmulator({
+      fleet: await loadFleet(options.fleet).catch((error: unknown) => {
+        throw asFleetUsageError(error);
+      }),
+      snapshotCompletionMs: options.snapshotCompletionMs,
+    });
+    const { url } = await emulator.listen({ port: options.port });
+    log(`Storage Gateway + EC2 emulator listening on ${url}`);
+    log(`export AWS_ENDPOINT_URL_STORAGE_GATEWAY=${url}`);
+    log(`export AWS_ENDPOINT_URL_EC2=${url}`);
+    await waitForStopSignal(io.signals ?? process);
+    await emulator.close();
+    return ExitCode.Succeeded;
+  });
 }

@@ -1,11 +1,11 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { type Command, Option } from 'commander';
-import { ExitCode } from '../exit-codes.ts';
+import { ExitCode } from '../../errors.ts';
+import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo } from '../io.ts';
+import { DEFAULT_LIST_MAX, DEFAULT_STATE_MACHINE, wholeNumber } from '../options.ts';
 import { textTable } from '../render-report.ts';
-import { openSession, runSfnCommand, type SfnCommandDeps } from '../sfn/command-context.ts';
-import { DEFAULT_LIST_MAX, DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
-import { wholeNumber } from '../sfn/options.ts';
+import { openSession, type SfnCommandDeps } from '../sfn/session.ts';
 
 const STATUSES = [
   'RUNNING',
@@ -38,7 +38,7 @@ export function registerListCommand(program: Command, io: CliIo = processIo, dep
 
 /** Runs `sgw-snap list`; returns the exit code. */
 export function listExecutions(options: ListOptions, io: CliIo, deps: SfnCommandDeps): Promise<ExitCode> {
-  return runSfnCommand(io, 'list', async () => {
+  return runCommand(io, 'list', async () => {
     const session = openSession(io, deps);
     try {
       const stateMachineArn = await session.sfn.stateMachineArn(options.stateMachine);

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
+import { ExitCode, UsageError } from '../../errors.ts';
 import { type EngineEvent, startLocalExecution } from '../../local/runner.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { failureLine, reportOf } from '../execution-outcome.ts';
-import { ExitCode } from '../exit-codes.ts';
-import { type CliIo, processIo } from '../io.ts';
+import { runCommand } from '../command-runner.ts';
+import { type CliIo, processIo, readInputOption } from '../io.ts';
+import { asFleetUsageError } from '../options.ts';
+import { failureLine, reportOf } from '../outcome.ts';
 import { ProgressTracker, type StepEvent } from '../progress.ts';
-import { readInputOption } from '../read-input.ts';
 import { renderReport } from '../render-report.ts';
-import { UsageError } from '../usage-error.ts';
 
 export interface RunOptions {
   local?: boolean;
@@ -35,7 +35,11 @@ export function registerRunCommand(program: Command, io: CliIo = processIo): voi
 }
 
 /** Runs one local execution and prints it; returns the exit code. */
-export async function runLocally(options: RunOptions, io: CliIo): Promise<ExitCode> {
+export function runLocally(options: RunOptions, io: CliIo): Promise<ExitCode> {
+  return runCommand(io, 'run', () => runOnce(options, io));
+}
+
+async function runOnce(options: RunOptions, io: CliIo): Promise<ExitCode> {
   let stack: LocalStack | undefined;
   try {
     if (!options.local) throw new UsageError('run needs --local; to run the deployed workflow use `sgw-snap start`');
@@ -44,10 +48,7 @@ export async function runLocally(options: RunOptions, io: CliIo): Promise<ExitCo
       ...(options.fleet ? { fleetPath: options.fleet } : {}),
       env: io.env,
     }).catch((error: unknown) => {
-      throw (error instanceof Error && error.name === 'InvalidFleet') ||
-        (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? new UsageError(`--fleet: ${(error as Error).message}`, { cause: error })
-        : error;
+      throw asFleetUsageError(error);
     });
     const progress = new ProgressTracker();
     let failStateInput: unknown;
@@ -74,10 +75,6 @@ export async function runLocally(options: RunOptions, io: CliIo): Promise<ExitCo
       io.stdout.write(report ? renderReport(report) : `${failureLine(result)}\n`);
     }
     return result.status === 'SUCCEEDED' ? ExitCode.Succeeded : ExitCode.Failed;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`sgw-snap run: ${error.message}\n`);
-    return ExitCode.Usage;
   } finally {
     await stack?.close();
   }

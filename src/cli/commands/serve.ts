@@ -1,15 +1,9 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { ExitCode, UsageError } from '../../errors.ts';
 import { createSfnEndpoint, type SfnEndpointOptions } from '../../local/sfn-endpoint/index.ts';
-import { ExitCode } from '../exit-codes.ts';
-import { type CliIo, processIo } from '../io.ts';
-import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
-import { wholeNumber } from '../sfn/options.ts';
-import { UsageError } from '../usage-error.ts';
-import { type SignalSource, waitForStopSignal } from '../wait-for-signal.ts';
-
-/** Port `sgw-snap serve` listens on unless `--port` says otherwise: Step Functions Local's. */
-export const DEFAULT_SERVE_PORT = 8083;
-const MAX_PORT = 65_535;
+import { runCommand } from '../command-runner.ts';
+import { type CliIo, processIo, type SignalSource, waitForStopSignal } from '../io.ts';
+import { DEFAULT_SERVE_PORT, DEFAULT_STATE_MACHINE, portNumber } from '../options.ts';
 
 export interface ServeOptions {
   port: number;
@@ -33,7 +27,7 @@ export function registerServeCommand(program: Command, io: CliIo = processIo, de
   program
     .command('serve')
     .description('Serve a local Step Functions API over the real state machine and the Storage Gateway emulator')
-    .option('--port <n>', 'port to listen on, 0 for any free port', port, DEFAULT_SERVE_PORT)
+    .option('--port <n>', 'port to listen on, 0 for any free port', portNumber, DEFAULT_SERVE_PORT)
     .option('--fleet <file>', 'fleet file for the emulator (default: the demo fleet)')
     .option('--real-time', 'keep retry and wait intervals as written instead of compressing them')
     .action(async (options: ServeOptions) => {
@@ -42,33 +36,28 @@ export function registerServeCommand(program: Command, io: CliIo = processIo, de
 }
 
 /** Serves until SIGINT or SIGTERM; returns the exit code. */
-export async function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): Promise<ExitCode> {
-  const signals = deps.signals ?? process;
-  const endpoint = createSfnEndpoint({
-    env: io.env,
-    ...deps.endpoint,
-    stateMachineName: DEFAULT_STATE_MACHINE,
-    ...(options.fleet ? { fleetPath: options.fleet } : {}),
-    ...(options.realTime ? { realTime: true } : {}),
-  });
-  let url: string;
-  try {
-    ({ url } = await endpoint.listen({ port: options.port }));
-  } catch (error) {
+export function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): Promise<ExitCode> {
+  return runCommand(io, 'serve', async () => {
+    const endpoint = createSfnEndpoint({
+      env: io.env,
+      ...deps.endpoint,
+      stateMachineName: DEFAULT_STATE_MACHINE,
+      ...(options.fleet ? { fleetPath: options.fleet } : {}),
+      ...(options.realTime ? { realTime: true } : {}),
+    });
+    let url: string;
+    try {
+      ({ url } = await endpoint.listen({ port: options.port }));
+    } catch (error) {
+      await endpoint.close();
+      // Whatever keeps the endpoint from starting (the fleet file, the port) is the command line's to fix.
+      const flag = options.fleet ? `--fleet ${options.fleet}: ` : '';
+      throw new UsageError(`${flag}${(error as Error).message}`, { cause: error });
+    }
+    io.stdout.write(`Step Functions endpoint listening on ${url}, serving ${endpoint.stateMachineArn}\n`);
+    io.stdout.write(`export AWS_ENDPOINT_URL_SFN=${url}\n`);
+    await waitForStopSignal(deps.signals ?? process);
     await endpoint.close();
-    const reason = error instanceof UsageError ? error : new UsageError((error as Error).message, { cause: error });
-    io.stderr.write(`sgw-snap serve: ${options.fleet ? `--fleet ${options.fleet}: ` : ''}${reason.message}\n`);
-    return ExitCode.Usage;
-  }
-  io.stdout.write(`Step Functions endpoint listening on ${url}, serving ${endpoint.stateMachineArn}\n`);
-  io.stdout.write(`export AWS_ENDPOINT_URL_SFN=${url}\n`);
-  await waitForStopSignal(signals);
-  await endpoint.close();
-  return ExitCode.Succeeded;
-}
-
-function port(value: string): number {
-  const number = wholeNumber(0)(value);
-  if (number > MAX_PORT) throw new InvalidArgumentError(`must be at most ${MAX_PORT}`);
-  return number;
+    return ExitCode.Succeeded;
+  });
 }

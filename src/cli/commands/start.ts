@@ -1,16 +1,13 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../exit-codes.ts';
-import { type CliIo, processIo } from '../io.ts';
-import { readInputOption } from '../read-input.ts';
-import { openSession, runSfnCommand, type SfnCommandDeps, type SfnSession } from '../sfn/command-context.ts';
-import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
+import { ExecutionNameTakenError, ExitCode, UsageError } from '../../errors.ts';
+import { runCommand } from '../command-runner.ts';
+import { type CliIo, processIo, readInputOption } from '../io.ts';
+import { DEFAULT_STATE_MACHINE, wholeNumber } from '../options.ts';
+import { exitCodeOf, printOutcome } from '../outcome.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
-import { ExecutionNameTakenError } from '../sfn/errors.ts';
-import { wholeNumber } from '../sfn/options.ts';
-import { exitCodeOf, printOutcome } from '../sfn/outcome.ts';
+import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
 import { watchExecution } from '../sfn/watch.ts';
-import { UsageError } from '../usage-error.ts';
 
 export interface StartOptions {
   stateMachine: string;
@@ -41,7 +38,7 @@ export function registerStartCommand(program: Command, io: CliIo = processIo, de
 
 /** Runs `sgw-snap start`; returns the exit code. */
 export function startExecution(options: StartOptions, io: CliIo, deps: SfnCommandDeps): Promise<ExitCode> {
-  return runSfnCommand(io, 'start', async () => {
+  return runCommand(io, 'start', async () => {
     if (options.report && !options.wait)
       throw new UsageError('--report needs --wait: the report is written once the execution has ended');
     const input = JSON.stringify(await readInputOption(options.input));

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import type { ExitCode } from '../exit-codes.ts';
+import type { ExitCode } from '../../errors.ts';
+import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo } from '../io.ts';
-import { openSession, runSfnCommand, type SfnCommandDeps } from '../sfn/command-context.ts';
-import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
+import { DEFAULT_STATE_MACHINE } from '../options.ts';
+import { type ExecutionSeen, exitCodeOf, printOutcome } from '../outcome.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { failStateInputOf, readFailStateInput } from '../sfn/fail-state-input.ts';
 import { type ExecutionHistories, readExecutionHistories } from '../sfn/follow.ts';
-import { type ExecutionSeen, exitCodeOf, printOutcome } from '../sfn/outcome.ts';
+import { openSession, type SfnCommandDeps } from '../sfn/session.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
 import { progressLineOf } from '../sfn/watch.ts';
 
@@ -37,7 +38,7 @@ export function showStatus(
   io: CliIo,
   deps: SfnCommandDeps,
 ): Promise<ExitCode> {
-  return runSfnCommand(io, 'status', async () => {
+  return runCommand(io, 'status', async () => {
     const session = openSession(io, deps);
     try {
       const executionArn = execution.startsWith('arn:')

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { UsageError } from '../usage-error.ts';
+import { UsageError } from '../../errors.ts';
 import { renderDrillHtml } from './html.ts';
 import { renderDrillMarkdown } from './markdown.ts';
 import type { DrillReport } from './model.ts';

@@ -1,4 +1,3 @@
-import { UsageError } from '../usage-error.ts';
 import {
   AwsUnreachableError,
   ExecutionNameTakenError,
@@ -7,7 +6,8 @@ import {
   StateMachineNotFoundError,
   type StepFunctionsCallError,
   StepFunctionsRejectedError,
-} from './errors.ts';
+  UsageError,
+} from '../../errors.ts';
 
 // Error names of a refused identity or a refused permission, across AWS services and the SDK.
 const PERMISSION_ERRORS = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'NotAuthorized']);
@@ -32,6 +32,12 @@ const NETWORK_CODES = new Set([
   'EPIPE',
 ]);
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError']);
+// The service's refusals the CLI names, each with the error it answers with.
+const REFUSALS = new Map<string, StepFunctionsCallErrorClass>([
+  ['ExecutionAlreadyExists', ExecutionNameTakenError],
+  ['ExecutionDoesNotExist', ExecutionNotFoundError],
+  ['StateMachineDoesNotExist', StateMachineNotFoundError],
+]);
 const INVALID_REQUEST = new Set([
   'InvalidArn',
   'InvalidName',
@@ -39,6 +45,12 @@ const INVALID_REQUEST = new Set([
   'InvalidToken',
   'ValidationException',
 ]);
+
+type StepFunctionsCallErrorClass = new (
+  call: string,
+  message: string,
+  options?: ErrorOptions,
+) => StepFunctionsCallError;
 
 interface SdkError {
   name?: string;
@@ -86,9 +98,8 @@ export function classifySfnError(
       options,
     );
   }
-  if (name === 'ExecutionAlreadyExists') return new ExecutionNameTakenError(call, message, options);
-  if (name === 'ExecutionDoesNotExist') return new ExecutionNotFoundError(call, message, options);
-  if (name === 'StateMachineDoesNotExist') return new StateMachineNotFoundError(call, message, options);
+  const Refusal = REFUSALS.get(name);
+  if (Refusal) return new Refusal(call, message, options);
   if (INVALID_REQUEST.has(name)) return new UsageError(`${call}: ${name}: ${message}`, options);
   if ($metadata?.httpStatusCode !== undefined)
     return new StepFunctionsRejectedError(call, `${call} failed: ${name}: ${message}`, options);

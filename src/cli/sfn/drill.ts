@@ -1,8 +1,8 @@
 import { buildDrillReport, lookUpCaller, writeDrillReport } from '../drill-report/index.ts';
 import type { CliIo } from '../io.ts';
-import type { SfnCommandDeps, SfnSession } from './command-context.ts';
+import { type ExecutionSeen, executionReportOf } from '../outcome.ts';
 import type { ExecutionHistories } from './follow.ts';
-import { type ExecutionSeen, executionReportOf } from './outcome.ts';
+import type { SfnCommandDeps, SfnSession } from './session.ts';
 
 /** Writes the drill report of an execution to `path` and says so on stderr. */
 export async function writeDrillReportFile(

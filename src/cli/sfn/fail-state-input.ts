@@ -1,6 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { SNAPSHOTS_FAILED } from '../../errors.ts';
-import { PermissionDeniedError } from './errors.ts';
+import { PermissionDeniedError, SNAPSHOTS_FAILED } from '../../errors.ts';
 import type { ExecutionDescription, StepFunctions } from './step-functions.ts';
 
 // The ASL names the Fail state after the error it ends the execution with.

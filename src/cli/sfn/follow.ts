@@ -1,8 +1,8 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { ExecutionSeen } from '../outcome.ts';
 import { failStateInputOf } from './fail-state-input.ts';
 import { isClosingEvent, readEventsAfter, readHistory } from './history.ts';
 import { type ExecutionHistory, MapRunChildren } from './map-run-children.ts';
-import type { ExecutionSeen } from './outcome.ts';
 import type { StepFunctions } from './step-functions.ts';
 
 /** How often `--wait` reads the history; `GetExecutionHistory` refills at 5 calls a second per account. */

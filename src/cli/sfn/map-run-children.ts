@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { PermissionDeniedError } from './errors.ts';
+import { PermissionDeniedError } from '../../errors.ts';
 import { isClosingEvent, readEventsAfter } from './history.ts';
 import type { StepFunctions } from './step-functions.ts';
 

@@ -8,8 +8,8 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { StateMachineNotFoundError } from '../../errors.ts';
 import { classifySfnError } from './classify-error.ts';
-import { StateMachineNotFoundError } from './errors.ts';
 
 /** An execution as `DescribeExecution` tells it. */
 export interface ExecutionDescription {

@@ -1,9 +1,9 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { CliIo } from '../io.ts';
+import type { ExecutionSeen } from '../outcome.ts';
 import { ProgressTracker } from '../progress.ts';
 import { type ExecutionHistories, followExecution } from './follow.ts';
 import { HistoryNarrator } from './narrate.ts';
-import type { ExecutionSeen } from './outcome.ts';
 import type { StepFunctions } from './step-functions.ts';
 
 /**

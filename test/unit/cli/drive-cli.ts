@@ -3,7 +3,7 @@ import { registerListCommand } from '../../../src/cli/commands/list.ts';
 import { registerStartCommand } from '../../../src/cli/commands/start.ts';
 import { registerStatusCommand } from '../../../src/cli/commands/status.ts';
 import type { CliIo } from '../../../src/cli/io.ts';
-import type { SfnCommandDeps } from '../../../src/cli/sfn/command-context.ts';
+import type { SfnCommandDeps } from '../../../src/cli/sfn/session.ts';
 
 /** What one in-process `sgw-snap` run printed and exited with. */
 export interface CliRun {

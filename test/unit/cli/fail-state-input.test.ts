@@ -11,8 +11,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ExitCode } from '../../../src/cli/exit-codes.ts';
-import { SNAPSHOTS_FAILED } from '../../../src/errors.ts';
+import { ExitCode, SNAPSHOTS_FAILED } from '../../../src/errors.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
 import { describedDrill, EXECUTION_ARN, GATEWAY_ARN as GATEWAY, START, STATE_MACHINE_ARN } from './sfn-fixtures.ts';

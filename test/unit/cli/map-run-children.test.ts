@@ -13,9 +13,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ExitCode } from '../../../src/cli/exit-codes.ts';
 import { MapRunChildren } from '../../../src/cli/sfn/map-run-children.ts';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
+import { ExitCode } from '../../../src/errors.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
 import { describedDrill, EXECUTION_ARN, START, STATE_MACHINE_ARN } from './sfn-fixtures.ts';

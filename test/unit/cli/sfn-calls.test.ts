@@ -8,9 +8,8 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ExitCode } from '../../../src/cli/exit-codes.ts';
-import { StateMachineNotFoundError } from '../../../src/cli/sfn/errors.ts';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
+import { ExitCode, StateMachineNotFoundError } from '../../../src/errors.ts';
 import { driveCli } from './drive-cli.ts';
 import { describedDrill, EXECUTION_ARN, START, STATE_MACHINE_ARN } from './sfn-fixtures.ts';
 

@@ -1,8 +1,8 @@
 import { DescribeSnapshotsCommand, EC2Client, type Snapshot } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type CheckSnapshotsRequest, createCheckSnapshotsHandler } from '../../../functions/check-snapshots/handler.ts';
+import { SNAPSHOT_ERROR, SNAPSHOT_NOT_COMPLETED } from '../../../src/errors.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
-import { SNAPSHOT_ERROR, SNAPSHOT_NOT_COMPLETED } from '../../../src/report/completion.ts';
 import type { GatewayResult } from '../../../src/report/gateway-result.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import { EXECUTION, GATEWAY_ARN, MINUTE, NOW, optionsOf, volumeArn } from '../fixtures.ts';

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Command } from 'commander';
-import { registerEmulatorCommand } from '../../../src/cli/commands/emulator.ts';
+import { registerEmulatorCommand, runEmulator } from '../../../src/cli/commands/emulator.ts';
+import { ExitCode } from '../../../src/errors.ts';
 
 function waitForLines(lines: string[], count: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -56,6 +57,21 @@ describe('emulator command', () => {
 
     // Assess
     await expect(parsing).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+  });
+
+  it('exits 2 and names --fleet when the fleet file cannot be read, listening on nothing', async () => {
+    // Prepare
+    let stderr = '';
+    const signals = new EventEmitter();
+    const io = { log: () => undefined, stderr: { write: (text: string) => (stderr += text) }, signals };
+
+    // Act
+    const code = await runEmulator({ fleet: '/nonexistent/fleet.json', port: 0, snapshotCompletionMs: 0 }, io);
+
+    // Assess
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toMatch(/^sgw-snap emulator: --fleet: Cannot read fleet file \/nonexistent\/fleet\.json: ENOENT/);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 
   it('listens on 4599 by default', () => {

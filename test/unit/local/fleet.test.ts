@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateFleet, INVALID_FLEET, loadFleet, parseFleet } from '../../../src/local/fleet.ts';
+import { INVALID_FLEET } from '../../../src/errors.ts';
+import { generateFleet, loadFleet, parseFleet } from '../../../src/local/fleet.ts';
 import { TEST_FLEET } from '../../helpers/emulator.ts';
 
 const DEMO_FLEET = fileURLToPath(new URL('../../../src/local/fleets/demo.json', import.meta.url));

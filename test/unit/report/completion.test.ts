@@ -1,8 +1,7 @@
+import { SNAPSHOT_ERROR, SNAPSHOT_NOT_COMPLETED } from '../../../src/errors.ts';
 import {
   abandonWait,
   applySnapshotStates,
-  SNAPSHOT_ERROR,
-  SNAPSHOT_NOT_COMPLETED,
   type SnapshotState,
   unsettledSnapshotIds,
 } from '../../../src/report/completion.ts';

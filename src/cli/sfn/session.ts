@@ -1,10 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { ExitCode } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
-import { UsageError } from '../usage-error.ts';
 import { createSfnClient, isLocalEndpoint } from './client.ts';
-import { StepFunctionsCallError } from './errors.ts';
 import { StepFunctions } from './step-functions.ts';
 
 /** What the Step Functions commands take from their surroundings; tests pass their own. */
@@ -28,6 +25,7 @@ export interface SfnSession {
   close(): void;
 }
 
+/** The Step Functions port of one command: the client of `deps`, or one configured from `io.env`. */
 export function openSession(io: CliIo, deps: SfnCommandDeps): SfnSession {
   if (deps.sfnClient) {
     const endpoint = io.env.AWS_ENDPOINT_URL_SFN ?? 'Step Functions';
@@ -39,24 +37,4 @@ export function openSession(io: CliIo, deps: SfnCommandDeps): SfnSession {
   }
   const { client, endpoint } = createSfnClient(io.env);
   return { sfn: new StepFunctions(client, endpoint), local: isLocalEndpoint(endpoint), close: () => client.destroy() };
-}
-
-/**
- * Runs a command's body and turns what it throws into a message on stderr and an exit code:
- * usage errors 2, unreachable AWS or a missing permission 3, other refusals 1.
- */
-export async function runSfnCommand(io: CliIo, command: string, body: () => Promise<ExitCode>): Promise<ExitCode> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`sgw-snap ${command}: ${error.message}\n`);
-      return ExitCode.Usage;
-    }
-    if (error instanceof StepFunctionsCallError) {
-      io.stderr.write(`sgw-snap ${command}: ${error.message}\n`);
-      return error.exitCode;
-    }
-    throw error;
-  }
 }

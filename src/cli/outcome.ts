@@ -1,10 +1,42 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
-import type { ExecutionReport } from '../../report/execution-report.ts';
-import { type ExecutionOutcome, failureLine, reportOf } from '../execution-outcome.ts';
-import { ExitCode } from '../exit-codes.ts';
-import type { CliIo } from '../io.ts';
-import { renderReport } from '../render-report.ts';
-import type { ExecutionDescription } from './step-functions.ts';
+import { ExitCode, SNAPSHOTS_FAILED } from '../errors.ts';
+import { readableCause } from '../report/cause.ts';
+import type { ExecutionReport } from '../report/execution-report.ts';
+import type { CliIo } from './io.ts';
+import { renderReport } from './render-report.ts';
+import type { ExecutionDescription } from './sfn/step-functions.ts';
+
+/** How an execution ended, as every command prints it: a local run's result or `DescribeExecution`'s. */
+export interface ExecutionOutcome {
+  status: string;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /**
+   * The input of the `SnapshotsFailed` state, when the history was read: it holds the whole report,
+   * where the cause holds what 32,768 characters can.
+   */
+  failStateInput?: unknown;
+}
+
+/** The report of an ended execution: its output, or the report `SnapshotsFailed` was given. */
+export function reportOf(outcome: ExecutionOutcome): ExecutionReport | undefined {
+  if (outcome.status === 'SUCCEEDED') return outcome.output as ExecutionReport;
+  if (outcome.error !== SNAPSHOTS_FAILED) return undefined;
+  const full = (outcome.failStateInput as { report?: ExecutionReport } | undefined)?.report;
+  if (full) return full;
+  return outcome.cause ? (JSON.parse(outcome.cause) as ExecutionReport) : undefined;
+}
+
+/** One line for an execution that ended without a report (bad input, time-out, abort). */
+export function failureLine(outcome: ExecutionOutcome): string {
+  return `${outcome.error ?? outcome.status}: ${readableCause(outcome.cause) || 'no cause given'}`;
+}
+
+/** 0 for a run that succeeded or is still running, 1 for failed, timed out or aborted. */
+export function exitCodeOf(status: ExecutionStatus): ExitCode {
+  return status === 'SUCCEEDED' || status === 'RUNNING' ? ExitCode.Succeeded : ExitCode.Failed;
+}
 
 /** An execution as `DescribeExecution` tells it, and what its history adds to that. */
 export interface ExecutionSeen {
@@ -31,11 +63,6 @@ export function executionReportOf(execution: ExecutionSeen): ExecutionReport | u
   } catch {
     return undefined;
   }
-}
-
-/** 0 for a run that succeeded or is still running, 1 for failed, timed out or aborted. */
-export function exitCodeOf(status: ExecutionStatus): ExitCode {
-  return status === 'SUCCEEDED' || status === 'RUNNING' ? ExitCode.Succeeded : ExitCode.Failed;
 }
 
 /** Prints how the execution ended on stdout: the report only with `json`, else a headline and tables. */

@@ -1,0 +1,41 @@
+import { InvalidArgumentError } from 'commander';
+import { InvalidFleetError, UsageError } from '../errors.ts';
+
+/**
+ * The state machine `sgw-snap` starts unless `--state-machine` says otherwise: the name
+ * `serverless.yml` deploys on the default stage (`${self:service}-${sls:stage}`, stage `dev`).
+ * `sgw-snap serve` serves the same name, so the local runbook needs no flags either.
+ */
+export const DEFAULT_STATE_MACHINE = 'sgw-recovery-snapshots-dev';
+/** How many executions `sgw-snap list` shows unless `--max` says otherwise. */
+export const DEFAULT_LIST_MAX = 20;
+/** Port `sgw-snap serve` listens on unless `--port` says otherwise: Step Functions Local's. */
+export const DEFAULT_SERVE_PORT = 8083;
+/** Port `sgw-snap emulator` listens on unless `--port` says otherwise; LocalStack keeps 4566. */
+export const DEFAULT_EMULATOR_PORT = 4599;
+const MAX_PORT = 65_535;
+
+/** Parses a whole number flag value, at least `min`. */
+export function wholeNumber(min: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < min) {
+      throw new InvalidArgumentError(
+        min === 0 ? 'must be a whole number' : `must be a whole number of at least ${min}`,
+      );
+    }
+    return number;
+  };
+}
+
+/** Parses `--port`: a whole number up to `MAX_PORT`, 0 for any free port. */
+export function portNumber(value: string): number {
+  const port = wholeNumber(0)(value);
+  if (port > MAX_PORT) throw new InvalidArgumentError(`must be at most ${MAX_PORT}`);
+  return port;
+}
+
+/** A `--fleet` file that cannot be read or is no fleet, as the usage error it is; any other error as it is. */
+export function asFleetUsageError(error: unknown): unknown {
+  return error instanceof InvalidFleetError ? new UsageError(`--fleet: ${error.message}`, { cause: error }) : error;
+}
