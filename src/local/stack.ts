@@ -1,11 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
-import { createEc2Client, createStorageGatewayClient } from '../aws/clients.ts';
+import { createEc2Client, createS3Client, createStorageGatewayClient } from '../aws/clients.ts';
+import { EVIDENCE_BUCKET_VARIABLE } from '../evidence/config.ts';
 import type { FaultRule } from './emulator/faults.ts';
 import { createEmulator, type Emulator } from './emulator/index.ts';
 import { loadFleet } from './fleet.ts';
 import { LOCAL_REGION } from './runner.ts';
+import {
+  createLocalS3Server,
+  DEFAULT_LOCAL_EVIDENCE_BUCKET,
+  defaultS3Directory,
+  LOCAL_S3_CREDENTIALS,
+  type LocalS3Server,
+} from './s3-server.ts';
 import { createStepHandlers, type StepHandler } from './step-handlers.ts';
 
 /** The demo fleet that ships with the project. */
@@ -18,6 +27,8 @@ export interface LocalStackOptions {
   snapshotCompletionMs?: number;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
+  /** Directory of the embedded S3 server's data. @default defaultS3Directory(env) */
+  s3Directory?: string;
 }
 
 /** The AWS side of a local run: clients, the handlers wired to them, and the emulator when one was started. */
@@ -28,13 +39,21 @@ export interface LocalStack {
   /** Absent when `AWS_ENDPOINT_URL_STORAGE_GATEWAY` named an endpoint of the user's. */
   emulator?: Emulator;
   endpoint: string;
+  /** The client of the evidence bucket: the embedded S3 server's, or `AWS_ENDPOINT_URL_S3`'s. */
+  s3: S3Client;
+  /** `EVIDENCE_BUCKET`, else {@link DEFAULT_LOCAL_EVIDENCE_BUCKET}. */
+  evidenceBucket: string;
+  /** Absent when `AWS_ENDPOINT_URL_S3` named an endpoint of the user's. */
+  s3Server?: LocalS3Server;
+  s3Endpoint: string;
   close(): Promise<void>;
 }
 
 /**
  * Starts the emulator on an ephemeral port, unless `AWS_ENDPOINT_URL_STORAGE_GATEWAY` is set: then
  * that endpoint (and `AWS_ENDPOINT_URL_EC2`) is used, and dummy credentials and `us-east-1` are
- * supplied only where none are configured.
+ * supplied only where none are configured. Likewise an embedded S3 server (s3rver) keeps the evidence
+ * bucket in a directory that survives restarts, unless `AWS_ENDPOINT_URL_S3` is set.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
@@ -59,16 +78,53 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const storageGateway = createStorageGatewayClient({ ...common, endpoint });
   const ec2 = createEc2Client({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_EC2 ?? endpoint) : endpoint });
+  let evidence: EvidenceS3;
+  try {
+    evidence = await startEvidenceS3(env, options.s3Directory, common);
+  } catch (error) {
+    storageGateway.destroy();
+    ec2.destroy();
+    await emulator?.close();
+    throw error;
+  }
   return {
     storageGateway,
     ec2,
     handlers: createStepHandlers({ storageGateway, ec2, now }),
     ...(emulator ? { emulator } : {}),
     endpoint,
+    ...evidence,
     async close() {
       storageGateway.destroy();
       ec2.destroy();
-      await emulator?.close();
+      evidence.s3.destroy();
+      await Promise.all([emulator?.close(), evidence.s3Server?.close()]);
     },
   };
+}
+
+type EvidenceS3 = Pick<LocalStack, 's3' | 'evidenceBucket' | 's3Server' | 's3Endpoint'>;
+
+async function startEvidenceS3(
+  env: NodeJS.ProcessEnv,
+  directory: string | undefined,
+  common: Pick<S3ClientConfig, 'region' | 'credentials'>,
+): Promise<EvidenceS3> {
+  const evidenceBucket = env[EVIDENCE_BUCKET_VARIABLE] || DEFAULT_LOCAL_EVIDENCE_BUCKET;
+  // Path-style requests: a local endpoint has no DNS name per bucket.
+  const external = env.AWS_ENDPOINT_URL_S3;
+  if (external) {
+    const s3 = createS3Client({ ...common, endpoint: external, forcePathStyle: true });
+    return { s3, evidenceBucket, s3Endpoint: external };
+  }
+  const s3Server = createLocalS3Server({ directory: directory ?? defaultS3Directory(env), buckets: [evidenceBucket] });
+  const s3Endpoint = (await s3Server.listen()).url;
+  // s3rver accepts only its own key pair, whatever the user's profile holds.
+  const s3 = createS3Client({
+    region: common.region,
+    credentials: LOCAL_S3_CREDENTIALS,
+    endpoint: s3Endpoint,
+    forcePathStyle: true,
+  });
+  return { s3, evidenceBucket, s3Server, s3Endpoint };
 }

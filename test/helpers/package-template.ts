@@ -125,3 +125,62 @@ export function ssmReferences(value: unknown): string[] {
   if (isRecord(value)) return Object.values(value).flatMap(ssmReferences);
   return [];
 }
+
+/** A template as CloudFormation would deploy it for a set of parameter values. */
+export type ParameterValues = Record<string, string>;
+
+/**
+ * The template with its conditions decided: each `Fn::If` replaced by the branch its condition picks,
+ * `Ref: AWS::NoValue` removed and each `Ref` to a parameter replaced by its value: the parameter's
+ * default unless `parameters` gives one.
+ * Supports the condition functions the stack uses: `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`.
+ */
+export function resolveConditions(template: CfnTemplate, parameters: ParameterValues = {}): CfnTemplate {
+  const declared = (template as { Parameters?: Record<string, { Default?: unknown }> }).Parameters ?? {};
+  const conditions = (template as { Conditions?: Record<string, unknown> }).Conditions ?? {};
+  const parameterValue = (name: string): unknown => {
+    if (name in parameters) return parameters[name];
+    if (!(name in declared)) throw new Error(`${name} is not a parameter`);
+    return declared[name]?.Default;
+  };
+  const scalar = (value: unknown): unknown => {
+    if (isRecord(value) && typeof value.Ref === 'string') return parameterValue(value.Ref);
+    return value;
+  };
+  const decide = (expression: unknown): boolean => {
+    if (!isRecord(expression)) throw new Error(`not a condition: ${JSON.stringify(expression)}`);
+    const [[fn, args] = []] = Object.entries(expression);
+    const list = asArray(args as unknown[]);
+    switch (fn) {
+      case 'Fn::Equals':
+        return String(scalar(list[0])) === String(scalar(list[1]));
+      case 'Fn::Not':
+        return !decide(list[0]);
+      case 'Fn::And':
+        return list.every(decide);
+      case 'Fn::Or':
+        return list.some(decide);
+      case 'Condition':
+        return decide(conditions[String(args)]);
+      default:
+        throw new Error(`unsupported condition function ${String(fn)}`);
+    }
+  };
+  const NO_VALUE = Symbol('AWS::NoValue');
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve).filter((item) => item !== NO_VALUE);
+    if (!isRecord(value)) return value;
+    if (value.Ref === 'AWS::NoValue') return NO_VALUE;
+    if (typeof value.Ref === 'string' && value.Ref in declared) return parameterValue(value.Ref);
+    const ifArgs = value['Fn::If'];
+    if (Array.isArray(ifArgs)) {
+      const [name, whenTrue, whenFalse] = ifArgs;
+      return resolve(decide(conditions[String(name)]) ? whenTrue : whenFalse);
+    }
+    const entries = Object.entries(value)
+      .map(([key, item]) => [key, resolve(item)] as const)
+      .filter(([, item]) => item !== NO_VALUE);
+    return Object.fromEntries(entries);
+  };
+  return resolve(template) as CfnTemplate;
+}

@@ -63,7 +63,7 @@ let packaged: Promise<PackagedService> | undefined;
  * directory; later calls share the result.
  */
 export function packageOnce(): Promise<PackagedService> {
-  packaged ??= packageService();
+  packaged ??= packageService([]);
   return packaged;
 }
 
@@ -82,10 +82,18 @@ export function packagingEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proc
   };
 }
 
-async function packageService(): Promise<PackagedService> {
+/**
+ * Packages the service with stage params set on the command line (`--param name=value`), as a stage
+ * whose params differ from the defaults would; not shared.
+ */
+export function packageWithParams(params: Readonly<Record<string, string>>): Promise<PackagedService> {
+  return packageService(Object.entries(params).map(([name, value]) => `--param=${name}=${value}`));
+}
+
+async function packageService(extraArgs: readonly string[] = []): Promise<PackagedService> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sgw-package-'));
   const started = performance.now();
-  await run('npx', ['serverless', 'package', '--stage', PACKAGE_STAGE, '--package', dir], {
+  await run('npx', ['serverless', 'package', '--stage', PACKAGE_STAGE, '--package', dir, ...extraArgs], {
     cwd: PROJECT_ROOT,
     env: packagingEnv(),
     timeout: PACKAGE_TIMEOUT_MS,

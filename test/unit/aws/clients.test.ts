@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ListGatewaysCommand } from '@aws-sdk/client-storage-gateway';
-import { createEc2Client, createStorageGatewayClient } from '../../../src/aws/clients.ts';
+import { createEc2Client, createS3Client, createStorageGatewayClient } from '../../../src/aws/clients.ts';
 
 type Reply = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -83,6 +84,28 @@ describe('createEc2Client', () => {
 
     // Assess
     await expect(act).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+    expect(endpoint.requests()).toBe(1);
+  });
+});
+
+describe('createS3Client', () => {
+  it('makes one attempt and surfaces the service error by its name', async () => {
+    // Prepare
+    const endpoint = await failingEndpoint((_, response) => {
+      response.writeHead(503, { 'content-type': 'application/xml' });
+      response.end(
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>' +
+          '<Message>Please reduce your request rate.</Message><RequestId>r-1</RequestId></Error>',
+      );
+    });
+    servers.push(endpoint.server);
+    const client = createS3Client({ ...CONFIG, endpoint: endpoint.url, forcePathStyle: true });
+
+    // Act
+    const act = client.send(new GetObjectCommand({ Bucket: 'evidence', Key: 'executions/sm/run/report.json' }));
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'SlowDown' });
     expect(endpoint.requests()).toBe(1);
   });
 });

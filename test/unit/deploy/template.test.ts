@@ -6,7 +6,7 @@ import { LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERRORS } from '../../../src/errors
 import { ExecutionInputSchema } from '../../../src/input/schema.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import type { CfnResource, CfnTemplate, PackagedService } from '../../helpers/package.ts';
-import { lintTemplate, PACKAGE_TIMEOUT_MS, packageOnce } from '../../helpers/package.ts';
+import { lintTemplate, PACKAGE_TIMEOUT_MS, packageOnce, packageWithParams } from '../../helpers/package.ts';
 import type { AslRetrier, IamStatement } from '../../helpers/package-template.ts';
 import {
   allStates,
@@ -14,6 +14,7 @@ import {
   iamStatements,
   isRecord,
   referencedLogicalId,
+  resolveConditions,
   resourcesOfType,
   roleStatements,
   ssmReferences,
@@ -42,9 +43,9 @@ const FUNCTIONS = {
     id: 'CreateSnapshot',
     actions: ['storagegateway:CreateSnapshotFromVolumeRecoveryPoint', 'ec2:DescribeSnapshots', 'ec2:CreateTags'],
   },
-  checkSnapshots: { id: 'CheckSnapshots', actions: ['ec2:DescribeSnapshots'] },
-  summariseGateway: { id: 'SummariseGateway', actions: [] },
-  summarise: { id: 'Summarise', actions: [] },
+  checkSnapshots: { id: 'CheckSnapshots', actions: ['ec2:DescribeSnapshots', 's3:GetObject', 's3:PutObject'] },
+  summariseGateway: { id: 'SummariseGateway', actions: ['s3:PutObject'] },
+  summarise: { id: 'Summarise', actions: ['s3:GetObject', 's3:PutObject'] },
 } as const satisfies Record<string, { id: string; actions: readonly string[] }>;
 
 /**
@@ -116,7 +117,7 @@ let template: CfnTemplate;
 
 beforeAll(async () => {
   service = await packageOnce();
-  template = service.template;
+  template = resolveConditions(service.template);
 }, PACKAGE_TIMEOUT_MS);
 
 function resource(logicalId: string): CfnResource {
@@ -181,10 +182,10 @@ describe('the packaged state machine', () => {
     }
   });
 
-  it('retries transient Storage Gateway errors on every Task whose function calls AWS', () => {
+  it('retries transient Storage Gateway errors on every Task whose function calls Storage Gateway or EC2', () => {
     expect(TRANSIENT_AWS_ERRORS).toEqual(expect.arrayContaining(STORAGE_GATEWAY_TRANSIENT_ERRORS));
     const callers = Object.values(FUNCTIONS)
-      .filter((fn) => fn.actions.length > 0)
+      .filter((fn) => fn.actions.some((action) => /^(storagegateway|ec2):/.test(action)))
       .map((fn) => `${fn.id}LambdaFunction`);
     const tasks = lambdaTasks().filter(({ functionLogicalId }) => callers.includes(functionLogicalId));
     expect(tasks.length).toBeGreaterThan(0);
@@ -330,6 +331,195 @@ describe('the packaged IAM policies', () => {
     expect(roleStatements(template, roleId)).toEqual([
       { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: STATE_MACHINE }] },
     ]);
+  });
+});
+
+const EVIDENCE_BUCKET = 'EvidenceBucket';
+/** The default of the `evidenceRetentionDays` stage param. */
+const DEFAULT_EVIDENCE_RETENTION_DAYS = 400;
+const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const evidenceObjects = (pattern: string) => ({ 'Fn::Sub': `\${${EVIDENCE_BUCKET}.Arn}/${pattern}` });
+const GATEWAY_OBJECTS = evidenceObjects('executions/*/*/gateways/*.json');
+const EXECUTION_FILES = ['report.json', 'manifest.json', 'report.csv'].map((file) =>
+  evidenceObjects(`executions/*/*/${file}`),
+);
+
+/** Each writer's S3 statements, exactly, and the KMS actions it needs when the bucket uses a KMS key. */
+const EVIDENCE_WRITERS = {
+  SummariseGateway: {
+    s3: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [GATEWAY_OBJECTS] }],
+    kms: ['kms:GenerateDataKey'],
+  },
+  CheckSnapshots: {
+    s3: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [GATEWAY_OBJECTS] }],
+    kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  },
+  Summarise: {
+    s3: [
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [GATEWAY_OBJECTS] },
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: EXECUTION_FILES },
+    ],
+    kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  },
+} as const;
+
+const statementsOn = (from: CfnTemplate, role: string, service: string) =>
+  roleStatements(from, role).filter((statement) => statement.Action.some((action) => action.startsWith(service)));
+
+describe('the evidence bucket', () => {
+  const bucket = () => resource(EVIDENCE_BUCKET);
+  const properties = () => bucket().Properties ?? {};
+
+  it('is versioned, retained with the stack gone or replaced, and owned by the account alone', () => {
+    expect(bucket().Type).toBe('AWS::S3::Bucket');
+    expect(bucket()).toEqual(expect.objectContaining({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+    expect(properties().VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(properties().OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    expect(properties().PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it('is encrypted with SSE-S3 unless a KMS key is named', () => {
+    expect(properties().BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+  });
+
+  it('keeps evidence, and the versions it replaced, 400 days by default, then removes the delete markers', () => {
+    const rules = (properties().LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(
+      rules.every((rule) => rule.Status === 'Enabled' && rule.Prefix === undefined && rule.Filter === undefined),
+    ).toBe(true);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ExpirationInDays: DEFAULT_EVIDENCE_RETENTION_DAYS,
+        NoncurrentVersionExpiration: { NoncurrentDays: DEFAULT_EVIDENCE_RETENTION_DAYS },
+      }),
+      expect.objectContaining({ ExpiredObjectDeleteMarker: true }),
+    ]);
+  });
+
+  it('has no Object Lock by default', () => {
+    expect(properties()).not.toHaveProperty('ObjectLockEnabled');
+    expect(properties()).not.toHaveProperty('ObjectLockConfiguration');
+  });
+
+  it('refuses every request that does not come over TLS, and allows nothing', () => {
+    const policies = resourcesOfType(template, 'AWS::S3::BucketPolicy').filter(
+      ([, policy]) => referencedLogicalId(policy.Properties?.Bucket) === EVIDENCE_BUCKET,
+    );
+    expect(policies).toHaveLength(1);
+    const document = policies[0]?.[1].Properties?.PolicyDocument as { Statement: Record<string, unknown>[] };
+    expect(document.Statement).toEqual([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [{ 'Fn::GetAtt': [EVIDENCE_BUCKET, 'Arn'] }, { 'Fn::Sub': `\${${EVIDENCE_BUCKET}.Arn}/*` }],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
+  });
+
+  it('is exported as EvidenceBucketName', () => {
+    const output = template.Outputs?.EvidenceBucketName;
+    expect(output?.Value).toEqual({ Ref: EVIDENCE_BUCKET });
+    expect(output?.Export?.Name).toEqual(expect.stringContaining('EvidenceBucketName'));
+  });
+
+  it.each(Object.entries(EVIDENCE_WRITERS))('lets %s touch only its own evidence objects', (id, { s3 }) => {
+    const granted = statementsOn(template, `${id}Role`, 's3:').map((statement) => ({
+      ...statement,
+      Action: [...statement.Action].sort(),
+    }));
+    expect(granted).toEqual(s3);
+    expect(statementsOn(template, `${id}Role`, 'kms:')).toEqual([]);
+  });
+
+  it('names the bucket in EVIDENCE_BUCKET for the three writers only', () => {
+    for (const [key, { id }] of Object.entries(FUNCTIONS)) {
+      const variables =
+        (resource(`${id}LambdaFunction`).Properties?.Environment as { Variables: Record<string, unknown> } | undefined)
+          ?.Variables ?? {};
+      const expected = id in EVIDENCE_WRITERS ? { Ref: EVIDENCE_BUCKET } : undefined;
+      expect({ key, bucket: variables.EVIDENCE_BUCKET }).toEqual({ key, bucket: expected });
+    }
+  });
+
+  it('lets no other role touch S3 or KMS', () => {
+    const others = iamStatements(template)
+      .filter(({ owner }) => !Object.keys(EVIDENCE_WRITERS).some((id) => owner === `${id}Role`))
+      .flatMap(({ owner, statement }) =>
+        statement.Action.filter((action) => /^(s3|kms):/.test(action)).map((action) => `${owner}: ${action}`),
+      );
+    expect(others).toEqual([]);
+  });
+});
+
+describe('the evidence bucket of a stage that names a KMS key and Object Lock', () => {
+  let locked: PackagedService;
+  let lockedTemplate: CfnTemplate;
+
+  beforeAll(async () => {
+    locked = await packageWithParams({
+      evidenceKmsKeyArn: KMS_KEY_ARN,
+      evidenceObjectLockMode: 'COMPLIANCE',
+      evidenceObjectLockDays: '30',
+      evidenceRetentionDays: '800',
+    });
+    lockedTemplate = resolveConditions(locked.template);
+  }, PACKAGE_TIMEOUT_MS);
+
+  const properties = () => lockedTemplate.Resources[EVIDENCE_BUCKET]?.Properties ?? {};
+
+  it('is created with Object Lock in the mode and for the days the params name', () => {
+    expect(properties().ObjectLockEnabled).toBe(true);
+    expect(properties().ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: expect.anything() } },
+    });
+    const { Days } = (properties().ObjectLockConfiguration as { Rule: { DefaultRetention: { Days: unknown } } }).Rule
+      .DefaultRetention;
+    expect(Number(Days)).toBe(30);
+  });
+
+  it('keeps evidence as long as the retention param says', () => {
+    const [rule] = (properties().LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(Number(rule?.ExpirationInDays)).toBe(800);
+    expect(rule?.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: expect.anything() });
+    expect(Number((rule?.NoncurrentVersionExpiration as { NoncurrentDays: unknown } | undefined)?.NoncurrentDays)).toBe(
+      800,
+    );
+  });
+
+  it('is encrypted with the KMS key, one bucket key for all objects', () => {
+    expect(properties().BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        {
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KMS_KEY_ARN },
+          BucketKeyEnabled: true,
+        },
+      ],
+    });
+  });
+
+  it.each(Object.entries(EVIDENCE_WRITERS))('lets %s use that key for its own objects only', (id, { s3, kms }) => {
+    expect(statementsOn(lockedTemplate, `${id}Role`, 'kms:')).toEqual([
+      { Effect: 'Allow', Action: [...kms], Resource: [KMS_KEY_ARN] },
+    ]);
+    expect(statementsOn(lockedTemplate, `${id}Role`, 's3:').map((statement) => statement.Resource)).toEqual(
+      s3.map((statement) => statement.Resource),
+    );
+  });
+
+  it('passes cfn-lint', async () => {
+    const { exitCode, output } = await lintTemplate(locked.dir);
+    expect({ exitCode, output }).toEqual({ exitCode: 0, output: '' });
   });
 });
 
