@@ -23,9 +23,12 @@ export const TRANSIENT_AWS_ERRORS = [
   'InternalServerError',
   'ServiceUnavailableError',
   'ThrottlingException',
-  // EC2's names for the same conditions (DescribeSnapshots, CreateTags).
+  // EC2's names for the same conditions (DescribeSnapshots, CreateTags); S3 says InternalError too.
   'RequestLimitExceeded',
   'InternalError',
+  // S3's (the evidence objects): https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+  'SlowDown',
+  'ServiceUnavailable',
 ] as const;
 
 /** Errors of the Lambda service itself that Step Functions recommends retrying. */
@@ -50,6 +53,12 @@ export const SNAPSHOT_ERROR = 'SnapshotError';
 export const SNAPSHOT_NOT_COMPLETED = 'SnapshotNotCompleted';
 /** The error `loadFleet` and `parseFleet` throw; the message names the file or field. */
 export const INVALID_FLEET = 'InvalidFleet';
+/** A gateway whose child execution ended without writing its evidence (it failed, timed out or was aborted). */
+export const GATEWAY_NOT_REPORTED = 'GatewayNotReported';
+/** A function that writes evidence was deployed without `EVIDENCE_BUCKET`. */
+export const EVIDENCE_BUCKET_UNSET = 'EvidenceBucketUnset';
+/** An evidence object that is not what this tool writes there. */
+export const INVALID_EVIDENCE = 'InvalidEvidence';
 
 /**
  * Base class of every error this project raises on purpose; `name` is what the ASL matches, and the
@@ -83,6 +92,16 @@ export class InvalidInputError extends SgwSnapshotError {
 /** More gateways than one execution handles were found; raised before any snapshot is made. */
 export class TooManyGatewaysError extends SgwSnapshotError {
   override readonly name = TOO_MANY_GATEWAYS;
+}
+
+/** A function that writes evidence has no bucket to write it to. */
+export class EvidenceBucketUnsetError extends SgwSnapshotError {
+  override readonly name = EVIDENCE_BUCKET_UNSET;
+}
+
+/** An evidence object (or an address of one) that is not what this tool writes. */
+export class InvalidEvidenceError extends SgwSnapshotError {
+  override readonly name = INVALID_EVIDENCE;
 }
 
 /** A fleet file or value that does not match `FleetSchema`. */

@@ -9,15 +9,18 @@ import type { CreateTask, SnapshotOutcome } from '../../src/workflow/types.ts';
 export interface CreateSnapshotDependencies {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
+  now: () => number;
 }
 
 /**
  * Snapshots one volume's recovery point, unless a snapshot of that point already exists: the snapshot's
  * tags are the record, which makes a retried or re-run step create nothing twice.
  */
-export function createCreateSnapshotHandler(clients: CreateSnapshotDependencies) {
+export function createCreateSnapshotHandler({ now, ...clients }: CreateSnapshotDependencies) {
   return stepHandler(async (task: CreateTask): Promise<SnapshotOutcome> => {
     const { status, resource } = await createOnce(recoveryPointSnapshot(clients, task));
+    // The call returned: the snapshot exists by now, which bounds the time it was made.
+    const snapshotTime = resource.snapshotTime ?? new Date(now()).toISOString();
     if (status === 'existing') {
       logger.info('Recovery point already snapshotted', { snapshotId: resource.snapshotId });
     } else {
@@ -30,6 +33,7 @@ export function createCreateSnapshotHandler(clients: CreateSnapshotDependencies)
       snapshotId: resource.snapshotId,
       status,
       sizeBytes,
+      snapshotTime,
     };
   });
 }
@@ -37,4 +41,5 @@ export function createCreateSnapshotHandler(clients: CreateSnapshotDependencies)
 export const handler = createCreateSnapshotHandler({
   storageGateway: createStorageGatewayClient(),
   ec2: createEc2Client(),
+  now: Date.now,
 });

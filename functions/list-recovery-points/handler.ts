@@ -1,12 +1,10 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
-import { findSnapshotsOfGateway } from '../../src/aws/ec2.ts';
+import { findSnapshotsOfGateway, knownSnapshot } from '../../src/aws/ec2.ts';
 import { listRecoveryPoints } from '../../src/aws/storage-gateway.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
-import { recoveryPointKey } from '../../src/policy/decide.ts';
 import { planGateway } from '../../src/policy/plan-gateway.ts';
-import { countsAsSnapshot } from '../../src/snapshot/state.ts';
 import type { GatewayTask, ListResult } from '../../src/workflow/types.ts';
 
 export interface ListRecoveryPointsDependencies {
@@ -19,13 +17,9 @@ export interface ListRecoveryPointsDependencies {
 export function createListRecoveryPointsHandler({ storageGateway, ec2, now }: ListRecoveryPointsDependencies) {
   return stepHandler(async ({ gatewayArn, options }: GatewayTask): Promise<ListResult> => {
     const points = await listRecoveryPoints(storageGateway, gatewayArn);
-    const alreadySnapshotted = new Set<string>();
-    if (options.policy.skipIfAlreadySnapshotted && points.length) {
-      for (const snapshot of (await findSnapshotsOfGateway(ec2, gatewayArn)).filter(countsAsSnapshot)) {
-        alreadySnapshotted.add(recoveryPointKey(snapshot.volumeArn, snapshot.recoveryPointTime));
-      }
-    }
-    const listed = planGateway(points, { options, now: now(), alreadySnapshotted });
+    // One query for the gateway: what already holds a point, and what each volume could be restored from.
+    const snapshots = points.length ? (await findSnapshotsOfGateway(ec2, gatewayArn)).map(knownSnapshot) : [];
+    const listed = planGateway(points, { options, now: now(), snapshots });
     logger.info('Listed recovery points', {
       recoveryPoints: listed.recoveryPoints,
       selected: listed.selected.length,

@@ -1,14 +1,29 @@
+import { createS3Client } from '../../src/aws/clients.ts';
+import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../src/evidence/config.ts';
+import { runEvidence } from '../../src/evidence/run-evidence.ts';
+import { createEvidenceStore } from '../../src/evidence/store.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
-import { GATEWAY_RESULTS_BUDGET_BYTES } from '../../src/report/limits.ts';
-import { type GatewayResult, summariseGateway } from '../../src/report/gateway-result.ts';
+import { type GatewayCounts, gatewayCounts, gatewayReportOf } from '../../src/report/gateway-report.ts';
 import type { GatewayIteration } from '../../src/workflow/types.ts';
 
-/** Folds one gateway's iteration into its compact result, within its share of the payload budget. */
-export const handler = stepHandler(async (iteration: GatewayIteration): Promise<GatewayResult> => {
-  const result = summariseGateway(
-    iteration,
-    Math.floor(GATEWAY_RESULTS_BUDGET_BYTES / Math.max(1, iteration.gatewayCount)),
-  );
-  logger.info('Gateway done', { ...result.counts, omitted: result.omitted });
-  return result;
+/** What a gateway's child execution ends with: a few counts, the same size for any gateway. */
+export interface GatewaySummary {
+  gatewayArn: string;
+  counts: GatewayCounts;
+}
+
+/** Writes one gateway's whole account to its evidence object and returns only its counts. */
+export function createSummariseGatewayHandler({ evidence, evidenceBucket }: EvidenceDependencies) {
+  return stepHandler(async (iteration: GatewayIteration): Promise<GatewaySummary> => {
+    const report = gatewayReportOf(iteration);
+    const written = await runEvidence(evidence, evidenceBucket(), iteration.execution.id).writeGateway(report);
+    const counts = gatewayCounts(report);
+    logger.info('Gateway done', { ...counts, evidence: written.location.key, bytes: written.bytes });
+    return { gatewayArn: iteration.gatewayArn, counts };
+  });
+}
+
+export const handler = createSummariseGatewayHandler({
+  evidence: createEvidenceStore({ s3: createS3Client() }),
+  evidenceBucket: evidenceBucketFromEnvironment(),
 });

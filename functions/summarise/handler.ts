@@ -1,33 +1,89 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
+import { createEc2Client, createS3Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
+import { findSnapshotsOfExecution, knownSnapshot } from '../../src/aws/ec2.ts';
+import { listCachedGateways } from '../../src/aws/storage-gateway.ts';
+import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../src/evidence/config.ts';
+import { mapConcurrently, runEvidence } from '../../src/evidence/run-evidence.ts';
+import { createEvidenceStore } from '../../src/evidence/store.ts';
 import type { ExecutionOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
-import { CAUSE_BUDGET_BYTES, REPORT_BUDGET_BYTES } from '../../src/report/limits.ts';
-import { buildReport, type ExecutionReport, fitReport } from '../../src/report/execution-report.ts';
-import type { GatewayResult } from '../../src/report/gateway-result.ts';
-import type { ExecutionRef } from '../../src/workflow/types.ts';
+import { readableCause } from '../../src/report/cause.ts';
+import { abandonWait } from '../../src/report/completion.ts';
+import { buildReport, digestOf, type ReportDigest } from '../../src/report/execution-report.ts';
+import { unreportedGateway } from '../../src/report/gateway-report.ts';
+import type { ExecutionRef, StatesError } from '../../src/workflow/types.ts';
 
+/** The execution's state when it reaches `Summarise`. */
 export interface SummariseRequest {
   options: ExecutionOptions;
   execution: ExecutionRef;
-  gateways: GatewayResult[];
+  gatewayArns: string[];
+  /** The gateway Map failed as a whole (locally, one child failing fails it). */
+  mapFailure?: StatesError;
+  /** The wait for completion failed for good: EC2 could not be asked. */
+  waitFailure?: StatesError;
 }
 
 export interface SummariseResult {
-  report: ExecutionReport;
+  digest: ReportDigest;
   failed: boolean;
-  /** When failed: the report again, cut to what an execution's failure cause can hold. */
+  /** When failed: the digest, the cause of `SnapshotsFailed`. */
   cause: string;
 }
 
-/** Builds the execution report; `failed` sends the execution to `SnapshotsFailed`. */
-export const handler = stepHandler(
-  async ({ options, execution, gateways }: SummariseRequest): Promise<SummariseResult> => {
-    const report = buildReport(execution, options.dryRun, gateways);
+export interface SummariseDependencies extends EvidenceDependencies {
+  ec2: EC2Client;
+  storageGateway: StorageGatewayClient;
+}
+
+/**
+ * Joins the gateways' evidence into the execution's report and writes it whole (`report.json`, `manifest.json`,
+ * `report.csv`); the state machine gets the digest, one size at any fleet. `failed` sends it to `SnapshotsFailed`.
+ */
+export function createSummariseHandler({ ec2, storageGateway, evidence, evidenceBucket }: SummariseDependencies) {
+  return stepHandler(async (request: SummariseRequest): Promise<SummariseResult> => {
+    const { options, execution, gatewayArns, mapFailure, waitFailure } = request;
+    const run = runEvidence(evidence, evidenceBucket(), execution.id);
+    const read = await mapConcurrently(gatewayArns, run.readGateway);
+    const missing = gatewayArns.filter((_, i) => !read[i]);
+    const madeByThisRun = missing.length ? (await findSnapshotsOfExecution(ec2, execution.id)).map(knownSnapshot) : [];
+    const cause = `its child execution ended without writing its evidence${mapFailure ? `: ${mapFailure.Error} ${readableCause(mapFailure.Cause)}` : ''}`;
+    let gateways = read.map((gateway, i) => gateway ?? unreportedGateway(gatewayArns[i] ?? '', madeByThisRun, cause));
+    if (waitFailure && options.waitForCompletion) gateways = gateways.map((g) => abandonWait(g, waitFailure));
+    const report = buildReport({
+      execution,
+      dryRun: options.dryRun,
+      gateways,
+      gatewayNames: await gatewayNames(storageGateway),
+      evidence: run.locations,
+    });
+    const written = await run.writeReport(report);
     const failed = report.summary.failed > 0;
-    logger.info('Execution summary', { ...report.summary });
-    return {
-      report: fitReport(report, gateways, REPORT_BUDGET_BYTES),
-      failed,
-      cause: failed ? JSON.stringify(fitReport(report, gateways, CAUSE_BUDGET_BYTES)) : '',
-    };
-  },
-);
+    logger.info('Execution summary', {
+      ...report.summary,
+      evidence: run.locations.prefix,
+      bytes: written.reduce((sum, w) => sum + w.bytes, 0),
+    });
+    const digest = digestOf(report);
+    return { digest, failed, cause: failed ? JSON.stringify(digest) : '' };
+  });
+}
+
+/** Gateway names for the report; a report without names is still whole, so a failed lookup is only logged. */
+async function gatewayNames(storageGateway: StorageGatewayClient): Promise<Map<string, string>> {
+  try {
+    const gateways = await listCachedGateways(storageGateway);
+    return new Map(gateways.flatMap((g) => (g.gatewayName ? [[g.gatewayArn, g.gatewayName] as const] : [])));
+  } catch (error) {
+    logger.warn('Gateway names could not be listed; the report names gateways by ID', { error });
+    return new Map();
+  }
+}
+
+export const handler = createSummariseHandler({
+  ec2: createEc2Client(),
+  storageGateway: createStorageGatewayClient(),
+  evidence: createEvidenceStore({ s3: createS3Client() }),
+  evidenceBucket: evidenceBucketFromEnvironment(),
+});

@@ -6,6 +6,7 @@ import {
   type Snapshot,
 } from '@aws-sdk/client-ec2';
 import { SNAPSHOT_TAG } from '../snapshot/tags.ts';
+import type { KnownSnapshot } from '../workflow/types.ts';
 
 /** A snapshot this tool made, as EC2 describes it. */
 export interface OurSnapshot {
@@ -15,6 +16,23 @@ export interface OurSnapshot {
   state: string;
   progress: string;
   volumeSizeGiB: number;
+  /** EC2's `StartTime`: when the snapshot was started. */
+  startTime?: string;
+}
+
+const GIB = 2 ** 30;
+
+/** The evidence's view of one of our snapshots. */
+export function knownSnapshot(snapshot: OurSnapshot): KnownSnapshot {
+  const { snapshotId, volumeArn, recoveryPointTime, state, volumeSizeGiB, startTime } = snapshot;
+  return {
+    volumeArn,
+    snapshotId,
+    recoveryPointTime,
+    state,
+    ...(volumeSizeGiB ? { sizeBytes: volumeSizeGiB * GIB } : {}),
+    ...(startTime ? { snapshotTime: startTime } : {}),
+  };
 }
 
 /** DescribeSnapshots answers at most 1,000 snapshots a page. */
@@ -92,5 +110,6 @@ function toOurSnapshot(snapshot: Snapshot): OurSnapshot {
     state: snapshot.State ?? 'unknown',
     progress: snapshot.Progress ?? '',
     volumeSizeGiB: snapshot.VolumeSize ?? 0,
+    ...(snapshot.StartTime ? { startTime: snapshot.StartTime.toISOString() } : {}),
   };
 }

@@ -10,15 +10,28 @@ import type { RecoveryPoint } from '../workflow/types.ts';
 /** Only cached volume gateways have recovery points. */
 export const CACHED_GATEWAY_TYPE = 'CACHED';
 
-/** ARNs of every cached gateway of the account and Region, following `Marker` through all pages. */
-export async function listCachedGatewayArns(client: StorageGatewayClient): Promise<string[]> {
-  const arns: string[] = [];
+/** A cached gateway as `ListGateways` names it. */
+export interface CachedGateway {
+  gatewayArn: string;
+  gatewayName?: string;
+}
+
+/** Every cached gateway of the account and Region, following `Marker` through all pages. */
+export async function listCachedGateways(client: StorageGatewayClient): Promise<CachedGateway[]> {
+  const gateways: CachedGateway[] = [];
   for await (const page of paginateListGateways({ client }, {})) {
-    for (const gateway of page.Gateways ?? []) {
-      if (gateway.GatewayType === CACHED_GATEWAY_TYPE && gateway.GatewayARN) arns.push(gateway.GatewayARN);
+    for (const { GatewayType, GatewayARN, GatewayName } of page.Gateways ?? []) {
+      if (GatewayType === CACHED_GATEWAY_TYPE && GatewayARN) {
+        gateways.push({ gatewayArn: GatewayARN, ...(GatewayName ? { gatewayName: GatewayName } : {}) });
+      }
     }
   }
-  return arns;
+  return gateways;
+}
+
+/** ARNs of every cached gateway of the account and Region. */
+export async function listCachedGatewayArns(client: StorageGatewayClient): Promise<string[]> {
+  return (await listCachedGateways(client)).map((gateway) => gateway.gatewayArn);
 }
 
 /** The recovery point of each cached volume of one gateway. */

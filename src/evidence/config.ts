@@ -1,15 +1,8 @@
-import { SgwSnapshotError } from '../errors.ts';
+import { EvidenceBucketUnsetError } from '../errors.ts';
+import type { EvidenceStore } from './store.ts';
 
 /** The environment variable that names the evidence bucket in the Lambda functions that write evidence. */
 export const EVIDENCE_BUCKET_VARIABLE = 'EVIDENCE_BUCKET';
-/** The name of {@link EvidenceBucketUnsetError}. */
-export const EVIDENCE_BUCKET_UNSET = 'EvidenceBucketUnset';
-
-/** A function that writes evidence was deployed without {@link EVIDENCE_BUCKET_VARIABLE}. */
-export class EvidenceBucketUnsetError extends SgwSnapshotError {
-  override readonly name = EVIDENCE_BUCKET_UNSET;
-}
-
 /** Where evidence goes. */
 export interface EvidenceConfig {
   bucket: string;
@@ -24,4 +17,22 @@ export function readEvidenceConfig(env: NodeJS.ProcessEnv = process.env): Eviden
   if (!bucket)
     throw new EvidenceBucketUnsetError(`${EVIDENCE_BUCKET_VARIABLE} is not set: the function cannot write evidence`);
   return { bucket };
+}
+
+/**
+ * The bucket from the environment, read on first use and then kept: a function deployed without it fails its
+ * first call with `EvidenceBucketUnset`, not its import (which every local run and test shares).
+ */
+export function evidenceBucketFromEnvironment(env: NodeJS.ProcessEnv = process.env): () => string {
+  let bucket: string | undefined;
+  return () => {
+    bucket ??= readEvidenceConfig(env).bucket;
+    return bucket;
+  };
+}
+
+/** What a step that reads or writes evidence is given. */
+export interface EvidenceDependencies {
+  evidence: EvidenceStore;
+  evidenceBucket: () => string;
 }

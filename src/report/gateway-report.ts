@@ -1,3 +1,4 @@
+import { GATEWAY_NOT_REPORTED } from '../errors.ts';
 import { newestPerVolume } from '../policy/plan-gateway.ts';
 import { countsAsSnapshot } from '../snapshot/state.ts';
 import type { GatewayIteration, KnownSnapshot, SkipReason, SnapshotStatus } from '../workflow/types.ts';
@@ -240,5 +241,37 @@ export function manifestOf(gateway: GatewayReport, gatewayName?: string): Manife
     ...(gatewayName ? { gatewayName } : {}),
     volumes,
     ...(gatewayFailure ? { error: gatewayFailure.error } : {}),
+  };
+}
+
+/**
+ * The account of a gateway whose child execution wrote none (it failed, timed out or was aborted): the gateway
+ * failed, and every snapshot EC2 knows this execution made of its volumes is still listed, with its state.
+ */
+export function unreportedGateway(
+  gatewayArn: string,
+  madeByThisRun: readonly KnownSnapshot[],
+  cause: string,
+): GatewayReport {
+  const prefix = `${gatewayArn}/volume/`;
+  return {
+    gatewayArn,
+    recoveryPoints: 0,
+    selected: 0,
+    snapshots: madeByThisRun
+      .filter((s) => s.volumeArn.startsWith(prefix))
+      .map((s) => ({
+        gatewayArn,
+        volumeArn: s.volumeArn,
+        recoveryPointTime: s.recoveryPointTime,
+        snapshotId: s.snapshotId,
+        status: 'created' as const,
+        sizeBytes: s.sizeBytes ?? 0,
+        state: s.state,
+        ...(s.snapshotTime ? { snapshotTime: s.snapshotTime } : {}),
+      })),
+    skipped: [],
+    failures: [{ gatewayArn, error: GATEWAY_NOT_REPORTED, cause }],
+    earlierSnapshots: [],
   };
 }

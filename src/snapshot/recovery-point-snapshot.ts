@@ -3,7 +3,7 @@ import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { findSnapshotsOfRecoveryPoint, tagRecoveryPointTime } from '../aws/ec2.ts';
 import { createSnapshotFromRecoveryPoint } from '../aws/storage-gateway.ts';
 import type { CreateOnceHooks } from '../create-once/create-once.ts';
-import { volumeIdOf } from '../report/gateway-result.ts';
+import { volumeIdOf } from '../report/gateway-report.ts';
 import type { CreateTask } from '../workflow/types.ts';
 import { renderDescription } from './description.ts';
 import { countsAsSnapshot } from './state.ts';
@@ -18,6 +18,8 @@ export interface RecoveryPointSnapshotClients {
 export interface HeldSnapshot {
   snapshotId: string;
   recoveryPointTime: string;
+  /** EC2's start time of a snapshot that was found; a new one's is the caller's clock. */
+  snapshotTime?: string;
 }
 
 /**
@@ -33,7 +35,13 @@ export function recoveryPointSnapshot(
   return {
     async find() {
       const found = (await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime)).find(countsAsSnapshot);
-      return found && { snapshotId: found.snapshotId, recoveryPointTime };
+      return (
+        found && {
+          snapshotId: found.snapshotId,
+          recoveryPointTime,
+          ...(found.startTime ? { snapshotTime: found.startTime } : {}),
+        }
+      );
     },
     async create() {
       const description = renderDescription(options.snapshotDescription, {

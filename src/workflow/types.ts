@@ -49,6 +49,8 @@ export interface KnownSnapshot {
   recoveryPointTime: string;
   /** EC2's state: pending, completed or error. */
   state: string;
+  /** The volume's size, from EC2 (whole GiB). */
+  sizeBytes?: number;
   /** When the snapshot was started (EC2's `StartTime`, or when our create call returned). */
   snapshotTime?: string;
 }

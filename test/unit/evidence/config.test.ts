@@ -1,8 +1,7 @@
-import { SgwSnapshotError } from '../../../src/errors.ts';
+import { EVIDENCE_BUCKET_UNSET, EvidenceBucketUnsetError, SgwSnapshotError } from '../../../src/errors.ts';
 import {
-  EVIDENCE_BUCKET_UNSET,
   EVIDENCE_BUCKET_VARIABLE,
-  EvidenceBucketUnsetError,
+  evidenceBucketFromEnvironment,
   readEvidenceConfig,
 } from '../../../src/evidence/config.ts';
 
@@ -23,5 +22,23 @@ describe('readEvidenceConfig', () => {
     }
     expect(thrown instanceof SgwSnapshotError).toBe(true);
     expect(act).toThrow(expect.objectContaining({ name: EVIDENCE_BUCKET_UNSET }));
+  });
+});
+
+describe('evidenceBucketFromEnvironment', () => {
+  it('fails the first call, not the import, when the bucket is unset, and reads a set bucket once', () => {
+    // Prepare
+    const env: NodeJS.ProcessEnv = { [EVIDENCE_BUCKET_VARIABLE]: 'evidence' };
+    const unset = evidenceBucketFromEnvironment({});
+    const bucket = evidenceBucketFromEnvironment(env);
+
+    // Act
+    const first = bucket();
+    env[EVIDENCE_BUCKET_VARIABLE] = 'changed';
+
+    // Assess
+    expect(unset).toThrow(EvidenceBucketUnsetError);
+    expect(first).toBe('evidence');
+    expect(bucket()).toBe('evidence');
   });
 });
