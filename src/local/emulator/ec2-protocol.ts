@@ -1,26 +1,27 @@
-import { EC2_OPERATIONS } from './ec2-operations.ts';
+import type { HttpAnswer } from '../http/answering-server.ts';
 import { AwsError } from './errors.ts';
 import { parseQuery, type QueryParams } from './query.ts';
-import type { EncodedResponse, RawRequest, Service } from './service.ts';
+import type { ServiceProtocol } from './service.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
 const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** EC2 over the query protocol: a form-encoded POST naming its `Action`, answered in XML. */
-export const ec2Service: Service<QueryParams, string> = {
-  decode: (request: RawRequest) => {
-    const { Action: operation = '', ...params } = parseQuery(request.body);
-    return { operation, params };
+export const ec2Service: ServiceProtocol<QueryParams, string> = {
+  targetIn: 'Action',
+  targetOf: (operation) => operation,
+  parse: (body) => {
+    const { Action: _action, ...params } = parseQuery(body);
+    return params;
   },
-  operations: EC2_OPERATIONS,
   // EC2 calls name no gateway or volume; rules on them can only filter by operation.
-  target: () => ({ gatewayArn: undefined, volumeArn: undefined }),
-  encode(operation: string, result: string, requestId: string): EncodedResponse {
+  callTarget: () => ({ gatewayArn: undefined, volumeArn: undefined }),
+  encode(operation: string, result: string, requestId: string): HttpAnswer {
     const body = `${XML_DECLARATION}<${operation}Response xmlns="${EC2_XML_NAMESPACE}">${xmlText('requestId', requestId)}${result}</${operation}Response>`;
     return { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body };
   },
-  encodeError(error: AwsError, requestId: string): EncodedResponse {
+  encodeError(error: AwsError, requestId: string): HttpAnswer {
     const errors = xmlElement(
       'Errors',
       xmlElement('Error', xmlText('Code', error.name), xmlText('Message', error.message)),

@@ -1,7 +1,7 @@
+import type { HttpAnswer } from '../http/answering-server.ts';
 import { AwsError } from './errors.ts';
 import type { CallTarget } from './faults.ts';
-import type { EncodedResponse, RawRequest, Service } from './service.ts';
-import { STORAGE_GATEWAY_OPERATIONS } from './storage-gateway-operations.ts';
+import type { ServiceProtocol } from './service.ts';
 
 // Prefix of `X-Amz-Target` for Storage Gateway 2013-06-30.
 const STORAGE_GATEWAY_TARGET_PREFIX = 'StorageGateway_20130630.';
@@ -17,23 +17,20 @@ const ERROR_CODES: Readonly<Record<string, string>> = {
 type JsonObject = Readonly<Record<string, unknown>>;
 
 /** Storage Gateway over awsJson1_1: `X-Amz-Target` names the operation, the body is JSON. */
-export const storageGatewayService: Service<JsonObject, JsonObject> = {
-  decode(request: RawRequest) {
-    const target = headerValue(request.headers['x-amz-target']);
-    if (!target.startsWith(STORAGE_GATEWAY_TARGET_PREFIX)) throw storageGatewayService.unknownOperation(target);
-    return { operation: target.slice(STORAGE_GATEWAY_TARGET_PREFIX.length), params: parseBody(request.body) };
-  },
-  operations: STORAGE_GATEWAY_OPERATIONS,
-  target(params: JsonObject): CallTarget {
+export const storageGatewayService: ServiceProtocol<JsonObject, JsonObject> = {
+  targetIn: 'x-amz-target',
+  targetOf: (operation) => `${STORAGE_GATEWAY_TARGET_PREFIX}${operation}`,
+  parse: parseBody,
+  callTarget(params: JsonObject): CallTarget {
     const volumeArn = typeof params.VolumeARN === 'string' ? params.VolumeARN : undefined;
     const gatewayArn =
       typeof params.GatewayARN === 'string' ? params.GatewayARN : volumeArn?.replace(/\/volume\/[^/]*$/, '');
     return { gatewayArn, volumeArn };
   },
-  encode(_operation: string, result: JsonObject, requestId: string): EncodedResponse {
+  encode(_operation: string, result: JsonObject, requestId: string): HttpAnswer {
     return { status: 200, headers: headers(requestId), body: JSON.stringify(result) };
   },
-  encodeError(error: AwsError, requestId: string): EncodedResponse {
+  encodeError(error: AwsError, requestId: string): HttpAnswer {
     const detail = error.errorCode === undefined ? {} : { error: { errorCode: error.errorCode, errorDetails: {} } };
     return {
       status: error.status,
@@ -64,8 +61,4 @@ function parseBody(body: string): JsonObject {
 
 function headers(requestId: string): Record<string, string> {
   return { 'content-type': CONTENT_TYPE, 'x-amzn-RequestId': requestId };
-}
-
-function headerValue(value: string | string[] | undefined): string {
-  return (Array.isArray(value) ? value[0] : value) ?? '';
 }
