@@ -52,10 +52,18 @@ export function routeOf<P extends Readonly<Record<string, unknown>>, R>(
   };
 }
 
-/** Answers a request no route matches as the service `protocol` speaks answers an unknown operation. */
-export function answerUnknown(protocol: ServiceErrors, target: string, { context }: DispatchDeps): Served {
+/**
+ * Answers, with `error` in the shape of the service `protocol` speaks, a request no route serves: an
+ * unknown operation, or a body too large to read.
+ * @param target what the request named, recorded as its operation
+ */
+export function answerRefusal(
+  protocol: ServiceErrors,
+  error: AwsError,
+  target: string,
+  { context }: DispatchDeps,
+): Served {
   const time = context.now();
-  const error = protocol.unknownOperation(target);
   const response = protocol.encodeError(error, randomUUID());
   return { response, call: { operation: target, params: {}, status: response.status, error: error.name, time } };
 }

@@ -26,7 +26,7 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
  * The route of a request; one that matches none is answered as an unknown operation by Storage Gateway
  * when it speaks awsJson (or names no target) and by EC2 when it speaks the query protocol.
  */
-export const routeEmulatorRequest = createRouter(EMULATOR_ROUTES, {
+export const emulatorRouter = createRouter(EMULATOR_ROUTES, {
   'x-amz-target': storageGatewayService,
   Action: ec2Service,
 });

@@ -21,6 +21,8 @@ export type Handler<P, R> = (params: P, context: OperationContext) => R;
  * carries its parameters, how answers and errors are written) and its service-wide errors.
  */
 export interface ServiceProtocol<P extends Readonly<Record<string, unknown>>, R> extends RoutedProtocol {
+  /** The largest request body the service takes; a larger one is answered `tooLarge()` unread. */
+  readonly maxBodyBytes: number;
   /** The target a request of `operation` carries, e.g. `StorageGateway_20130630.ListGateways`. */
   targetOf(operation: string): string;
   /** @throws {AwsError} when the body cannot be read */
@@ -32,6 +34,7 @@ export interface ServiceProtocol<P extends Readonly<Record<string, unknown>>, R>
   /** @param target what the request named: the whole `X-Amz-Target` or `Action` value */
   unknownOperation(target: string): AwsError;
   throttled(): AwsError;
+  tooLarge(): AwsError;
   /** The service's internal error, for a request the emulator itself failed to serve. */
   internal(message: string): AwsError;
   /** An injected fault; `name` defaults to the service's internal error. */
@@ -41,5 +44,5 @@ export interface ServiceProtocol<P extends Readonly<Record<string, unknown>>, R>
 /** The part of a service protocol that does not depend on its parameter and result types. */
 export type ServiceErrors = Pick<
   ServiceProtocol<never, never>,
-  'targetIn' | 'encodeError' | 'unknownOperation' | 'internal'
+  'targetIn' | 'maxBodyBytes' | 'encodeError' | 'unknownOperation' | 'tooLarge' | 'internal'
 >;

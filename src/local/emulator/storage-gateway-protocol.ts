@@ -1,11 +1,16 @@
 import type { HttpAnswer } from '../http/answering-server.ts';
-import { AwsError } from './errors.ts';
+import { AwsError, requestEntityTooLarge } from './errors.ts';
 import type { CallTarget } from './faults.ts';
 import type { ServiceProtocol } from './service.ts';
 
 // Prefix of `X-Amz-Target` for Storage Gateway 2013-06-30.
 const STORAGE_GATEWAY_TARGET_PREFIX = 'StorageGateway_20130630.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
+// Storage Gateway publishes no API request-size quota, so the emulator takes the 1 MiB Step Functions
+// publishes for its API requests ("Maximum request size", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html):
+// 25 times the largest request we make (CreateSnapshotFromVolumeRecoveryPoint with 50 tags of 128 + 256
+// characters), small enough that a hostile body cannot swell the emulator.
+const MAX_REQUEST_BYTES = 1024 * 1024;
 
 // The error codes Storage Gateway puts in `error.errorCode` of its server-side errors.
 const ERROR_CODES: Readonly<Record<string, string>> = {
@@ -19,6 +24,7 @@ type JsonObject = Readonly<Record<string, unknown>>;
 /** Storage Gateway over awsJson1_1: `X-Amz-Target` names the operation, the body is JSON. */
 export const storageGatewayService: ServiceProtocol<JsonObject, JsonObject> = {
   targetIn: 'x-amz-target',
+  maxBodyBytes: MAX_REQUEST_BYTES,
   targetOf: (operation) => `${STORAGE_GATEWAY_TARGET_PREFIX}${operation}`,
   parse: parseBody,
   callTarget(params: JsonObject): CallTarget {
@@ -40,6 +46,7 @@ export const storageGatewayService: ServiceProtocol<JsonObject, JsonObject> = {
   },
   unknownOperation: (operation) => new AwsError('UnknownOperationException', `Unknown operation ${operation}`),
   throttled: () => new AwsError('ThrottlingException', 'Rate exceeded'),
+  tooLarge: () => requestEntityTooLarge(MAX_REQUEST_BYTES),
   internal: (message) => new AwsError('InternalServerError', message, ERROR_CODES.InternalServerError),
   injected(name = 'InternalServerError') {
     return new AwsError(name, `${name} injected by the emulator`, ERROR_CODES[name]);

@@ -1,13 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from './read-body.ts';
-import type { HttpRequest } from './router.ts';
+import type { HttpHead, HttpRequest } from './router.ts';
 
 /** What a local AWS endpoint answers to one request. */
 export interface HttpAnswer {
   status: number;
   headers: Readonly<Record<string, string>>;
   body: string;
+}
+
+/** How large a body a request may carry, and the answer to one that carries more. */
+export interface BodyLimit {
+  readonly maxBytes: number;
+  refuse(): HttpAnswer;
 }
 
 /** Where a local endpoint listens. */
@@ -17,13 +23,19 @@ export interface ListenOptions {
 }
 
 /**
- * An HTTP server that reads each request whole and writes the answer `answer` gives. A request
- * aborted while it is read, or an answer that throws, only costs its own socket.
+ * An HTTP server that reads each request whole and writes the answer `answer` gives. A body over the
+ * limit `limitOf` gives for the request's head is refused without being buffered. A request aborted while
+ * it is read, or an answer that throws, only costs its own socket.
  */
-export function createAnsweringServer(answer: (request: HttpRequest) => Promise<HttpAnswer>): Server {
+export function createAnsweringServer(
+  answer: (request: HttpRequest) => Promise<HttpAnswer>,
+  limitOf: (head: HttpHead) => BodyLimit,
+): Server {
   return createServer((req, res) => {
-    readBody(req)
-      .then((body) => answer({ method: req.method ?? '', path: pathOf(req.url), headers: req.headers, body }))
+    const head: HttpHead = { method: req.method ?? '', path: pathOf(req.url), headers: req.headers };
+    const limit = limitOf(head);
+    readBody(req, limit.maxBytes)
+      .then((body) => (body === undefined ? limit.refuse() : answer({ ...head, body })))
       .then(({ status, headers, body }) => {
         if (res.destroyed) return;
         res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });

@@ -1,11 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** A request as a local AWS endpoint reads it: the body is read whole before it is routed. */
-export interface HttpRequest {
+/** What a request says before its body: method, path and headers. */
+export interface HttpHead {
   readonly method: string;
   /** The path without its query string, e.g. `/`. */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
+}
+
+/** A request as a local AWS endpoint reads it: the body is read whole before it is routed. */
+export interface HttpRequest extends HttpHead {
   readonly body: string;
 }
 
@@ -38,6 +42,16 @@ export type RouteMatch<R extends Route<RoutedProtocol>> =
 export const AWS_RPC_METHOD = 'POST';
 export const AWS_RPC_PATH = '/';
 
+/** A route table and the protocols that answer what no route matches. */
+export interface Router<R extends Route<RoutedProtocol>> {
+  match(request: HttpRequest): RouteMatch<R>;
+  /**
+   * The protocol a request speaks, judged by its head alone: for what must be answered before the body
+   * is read, such as a body over the limit.
+   */
+  protocolOf(head: HttpHead): R['protocol'];
+}
+
 /**
  * A route table (like middy's http-router): a request is matched on method, path and target, nothing else.
  * @param unknown the protocol that answers a request no route matches, by where the request names its target
@@ -46,17 +60,21 @@ export const AWS_RPC_PATH = '/';
 export function createRouter<R extends Route<RoutedProtocol>>(
   routes: readonly R[],
   unknown: Readonly<Record<TargetSource, R['protocol']>>,
-): (request: HttpRequest) => RouteMatch<R> {
+): Router<R> {
   const table = new Map<string, R>();
   for (const route of routes) {
     const key = keyOf(route.method, route.path, route.protocol.targetIn, route.target);
     if (table.has(key)) throw new Error(`Two routes for ${key}`);
     table.set(key, route);
   }
-  return (request) => {
-    const { source, target } = targetOf(request);
-    const route = table.get(keyOf(request.method, request.path, source, target));
-    return route ? { route, target } : { route: undefined, protocol: unknown[source], target };
+  return {
+    match(request) {
+      const { source, target } = targetOf(request);
+      const route = table.get(keyOf(request.method, request.path, source, target));
+      return route ? { route, target } : { route: undefined, protocol: unknown[source], target };
+    },
+    protocolOf: ({ headers }) =>
+      unknown[headers['x-amz-target'] === undefined && isForm(headers) ? 'Action' : 'x-amz-target'],
   };
 }
 
@@ -70,8 +88,12 @@ function targetOf({ headers, body }: HttpRequest): { source: TargetSource; targe
   const header = headers['x-amz-target'];
   if (header !== undefined)
     return { source: 'x-amz-target', target: (Array.isArray(header) ? header[0] : header) ?? '' };
-  if ((headers['content-type'] ?? '').includes('application/x-www-form-urlencoded') || /(^|&)Action=/.test(body)) {
+  if (isForm(headers) || /(^|&)Action=/.test(body)) {
     return { source: 'Action', target: new URLSearchParams(body).get('Action') ?? '' };
   }
   return { source: 'x-amz-target', target: '' };
+}
+
+function isForm(headers: IncomingHttpHeaders): boolean {
+  return (headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
 }

@@ -10,7 +10,7 @@ const routes: Route<NamedProtocol>[] = [
   { method: 'POST', path: '/', target: 'Svc.List', protocol: json },
   { method: 'POST', path: '/', target: 'Describe', protocol: query },
 ];
-const route = createRouter(routes, { 'x-amz-target': json, Action: query });
+const router = createRouter(routes, { 'x-amz-target': json, Action: query });
 
 function request(overrides: Partial<HttpRequest>): HttpRequest {
   return { method: 'POST', path: '/', headers: {}, body: '', ...overrides };
@@ -27,7 +27,7 @@ describe('the route table', () => {
     ['the Action of a body sent without a content type', request({ body: 'Action=Describe' }), 1],
   ])('routes a request by %s', (_case, req, index) => {
     // Act
-    const match = route(req);
+    const match = router.match(req);
 
     // Assess
     expect(match.route).toBe(routes[index]);
@@ -47,10 +47,22 @@ describe('the route table', () => {
     ['a request that names no target', request({ body: '{}' }), json, ''],
   ])('leaves %s to the protocol that answers unknown operations', (_case, req, protocol, target) => {
     // Act
-    const match = route(req);
+    const match = router.match(req);
 
     // Assess
     expect(match).toEqual({ route: undefined, protocol, target });
+  });
+
+  it.each([
+    ['a request with an X-Amz-Target header', { 'x-amz-target': 'Svc.List' }, json],
+    ['a form-encoded request', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, query],
+    ['a request that says neither', {}, json],
+  ])('judges by its head alone that %s speaks its protocol', (_case, headers, protocol) => {
+    // Act
+    const spoken = router.protocolOf({ method: 'POST', path: '/', headers });
+
+    // Assess
+    expect(spoken).toBe(protocol);
   });
 
   it('refuses a table with two routes for one method, path and target', () => {
