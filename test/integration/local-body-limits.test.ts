@@ -1,7 +1,6 @@
 import { request } from 'node:http';
 import { ListGatewaysCommand } from '@aws-sdk/client-storage-gateway';
-import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.ts';
+import { type RunningEmulator, startEmulator, useSfnEndpoint } from '../helpers/emulator.ts';
 
 /** Every local endpoint takes request bodies of at most 1 MiB. */
 const LIMIT = 1024 * 1024;
@@ -126,17 +125,7 @@ describe('request bodies over the limit', () => {
   });
 
   describe('the local Step Functions endpoint', () => {
-    let endpoint: SfnEndpoint;
-    let url: string;
-
-    beforeAll(async () => {
-      endpoint = createSfnEndpoint({ env: {} });
-      ({ url } = await endpoint.listen());
-    });
-
-    afterAll(async () => {
-      await endpoint.close();
-    });
+    const served = useSfnEndpoint();
 
     it.each([
       ['with a content-length', false],
@@ -149,8 +138,8 @@ describe('request bodies over the limit', () => {
       };
 
       // Act
-      const answer = await postRaw(url, headers, OVERSIZED, chunked);
-      const after = await fetch(url, {
+      const answer = await postRaw(served.url, headers, OVERSIZED, chunked);
+      const after = await fetch(served.url, {
         method: 'POST',
         headers: { ...headers, 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
         body: '{}',
@@ -163,7 +152,9 @@ describe('request bodies over the limit', () => {
         message: expect.any(String),
       });
       expect(after.status).toBe(200);
-      expect(await after.json()).toMatchObject({ stateMachines: [{ stateMachineArn: endpoint.stateMachineArn }] });
+      expect(await after.json()).toMatchObject({
+        stateMachines: [{ stateMachineArn: served.endpoint.stateMachineArn }],
+      });
     });
   });
 });
