@@ -100,7 +100,8 @@ function readMaxResults(params: QueryParams): number | undefined {
   if (!Number.isInteger(value) || value < MIN_MAX_RESULTS || value > MAX_MAX_RESULTS) {
     throw new AwsError(
       INVALID_PARAMETER_VALUE,
-      `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value between ${MIN_MAX_RESULTS} and ${MAX_MAX_RESULTS}.`,
+      `Value ( ${raw} ) for parameter maxResults is invalid. ` +
+        `Expecting a value between ${MIN_MAX_RESULTS} and ${MAX_MAX_RESULTS}.`,
     );
   }
   return value;

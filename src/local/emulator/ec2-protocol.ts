@@ -23,7 +23,9 @@ export const ec2Service: ServiceProtocol<QueryParams, string> = {
   // EC2 calls name no gateway or volume; rules on them can only filter by operation.
   callTarget: () => ({ gatewayArn: undefined, volumeArn: undefined }),
   encode(operation: string, result: string, requestId: string): HttpAnswer {
-    const body = `${XML_DECLARATION}<${operation}Response xmlns="${EC2_XML_NAMESPACE}">${xmlText('requestId', requestId)}${result}</${operation}Response>`;
+    const element = `${operation}Response`;
+    const open = `<${element} xmlns="${EC2_XML_NAMESPACE}">`;
+    const body = `${XML_DECLARATION}${open}${xmlText('requestId', requestId)}${result}</${element}>`;
     return { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body };
   },
   encodeError(error: AwsError, requestId: string): HttpAnswer {

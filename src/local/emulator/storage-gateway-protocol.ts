@@ -6,10 +6,11 @@ import type { ServiceProtocol } from './service.ts';
 // Prefix of `X-Amz-Target` for Storage Gateway 2013-06-30.
 const STORAGE_GATEWAY_TARGET_PREFIX = 'StorageGateway_20130630.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
-// Storage Gateway publishes no API request-size quota, so the emulator takes the 1 MiB Step Functions
-// publishes for its API requests ("Maximum request size", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html):
-// 25 times the largest request we make (CreateSnapshotFromVolumeRecoveryPoint with 50 tags of 128 + 256
-// characters), small enough that a hostile body cannot swell the emulator.
+// Storage Gateway publishes no API request-size quota, so the emulator takes the 1 MiB that Step Functions
+// publishes for its API requests ("Maximum request size" in
+// https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html): far above our largest request
+// (CreateSnapshotFromVolumeRecoveryPoint with 50 tags of 128 + 256 characters is under 40 KB), and small
+// enough that a hostile body cannot swell the emulator.
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 // The error codes Storage Gateway puts in `error.errorCode` of its server-side errors.

@@ -17,7 +17,8 @@ export const SfnErrorType = {
 export type SfnErrorType = (typeof SfnErrorType)[keyof typeof SfnErrorType];
 
 // AWS lists RequestEntityTooLargeException with HTTP 413 among the errors common to its APIs
-// (e.g. https://docs.aws.amazon.com/imagebuilder/latest/APIReference/CommonErrors.html); every other client error is a 400.
+// (e.g. https://docs.aws.amazon.com/imagebuilder/latest/APIReference/CommonErrors.html);
+// every other client error is a 400.
 const STATUS: Partial<Record<SfnErrorType, number>> = { RequestEntityTooLargeException: 413 };
 const DEFAULT_STATUS = 400;
 

@@ -155,7 +155,8 @@ function pageOf<T>(
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
     throw new SfnApiError(
       SfnErrorType.ValidationException,
-      `1 validation error detected: Value '${size}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_PAGE_SIZE}`,
+      `1 validation error detected: Value '${size}' at 'maxResults' failed to satisfy constraint: ` +
+        `Member must have value less than or equal to ${MAX_PAGE_SIZE}`,
     );
   }
   const page = paginate(items, size, request.nextToken, scope);
