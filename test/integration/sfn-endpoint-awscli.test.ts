@@ -1,11 +1,12 @@
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
+import { snapshotWorkflow } from '../../src/workflow/snapshot.ts';
 import { awsCli, type CliResult, SERVICE_ERROR_EXIT_CODES } from '../helpers/aws-cli.ts';
 
 describe('the local Step Functions endpoint seen by the AWS CLI', () => {
   let endpoint: SfnEndpoint;
   let url: string;
   beforeAll(async () => {
-    endpoint = createSfnEndpoint({ env: {} });
+    endpoint = createSfnEndpoint({ env: {}, workflow: snapshotWorkflow });
     ({ url } = await endpoint.listen());
   });
   afterAll(async () => {

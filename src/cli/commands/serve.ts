@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { createSfnEndpoint, type SfnEndpointOptions } from '../../local/sfn-endpoint/index.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { type CliIo, processIo } from '../io.ts';
 import { DEFAULT_STATE_MACHINE } from '../sfn/defaults.ts';
@@ -46,6 +47,7 @@ export async function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = 
   const signals = deps.signals ?? process;
   const endpoint = createSfnEndpoint({
     env: io.env,
+    workflow: snapshotWorkflow,
     ...deps.endpoint,
     stateMachineName: DEFAULT_STATE_MACHINE,
     ...(options.fleet ? { fleetPath: options.fleet } : {}),

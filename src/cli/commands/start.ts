@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { type CliIo, processIo } from '../io.ts';
 import { readInputOption } from '../read-input.ts';
@@ -58,11 +59,12 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
       }
       const pollMs = options.pollMs ?? deps.pollMs;
       const followed = await watchExecution(session.sfn, started, io, {
+        workflow: snapshotWorkflow,
         ...(pollMs === undefined ? {} : { pollMs }),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       });
       printOutcome(io, followed, Boolean(options.json));
-      if (options.report) await writeDrillReportFile(options.report, followed, session, io, deps);
+      if (options.report) await writeDrillReportFile(options.report, followed, snapshotWorkflow, session, io, deps);
       return exitCodeOf(followed.description.status);
     } finally {
       session.close();

@@ -4,11 +4,11 @@ import { INVALID_INPUT, LAMBDA_SERVICE_ERRORS, SNAPSHOTS_FAILED, TRANSIENT_AWS_E
 import {
   type AslState,
   allStates,
-  DEFINITION_URL,
   loadDefinition,
   resolveFunctionArns,
   taskFunctions,
 } from '../../../src/statemachine/definition.ts';
+import { snapshotWorkflow } from '../../../src/workflow/snapshot.ts';
 import { optionsOf } from '../fixtures.ts';
 
 interface Retrier {
@@ -26,7 +26,8 @@ interface Catcher {
   Next: string;
 }
 
-const definition = loadDefinition();
+const DEFINITION_URL = snapshotWorkflow.definitionUrl;
+const definition = loadDefinition(DEFINITION_URL);
 const functionArn = (key: string) => `arn:aws:lambda:us-east-1:111122223333:function:sgw-recovery-snapshots-${key}`;
 
 const states = allStates(definition);
