@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, ExecutionTimeoutError, type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import {
   type AslDefinition,
   allStates,
@@ -187,8 +187,8 @@ function invokeLocally(handler: StepHandler, functionName: string, timeoutSecond
 
 function describeFailure(failure: unknown): Pick<LocalExecutionResult, 'status' | 'error' | 'cause'> {
   if (!(failure instanceof Error)) return { status: 'FAILED', error: 'States.Runtime', cause: String(failure) };
-  if (failure.name === 'ExecutionAbortedError') return { status: 'ABORTED' };
-  if (failure.name === 'ExecutionTimeoutError') return { status: 'TIMED_OUT', error: 'States.Timeout' };
+  if (failure instanceof ExecutionAbortedError) return { status: 'ABORTED' };
+  if (failure instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout' };
   const caught = failure.cause instanceof Error ? failure.cause : failure;
   return { status: 'FAILED', error: caught.name, cause: caught.message };
 }
