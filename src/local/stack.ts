@@ -2,16 +2,20 @@ import { fileURLToPath } from 'node:url';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createStorageGatewayClient } from '../aws/clients.ts';
+import type { StepHandler, WorkflowDescriptor } from '../workflow/descriptor.ts';
+import { snapshotWorkflow } from '../workflow/snapshot.ts';
 import type { FaultRule } from './emulator/faults.ts';
 import { createEmulator, type Emulator } from './emulator/index.ts';
 import { loadFleet } from './fleet.ts';
 import { LOCAL_REGION } from './runner.ts';
-import { createStepHandlers, type StepHandler } from './step-handlers.ts';
+import { createStepHandlers } from './step-handlers.ts';
 
 /** The demo fleet that ships with the project. */
 export const DEMO_FLEET_PATH = fileURLToPath(new URL('./fleets/demo.json', import.meta.url));
 
 export interface LocalStackOptions {
+  /** The workflow whose handlers the stack wires. @default snapshotWorkflow */
+  workflow?: WorkflowDescriptor;
   /** Fleet file for the emulator. @default DEMO_FLEET_PATH */
   fleetPath?: string;
   faults?: readonly FaultRule[];
@@ -20,10 +24,12 @@ export interface LocalStackOptions {
   now?: () => number;
 }
 
-/** The AWS side of a local run: clients, the handlers wired to them, and the emulator when one was started. */
+/** The AWS side of a local run: clients, a workflow's handlers wired to them, and the emulator when one was started. */
 export interface LocalStack {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
+  /** The workflow `handlers` belong to. */
+  workflow: WorkflowDescriptor;
   handlers: Record<string, StepHandler>;
   /** Absent when `AWS_ENDPOINT_URL_STORAGE_GATEWAY` named an endpoint of the user's. */
   emulator?: Emulator;
@@ -38,6 +44,7 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
+  const workflow = options.workflow ?? snapshotWorkflow;
   const now = options.now ?? Date.now;
   const external = env.AWS_ENDPOINT_URL_STORAGE_GATEWAY;
   let emulator: Emulator | undefined;
@@ -62,7 +69,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     storageGateway,
     ec2,
-    handlers: createStepHandlers({ storageGateway, ec2, now }),
+    workflow,
+    handlers: createStepHandlers(workflow, { storageGateway, ec2, now }),
     ...(emulator ? { emulator } : {}),
     endpoint,
     async close() {

@@ -9,6 +9,7 @@ import {
 } from '../../src/local/emulator/index.ts';
 import type { FleetInput } from '../../src/local/fleet.ts';
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
+import { snapshotWorkflow } from '../../src/workflow/snapshot.ts';
 
 /** 2025-01-15T12:00:00Z: the clock every emulator test starts at. */
 export const TEST_START = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -105,7 +106,7 @@ export interface ServedSfnEndpoint {
 export function useSfnEndpoint(): ServedSfnEndpoint {
   let served: ServedSfnEndpoint | undefined;
   beforeAll(async () => {
-    const endpoint = createSfnEndpoint({ env: {} });
+    const endpoint = createSfnEndpoint({ env: {}, workflow: snapshotWorkflow });
     served = { endpoint, url: (await endpoint.listen()).url };
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { createSfnEndpoint, type SfnEndpointOptions } from '../../local/sfn-endpoint/index.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo, type SignalSource, waitForStopSignal } from '../io.ts';
 import { DEFAULT_SERVE_PORT, DEFAULT_STATE_MACHINE, portNumber } from '../options.ts';
@@ -40,6 +41,7 @@ export function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): P
   return runCommand(io, 'serve', async () => {
     const endpoint = createSfnEndpoint({
       env: io.env,
+      workflow: snapshotWorkflow,
       ...deps.endpoint,
       stateMachineName: DEFAULT_STATE_MACHINE,
       ...(options.fleet ? { fleetPath: options.fleet } : {}),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ExecutionNameTakenError, ExitCode, UsageError } from '../../errors.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo, readInputOption } from '../io.ts';
 import { DEFAULT_STATE_MACHINE, wholeNumber } from '../options.ts';
@@ -55,11 +56,12 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
       }
       const pollMs = options.pollMs ?? deps.pollMs;
       const followed = await watchExecution(session.sfn, started, io, {
+        workflow: snapshotWorkflow,
         ...(pollMs === undefined ? {} : { pollMs }),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       });
       printOutcome(io, followed, Boolean(options.json));
-      if (options.report) await writeDrillReportFile(options.report, followed, session, io, deps);
+      if (options.report) await writeDrillReportFile(options.report, followed, snapshotWorkflow, session, io, deps);
       return exitCodeOf(followed.description.status);
     } finally {
       session.close();

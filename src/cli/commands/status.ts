@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo } from '../io.ts';
 import { DEFAULT_STATE_MACHINE } from '../options.ts';
@@ -53,14 +54,17 @@ export function showStatus(
         ? await readExecutionHistories(session.sfn, executionArn, { onRefused })
         : { events: [], children: [] };
       const failStateInput = historiesRead
-        ? failStateInputOf(histories.events)
-        : await readFailStateInput(session.sfn, description, onRefused);
+        ? failStateInputOf(histories.events, snapshotWorkflow)
+        : await readFailStateInput(session.sfn, description, snapshotWorkflow, onRefused);
       const seen: ExecutionSeen = { description, failStateInput };
       printOutcome(io, seen, Boolean(options.json));
       if (description.status === 'RUNNING' && !options.json) {
-        io.stdout.write(`running since ${description.startDate.toISOString()}: ${progressLineOf(histories)}\n`);
+        io.stdout.write(
+          `running since ${description.startDate.toISOString()}: ${progressLineOf(histories, snapshotWorkflow)}\n`,
+        );
       }
-      if (options.report) await writeDrillReportFile(options.report, { ...seen, ...histories }, session, io, deps);
+      if (options.report)
+        await writeDrillReportFile(options.report, { ...seen, ...histories }, snapshotWorkflow, session, io, deps);
       return exitCodeOf(description.status);
     } finally {
       session.close();

@@ -2,6 +2,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { readableCause } from '../../report/cause.ts';
 import type { ExecutionReport, ReportSummary } from '../../report/execution-report.ts';
 import { volumeIdOf } from '../../report/gateway-result.ts';
+import type { WorkflowDescriptor } from '../../workflow/descriptor.ts';
 import type { ExecutionDescription } from '../sfn/step-functions.ts';
 import type { CallerIdentity } from './caller.ts';
 import { snapshotTimesFrom } from './snapshot-times.ts';
@@ -14,6 +15,8 @@ export interface DrillReportSource {
   /** The execution's report: its output, or the cause of `SnapshotsFailed`. */
   report: ExecutionReport | undefined;
   events: readonly HistoryEvent[];
+  /** The workflow the events are of: which of its states' exits made a snapshot. */
+  workflow: Pick<WorkflowDescriptor, 'states'>;
 }
 
 /** How a snapshot's creation time is known. */
@@ -77,7 +80,7 @@ export interface DrillReport {
 /** Builds the report's data model; pure, every time comes from `source`. */
 export function buildDrillReport(source: DrillReportSource): DrillReport {
   const { execution, report } = source;
-  const times = snapshotTimesFrom(source.events);
+  const times = snapshotTimesFrom(source.events, source.workflow);
   const notes: string[] = [];
   const gateways = new Map<string, DrillGateway>();
   const gatewayOf = (gatewayArn: string): DrillGateway => {

@@ -8,6 +8,7 @@ import {
 } from '../../../src/cli/drill-report/index.ts';
 import { rendererFor } from '../../../src/cli/drill-report/write.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
+import { snapshotWorkflow } from '../../../src/workflow/snapshot.ts';
 
 const GATEWAY = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
 const volume = (id: string) => `${GATEWAY}/volume/${id}`;
@@ -95,6 +96,7 @@ function source(overrides: Partial<DrillReportSource> = {}): DrillReportSource {
     },
     report: reportWith(),
     events: [snapshotMade],
+    workflow: snapshotWorkflow,
     ...overrides,
   };
 }
