@@ -5,6 +5,7 @@ import { TOO_MANY_GATEWAYS } from '../src/errors.ts';
 import { PAYLOAD_LIMIT_BYTES } from '../src/report/limits.ts';
 import { jsonBytes } from '../src/report/fit.ts';
 import { loadDefinition } from '../src/statemachine/definition.ts';
+import { snapshotWorkflow } from '../src/workflow/snapshot.ts';
 import { awsCliVersion, runCliLoop, runSequentialScript } from './baselines.ts';
 import { type FunctionColdStart, measureColdStarts } from './cold-start.ts';
 import { type LargestPayload, type LocalRun, type LocalRunOptions, runLocally, writeFleetFile } from './local-run.ts';
@@ -123,7 +124,7 @@ export async function runBench({
     const latency = DEFAULT_API_LATENCY;
     const faults = latencyRules(latency);
     const fleets = await Promise.all(plan.fleets.map((shape) => writeFleetFile(workDir, shape)));
-    const definition = loadDefinition();
+    const definition = loadDefinition(snapshotWorkflow.definitionUrl);
     const local = (options: Omit<LocalRunOptions, 'definition'>) => runLocally({ definition, ...options });
     const runsOf = (shape: FleetShape) => (volumesOf(shape) > plan.largeFleetVolumes ? plan.largeFleetRuns : plan.runs);
 

@@ -65,6 +65,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     const log = new EventTally(options.measurePayloads ?? false);
     const started = performance.now();
     const execution = startLocalExecution({
+      workflow: stack.workflow,
       handlers: stack.handlers,
       definition: options.definition,
       input: options.input ?? {},

@@ -2,7 +2,7 @@
  * Every error this project raises on purpose, under one base class. Error names are a contract with
  * the state machine: `Retry` and `Catch` blocks in `statemachines/*.asl.json` match them by `name`, and
  * tests import the same constants. Code tells errors apart with `instanceof`; only errors from AWS are
- * told apart by their names, in `src/cli/sfn/classify-error.ts`.
+ * told apart by their names, in `src/cli/classify-error.ts`.
  */
 
 /** What `sgw-snap` exits with; runbooks branch on these. */
@@ -134,9 +134,9 @@ export class AwsUnreachableError extends StepFunctionsCallError {
   /** The IAM action the call needs, e.g. `states:StartExecution`. */
   readonly permission: string;
 
-  constructor(call: string, message: string, options?: ErrorOptions) {
+  constructor(call: string, message: string, options?: ErrorOptions, permission = `states:${call}`) {
     super(call, message, options);
-    this.permission = `states:${call}`;
+    this.permission = permission;
   }
 }
 

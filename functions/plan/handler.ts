@@ -17,14 +17,14 @@ export function createPlanHandler({ storageGateway }: PlanDependencies) {
     const options = parseExecutionInput(input);
     const gatewayArns = options.gatewayArns ?? (await listCachedGatewayArns(storageGateway));
     if (gatewayArns.length > MAX_GATEWAYS_PER_EXECUTION) {
-      // Before any snapshot: past this, the report would outgrow the payload limit after the work was done.
+      // Before any snapshot: past this, the list of gateways would outgrow the state machine's payload limit.
       throw new TooManyGatewaysError(
         `Found ${gatewayArns.length} cached gateways; one execution takes at most ${MAX_GATEWAYS_PER_EXECUTION}. ` +
           'Start several executions, each with its own gatewayArns.',
       );
     }
     logger.info('Planned', { gateways: gatewayArns.length, discovered: !options.gatewayArns, dryRun: options.dryRun });
-    return { options, execution, gatewayArns, gatewayCount: gatewayArns.length };
+    return { options, execution, gatewayArns };
   });
 }
 

@@ -35,13 +35,14 @@ export interface SummariseResult {
 export interface SummariseDependencies extends EvidenceDependencies {
   ec2: EC2Client;
   storageGateway: StorageGatewayClient;
+  now: () => number;
 }
 
 /**
  * Joins the gateways' evidence into the execution's report and writes it whole (`report.json`, `manifest.json`,
  * `report.csv`); the state machine gets the digest, one size at any fleet. `failed` sends it to `SnapshotsFailed`.
  */
-export function createSummariseHandler({ ec2, storageGateway, evidence, evidenceBucket }: SummariseDependencies) {
+export function createSummariseHandler({ ec2, storageGateway, now, evidence, evidenceBucket }: SummariseDependencies) {
   return stepHandler(async (request: SummariseRequest): Promise<SummariseResult> => {
     const { options, execution, gatewayArns, mapFailure, waitFailure } = request;
     const run = runEvidence(evidence, evidenceBucket(), execution.id);
@@ -54,9 +55,11 @@ export function createSummariseHandler({ ec2, storageGateway, evidence, evidence
     const report = buildReport({
       execution,
       dryRun: options.dryRun,
+      options,
       gateways,
       gatewayNames: await gatewayNames(storageGateway),
       evidence: run.locations,
+      reportedAt: new Date(now()).toISOString(),
     });
     const written = await run.writeReport(report);
     const failed = report.summary.failed > 0;
@@ -84,6 +87,7 @@ async function gatewayNames(storageGateway: StorageGatewayClient): Promise<Map<s
 export const handler = createSummariseHandler({
   ec2: createEc2Client(),
   storageGateway: createStorageGatewayClient(),
+  now: Date.now,
   evidence: createEvidenceStore({ s3: createS3Client() }),
   evidenceBucket: evidenceBucketFromEnvironment(),
 });

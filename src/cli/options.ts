@@ -39,3 +39,14 @@ export function portNumber(value: string): number {
 export function asFleetUsageError(error: unknown): unknown {
   return error instanceof InvalidFleetError ? new UsageError(`--fleet: ${error.message}`, { cause: error }) : error;
 }
+
+const DURATION_UNITS_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses a duration flag value (`90s`, `30m`, `4h`, `1d`, or combined: `1h30m`) into milliseconds. */
+export function durationMs(value: string): number {
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)([smhd])/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== value) {
+    throw new InvalidArgumentError('must be a duration such as 90s, 30m, 4h, 1d or 1h30m');
+  }
+  return parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * (DURATION_UNITS_MS[unit ?? ''] ?? 0), 0);
+}

@@ -1,35 +1,15 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
-import { ExitCode, SNAPSHOTS_FAILED } from '../errors.ts';
+import { ExitCode } from '../errors.ts';
 import { readableCause } from '../report/cause.ts';
-import type { ExecutionReport } from '../report/execution-report.ts';
+import type { ExecutionReport, ReportDigest } from '../report/execution-report.ts';
+import type { EndedExecution, ProgressCountsBase, WorkflowDescriptor } from '../workflow/descriptor.ts';
+import type { EvidenceReader } from './evidence.ts';
 import type { CliIo } from './io.ts';
 import { renderReport } from './render-report.ts';
 import type { ExecutionDescription } from './sfn/step-functions.ts';
 
-/** How an execution ended, as every command prints it: a local run's result or `DescribeExecution`'s. */
-export interface ExecutionOutcome {
-  status: string;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-  /**
-   * The input of the `SnapshotsFailed` state, when the history was read: it holds the whole report,
-   * where the cause holds what 32,768 characters can.
-   */
-  failStateInput?: unknown;
-}
-
-/** The report of an ended execution: its output, or the report `SnapshotsFailed` was given. */
-export function reportOf(outcome: ExecutionOutcome): ExecutionReport | undefined {
-  if (outcome.status === 'SUCCEEDED') return outcome.output as ExecutionReport;
-  if (outcome.error !== SNAPSHOTS_FAILED) return undefined;
-  const full = (outcome.failStateInput as { report?: ExecutionReport } | undefined)?.report;
-  if (full) return full;
-  return outcome.cause ? (JSON.parse(outcome.cause) as ExecutionReport) : undefined;
-}
-
 /** One line for an execution that ended without a report (bad input, time-out, abort). */
-export function failureLine(outcome: ExecutionOutcome): string {
+export function failureLine(outcome: EndedExecution): string {
   return `${outcome.error ?? outcome.status}: ${readableCause(outcome.cause) || 'no cause given'}`;
 }
 
@@ -45,8 +25,8 @@ export interface ExecutionSeen {
   failStateInput?: unknown;
 }
 
-/** `DescribeExecution` (and the `SnapshotsFailed` state's input) as the CLI's shared `ExecutionOutcome`. */
-export function outcomeOf({ description, failStateInput }: ExecutionSeen): ExecutionOutcome {
+/** `DescribeExecution` (and the `SnapshotsFailed` state's input) as the CLI's shared `EndedExecution`. */
+export function outcomeOf({ description, failStateInput }: ExecutionSeen): EndedExecution {
   return {
     status: description.status,
     ...(description.output === undefined ? {} : { output: parseOr(description.output, description.output) }),
@@ -56,19 +36,29 @@ export function outcomeOf({ description, failStateInput }: ExecutionSeen): Execu
   };
 }
 
-/** The execution's report, or `undefined` when it has none (or only a cause that was cut and is no longer JSON). */
-export function executionReportOf(execution: ExecutionSeen): ExecutionReport | undefined {
+/**
+ * What the workflow reports of an ended execution (for the snapshot workflow, the digest: its summary and where
+ * its evidence is), or `undefined` when it has none, or only a cause that is no longer JSON.
+ */
+export function reportOfExecution<TReport>(
+  execution: ExecutionSeen,
+  workflow: Pick<WorkflowDescriptor<ProgressCountsBase, TReport>, 'reportOf'>,
+): TReport | undefined {
   try {
-    return reportOf(outcomeOf(execution));
+    return workflow.reportOf(outcomeOf(execution));
   } catch {
     return undefined;
   }
 }
 
-/** Prints how the execution ended on stdout: the report only with `json`, else a headline and tables. */
-export function printOutcome(io: CliIo, execution: ExecutionSeen, json: boolean): void {
+/** Prints how the execution ended on stdout: its whole report only with `json`, else a headline and tables. */
+export function printOutcome(
+  io: CliIo,
+  execution: ExecutionSeen,
+  report: ExecutionReport | undefined,
+  json: boolean,
+): void {
   const { description } = execution;
-  const report = executionReportOf(execution);
   if (json) {
     const fallback = { status: description.status, error: description.error, cause: description.cause };
     io.stdout.write(`${JSON.stringify(report ?? fallback, null, 2)}\n`);
@@ -88,4 +78,17 @@ function parseOr(text: string, fallback: unknown): unknown {
   } catch {
     return fallback;
   }
+}
+
+/**
+ * The whole report of an ended execution, read from its evidence where its digest says; `undefined` for an
+ * execution that ended without one (bad input, time-out, abort) or is still running.
+ */
+export async function wholeReportOf(
+  execution: ExecutionSeen,
+  workflow: Pick<WorkflowDescriptor<ProgressCountsBase, ReportDigest>, 'reportOf'>,
+  session: { evidence: EvidenceReader },
+): Promise<ExecutionReport | undefined> {
+  const digest = reportOfExecution(execution, workflow);
+  return digest ? session.evidence.readReport(digest) : undefined;
 }

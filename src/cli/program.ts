@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerListCommand } from './commands/list.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStartCommand } from './commands/start.ts';
@@ -18,6 +19,7 @@ export function makeProgram(): Command {
   registerStartCommand(program);
   registerStatusCommand(program);
   registerListCommand(program);
+  registerReportCommand(program);
   registerServeCommand(program);
   return program;
 }

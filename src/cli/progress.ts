@@ -1,14 +1,5 @@
-import type { SnapshotOutcome } from '../workflow/types.ts';
-
-/** What a run has done so far, as a person watching it wants to know. */
-export interface ProgressCounts {
-  gatewaysListed: number;
-  created: number;
-  existing: number;
-  failed: number;
-  skipped: number;
-  retries: number;
-}
+import type { EngineEvent } from '../local/runner.ts';
+import { type ProgressCountsBase, stateReaderOf, type WorkflowDescriptor } from '../workflow/descriptor.ts';
 
 /** A state's step as both the local engine and the Step Functions history report it. */
 export interface StepEvent {
@@ -17,9 +8,15 @@ export interface StepEvent {
   output?: unknown;
 }
 
-/** Tallies progress from the workflow's step events; knows the ASL's state names, nothing else. */
-export class ProgressTracker {
-  readonly counts: ProgressCounts = { gatewaysListed: 0, created: 0, existing: 0, failed: 0, skipped: 0, retries: 0 };
+/** Tallies progress from a workflow's step events, as its descriptor counts them. */
+export class ProgressTracker<TCounts extends ProgressCountsBase> {
+  readonly counts: TCounts;
+  readonly #workflow: Pick<WorkflowDescriptor<TCounts>, 'states' | 'progressLine'>;
+
+  constructor(workflow: Pick<WorkflowDescriptor<TCounts>, 'states' | 'initialCounts' | 'progressLine'>) {
+    this.#workflow = workflow;
+    this.counts = workflow.initialCounts();
+  }
 
   /** Counts one event; returns whether anything changed. */
   record(event: StepEvent): boolean {
@@ -27,39 +24,37 @@ export class ProgressTracker {
       this.counts.retries += 1;
       return true;
     }
+    const reader = stateReaderOf(this.#workflow, event.stateName);
     if (event.kind === 'failed-over') {
-      // A gateway whose listing failed for good is one failure; a volume's is counted at VolumeFailed.
-      if (event.stateName !== 'ListRecoveryPoints') return false;
-      this.counts.failed += 1;
+      if (!reader?.countFailOver) return false;
+      reader.countFailOver(this.counts, event.output);
       return true;
     }
-    const handle = ON_EXIT[event.stateName];
-    if (!handle) return false;
-    handle(this.counts, event.output);
+    if (!reader?.countExit) return false;
+    reader.countExit(this.counts, event.output);
     return true;
   }
 
-  /** One line: `gateways 3 · created 11 · existing 0 · skipped 1 · failed 0 · retries 2` */
+  /** The counts as the workflow tells them, e.g. `gateways 3 · created 11 · … · retries 2` */
   line(): string {
-    const c = this.counts;
-    return `gateways ${c.gatewaysListed} · created ${c.created} · existing ${c.existing} · skipped ${c.skipped} · failed ${c.failed} · retries ${c.retries}`;
+    return this.#workflow.progressLine(this.counts);
   }
 }
 
-// The output of `ListRecoveryPoints` lands under `listed` (ResultPath $.listed).
-const ON_EXIT: Record<string, (counts: ProgressCounts, output: unknown) => void> = {
-  ListRecoveryPoints(counts, output) {
-    const listed = (output as { listed?: { skipped?: unknown[]; failures?: unknown[] } } | undefined)?.listed;
-    counts.gatewaysListed += 1;
-    counts.skipped += listed?.skipped?.length ?? 0;
-    counts.failed += listed?.failures?.length ?? 0;
-  },
-  CreateSnapshot(counts, output) {
-    const status = (output as Partial<SnapshotOutcome> | undefined)?.status;
-    if (status === 'existing') counts.existing += 1;
-    else counts.created += 1;
-  },
-  VolumeFailed(counts) {
-    counts.failed += 1;
-  },
-};
+/** The local engine's events in the terms progress is counted in. */
+export function stepEventOf(
+  event: EngineEvent,
+  workflow: Pick<WorkflowDescriptor, 'caughtErrorKeys'>,
+): StepEvent | undefined {
+  if (event.type === 'StateExited') {
+    const { name: stateName, type, output } = event.state;
+    const caught =
+      type === 'Task' &&
+      typeof output === 'object' &&
+      output !== null &&
+      workflow.caughtErrorKeys.some((key) => key in output);
+    return { kind: caught ? 'failed-over' : 'exited', stateName, output };
+  }
+  if (event.type === 'StateRetried') return { kind: 'retried', stateName: event.state.name };
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import type { ExecutionReport } from '../report/execution-report.ts';
-import { volumeIdOf } from '../report/gateway-result.ts';
+import { volumeIdOf } from '../report/gateway-report.ts';
 
 /** Renders rows as an aligned text table; numbers are right-aligned. */
 export function textTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
@@ -17,68 +17,70 @@ export function textTable(header: readonly string[], rows: ReadonlyArray<Readonl
   ].join('\n');
 }
 
-/** The human summary of a report: a table per gateway, the skip reasons, every failure. */
+/** The human summary of a report: a table per gateway, the skip reasons, every failure, where the evidence is. */
 export function renderReport(report: ExecutionReport): string {
-  const perGateway = new Map<
-    string,
-    { created: number; existing: number; wouldCreate: number; skipped: number; failed: number }
-  >();
-  const row = (gatewayArn: string) => {
-    const found = perGateway.get(gatewayArn) ?? { created: 0, existing: 0, wouldCreate: 0, skipped: 0, failed: 0 };
-    perGateway.set(gatewayArn, found);
-    return found;
-  };
-  for (const gateway of report.gateways ?? []) {
-    const r = row(gateway.gatewayArn);
-    r.created = gateway.counts.created;
-    r.existing = gateway.counts.existing;
-    r.wouldCreate = gateway.counts.wouldCreate;
-    r.skipped = Object.values(gateway.counts.skipped).reduce((a, b) => a + b, 0);
-    r.failed = gateway.counts.failed;
+  const perGateway = new Map(
+    report.manifest.map((g) => [
+      g.gatewayArn,
+      { name: g.gatewayName ?? '', created: 0, existing: 0, wouldCreate: 0, skipped: 0, failed: 0, restorable: 0 },
+    ]),
+  );
+  const row = (gatewayArn: string) => perGateway.get(gatewayArn);
+  for (const s of report.snapshots) {
+    const r = row(s.gatewayArn);
+    if (!r) continue;
+    if (s.status === 'created') r.created += 1;
+    else if (s.status === 'existing') r.existing += 1;
+    else r.wouldCreate += 1;
   }
-  if (!report.gateways) {
-    for (const s of report.snapshots) {
-      const r = row(s.gatewayArn);
-      if (s.status === 'created') r.created += 1;
-      else if (s.status === 'existing') r.existing += 1;
-      else r.wouldCreate += 1;
-    }
-    for (const s of report.skipped) row(s.gatewayArn).skipped += 1;
-    for (const f of report.failures) row(f.gatewayArn).failed += 1;
+  for (const s of report.skipped) {
+    const r = row(s.gatewayArn);
+    if (r) r.skipped += 1;
+  }
+  for (const f of report.failures) {
+    const r = row(f.gatewayArn);
+    if (r) r.failed += 1;
+  }
+  for (const g of report.manifest) {
+    const r = row(g.gatewayArn);
+    if (r) r.restorable = g.volumes.filter((v) => v.snapshotId).length;
   }
   const { summary } = report;
   const sections = [
     textTable(
-      ['gateway', report.dryRun ? 'would create' : 'created', 'existing', 'skipped', 'failed'],
+      ['gateway', 'name', report.dryRun ? 'would create' : 'created', 'existing', 'skipped', 'failed', 'restorable'],
       [...perGateway].map(([arn, r]) => [
         volumeIdOf(arn),
+        r.name,
         report.dryRun ? r.wouldCreate : r.created,
         r.existing,
         r.skipped,
         r.failed,
+        r.restorable,
       ]),
     ),
     `${summary.gateways} gateways, ${summary.recoveryPoints} recovery points: ` +
       (report.dryRun
         ? `${summary.wouldCreate} would be created`
         : `${summary.created} created, ${summary.existing} existing`) +
-      `, ${summary.skipped} skipped, ${summary.failed} failed${report.dryRun ? ' (dry run)' : ''}`,
+      `, ${summary.skipped} skipped, ${summary.failed} failed${report.dryRun ? ' (dry run)' : ''}; ` +
+      `${summary.volumes - summary.withoutSnapshot} of ${summary.volumes} volumes in scope have a snapshot to restore from`,
   ];
   const reasons = Object.entries(summary.skippedByReason);
   if (reasons.length) sections.push(textTable(['skip reason', 'volumes'], reasons));
   if (report.failures.length) {
     sections.push(
       textTable(
-        ['failed', 'error', 'cause'],
+        ['failed', 'snapshot', 'error', 'cause'],
         report.failures.map((f) => [
           f.volumeArn ? volumeIdOf(f.volumeArn) : volumeIdOf(f.gatewayArn),
+          f.snapshotId ?? '',
           f.error,
           f.cause,
         ]),
       ),
     );
   }
-  if (report.omitted)
-    sections.push(`Some details were cut to fit the payload limit: ${JSON.stringify(report.omitted)}`);
+  if (report.evidence) sections.push(`Evidence: ${report.evidence.prefix}`);
   return `${sections.join('\n\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, ExecutionTimeoutError, type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import {
   type AslDefinition,
   allStates,
@@ -7,8 +7,8 @@ import {
   resolveFunctionArns,
   taskFunctions,
 } from '../statemachine/definition.ts';
+import type { StepHandler, WorkflowDescriptor } from '../workflow/descriptor.ts';
 import { localLambdaContext } from './lambda-context.ts';
-import type { StepHandler } from './step-handlers.ts';
 
 type LocalTaskHandler = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>[string];
 type JsonValue = Parameters<LocalTaskHandler>[0];
@@ -26,14 +26,17 @@ export const DEFAULT_COMPRESSED_WAIT_MS = 50;
 const FALLBACK_TIMEOUT_SECONDS = 60;
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
-export const DEFAULT_STATE_MACHINE_NAME = 'sgw-recovery-snapshots';
 
 export interface LocalExecutionOptions {
+  /** The workflow run: its ASL and the name of its state machine. */
+  workflow: Pick<WorkflowDescriptor, 'definitionUrl' | 'defaultStateMachineName'>;
   /** The real handlers, keyed by the function keys the ASL names (see `createStepHandlers`). */
   handlers: Record<string, StepHandler>;
   input: unknown;
   name?: string;
+  /** @default the workflow's `defaultStateMachineName` */
   stateMachineName?: string;
+  /** The ASL as already read, e.g. once for many runs. @default the workflow's, read from `definitionUrl` */
   definition?: AslDefinition;
   /** Keep the ASL's retry and wait intervals as written instead of compressing them. */
   realTime?: boolean;
@@ -61,15 +64,20 @@ export interface LocalExecution {
 }
 
 /**
- * Runs the project's ASL on aws-local-stepfunctions, each Lambda Task handled in-process by the real
+ * Runs a workflow's ASL on aws-local-stepfunctions, each Lambda Task handled in-process by the real
  * middy handler. Errors keep their `name` and carry the JSON cause Lambda gives, as on AWS.
  */
 export function startLocalExecution(options: LocalExecutionOptions): LocalExecution {
-  const stateMachineName = options.stateMachineName ?? DEFAULT_STATE_MACHINE_NAME;
+  const { workflow } = options;
+  const stateMachineName = options.stateMachineName ?? workflow.defaultStateMachineName;
   const name = options.name ?? randomUUID();
   const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${stateMachineName}:${name}`;
-  const source = options.definition ?? loadDefinition();
-  const resolved = resolveFunctionArns(source, localFunctionArn);
+  const source = options.definition ?? loadDefinition(workflow.definitionUrl);
+  const resolved = resolveFunctionArns(
+    source,
+    (functionKey) =>
+      `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${workflow.defaultStateMachineName}-${functionKey}`,
+  );
   const compressed = !options.realTime;
   const definition = compressed ? scaleRetryIntervals(resolved, 1 / DEFAULT_RETRY_SPEED_UP) : resolved;
   const tasks = taskFunctions(source);
@@ -132,10 +140,6 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
   };
 }
 
-function localFunctionArn(functionKey: string): string {
-  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${DEFAULT_STATE_MACHINE_NAME}-${functionKey}`;
-}
-
 // Definitions (as JSON) already validated in this process: validating costs tens of milliseconds a run.
 const validatedDefinitions = new Set<string>();
 
@@ -183,8 +187,8 @@ function invokeLocally(handler: StepHandler, functionName: string, timeoutSecond
 
 function describeFailure(failure: unknown): Pick<LocalExecutionResult, 'status' | 'error' | 'cause'> {
   if (!(failure instanceof Error)) return { status: 'FAILED', error: 'States.Runtime', cause: String(failure) };
-  if (failure.name === 'ExecutionAbortedError') return { status: 'ABORTED' };
-  if (failure.name === 'ExecutionTimeoutError') return { status: 'TIMED_OUT', error: 'States.Timeout' };
+  if (failure instanceof ExecutionAbortedError) return { status: 'ABORTED' };
+  if (failure instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout' };
   const caught = failure.cause instanceof Error ? failure.cause : failure;
   return { status: 'FAILED', error: caught.name, cause: caught.message };
 }

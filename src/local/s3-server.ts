@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import { createS3Client } from '../aws/clients.ts';
 
 /** The evidence bucket of a local run, unless `EVIDENCE_BUCKET` names another. */
 export const DEFAULT_LOCAL_EVIDENCE_BUCKET = 'sgw-snap-evidence';
@@ -62,4 +64,9 @@ export function createLocalS3Server(options: LocalS3ServerOptions): LocalS3Serve
       await server.close();
     },
   };
+}
+
+/** A client of a local S3 server: path-style requests (no DNS name per bucket) signed with s3rver's own key pair. */
+export function createLocalS3Client(endpoint: string, region: string): S3Client {
+  return createS3Client({ region, credentials: LOCAL_S3_CREDENTIALS, endpoint, forcePathStyle: true });
 }

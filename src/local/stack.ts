@@ -4,23 +4,28 @@ import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createS3Client, createStorageGatewayClient } from '../aws/clients.ts';
 import { EVIDENCE_BUCKET_VARIABLE } from '../evidence/config.ts';
+import { createEvidenceStore } from '../evidence/store.ts';
+import type { StepHandler, WorkflowDescriptor } from '../workflow/descriptor.ts';
+import { snapshotWorkflow } from '../workflow/snapshot.ts';
 import type { FaultRule } from './emulator/faults.ts';
 import { createEmulator, type Emulator } from './emulator/index.ts';
 import { loadFleet } from './fleet.ts';
 import { LOCAL_REGION } from './runner.ts';
 import {
+  createLocalS3Client,
   createLocalS3Server,
   DEFAULT_LOCAL_EVIDENCE_BUCKET,
   defaultS3Directory,
-  LOCAL_S3_CREDENTIALS,
   type LocalS3Server,
 } from './s3-server.ts';
-import { createStepHandlers, type StepHandler } from './step-handlers.ts';
+import { createStepHandlers } from './step-handlers.ts';
 
 /** The demo fleet that ships with the project. */
 export const DEMO_FLEET_PATH = fileURLToPath(new URL('./fleets/demo.json', import.meta.url));
 
 export interface LocalStackOptions {
+  /** The workflow whose handlers the stack wires. @default snapshotWorkflow */
+  workflow?: WorkflowDescriptor;
   /** Fleet file for the emulator. @default DEMO_FLEET_PATH */
   fleetPath?: string;
   faults?: readonly FaultRule[];
@@ -31,10 +36,12 @@ export interface LocalStackOptions {
   s3Directory?: string;
 }
 
-/** The AWS side of a local run: clients, the handlers wired to them, and the emulator when one was started. */
+/** The AWS side of a local run: clients, a workflow's handlers wired to them, and the emulator when one was started. */
 export interface LocalStack {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
+  /** The workflow `handlers` belong to. */
+  workflow: WorkflowDescriptor;
   handlers: Record<string, StepHandler>;
   /** Absent when `AWS_ENDPOINT_URL_STORAGE_GATEWAY` named an endpoint of the user's. */
   emulator?: Emulator;
@@ -57,6 +64,7 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
+  const workflow = options.workflow ?? snapshotWorkflow;
   const now = options.now ?? Date.now;
   const external = env.AWS_ENDPOINT_URL_STORAGE_GATEWAY;
   let emulator: Emulator | undefined;
@@ -90,7 +98,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     storageGateway,
     ec2,
-    handlers: createStepHandlers({ storageGateway, ec2, now }),
+    workflow,
+    handlers: createStepHandlers(workflow, {
+      storageGateway,
+      ec2,
+      now,
+      evidence: createEvidenceStore({ s3: evidence.s3 }),
+      evidenceBucket: () => evidence.evidenceBucket,
+    }),
     ...(emulator ? { emulator } : {}),
     endpoint,
     ...evidence,
@@ -108,7 +123,7 @@ type EvidenceS3 = Pick<LocalStack, 's3' | 'evidenceBucket' | 's3Server' | 's3End
 async function startEvidenceS3(
   env: NodeJS.ProcessEnv,
   directory: string | undefined,
-  common: Pick<S3ClientConfig, 'region' | 'credentials'>,
+  common: { region: string } & Pick<S3ClientConfig, 'credentials'>,
 ): Promise<EvidenceS3> {
   const evidenceBucket = env[EVIDENCE_BUCKET_VARIABLE] || DEFAULT_LOCAL_EVIDENCE_BUCKET;
   // Path-style requests: a local endpoint has no DNS name per bucket.
@@ -120,11 +135,6 @@ async function startEvidenceS3(
   const s3Server = createLocalS3Server({ directory: directory ?? defaultS3Directory(env), buckets: [evidenceBucket] });
   const s3Endpoint = (await s3Server.listen()).url;
   // s3rver accepts only its own key pair, whatever the user's profile holds.
-  const s3 = createS3Client({
-    region: common.region,
-    credentials: LOCAL_S3_CREDENTIALS,
-    endpoint: s3Endpoint,
-    forcePathStyle: true,
-  });
+  const s3 = createLocalS3Client(s3Endpoint, common.region);
   return { s3, evidenceBucket, s3Server, s3Endpoint };
 }

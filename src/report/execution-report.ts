@@ -1,3 +1,4 @@
+import type { ExecutionOptions } from '../input/schema.ts';
 import type { ExecutionRef, SkipReason } from '../workflow/types.ts';
 import { readableCause } from './cause.ts';
 import {
@@ -41,6 +42,10 @@ export interface EvidenceLocations {
 export interface ExecutionReport {
   dryRun: boolean;
   execution: ExecutionRef;
+  /** The execution's input, with every default applied. */
+  options?: ExecutionOptions;
+  /** When the report was made: the end of the execution's work. */
+  reportedAt?: string;
   summary: ReportSummary;
   snapshots: ReportSnapshot[];
   skipped: ReportSkip[];
@@ -71,6 +76,8 @@ export interface ReportDigest {
 export interface ReportSource {
   execution: ExecutionRef;
   dryRun: boolean;
+  options?: ExecutionOptions;
+  reportedAt?: string;
   gateways: readonly GatewayReport[];
   /** Gateway ARN → name, where known. */
   gatewayNames?: ReadonlyMap<string, string>;
@@ -78,10 +85,13 @@ export interface ReportSource {
 }
 
 /** Joins the gateways' accounts into the execution's report, complete. */
-export function buildReport({ execution, dryRun, gateways, gatewayNames, evidence }: ReportSource): ExecutionReport {
+export function buildReport(source: ReportSource): ExecutionReport {
+  const { execution, dryRun, gateways, gatewayNames, evidence, options, reportedAt } = source;
   const report: ExecutionReport = {
     dryRun,
     execution,
+    ...(options ? { options } : {}),
+    ...(reportedAt ? { reportedAt } : {}),
     summary: emptySummary(gateways.length),
     snapshots: [],
     skipped: [],

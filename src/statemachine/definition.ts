@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-/** The one state machine of this project, run unchanged on AWS and locally. */
-export const DEFINITION_URL = new URL('../../statemachines/snapshot-from-recovery-points.asl.json', import.meta.url);
-
 export type AslDefinition = { StartAt: string; States: Record<string, AslState> } & Record<string, unknown>;
 export type AslState = { Type: string; Resource?: unknown; ItemProcessor?: AslDefinition } & Record<string, unknown>;
 
-/** Reads the ASL file as written (Lambda resources are `{"Fn::GetAtt": [functionKey, "Arn"]}`). */
-export function loadDefinition(url: URL = DEFINITION_URL): AslDefinition {
+/**
+ * Reads an ASL file as written (Lambda resources are `{"Fn::GetAtt": [functionKey, "Arn"]}`); each
+ * workflow's descriptor says where its file is.
+ */
+export function loadDefinition(url: URL): AslDefinition {
   return JSON.parse(readFileSync(url, 'utf8')) as AslDefinition;
 }
 

@@ -64,16 +64,14 @@ export interface PlanResult {
   options: ExecutionOptions;
   execution: ExecutionRef;
   gatewayArns: string[];
-  gatewayCount: number;
 }
 
 /** The item of the gateway Map. */
 export interface GatewayTask {
   gatewayArn: string;
   options: ExecutionOptions;
+  /** The parent execution's: a child's evidence is its parent's. */
   execution: ExecutionRef;
-  /** How many gateways the execution handles: each gateway's result gets its share of the payload budget. */
-  gatewayCount: number;
 }
 
 export interface ListResult {

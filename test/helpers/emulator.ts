@@ -8,6 +8,8 @@ import {
   volumeArnOf,
 } from '../../src/local/emulator/index.ts';
 import type { FleetInput } from '../../src/local/fleet.ts';
+import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
+import { snapshotWorkflow } from '../../src/workflow/snapshot.ts';
 
 /** 2025-01-15T12:00:00Z: the clock every emulator test starts at. */
 export const TEST_START = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -87,6 +89,39 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
       sgw.destroy();
       ec2.destroy();
       await emulator.close();
+    },
+  };
+}
+
+/** A local Step Functions endpoint, as `useSfnEndpoint` serves it. */
+export interface ServedSfnEndpoint {
+  readonly endpoint: SfnEndpoint;
+  readonly url: string;
+}
+
+/**
+ * A local Step Functions endpoint over a stack of its own (the demo fleet, no host environment), listening
+ * before the suite's first test and closed after its last.
+ */
+export function useSfnEndpoint(): ServedSfnEndpoint {
+  let served: ServedSfnEndpoint | undefined;
+  beforeAll(async () => {
+    const endpoint = createSfnEndpoint({ env: {}, workflow: snapshotWorkflow });
+    served = { endpoint, url: (await endpoint.listen()).url };
+  });
+  afterAll(async () => {
+    await served?.endpoint.close();
+  });
+  const current = (): ServedSfnEndpoint => {
+    if (!served) throw new Error('useSfnEndpoint() is read before its beforeAll ran');
+    return served;
+  };
+  return {
+    get endpoint() {
+      return current().endpoint;
+    },
+    get url() {
+      return current().url;
     },
   };
 }

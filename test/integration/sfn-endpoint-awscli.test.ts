@@ -1,18 +1,10 @@
-import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
 import { awsCli, type CliResult, SERVICE_ERROR_EXIT_CODES } from '../helpers/aws-cli.ts';
+import { useSfnEndpoint } from '../helpers/emulator.ts';
 
 describe('the local Step Functions endpoint seen by the AWS CLI', () => {
-  let endpoint: SfnEndpoint;
-  let url: string;
-  beforeAll(async () => {
-    endpoint = createSfnEndpoint({ env: {} });
-    ({ url } = await endpoint.listen());
-  });
-  afterAll(async () => {
-    await endpoint.close();
-  });
+  const served = useSfnEndpoint();
 
-  const aws = (...args: string[]): Promise<CliResult> => awsCli(url, ['stepfunctions', ...args]);
+  const aws = (...args: string[]): Promise<CliResult> => awsCli(served.url, ['stepfunctions', ...args]);
 
   it('lists the state machine, starts an execution, and reads its status, history and listing', async () => {
     // Prepare

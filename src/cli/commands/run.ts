@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { type EngineEvent, startLocalExecution } from '../../local/runner.ts';
+import { createEvidenceStore } from '../../evidence/store.ts';
+import { startLocalExecution } from '../../local/runner.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
+import { readerOf } from '../evidence.ts';
 import { type CliIo, processIo, readInputOption } from '../io.ts';
 import { asFleetUsageError } from '../options.ts';
-import { failureLine, reportOf } from '../outcome.ts';
-import { ProgressTracker, type StepEvent } from '../progress.ts';
+import { failureLine } from '../outcome.ts';
+import { ProgressTracker, stepEventOf } from '../progress.ts';
 import { renderReport } from '../render-report.ts';
 
 export interface RunOptions {
@@ -44,29 +47,34 @@ async function runOnce(options: RunOptions, io: CliIo): Promise<ExitCode> {
   try {
     if (!options.local) throw new UsageError('run needs --local; to run the deployed workflow use `sgw-snap start`');
     const input = await readInputOption(options.input);
+    const workflow = snapshotWorkflow;
     stack = await startLocalStack({
+      workflow,
       ...(options.fleet ? { fleetPath: options.fleet } : {}),
       env: io.env,
     }).catch((error: unknown) => {
       throw asFleetUsageError(error);
     });
-    const progress = new ProgressTracker();
+    const progress = new ProgressTracker(workflow);
     let failStateInput: unknown;
     const live = !options.json && Boolean(io.stderr.isTTY);
     const execution = startLocalExecution({
+      workflow,
       handlers: stack.handlers,
       input,
       ...(options.name ? { name: options.name } : {}),
       ...(options.realTime ? { realTime: true } : {}),
       onEvent: (event) => {
         if (event.type === 'StateEntered' && event.state.type === 'Fail') failStateInput = event.state.input;
-        const step = stepEventOf(event);
+        const step = stepEventOf(event, workflow);
         if (step && progress.record(step) && live) io.stderr.write(`\r${progress.line()}`);
       },
     });
     const result = await execution.result;
     const seconds = ((result.stopDate.getTime() - result.startDate.getTime()) / 1000).toFixed(1);
-    const report = reportOf({ ...result, failStateInput });
+    const digest = workflow.reportOf({ ...result, failStateInput });
+    const evidence = readerOf(createEvidenceStore({ s3: stack.s3 }), stack.s3Endpoint);
+    const report = digest && (await evidence.readReport(digest));
     if (options.json) {
       io.stdout.write(`${JSON.stringify(report ?? { error: result.error, cause: result.cause }, null, 2)}\n`);
     } else {
@@ -78,22 +86,4 @@ async function runOnce(options: RunOptions, io: CliIo): Promise<ExitCode> {
   } finally {
     await stack?.close();
   }
-}
-
-// The ResultPaths of the ASL's Catch blocks: a Task that leaves with one of them set failed over.
-const CAUGHT_ERROR_KEYS = ['failure', 'listFailure'];
-
-/** The engine's events in the terms progress is counted in. */
-function stepEventOf(event: EngineEvent): StepEvent | undefined {
-  if (event.type === 'StateExited') {
-    const { name: stateName, type, output } = event.state;
-    const caught =
-      type === 'Task' &&
-      typeof output === 'object' &&
-      output !== null &&
-      CAUGHT_ERROR_KEYS.some((key) => key in output);
-    return { kind: caught ? 'failed-over' : 'exited', stateName, output };
-  }
-  if (event.type === 'StateRetried') return { kind: 'retried', stateName: event.state.name };
-  return undefined;
 }

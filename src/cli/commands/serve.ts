@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { createSfnEndpoint, type SfnEndpointOptions } from '../../local/sfn-endpoint/index.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo, type SignalSource, waitForStopSignal } from '../io.ts';
 import { DEFAULT_SERVE_PORT, DEFAULT_STATE_MACHINE, portNumber } from '../options.ts';
@@ -40,14 +41,16 @@ export function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): P
   return runCommand(io, 'serve', async () => {
     const endpoint = createSfnEndpoint({
       env: io.env,
+      workflow: snapshotWorkflow,
       ...deps.endpoint,
       stateMachineName: DEFAULT_STATE_MACHINE,
       ...(options.fleet ? { fleetPath: options.fleet } : {}),
       ...(options.realTime ? { realTime: true } : {}),
     });
     let url: string;
+    let evidenceUrl: string | undefined;
     try {
-      ({ url } = await endpoint.listen({ port: options.port }));
+      ({ url, evidenceUrl } = await endpoint.listen({ port: options.port }));
     } catch (error) {
       await endpoint.close();
       // Whatever keeps the endpoint from starting (the fleet file, the port) is the command line's to fix.
@@ -56,6 +59,8 @@ export function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): P
     }
     io.stdout.write(`Step Functions endpoint listening on ${url}, serving ${endpoint.stateMachineArn}\n`);
     io.stdout.write(`export AWS_ENDPOINT_URL_SFN=${url}\n`);
+    // The executions' whole reports are in this S3 server: `start --wait`, `status` and `report` read them there.
+    if (evidenceUrl) io.stdout.write(`export AWS_ENDPOINT_URL_S3=${evidenceUrl}\n`);
     await waitForStopSignal(deps.signals ?? process);
     await endpoint.close();
     return ExitCode.Succeeded;

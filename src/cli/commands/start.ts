@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { ExecutionNameTakenError, ExitCode, UsageError } from '../../errors.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo, readInputOption } from '../io.ts';
-import { DEFAULT_STATE_MACHINE, wholeNumber } from '../options.ts';
-import { exitCodeOf, printOutcome } from '../outcome.ts';
+import { DEFAULT_STATE_MACHINE, durationMs, wholeNumber } from '../options.ts';
+import { exitCodeOf, printOutcome, wholeReportOf } from '../outcome.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
@@ -16,6 +17,7 @@ export interface StartOptions {
   wait?: boolean;
   json?: boolean;
   report?: string;
+  rpoTarget?: number;
   pollMs?: number;
 }
 
@@ -30,6 +32,11 @@ export function registerStartCommand(program: Command, io: CliIo = processIo, de
     .option('--wait', 'follow the execution until it ends: progress on stderr, the result on stdout')
     .option('--json', 'print only the report as JSON (the output, or the report in the cause of a failure)')
     .option('--report <file>', 'with --wait: write a drill report (Markdown, or HTML if FILE ends in .html)')
+    .option(
+      '--rpo-target <duration>',
+      'with --report: the agreed RPO (e.g. 4h); a volume over it fails the drill',
+      durationMs,
+    )
     .option('--poll-ms <ms>', 'how often --wait reads the history', wholeNumber(1))
     .action(async (options: StartOptions) => {
       process.exitCode = await startExecution(options, io, deps);
@@ -41,6 +48,7 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
   return runCommand(io, 'start', async () => {
     if (options.report && !options.wait)
       throw new UsageError('--report needs --wait: the report is written once the execution has ended');
+    if (options.rpoTarget !== undefined && !options.report) throw new UsageError('--rpo-target needs --report');
     const input = JSON.stringify(await readInputOption(options.input));
     const session = openSession(io, deps);
     try {
@@ -55,11 +63,16 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
       }
       const pollMs = options.pollMs ?? deps.pollMs;
       const followed = await watchExecution(session.sfn, started, io, {
+        workflow: snapshotWorkflow,
         ...(pollMs === undefined ? {} : { pollMs }),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       });
-      printOutcome(io, followed, Boolean(options.json));
-      if (options.report) await writeDrillReportFile(options.report, followed, session, io, deps);
+      const report = await wholeReportOf(followed, snapshotWorkflow, session);
+      printOutcome(io, followed, report, Boolean(options.json));
+      if (options.report) {
+        const target = { rpoTargetMs: options.rpoTarget };
+        await writeDrillReportFile(options.report, followed.description, report, target, session, io, deps);
+      }
       return exitCodeOf(followed.description.status);
     } finally {
       session.close();

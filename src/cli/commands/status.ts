@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo } from '../io.ts';
-import { DEFAULT_STATE_MACHINE } from '../options.ts';
-import { type ExecutionSeen, exitCodeOf, printOutcome } from '../outcome.ts';
+import { DEFAULT_STATE_MACHINE, durationMs } from '../options.ts';
+import { type ExecutionSeen, exitCodeOf, printOutcome, wholeReportOf } from '../outcome.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { failStateInputOf, readFailStateInput } from '../sfn/fail-state-input.ts';
 import { type ExecutionHistories, readExecutionHistories } from '../sfn/follow.ts';
@@ -15,6 +16,7 @@ export interface StatusOptions {
   stateMachine: string;
   json?: boolean;
   report?: string;
+  rpoTarget?: number;
 }
 
 /** `sgw-snap status EXECUTION`: how an execution stands or ended. */
@@ -26,6 +28,11 @@ export function registerStatusCommand(program: Command, io: CliIo = processIo, d
     .option('--state-machine <name|arn>', 'state machine of an execution given by name', DEFAULT_STATE_MACHINE)
     .option('--json', 'print only the report as JSON')
     .option('--report <file>', 'write a drill report (Markdown, or HTML if FILE ends in .html)')
+    .option(
+      '--rpo-target <duration>',
+      'with --report: the agreed RPO (e.g. 4h); a volume over it fails the drill',
+      durationMs,
+    )
     .action(async (execution: string, options: StatusOptions) => {
       process.exitCode = await showStatus(execution, options, io, deps);
     });
@@ -48,19 +55,25 @@ export function showStatus(
       const onRefused = (message: string): void => {
         io.stderr.write(`${message}\n`);
       };
-      const historiesRead = description.status === 'RUNNING' || Boolean(options.report);
+      const historiesRead = description.status === 'RUNNING';
       const histories: ExecutionHistories = historiesRead
         ? await readExecutionHistories(session.sfn, executionArn, { onRefused })
         : { events: [], children: [] };
       const failStateInput = historiesRead
-        ? failStateInputOf(histories.events)
-        : await readFailStateInput(session.sfn, description, onRefused);
+        ? failStateInputOf(histories.events, snapshotWorkflow)
+        : await readFailStateInput(session.sfn, description, snapshotWorkflow, onRefused);
       const seen: ExecutionSeen = { description, failStateInput };
-      printOutcome(io, seen, Boolean(options.json));
+      const report = await wholeReportOf(seen, snapshotWorkflow, session);
+      printOutcome(io, seen, report, Boolean(options.json));
       if (description.status === 'RUNNING' && !options.json) {
-        io.stdout.write(`running since ${description.startDate.toISOString()}: ${progressLineOf(histories)}\n`);
+        io.stdout.write(
+          `running since ${description.startDate.toISOString()}: ${progressLineOf(histories, snapshotWorkflow)}\n`,
+        );
       }
-      if (options.report) await writeDrillReportFile(options.report, { ...seen, ...histories }, session, io, deps);
+      if (options.report) {
+        const target = { rpoTargetMs: options.rpoTarget };
+        await writeDrillReportFile(options.report, description, report, target, session, io, deps);
+      }
       return exitCodeOf(description.status);
     } finally {
       session.close();

@@ -1,31 +1,38 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { PermissionDeniedError, SNAPSHOTS_FAILED } from '../../errors.ts';
+import { PermissionDeniedError } from '../../errors.ts';
+import type { WorkflowDescriptor } from '../../workflow/descriptor.ts';
 import type { ExecutionDescription, StepFunctions } from './step-functions.ts';
 
-// The ASL names the Fail state after the error it ends the execution with.
-const FAIL_STATE = SNAPSHOTS_FAILED;
+type FailState = WorkflowDescriptor['failState'];
+
 // The Fail state is entered just before the execution fails: the newest few events hold it.
 const NEWEST_EVENTS_PAGE = 10;
 
 /**
- * The parsed input of the `SnapshotsFailed` state in an execution's own history (not a child's), or
+ * The parsed input of the workflow's Fail state in an execution's own history (not a child's), or
  * `undefined` when the state was not entered or its input is absent, cut or not JSON.
  */
-export function failStateInputOf(events: readonly HistoryEvent[]): unknown {
-  return inputOf(events.findLast(isFailStateEntered));
+export function failStateInputOf(
+  events: readonly HistoryEvent[],
+  workflow: Pick<WorkflowDescriptor, 'failState'>,
+): unknown {
+  return inputOf(events.findLast(isEntered(workflow.failState)));
 }
 
 /**
- * For an execution that failed with `SnapshotsFailed`: its Fail state's input, read from the history
- * newest first. `undefined` for any other execution, or when the history does not hold the input; when
- * `states:GetExecutionHistory` is refused, `onRefused` is told and the report comes from the cause.
+ * For an execution that failed with the error of the workflow's Fail state: that state's input, read
+ * from the history newest first. `undefined` for any other execution, or when the history does not hold
+ * the input; when `states:GetExecutionHistory` is refused, `onRefused` is told and the report comes from
+ * the cause.
  */
 export async function readFailStateInput(
   sfn: StepFunctions,
   description: ExecutionDescription,
+  workflow: Pick<WorkflowDescriptor, 'failState'>,
   onRefused?: (message: string) => void,
 ): Promise<unknown> {
-  if (description.status !== 'FAILED' || description.error !== SNAPSHOTS_FAILED) return undefined;
+  const { failState } = workflow;
+  if (description.status !== 'FAILED' || description.error !== failState.error) return undefined;
   let nextToken: string | undefined;
   try {
     do {
@@ -35,7 +42,7 @@ export async function readFailStateInput(
         maxResults: NEWEST_EVENTS_PAGE,
         ...(nextToken ? { nextToken } : {}),
       });
-      const entered = page.events.find(isFailStateEntered);
+      const entered = page.events.find(isEntered(failState));
       if (entered) return inputOf(entered);
       nextToken = page.nextToken;
     } while (nextToken);
@@ -46,8 +53,8 @@ export async function readFailStateInput(
   return undefined;
 }
 
-function isFailStateEntered(event: HistoryEvent): boolean {
-  return event.type === 'FailStateEntered' && event.stateEnteredEventDetails?.name === FAIL_STATE;
+function isEntered(failState: FailState): (event: HistoryEvent) => boolean {
+  return (event) => event.type === 'FailStateEntered' && event.stateEnteredEventDetails?.name === failState.name;
 }
 
 function inputOf(entered: HistoryEvent | undefined): unknown {

@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { WorkflowDescriptor } from '../../workflow/descriptor.ts';
 import type { ExecutionSeen } from '../outcome.ts';
 import { failStateInputOf } from './fail-state-input.ts';
 import { isClosingEvent, readEventsAfter, readHistory } from './history.ts';
@@ -22,6 +23,8 @@ export interface SourcedEvent {
 }
 
 export interface FollowOptions {
+  /** The workflow the execution runs: where its Fail state's input is found. */
+  workflow: Pick<WorkflowDescriptor, 'failState'>;
   /** @default DEFAULT_POLL_MS */
   pollMs?: number;
   /** Called with each batch of new events, oldest first, the children's among the execution's. */
@@ -34,12 +37,12 @@ export interface FollowOptions {
 
 /**
  * Polls the history, and those of the map run's child executions, until the execution closes;
- * returns how it ended (with the `SnapshotsFailed` state's input, if it failed there) and every event.
+ * returns how it ended (with the workflow's Fail state's input, if it failed there) and every event.
  */
 export async function followExecution(
   sfn: StepFunctions,
   executionArn: string,
-  options: FollowOptions = {},
+  options: FollowOptions,
 ): Promise<ExecutionSeen & ExecutionHistories> {
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -57,7 +60,12 @@ export async function followExecution(
     await sleep(pollMs);
   }
   const description = await sfn.describeExecution(executionArn);
-  return { description, failStateInput: failStateInputOf(events), events, children: children.histories() };
+  return {
+    description,
+    failStateInput: failStateInputOf(events, options.workflow),
+    events,
+    children: children.histories(),
+  };
 }
 
 /** The whole history of an execution and of its map runs' children, as they are now. */

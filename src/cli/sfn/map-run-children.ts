@@ -31,9 +31,9 @@ interface Child extends ExecutionHistory {
 }
 
 /**
- * The child executions of the Distributed Map runs an execution starts. On AWS each gateway runs in
- * one, so its `ListRecoveryPoints`, `CreateSnapshot` and `VolumeFailed` are only in the child's history;
- * the local endpoint runs the map inline and starts none. Needs `states:ListExecutions` on the map run
+ * The child executions of the Distributed Map runs an execution starts. On AWS each item (a gateway)
+ * runs in one, so the steps of its states are only in the child's history; the local endpoint runs the
+ * map inline and starts none. Needs `states:ListExecutions` on the map run
  * (`arn:…:mapRun:<state machine>/Gateways:*`) and `states:GetExecutionHistory` on its children
  * (`arn:…:execution:<state machine>/Gateways:*`); without them the children are left alone, not the command.
  */

@@ -1,6 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { readableCause } from '../../report/cause.ts';
-import { volumeIdOf } from '../../report/gateway-result.ts';
+import { stateReaderOf, type WorkflowDescriptor } from '../../workflow/descriptor.ts';
 import type { StepEvent } from '../progress.ts';
 
 /** What one history event means to a person watching, and to the `ProgressTracker`. */
@@ -9,22 +8,26 @@ export interface Narration {
   line?: string;
 }
 
+/** What the narrator reads in a workflow's descriptor. */
+export type NarratedWorkflow = Pick<WorkflowDescriptor, 'states' | 'mapItemLabel'>;
+
 const FAILED_ATTEMPTS = new Set(['LambdaFunctionFailed', 'LambdaFunctionTimedOut', 'TaskFailed', 'TaskTimedOut']);
 // How far back a retry's cause is looked for: Scheduled ← Failed ← Started ← Scheduled ← Entered.
 const MAX_CHAIN = 8;
 
 /**
- * Reads an execution history as it arrives: which gateways were listed, which snapshots made,
- * skipped or failed, and which calls were retried (a `LambdaFunctionScheduled` that follows a failure).
- * Knows the ASL's state names, as the `ProgressTracker` does.
+ * Reads an execution history as it arrives: what the workflow's states did (as its descriptor tells
+ * them), and which calls were retried (a `LambdaFunctionScheduled` that follows a failure).
  */
 export class HistoryNarrator {
   readonly #byId = new Map<number, HistoryEvent>();
+  readonly #workflow: NarratedWorkflow;
   readonly #child: boolean;
-  #gatewayArn: unknown;
+  #itemInput: unknown;
 
-  /** @param options.child the history is a map run's child execution: one gateway's, whose start and end are not the run's */
-  constructor(options: { child?: boolean } = {}) {
+  /** @param options.child the history is a map run's child execution: one item's, whose start and end are not the run's */
+  constructor(workflow: NarratedWorkflow, options: { child?: boolean } = {}) {
+    this.#workflow = workflow;
     this.#child = options.child ?? false;
   }
 
@@ -33,15 +36,18 @@ export class HistoryNarrator {
     const exited = event.stateExitedEventDetails;
     if (exited?.name) {
       const output = parse(exited.output);
+      const reader = stateReaderOf(this.#workflow, exited.name);
       const previous = this.#previous(event);
       // A Task whose failure was caught exits too: that is not a step that succeeded.
       if (event.type === 'TaskStateExited' && previous && FAILED_ATTEMPTS.has(previous.type ?? '')) {
+        const error =
+          previous.lambdaFunctionFailedEventDetails?.error ?? previous.taskFailedEventDetails?.error ?? previous.type;
         return {
           step: { kind: 'failed-over', stateName: exited.name, output },
-          line: this.#caughtLine(exited.name, output, previous),
+          line: reader?.tellFailOver?.(output, String(error)),
         };
       }
-      return { step: { kind: 'exited', stateName: exited.name, output }, line: lineOnExit(exited.name, output) };
+      return { step: { kind: 'exited', stateName: exited.name, output }, line: reader?.tellExit?.(output) };
     }
     if (event.type === 'LambdaFunctionScheduled' || event.type === 'TaskScheduled') {
       const previous = this.#previous(event);
@@ -58,10 +64,9 @@ export class HistoryNarrator {
   }
 
   #childLine(event: HistoryEvent): string | undefined {
-    if (event.type === 'ExecutionStarted')
-      this.#gatewayArn = field(parse(event.executionStartedEventDetails?.input), 'gatewayArn');
+    if (event.type === 'ExecutionStarted') this.#itemInput = parse(event.executionStartedEventDetails?.input);
     const ended = CHILD_ENDS[event.type ?? ''];
-    return ended && `gateway ${idOf(this.#gatewayArn)}: its child execution ${ended(event)}`;
+    return ended && `${this.#workflow.mapItemLabel(this.#itemInput)}: its child execution ${ended(event)}`;
   }
 
   #previous(event: HistoryEvent): HistoryEvent | undefined {
@@ -76,40 +81,6 @@ export class HistoryNarrator {
     }
     return undefined;
   }
-
-  #caughtLine(stateName: string, output: unknown, failed: HistoryEvent): string | undefined {
-    if (stateName !== 'ListRecoveryPoints') return undefined;
-    const gatewayArn = field(output, 'gatewayArn');
-    const error = failed.lambdaFunctionFailedEventDetails?.error ?? failed.taskFailedEventDetails?.error ?? failed.type;
-    return `gateway ${idOf(gatewayArn)}: could not list recovery points: ${error}`;
-  }
-}
-
-function lineOnExit(stateName: string, output: unknown): string | undefined {
-  if (stateName === 'ListRecoveryPoints') {
-    const listed = field(output, 'listed');
-    const selected = field(listed, 'selected');
-    const skipped = field(listed, 'skipped');
-    const reasons = new Map<string, number>();
-    for (const skip of Array.isArray(skipped) ? skipped : []) {
-      const reason = String(field(skip, 'reason'));
-      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-    }
-    const why = reasons.size ? ` (${[...reasons].map(([reason, n]) => `${reason} ${n}`).join(', ')})` : '';
-    return (
-      `gateway ${idOf(field(output, 'gatewayArn'))}: ${Number(field(listed, 'recoveryPoints') ?? 0)} recovery points, ` +
-      `${Array.isArray(selected) ? selected.length : 0} to snapshot, ${reasons.size ? [...reasons.values()].reduce((a, b) => a + b) : 0} skipped${why}`
-    );
-  }
-  if (stateName === 'CreateSnapshot') {
-    const status = field(output, 'status') === 'existing' ? 'already snapshotted' : 'snapshot';
-    return `${status} ${String(field(output, 'snapshotId'))} of ${idOf(field(output, 'volumeArn'))} (recovery point ${String(field(output, 'recoveryPointTime'))})`;
-  }
-  if (stateName === 'VolumeFailed') {
-    const failure = field(output, 'failure');
-    return `FAILED ${idOf(field(output, 'volumeArn'))}: ${String(field(failure, 'Error'))}: ${readableCause(String(field(failure, 'Cause') ?? ''), 200)}`;
-  }
-  return undefined;
 }
 
 const EXECUTION_LINES: Record<string, (event: HistoryEvent) => string> = {
@@ -139,12 +110,4 @@ function parse(text: string | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-function field(value: unknown, key: string): unknown {
-  return value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-}
-
-function idOf(arn: unknown): string {
-  return typeof arn === 'string' ? volumeIdOf(arn) : '?';
 }

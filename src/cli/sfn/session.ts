@@ -1,5 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { createEvidenceReader, type EvidenceReader } from '../evidence.ts';
 import type { CliIo } from '../io.ts';
 import { createSfnClient, isLocalEndpoint } from './client.ts';
 import { StepFunctions } from './step-functions.ts';
@@ -15,11 +16,15 @@ export interface SfnCommandDeps {
   sleep?: (ms: number) => Promise<void>;
   /** @default () => new Date() */
   now?: () => Date;
+  /** Where executions' whole reports are read. @default a reader configured from `io.env` (`AWS_ENDPOINT_URL_S3`) */
+  evidence?: EvidenceReader;
 }
 
 /** The Step Functions port of one command run, and what it knows about its endpoint. */
 export interface SfnSession {
   sfn: StepFunctions;
+  /** Where the executions' whole reports are read. */
+  evidence: EvidenceReader;
   /** The endpoint is on this machine (`sgw-snap serve`): no AWS account behind it. */
   local: boolean;
   close(): void;
@@ -29,12 +34,23 @@ export interface SfnSession {
 export function openSession(io: CliIo, deps: SfnCommandDeps): SfnSession {
   if (deps.sfnClient) {
     const endpoint = io.env.AWS_ENDPOINT_URL_SFN ?? 'Step Functions';
+    const evidence = deps.evidence ?? createEvidenceReader(io.env);
     return {
       sfn: new StepFunctions(deps.sfnClient, endpoint),
+      evidence,
       local: isLocalEndpoint(io.env.AWS_ENDPOINT_URL_SFN),
-      close() {},
+      close: () => evidence.close(),
     };
   }
   const { client, endpoint } = createSfnClient(io.env);
-  return { sfn: new StepFunctions(client, endpoint), local: isLocalEndpoint(endpoint), close: () => client.destroy() };
+  const evidence = deps.evidence ?? createEvidenceReader(io.env);
+  return {
+    sfn: new StepFunctions(client, endpoint),
+    evidence,
+    local: isLocalEndpoint(endpoint),
+    close: () => {
+      client.destroy();
+      evidence.close();
+    },
+  };
 }

@@ -9,7 +9,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { StateMachineNotFoundError } from '../../errors.ts';
-import { classifySfnError } from './classify-error.ts';
+import { classifySfnError } from '../classify-error.ts';
 
 /** An execution as `DescribeExecution` tells it. */
 export interface ExecutionDescription {

@@ -1,30 +1,32 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { ProgressCountsBase, WorkflowDescriptor } from '../../workflow/descriptor.ts';
 import type { CliIo } from '../io.ts';
 import type { ExecutionSeen } from '../outcome.ts';
 import { ProgressTracker } from '../progress.ts';
 import { type ExecutionHistories, followExecution } from './follow.ts';
-import { HistoryNarrator } from './narrate.ts';
+import { HistoryNarrator, type NarratedWorkflow } from './narrate.ts';
 import type { StepFunctions } from './step-functions.ts';
 
 /**
- * Follows an execution to its end, writing to stderr what happens as the history shows it
- * (gateways listed, snapshots made, skips, failures, retries) and the counts at the end. The steps
- * of a Distributed Map run's child executions are told as if they were the execution's own.
+ * Follows an execution of `workflow` to its end, writing to stderr what happens as the history shows
+ * it (its states' steps as the descriptor tells them, failures, retries) and the counts at the end. The
+ * steps of a Distributed Map run's child executions are told as if they were the execution's own.
  */
-export async function watchExecution(
+export async function watchExecution<TCounts extends ProgressCountsBase>(
   sfn: StepFunctions,
   execution: { executionArn: string; startDate: Date },
   io: CliIo,
-  options: { pollMs?: number; sleep?: (ms: number) => Promise<void> },
+  options: { workflow: WorkflowDescriptor<TCounts>; pollMs?: number; sleep?: (ms: number) => Promise<void> },
 ): Promise<ExecutionSeen & ExecutionHistories> {
+  const { workflow } = options;
   const narrators = new Map<string, HistoryNarrator>();
-  const progress = new ProgressTracker();
+  const progress = new ProgressTracker(workflow);
   const startMs = execution.startDate.getTime();
   const followed = await followExecution(sfn, execution.executionArn, {
     ...options,
     onEvents: (events) => {
       for (const { executionArn, child, event } of events) {
-        const { step, line } = narratorOf(narrators, executionArn, child).read(event);
+        const { step, line } = narratorOf(narrators, workflow, executionArn, child).read(event);
         if (step) progress.record(step);
         if (line) io.stderr.write(`[+${elapsed(event.timestamp, startMs)}] ${line}\n`);
       }
@@ -35,23 +37,31 @@ export async function watchExecution(
   return followed;
 }
 
-/** Counts of what the histories show so far, as one line. */
-export function progressLineOf(histories: ExecutionHistories): string {
-  const progress = new ProgressTracker();
+/** Counts of what the histories of an execution of `workflow` show so far, as one line. */
+export function progressLineOf<TCounts extends ProgressCountsBase>(
+  histories: ExecutionHistories,
+  workflow: WorkflowDescriptor<TCounts>,
+): string {
+  const progress = new ProgressTracker(workflow);
   const count = (events: readonly HistoryEvent[], narrator: HistoryNarrator): void => {
     for (const event of events) {
       const { step } = narrator.read(event);
       if (step) progress.record(step);
     }
   };
-  count(histories.events, new HistoryNarrator());
-  for (const child of histories.children) count(child.events, new HistoryNarrator({ child: true }));
+  count(histories.events, new HistoryNarrator(workflow));
+  for (const child of histories.children) count(child.events, new HistoryNarrator(workflow, { child: true }));
   return progress.line();
 }
 
 // Event IDs count from 1 in every execution, so each history needs a narrator of its own.
-function narratorOf(narrators: Map<string, HistoryNarrator>, executionArn: string, child: boolean): HistoryNarrator {
-  const found = narrators.get(executionArn) ?? new HistoryNarrator({ child });
+function narratorOf(
+  narrators: Map<string, HistoryNarrator>,
+  workflow: NarratedWorkflow,
+  executionArn: string,
+  child: boolean,
+): HistoryNarrator {
+  const found = narrators.get(executionArn) ?? new HistoryNarrator(workflow, { child });
   narrators.set(executionArn, found);
   return found;
 }

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { type FleetInput, parseFleet } from '../fleet.ts';
+import { closeServer, listenOn } from '../http/answering-server.ts';
 import type { EmulatorCall } from './dispatch.ts';
 import { FaultInjector, type FaultRule } from './faults.ts';
 import { seededRandom } from './random.ts';
@@ -93,25 +93,12 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const server = createEmulatorServer({ context, faults }, (call) => calls.push(call));
 
   return {
-    async listen(listenOptions = {}) {
-      const host = listenOptions.host ?? DEFAULT_EMULATOR_HOST;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(listenOptions.port ?? DEFAULT_EMULATOR_LISTEN_PORT, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      return { url: `http://${host}:${(server.address() as AddressInfo).port}` };
-    },
-    async close() {
-      if (!server.listening) return;
-      const closed = new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-      server.closeAllConnections();
-      await closed;
-    },
+    listen: (listenOptions = {}) =>
+      listenOn(server, {
+        port: listenOptions.port ?? DEFAULT_EMULATOR_LISTEN_PORT,
+        host: listenOptions.host ?? DEFAULT_EMULATOR_HOST,
+      }),
+    close: () => closeServer(server),
     get calls() {
       return calls;
     },

@@ -1,7 +1,7 @@
+import { paginate } from '../http/paging.ts';
 import { AwsError } from './errors.ts';
-import { paginate } from './paging.ts';
 import { listIndexes, listParam, type QueryParams } from './query.ts';
-import type { Handler, OperationContext } from './service.ts';
+import type { OperationContext } from './service.ts';
 import { type SnapshotRecord, snapshotStatus } from './state.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
@@ -18,12 +18,6 @@ const GATEWAY_SNAPSHOT_VOLUME_ID = 'vol-ffffffff';
 type SnapshotFilter = (snapshot: SnapshotRecord, now: number) => boolean;
 type FilterFactory = (name: string, patterns: readonly RegExp[]) => SnapshotFilter | undefined;
 
-/** The EC2 operations the emulator serves, by `Action`; each answers the inside of its response element. */
-export const EC2_OPERATIONS: ReadonlyMap<string, Handler<QueryParams, string>> = new Map([
-  ['DescribeSnapshots', describeSnapshots],
-  ['CreateTags', createTags],
-]);
-
 const FILTERS: readonly FilterFactory[] = [
   (name, patterns) => {
     if (!name.startsWith('tag:')) return undefined;
@@ -35,7 +29,11 @@ const FILTERS: readonly FilterFactory[] = [
   (name, patterns) => (name === 'volume-size' ? (s) => anyMatch(patterns, String(volumeSizeGib(s))) : undefined),
 ];
 
-function describeSnapshots(params: QueryParams, { state, now, describeSnapshotsPageLimit }: OperationContext): string {
+/** EC2's `DescribeSnapshots`; answers the inside of its response element. */
+export function describeSnapshots(
+  params: QueryParams,
+  { state, now, describeSnapshotsPageLimit }: OperationContext,
+): string {
   const snapshotIds = listParam(params, 'SnapshotId');
   const maxResults = readMaxResults(params);
   if (maxResults !== undefined && snapshotIds.length > 0) {
@@ -63,7 +61,8 @@ function describeSnapshots(params: QueryParams, { state, now, describeSnapshotsP
   return xmlElement('snapshotSet', ...items) + xmlText('nextToken', page.next);
 }
 
-function createTags(params: QueryParams, { state }: OperationContext): string {
+/** EC2's `CreateTags`; answers the inside of its response element. */
+export function createTags(params: QueryParams, { state }: OperationContext): string {
   const resources = listParam(params, 'ResourceId');
   const tags = listIndexes(params, 'Tag').map((i) => ({
     key: params[`Tag.${i}.Key`] ?? '',
@@ -101,7 +100,8 @@ function readMaxResults(params: QueryParams): number | undefined {
   if (!Number.isInteger(value) || value < MIN_MAX_RESULTS || value > MAX_MAX_RESULTS) {
     throw new AwsError(
       INVALID_PARAMETER_VALUE,
-      `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value between ${MIN_MAX_RESULTS} and ${MAX_MAX_RESULTS}.`,
+      `Value ( ${raw} ) for parameter maxResults is invalid. ` +
+        `Expecting a value between ${MIN_MAX_RESULTS} and ${MAX_MAX_RESULTS}.`,
     );
   }
   return value;

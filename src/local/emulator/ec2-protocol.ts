@@ -1,26 +1,34 @@
-import { EC2_OPERATIONS } from './ec2-operations.ts';
-import { AwsError } from './errors.ts';
+import type { HttpAnswer } from '../http/answering-server.ts';
+import { AwsError, requestEntityTooLarge } from './errors.ts';
 import { parseQuery, type QueryParams } from './query.ts';
-import type { EncodedResponse, RawRequest, Service } from './service.ts';
+import type { ServiceProtocol } from './service.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
 const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+// EC2 publishes no request-size quota and no error code for a body too large among the errors every
+// action can return (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html); the
+// emulator refuses past the 1 MiB Step Functions publishes, in EC2's XML error shape.
+const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /** EC2 over the query protocol: a form-encoded POST naming its `Action`, answered in XML. */
-export const ec2Service: Service<QueryParams, string> = {
-  decode: (request: RawRequest) => {
-    const { Action: operation = '', ...params } = parseQuery(request.body);
-    return { operation, params };
+export const ec2Service: ServiceProtocol<QueryParams, string> = {
+  targetIn: 'Action',
+  maxBodyBytes: MAX_REQUEST_BYTES,
+  targetOf: (operation) => operation,
+  parse: (body) => {
+    const { Action: _action, ...params } = parseQuery(body);
+    return params;
   },
-  operations: EC2_OPERATIONS,
   // EC2 calls name no gateway or volume; rules on them can only filter by operation.
-  target: () => ({ gatewayArn: undefined, volumeArn: undefined }),
-  encode(operation: string, result: string, requestId: string): EncodedResponse {
-    const body = `${XML_DECLARATION}<${operation}Response xmlns="${EC2_XML_NAMESPACE}">${xmlText('requestId', requestId)}${result}</${operation}Response>`;
+  callTarget: () => ({ gatewayArn: undefined, volumeArn: undefined }),
+  encode(operation: string, result: string, requestId: string): HttpAnswer {
+    const element = `${operation}Response`;
+    const open = `<${element} xmlns="${EC2_XML_NAMESPACE}">`;
+    const body = `${XML_DECLARATION}${open}${xmlText('requestId', requestId)}${result}</${element}>`;
     return { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body };
   },
-  encodeError(error: AwsError, requestId: string): EncodedResponse {
+  encodeError(error: AwsError, requestId: string): HttpAnswer {
     const errors = xmlElement(
       'Errors',
       xmlElement('Error', xmlText('Code', error.name), xmlText('Message', error.message)),
@@ -31,6 +39,7 @@ export const ec2Service: Service<QueryParams, string> = {
   unknownOperation: (operation) =>
     new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`),
   throttled: () => new AwsError('RequestLimitExceeded', 'Request limit exceeded.'),
+  tooLarge: () => requestEntityTooLarge(MAX_REQUEST_BYTES),
   internal: (message) => new AwsError('InternalError', message),
   injected: (name = 'InternalError') => new AwsError(name, `${name} injected by the emulator`),
 };

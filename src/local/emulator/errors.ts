@@ -13,6 +13,7 @@ const ERROR_STATUS: Readonly<Record<string, number>> = {
   InternalError: 500,
   Unavailable: 503,
   RequestLimitExceeded: 503,
+  RequestEntityTooLargeException: 413,
 };
 
 /** An error the emulator answers on the wire, named as AWS names it. */
@@ -29,6 +30,14 @@ export class AwsError extends SgwSnapshotError {
     this.status = ERROR_STATUS[name] ?? DEFAULT_ERROR_STATUS;
     this.errorCode = errorCode;
   }
+}
+
+/**
+ * A request body over `maxBytes`. AWS lists `RequestEntityTooLargeException`, HTTP 413, among the errors
+ * common to its APIs (e.g. https://docs.aws.amazon.com/imagebuilder/latest/APIReference/CommonErrors.html).
+ */
+export function requestEntityTooLarge(maxBytes: number): AwsError {
+  return new AwsError('RequestEntityTooLargeException', `Request body must be at most ${maxBytes} bytes`);
 }
 
 /** A test or the CLI used an emulator helper with an ARN the fleet does not have. */

@@ -1,28 +1,34 @@
 import type { Server } from 'node:http';
 import { createAnsweringServer } from '../http/answering-server.ts';
-import { type DispatchDeps, dispatch, type EmulatorCall } from './dispatch.ts';
-import { ec2Service } from './ec2-protocol.ts';
-import type { RawRequest } from './service.ts';
-import { storageGatewayService } from './storage-gateway-protocol.ts';
+import { answerRefusal, type DispatchDeps, type EmulatorCall } from './dispatch.ts';
+import { emulatorRouter } from './routes.ts';
 
 /**
- * One HTTP server for both services, so `AWS_ENDPOINT_URL_STORAGE_GATEWAY` and
- * `AWS_ENDPOINT_URL_EC2` can name the same port: a request with `X-Amz-Target` is
- * Storage Gateway, a form-encoded one is EC2.
+ * One HTTP server for both services, so `AWS_ENDPOINT_URL_STORAGE_GATEWAY` and `AWS_ENDPOINT_URL_EC2`
+ * can name the same port; `EMULATOR_ROUTES` says which operation a request is.
  */
 export function createEmulatorServer(deps: DispatchDeps, record: (call: EmulatorCall) => void): Server {
-  // dispatch() answers every failure of a request itself.
-  return createAnsweringServer(async (headers, body) => {
-    const request: RawRequest = { headers, body };
-    const { response, call } = isEc2(request)
-      ? await dispatch(ec2Service, request, deps)
-      : await dispatch(storageGatewayService, request, deps);
-    record(call);
-    return response;
-  });
-}
-
-function isEc2({ headers, body }: RawRequest): boolean {
-  if (headers['x-amz-target'] !== undefined) return false;
-  return (headers['content-type'] ?? '').includes('application/x-www-form-urlencoded') || /(^|&)Action=/.test(body);
+  // Routes and answerRefusal answer every failure of a request themselves.
+  return createAnsweringServer(
+    async (request) => {
+      const match = emulatorRouter.match(request);
+      const { response, call } = match.route
+        ? await match.route.serve(request.body, deps)
+        : answerRefusal(match.protocol, match.protocol.unknownOperation(match.target), match.target, deps);
+      record(call);
+      return response;
+    },
+    (head) => {
+      const protocol = emulatorRouter.protocolOf(head);
+      return {
+        maxBytes: protocol.maxBodyBytes,
+        refuse() {
+          const target = String(head.headers['x-amz-target'] ?? '');
+          const { response, call } = answerRefusal(protocol, protocol.tooLarge(), target, deps);
+          record(call);
+          return response;
+        },
+      };
+    },
+  );
 }

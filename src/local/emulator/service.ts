@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { HttpAnswer } from '../http/answering-server.ts';
+import type { RoutedProtocol } from '../http/router.ts';
 import type { AwsError } from './errors.ts';
 import type { CallTarget } from './faults.ts';
 import type { FleetState } from './state.ts';
@@ -15,31 +16,33 @@ export interface OperationContext {
 /** One operation: validates its parameters, acts on the state, returns what the protocol encodes. */
 export type Handler<P, R> = (params: P, context: OperationContext) => R;
 
-/** The request as it came off the socket. */
-export interface RawRequest {
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-export interface EncodedResponse {
-  status: number;
-  headers: Readonly<Record<string, string>>;
-  body: string;
-}
-
-/** One AWS service as the emulator speaks it: its wire protocol and its dispatch table. */
-export interface Service<P extends Readonly<Record<string, unknown>>, R> {
-  /** @throws {AwsError} when the request cannot be read */
-  decode(request: RawRequest): { operation: string; params: P };
-  readonly operations: ReadonlyMap<string, Handler<P, R>>;
+/**
+ * One AWS service as the emulator speaks it: its wire protocol (how a request names its operation and
+ * carries its parameters, how answers and errors are written) and its service-wide errors.
+ */
+export interface ServiceProtocol<P extends Readonly<Record<string, unknown>>, R> extends RoutedProtocol {
+  /** The largest request body the service takes; a larger one is answered `tooLarge()` unread. */
+  readonly maxBodyBytes: number;
+  /** The target a request of `operation` carries, e.g. `StorageGateway_20130630.ListGateways`. */
+  targetOf(operation: string): string;
+  /** @throws {AwsError} when the body cannot be read */
+  parse(body: string): P;
   /** The gateway and volume fault rules filter this call on. */
-  target(params: P): CallTarget;
-  encode(operation: string, result: R, requestId: string): EncodedResponse;
-  encodeError(error: AwsError, requestId: string): EncodedResponse;
-  unknownOperation(operation: string): AwsError;
+  callTarget(params: P): CallTarget;
+  encode(operation: string, result: R, requestId: string): HttpAnswer;
+  encodeError(error: AwsError, requestId: string): HttpAnswer;
+  /** @param target what the request named: the whole `X-Amz-Target` or `Action` value */
+  unknownOperation(target: string): AwsError;
   throttled(): AwsError;
+  tooLarge(): AwsError;
   /** The service's internal error, for a request the emulator itself failed to serve. */
   internal(message: string): AwsError;
   /** An injected fault; `name` defaults to the service's internal error. */
   injected(name: string | undefined): AwsError;
 }
+
+/** The part of a service protocol that does not depend on its parameter and result types. */
+export type ServiceErrors = Pick<
+  ServiceProtocol<never, never>,
+  'targetIn' | 'maxBodyBytes' | 'encodeError' | 'unknownOperation' | 'tooLarge' | 'internal'
+>;

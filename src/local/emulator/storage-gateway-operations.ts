@@ -1,7 +1,7 @@
 import * as z from 'zod';
+import { paginate } from '../http/paging.ts';
 import { AwsError } from './errors.ts';
-import { paginate } from './paging.ts';
-import type { Handler, OperationContext } from './service.ts';
+import type { OperationContext } from './service.ts';
 import type { GatewayRecord, VolumeRecord } from './state.ts';
 
 // Storage Gateway's error for bad requests; `error.errorCode` says which.
@@ -47,26 +47,19 @@ const DescribeCachediSCSIVolumesInput = z.object({ VolumeARNs: z.array(VolumeArn
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
-/** The Storage Gateway operations the emulator serves, by name. */
-export const STORAGE_GATEWAY_OPERATIONS: ReadonlyMap<string, Handler<JsonObject, JsonObject>> = new Map([
-  ['ListGateways', listGateways],
-  ['ListVolumes', listVolumes],
-  ['ListVolumeRecoveryPoints', listVolumeRecoveryPoints],
-  ['CreateSnapshotFromVolumeRecoveryPoint', createSnapshotFromVolumeRecoveryPoint],
-  ['DescribeCachediSCSIVolumes', describeCachediSCSIVolumes],
-]);
-
 function invalidRequest(errorCode: string, message: string): AwsError {
   return new AwsError(INVALID_GATEWAY_REQUEST, message, errorCode);
 }
 
-function listGateways(params: JsonObject, { state }: OperationContext): JsonObject {
+/** Storage Gateway's `ListGateways`. */
+export function listGateways(params: JsonObject, { state }: OperationContext): JsonObject {
   const input = validate(ListGatewaysInput, params);
   const page = pageOf(state.gateways, input.Limit, input.Marker);
   return { Gateways: page.items.map(gatewayInfo), Marker: page.next };
 }
 
-function listVolumes(params: JsonObject, { state }: OperationContext): JsonObject {
+/** Storage Gateway's `ListVolumes`. */
+export function listVolumes(params: JsonObject, { state }: OperationContext): JsonObject {
   const input = validate(ListVolumesInput, params);
   const gateways =
     input.GatewayARN === undefined ? state.gateways : [findGateway(input.GatewayARN, state.gateway(input.GatewayARN))];
@@ -78,7 +71,8 @@ function listVolumes(params: JsonObject, { state }: OperationContext): JsonObjec
   return { GatewayARN: input.GatewayARN, Marker: page.next, VolumeInfos: page.items.map(volumeInfo) };
 }
 
-function listVolumeRecoveryPoints(params: JsonObject, { state }: OperationContext): JsonObject {
+/** Storage Gateway's `ListVolumeRecoveryPoints`. */
+export function listVolumeRecoveryPoints(params: JsonObject, { state }: OperationContext): JsonObject {
   const input = validate(ListVolumeRecoveryPointsInput, params);
   const gateway = requireCached(findGateway(input.GatewayARN, state.gateway(input.GatewayARN)));
   return {
@@ -92,7 +86,8 @@ function listVolumeRecoveryPoints(params: JsonObject, { state }: OperationContex
   };
 }
 
-function createSnapshotFromVolumeRecoveryPoint(params: JsonObject, context: OperationContext): JsonObject {
+/** Storage Gateway's `CreateSnapshotFromVolumeRecoveryPoint`. */
+export function createSnapshotFromVolumeRecoveryPoint(params: JsonObject, context: OperationContext): JsonObject {
   const input = validate(CreateSnapshotInput, params);
   const volume = findVolume(input.VolumeARN, context);
   requireCached(volume.gateway);
@@ -110,7 +105,8 @@ function createSnapshotFromVolumeRecoveryPoint(params: JsonObject, context: Oper
   };
 }
 
-function describeCachediSCSIVolumes(params: JsonObject, context: OperationContext): JsonObject {
+/** Storage Gateway's `DescribeCachediSCSIVolumes`. */
+export function describeCachediSCSIVolumes(params: JsonObject, context: OperationContext): JsonObject {
   const input = validate(DescribeCachediSCSIVolumesInput, params);
   const volumes = input.VolumeARNs.map((arn) => findVolume(arn, context));
   for (const volume of volumes) requireCached(volume.gateway);

@@ -1,11 +1,17 @@
-import { AwsError } from './errors.ts';
+import type { HttpAnswer } from '../http/answering-server.ts';
+import { AwsError, requestEntityTooLarge } from './errors.ts';
 import type { CallTarget } from './faults.ts';
-import type { EncodedResponse, RawRequest, Service } from './service.ts';
-import { STORAGE_GATEWAY_OPERATIONS } from './storage-gateway-operations.ts';
+import type { ServiceProtocol } from './service.ts';
 
 // Prefix of `X-Amz-Target` for Storage Gateway 2013-06-30.
 const STORAGE_GATEWAY_TARGET_PREFIX = 'StorageGateway_20130630.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
+// Storage Gateway publishes no API request-size quota, so the emulator takes the 1 MiB that Step Functions
+// publishes for its API requests ("Maximum request size" in
+// https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html): far above our largest request
+// (CreateSnapshotFromVolumeRecoveryPoint with 50 tags of 128 + 256 characters is under 40 KB), and small
+// enough that a hostile body cannot swell the emulator.
+const MAX_REQUEST_BYTES = 1024 * 1024;
 
 // The error codes Storage Gateway puts in `error.errorCode` of its server-side errors.
 const ERROR_CODES: Readonly<Record<string, string>> = {
@@ -17,23 +23,21 @@ const ERROR_CODES: Readonly<Record<string, string>> = {
 type JsonObject = Readonly<Record<string, unknown>>;
 
 /** Storage Gateway over awsJson1_1: `X-Amz-Target` names the operation, the body is JSON. */
-export const storageGatewayService: Service<JsonObject, JsonObject> = {
-  decode(request: RawRequest) {
-    const target = headerValue(request.headers['x-amz-target']);
-    if (!target.startsWith(STORAGE_GATEWAY_TARGET_PREFIX)) throw storageGatewayService.unknownOperation(target);
-    return { operation: target.slice(STORAGE_GATEWAY_TARGET_PREFIX.length), params: parseBody(request.body) };
-  },
-  operations: STORAGE_GATEWAY_OPERATIONS,
-  target(params: JsonObject): CallTarget {
+export const storageGatewayService: ServiceProtocol<JsonObject, JsonObject> = {
+  targetIn: 'x-amz-target',
+  maxBodyBytes: MAX_REQUEST_BYTES,
+  targetOf: (operation) => `${STORAGE_GATEWAY_TARGET_PREFIX}${operation}`,
+  parse: parseBody,
+  callTarget(params: JsonObject): CallTarget {
     const volumeArn = typeof params.VolumeARN === 'string' ? params.VolumeARN : undefined;
     const gatewayArn =
       typeof params.GatewayARN === 'string' ? params.GatewayARN : volumeArn?.replace(/\/volume\/[^/]*$/, '');
     return { gatewayArn, volumeArn };
   },
-  encode(_operation: string, result: JsonObject, requestId: string): EncodedResponse {
+  encode(_operation: string, result: JsonObject, requestId: string): HttpAnswer {
     return { status: 200, headers: headers(requestId), body: JSON.stringify(result) };
   },
-  encodeError(error: AwsError, requestId: string): EncodedResponse {
+  encodeError(error: AwsError, requestId: string): HttpAnswer {
     const detail = error.errorCode === undefined ? {} : { error: { errorCode: error.errorCode, errorDetails: {} } };
     return {
       status: error.status,
@@ -43,6 +47,7 @@ export const storageGatewayService: Service<JsonObject, JsonObject> = {
   },
   unknownOperation: (operation) => new AwsError('UnknownOperationException', `Unknown operation ${operation}`),
   throttled: () => new AwsError('ThrottlingException', 'Rate exceeded'),
+  tooLarge: () => requestEntityTooLarge(MAX_REQUEST_BYTES),
   internal: (message) => new AwsError('InternalServerError', message, ERROR_CODES.InternalServerError),
   injected(name = 'InternalServerError') {
     return new AwsError(name, `${name} injected by the emulator`, ERROR_CODES[name]);
@@ -64,8 +69,4 @@ function parseBody(body: string): JsonObject {
 
 function headers(requestId: string): Record<string, string> {
   return { 'content-type': CONTENT_TYPE, 'x-amzn-RequestId': requestId };
-}
-
-function headerValue(value: string | string[] | undefined): string {
-  return (Array.isArray(value) ? value[0] : value) ?? '';
 }

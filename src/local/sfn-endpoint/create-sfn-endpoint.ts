@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadDefinition } from '../../statemachine/definition.ts';
-import { DEFAULT_STATE_MACHINE_NAME, LOCAL_ACCOUNT, LOCAL_REGION, startLocalExecution } from '../runner.ts';
+import type { WorkflowDescriptor } from '../../workflow/descriptor.ts';
+import { closeServer, listenOn } from '../http/answering-server.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalExecution } from '../runner.ts';
 import { type LocalStack, startLocalStack } from '../stack.ts';
 import { ExecutionStore } from './executions.ts';
 import { createSfnServer } from './server.ts';
@@ -12,37 +13,48 @@ export const DEFAULT_SFN_ENDPOINT_HOST = '127.0.0.1';
 export const DEFAULT_SFN_ENDPOINT_PORT = 0;
 
 export interface SfnEndpointOptions {
+  /** The workflow served; needed unless `stack` is given. @default the stack's */
+  workflow?: WorkflowDescriptor;
   /**
-   * The AWS side the executions run against, ready to use (e.g. an emulator with fault rules); the
-   * caller closes it. @default a stack `listen()` starts over `fleetPath`, closed by `close()`
+   * The AWS side the executions run against, ready to use (e.g. an emulator with fault rules), with the
+   * workflow its handlers belong to; the caller closes it.
+   * @default a stack of `workflow` that `listen()` starts over `fleetPath`, closed by `close()`
    */
-  stack?: Pick<LocalStack, 'handlers'>;
+  stack?: Pick<LocalStack, 'handlers' | 'workflow'> & Partial<Pick<LocalStack, 's3Endpoint'>>;
   /** Fleet of the stack started when none is given. @default the demo fleet */
   fleetPath?: string;
   /** Environment of the stack started when none is given. @default process.env */
   env?: NodeJS.ProcessEnv;
-  /** Name of the one state machine served. @default DEFAULT_STATE_MACHINE_NAME */
+  /** Name of the one state machine served. @default the workflow's `defaultStateMachineName` */
   stateMachineName?: string;
   /** Keep the ASL's retry and wait intervals instead of compressing them. @default false */
   realTime?: boolean;
   now?: () => Date;
 }
 
-/** A local Step Functions API over the project's state machine. */
+/** A local Step Functions API over one workflow's state machine. */
 export interface SfnEndpoint {
   readonly stateMachineArn: string;
-  /** Starts serving; resolves with the endpoint URL for `AWS_ENDPOINT_URL_SFN`. */
-  listen(options?: { port?: number; host?: string }): Promise<{ url: string }>;
+  /**
+   * Starts serving; resolves with the endpoint URL for `AWS_ENDPOINT_URL_SFN` and, where the stack has one, the
+   * S3 endpoint of its evidence for `AWS_ENDPOINT_URL_S3`.
+   */
+  listen(options?: { port?: number; host?: string }): Promise<{ url: string; evidenceUrl?: string }>;
   /** Aborts running executions, stops serving, and closes the stack it started. */
   close(): Promise<void>;
 }
 
 /**
- * Builds the endpoint; nothing runs until `listen()`. Executions run the real ASL on the local engine
- * (`startLocalExecution`) with the stack's handlers, and their engine events become the history.
+ * Builds the endpoint; nothing runs until `listen()`. Executions run the workflow's real ASL on the
+ * local engine (`startLocalExecution`) with the stack's handlers, and their engine events become the history.
+ * @throws {TypeError} when neither a workflow nor a stack is given, or the two disagree
  */
-export function createSfnEndpoint(options: SfnEndpointOptions = {}): SfnEndpoint {
-  const name = options.stateMachineName ?? DEFAULT_STATE_MACHINE_NAME;
+export function createSfnEndpoint(options: SfnEndpointOptions): SfnEndpoint {
+  const workflow = options.stack?.workflow ?? options.workflow;
+  if (!workflow) throw new TypeError('createSfnEndpoint needs the workflow to serve, or a stack wired to one');
+  if (options.workflow && options.workflow !== workflow)
+    throw new TypeError("createSfnEndpoint was given a workflow other than its stack's");
+  const name = options.stateMachineName ?? workflow.defaultStateMachineName;
   const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
   const now = options.now ?? (() => new Date());
   let server: Server | undefined;
@@ -54,13 +66,14 @@ export function createSfnEndpoint(options: SfnEndpointOptions = {}): SfnEndpoint
     async listen({ port = DEFAULT_SFN_ENDPOINT_PORT, host = DEFAULT_SFN_ENDPOINT_HOST } = {}) {
       if (server) throw new Error('The endpoint is already listening');
       const ownStackOptions = {
+        workflow,
         ...(options.fleetPath ? { fleetPath: options.fleetPath } : {}),
         ...(options.env ? { env: options.env } : {}),
       };
       const stack = options.stack ?? (await startLocalStack(ownStackOptions));
       if (stack !== options.stack) ownStack = stack as LocalStack;
       const facts = stateFactsOf(
-        loadDefinition(),
+        loadDefinition(workflow.definitionUrl),
         (key) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}-${key}`,
       );
       executions = new ExecutionStore({
@@ -71,6 +84,7 @@ export function createSfnEndpoint(options: SfnEndpointOptions = {}): SfnEndpoint
         start: (run) =>
           startLocalExecution({
             ...run,
+            workflow,
             handlers: stack.handlers,
             stateMachineName: name,
             ...(options.realTime ? { realTime: true } : {}),
@@ -78,21 +92,13 @@ export function createSfnEndpoint(options: SfnEndpointOptions = {}): SfnEndpoint
       });
       const listening = createSfnServer({ stateMachine: { stateMachineArn, name, creationDate: now() }, executions });
       server = listening;
-      await new Promise<void>((resolve, reject) => {
-        listening.once('error', reject);
-        listening.listen(port, host, () => resolve());
-      });
-      const address = listening.address() as AddressInfo;
-      return { url: `http://${host}:${address.port}` };
+      const { url } = await listenOn(listening, { port, host });
+      return { url, ...(stack.s3Endpoint ? { evidenceUrl: stack.s3Endpoint } : {}) };
     },
     async close() {
       await executions?.close();
-      const listening = server;
+      if (server) await closeServer(server);
       server = undefined;
-      if (listening) {
-        listening.closeAllConnections();
-        await new Promise<void>((resolve) => listening.close(() => resolve()));
-      }
       await ownStack?.close();
       ownStack = undefined;
     },

@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { paginate } from '../http/paging.ts';
 import { SfnApiError, SfnErrorType } from './errors.ts';
 import type { ExecutionRecord, ExecutionStore } from './executions.ts';
 import type { HistoryEventRecord } from './history.ts';
-import { pageOf } from './paging.ts';
 
 /** The one state machine the endpoint serves. */
 export interface ServedStateMachine {
@@ -21,6 +21,10 @@ interface Operation<S extends z.ZodType> {
   request: S;
   handle(request: z.output<S>, deps: OperationDeps): Record<string, unknown>;
 }
+
+/** Page size when a request gives no `maxResults`, and the largest it may ask for, as on AWS. */
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 const paging = { maxResults: z.number().int().optional(), nextToken: z.string().optional() };
@@ -137,6 +141,28 @@ export const OPERATIONS = {
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
+
+/**
+ * One page of `items` from where `nextToken` says; a token is only valid for the listing (`scope`) that issued it.
+ * @throws {SfnApiError} `InvalidToken`, or `ValidationException` for a bad `maxResults`
+ */
+function pageOf<T>(
+  items: readonly T[],
+  scope: string,
+  request: { maxResults?: number; nextToken?: string },
+): { page: T[]; nextToken?: string } {
+  const size = request.maxResults || DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw new SfnApiError(
+      SfnErrorType.ValidationException,
+      `1 validation error detected: Value '${size}' at 'maxResults' failed to satisfy constraint: ` +
+        `Member must have value less than or equal to ${MAX_PAGE_SIZE}`,
+    );
+  }
+  const page = paginate(items, size, request.nextToken, scope);
+  if (!page) throw new SfnApiError(SfnErrorType.InvalidToken, `Invalid Token: '${request.nextToken}'`);
+  return page.next === undefined ? { page: page.items } : { page: page.items, nextToken: page.next };
+}
 
 /** awsJson1_0 writes timestamps as epoch seconds. */
 function epochSeconds(date: Date): number {

@@ -31,7 +31,6 @@ function reportWith(fields: { dryRun?: boolean } = {}): ExecutionReport {
     gatewayArn: GATEWAY,
     options: optionsOf({ dryRun: fields.dryRun ?? false }),
     execution: EXECUTION,
-    gatewayCount: 1,
     listed: {
       recoveryPoints: 5,
       selected: [

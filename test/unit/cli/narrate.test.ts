@@ -1,5 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { HistoryNarrator } from '../../../src/cli/sfn/narrate.ts';
+import { snapshotWorkflow } from '../../../src/workflow/snapshot.ts';
 
 const GATEWAY = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
 const at = new Date('2025-01-15T12:00:00Z');
@@ -11,7 +12,7 @@ function event(id: number, previousEventId: number, type: string, details: Parti
 describe('HistoryNarrator', () => {
   it('tells a retry from the LambdaFunctionScheduled that follows a failure, naming the state and the error', () => {
     // Prepare
-    const narrator = new HistoryNarrator();
+    const narrator = new HistoryNarrator(snapshotWorkflow);
     const events = [
       event(1, 0, 'TaskStateEntered', { stateEnteredEventDetails: { name: 'CreateSnapshot', input: '{}' } }),
       event(2, 1, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: 'arn:fn' } }),
@@ -32,7 +33,7 @@ describe('HistoryNarrator', () => {
 
   it('reports a caught failure as failed over, not as a step that succeeded', () => {
     // Prepare
-    const narrator = new HistoryNarrator();
+    const narrator = new HistoryNarrator(snapshotWorkflow);
     const output = JSON.stringify({ gatewayArn: GATEWAY, listFailure: { Error: 'InvalidGatewayRequestException' } });
     narrator.read(
       event(1, 0, 'LambdaFunctionFailed', {
@@ -52,7 +53,7 @@ describe('HistoryNarrator', () => {
 
   it('describes a gateway listed, a snapshot made and a volume that failed', () => {
     // Prepare
-    const narrator = new HistoryNarrator();
+    const narrator = new HistoryNarrator(snapshotWorkflow);
     const listed = {
       gatewayArn: GATEWAY,
       listed: {
@@ -103,8 +104,8 @@ describe('HistoryNarrator', () => {
 
   it('tells of a map run child only the gateway it ran and how it failed, and of the parent a map run that failed', () => {
     // Prepare
-    const child = new HistoryNarrator({ child: true });
-    const parent = new HistoryNarrator();
+    const child = new HistoryNarrator(snapshotWorkflow, { child: true });
+    const parent = new HistoryNarrator(snapshotWorkflow);
 
     // Act
     const lines = [

@@ -8,7 +8,7 @@ import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
 const VOLUME = volumeArn('vol-1122AABB');
 const options = optionsOf();
 const plan: PlanRequest = { input: {}, execution: EXECUTION };
-const gateway: GatewayTask = { gatewayArn: GATEWAY_ARN, options, execution: EXECUTION, gatewayCount: 1 };
+const gateway: GatewayTask = { gatewayArn: GATEWAY_ARN, options, execution: EXECUTION };
 const create: CreateTask = {
   gatewayArn: GATEWAY_ARN,
   point: { volumeArn: VOLUME, recoveryPointTime: '2025-01-15T11:00:00.000Z', sizeBytes: 1_000 },

@@ -46,7 +46,7 @@ export function failed(volumeId: string, error: string, cause: string, gatewayAr
 
 /** A gateway iteration as the state machine hands it to SummariseGateway. */
 export function iteration(fields: Partial<GatewayIteration> = {}, dryRun = false): GatewayIteration {
-  return { gatewayArn: GATEWAY_ARN, options: optionsOf({ dryRun }), execution: EXECUTION, gatewayCount: 1, ...fields };
+  return { gatewayArn: GATEWAY_ARN, options: optionsOf({ dryRun }), execution: EXECUTION, ...fields };
 }
 
 /** A gateway's listing: `selected` volumes to snapshot, the rest skipped `too-new`, plus earlier snapshots. */

@@ -6,11 +6,11 @@ import {
   type AslDefinition,
   type AslState,
   allStates,
-  DEFINITION_URL,
   loadDefinition,
   resolveFunctionArns,
   taskFunctions,
 } from '../../../src/statemachine/definition.ts';
+import { snapshotWorkflow } from '../../../src/workflow/snapshot.ts';
 import { optionsOf } from '../fixtures.ts';
 
 interface Retrier {
@@ -28,7 +28,8 @@ interface Catcher {
   Next: string;
 }
 
-const definition = loadDefinition();
+const DEFINITION_URL = snapshotWorkflow.definitionUrl;
+const definition = loadDefinition(DEFINITION_URL);
 const functionArn = (key: string) => `arn:aws:lambda:us-east-1:111122223333:function:sgw-recovery-snapshots-${key}`;
 
 const states = allStates(definition);

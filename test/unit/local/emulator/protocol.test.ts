@@ -78,6 +78,26 @@ describe('wire protocols', () => {
     expect(await response.json()).toMatchObject({ __type: 'UnknownOperationException' });
   });
 
+  it('routes by the table: an operation of one service named as the other would name it is unknown', async () => {
+    // Act
+    const ec2InTarget = await post({ 'x-amz-target': 'DescribeSnapshots', 'content-type': JSON_TYPE }, '{}');
+    const sgwAsAction = await post({ 'content-type': FORM_TYPE }, 'Action=ListGateways&Version=2016-11-15');
+    const get = await fetch(running.url, { headers: { 'x-amz-target': 'StorageGateway_20130630.ListGateways' } });
+
+    // Assess
+    expect(ec2InTarget.status).toBe(400);
+    expect(await ec2InTarget.json()).toMatchObject({ __type: 'UnknownOperationException' });
+    expect(sgwAsAction.status).toBe(400);
+    expect(await sgwAsAction.text()).toContain('<Errors><Error><Code>InvalidAction</Code>');
+    expect(get.status).toBe(400);
+    expect(await get.json()).toMatchObject({ __type: 'UnknownOperationException' });
+    expect(running.emulator.calls.map((c) => c.operation)).toEqual([
+      'DescribeSnapshots',
+      'ListGateways',
+      'StorageGateway_20130630.ListGateways',
+    ]);
+  });
+
   it('keeps serving after a client hangs up mid-request', async () => {
     // Prepare
     const controller = new AbortController();

@@ -7,7 +7,7 @@ import {
   type StepFunctionsCallError,
   StepFunctionsRejectedError,
   UsageError,
-} from '../../errors.ts';
+} from '../errors.ts';
 
 // Error names of a refused identity or a refused permission, across AWS services and the SDK.
 const PERMISSION_ERRORS = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'NotAuthorized']);
@@ -59,24 +59,43 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number };
 }
 
+/** The service a call went to, as the messages name it. */
+export interface CallTarget {
+  /** `Step Functions`, `S3` */
+  service: string;
+  /** The endpoint, or a description of where the SDK sent the call. */
+  endpoint: string;
+  /** The IAM action the call needs, e.g. `s3:GetObject`. */
+  permission: string;
+}
+
 /**
- * Gives an SDK error of `call` the name and exit code the CLI answers with; the message always says
- * which call failed and, for a refusal, which permission it needs.
+ * Gives an SDK error of a Step Functions `call` the name and exit code the CLI answers with; the message always
+ * says which call failed and, for a refusal, which permission it needs.
  */
 export function classifySfnError(
   call: string,
   error: unknown,
   endpoint: string,
 ): StepFunctionsCallError | UsageError | unknown {
+  return classifyAwsError(call, error, { service: 'Step Functions', endpoint, permission: `states:${call}` });
+}
+
+/** {@link classifySfnError} for a call to any service. */
+export function classifyAwsError(
+  call: string,
+  error: unknown,
+  { service, endpoint, permission }: CallTarget,
+): StepFunctionsCallError | UsageError | unknown {
   if (!error || typeof error !== 'object') return error;
   const { name = '', message = '', code, $metadata } = error as SdkError;
-  const permission = `states:${call}`;
   const options = { cause: error };
   if (PERMISSION_ERRORS.has(name)) {
     return new PermissionDeniedError(
       call,
       `${call} was refused: the caller lacks the permission ${permission} (${name}: ${message})`,
       options,
+      permission,
     );
   }
   if (CREDENTIAL_ERRORS.has(name)) {
@@ -84,6 +103,7 @@ export function classifySfnError(
       call,
       `${call} was refused: the AWS credentials were not accepted (${name}: ${message}); ${permission} is needed once they are`,
       options,
+      permission,
     );
   }
   const networkCode = code ?? (error as { cause?: { code?: string } }).cause?.code;
@@ -94,8 +114,9 @@ export function classifySfnError(
   ) {
     return new AwsUnreachableError(
       call,
-      `${call}: could not reach Step Functions at ${endpoint} (${networkCode ?? name}: ${message})`,
+      `${call}: could not reach ${service} at ${endpoint} (${networkCode ?? name}: ${message})`,
       options,
+      permission,
     );
   }
   const Refusal = REFUSALS.get(name);

@@ -1,0 +1,69 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { InvalidEvidenceError } from '../errors.ts';
+import { locationOfUri } from '../evidence/run-evidence.ts';
+import { createEvidenceStore, type EvidenceStore } from '../evidence/store.ts';
+import { LOCAL_REGION } from '../local/runner.ts';
+import { LOCAL_S3_CREDENTIALS } from '../local/s3-server.ts';
+import type { ExecutionReport, ReportDigest } from '../report/execution-report.ts';
+import { classifyAwsError } from './classify-error.ts';
+import { credentialsFrom, isLocalEndpoint } from './sfn/client.ts';
+
+/** Reads an execution's whole report from its evidence, wherever the digest says it is. */
+export interface EvidenceReader {
+  readReport(digest: ReportDigest): Promise<ExecutionReport>;
+  /** The report at an `s3://` URI. */
+  readReportAt(uri: string): Promise<ExecutionReport>;
+  close(): void;
+}
+
+/**
+ * The evidence reader of a command, configured from `env` once: `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`),
+ * `AWS_REGION` and access keys when set, the SDK's own chain otherwise. A local endpoint (`sgw-snap serve`'s S3
+ * server) needs no credentials or Region of the user's.
+ */
+export function createEvidenceReader(env: NodeJS.ProcessEnv, store?: EvidenceStore): EvidenceReader {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const local = isLocalEndpoint(endpoint);
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (local ? LOCAL_REGION : undefined);
+  const credentials = credentialsFrom(env);
+  const client = store
+    ? undefined
+    : new S3Client({
+        ...(endpoint ? { endpoint, forcePathStyle: local } : {}),
+        ...(region ? { region } : {}),
+        ...(credentials.credentials || !local ? credentials : { credentials: LOCAL_S3_CREDENTIALS }),
+      });
+  return readerOf(store ?? createEvidenceStore({ s3: client as S3Client }), endpoint ?? 'S3', () => client?.destroy());
+}
+
+/** A reader over a store the caller owns (a local run's S3 server). */
+export function readerOf(store: EvidenceStore, endpoint: string, close: () => void = () => {}): EvidenceReader {
+  const reader: EvidenceReader = {
+    readReport(digest) {
+      if (!digest.evidence)
+        throw new InvalidEvidenceError(`execution ${digest.execution.name} names no evidence to read`);
+      return reader.readReportAt(digest.evidence.report);
+    },
+    async readReportAt(uri) {
+      const location = locationOfUri(uri);
+      if (!location) throw new InvalidEvidenceError(`${uri} is not an s3:// URI`);
+      let value: unknown;
+      try {
+        value = await store.getJson(location);
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === 'NoSuchKey' || name === 'NoSuchBucket') {
+          throw new InvalidEvidenceError(`${uri} does not exist (${name})`, { cause: error });
+        }
+        throw classifyAwsError('GetObject', error, { service: 'S3', endpoint, permission: 's3:GetObject' });
+      }
+      const report = value as Partial<ExecutionReport> | null;
+      if (!report?.summary || !Array.isArray(report.manifest) || !Array.isArray(report.snapshots)) {
+        throw new InvalidEvidenceError(`${uri} is not an execution report`);
+      }
+      return report as ExecutionReport;
+    },
+    close,
+  };
+  return reader;
+}

@@ -1,0 +1,32 @@
+import { createRouter } from '../http/router.ts';
+import { type EmulatorRoute, routeOf } from './dispatch.ts';
+import { createTags, describeSnapshots } from './ec2-operations.ts';
+import { ec2Service } from './ec2-protocol.ts';
+import {
+  createSnapshotFromVolumeRecoveryPoint,
+  describeCachediSCSIVolumes,
+  listGateways,
+  listVolumeRecoveryPoints,
+  listVolumes,
+} from './storage-gateway-operations.ts';
+import { storageGatewayService } from './storage-gateway-protocol.ts';
+
+/** Every operation the emulator serves: Storage Gateway's by `X-Amz-Target`, EC2's by `Action`. */
+export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
+  routeOf(storageGatewayService, 'ListGateways', listGateways),
+  routeOf(storageGatewayService, 'ListVolumes', listVolumes),
+  routeOf(storageGatewayService, 'ListVolumeRecoveryPoints', listVolumeRecoveryPoints),
+  routeOf(storageGatewayService, 'CreateSnapshotFromVolumeRecoveryPoint', createSnapshotFromVolumeRecoveryPoint),
+  routeOf(storageGatewayService, 'DescribeCachediSCSIVolumes', describeCachediSCSIVolumes),
+  routeOf(ec2Service, 'DescribeSnapshots', describeSnapshots),
+  routeOf(ec2Service, 'CreateTags', createTags),
+];
+
+/**
+ * The route of a request; one that matches none is answered as an unknown operation by Storage Gateway
+ * when it speaks awsJson (or names no target) and by EC2 when it speaks the query protocol.
+ */
+export const emulatorRouter = createRouter(EMULATOR_ROUTES, {
+  'x-amz-target': storageGatewayService,
+  Action: ec2Service,
+});

@@ -1,0 +1,138 @@
+import { createCheckSnapshotsHandler } from '../../functions/check-snapshots/handler.ts';
+import { createCreateSnapshotHandler } from '../../functions/create-snapshot/handler.ts';
+import { createListRecoveryPointsHandler } from '../../functions/list-recovery-points/handler.ts';
+import { createPlanHandler } from '../../functions/plan/handler.ts';
+import { createSummariseHandler, type SummariseResult } from '../../functions/summarise/handler.ts';
+import { createSummariseGatewayHandler } from '../../functions/summarise-gateway/handler.ts';
+import { SNAPSHOTS_FAILED } from '../errors.ts';
+import { readableCause } from '../report/cause.ts';
+import type { ReportDigest } from '../report/execution-report.ts';
+import { volumeIdOf } from '../report/gateway-report.ts';
+import type { StateReader, WorkflowDescriptor } from './descriptor.ts';
+import type { GatewayIteration, GatewayTask, SnapshotOutcome, VolumeFailure } from './types.ts';
+
+/** The states of `statemachines/snapshot-from-recovery-points.asl.json`: the only place their names are written. */
+export const SnapshotState = {
+  Plan: 'Plan',
+  SnapshotGateways: 'SnapshotGateways',
+  ListRecoveryPoints: 'ListRecoveryPoints',
+  AnythingToCreate: 'AnythingToCreate',
+  CreateSnapshots: 'CreateSnapshots',
+  CreateSnapshot: 'CreateSnapshot',
+  VolumeFailed: 'VolumeFailed',
+  SummariseGateway: 'SummariseGateway',
+  WaitForCompletion: 'WaitForCompletion',
+  CheckSnapshots: 'CheckSnapshots',
+  SnapshotsPending: 'SnapshotsPending',
+  WaitBeforeCheck: 'WaitBeforeCheck',
+  Summarise: 'Summarise',
+  AnyFailed: 'AnyFailed',
+  SnapshotsFailed: 'SnapshotsFailed',
+  Done: 'Done',
+} as const;
+/** The name of a state of the snapshot workflow. */
+export type SnapshotStateName = (typeof SnapshotState)[keyof typeof SnapshotState];
+
+/** What a snapshot run has done so far, as a person watching it wants to know. */
+export interface SnapshotCounts {
+  gatewaysListed: number;
+  created: number;
+  existing: number;
+  failed: number;
+  skipped: number;
+  retries: number;
+}
+
+/**
+ * The output each read state leaves with: the ASL's `ResultPath`s put the listing under `listed` (or its
+ * caught failure under `listFailure`), and `VolumeFailed` passes on a `VolumeFailure`.
+ */
+interface SnapshotStateOutputs {
+  [SnapshotState.ListRecoveryPoints]: GatewayIteration;
+  [SnapshotState.CreateSnapshot]: SnapshotOutcome;
+  [SnapshotState.VolumeFailed]: VolumeFailure;
+}
+
+const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCounts, SnapshotStateOutputs[S]> } = {
+  [SnapshotState.ListRecoveryPoints]: {
+    countExit(counts, output) {
+      counts.gatewaysListed += 1;
+      counts.skipped += output?.listed?.skipped.length ?? 0;
+      counts.failed += output?.listed?.failures.length ?? 0;
+    },
+    // A gateway whose listing failed for good is one failure; a volume's is counted at `VolumeFailed`.
+    countFailOver(counts) {
+      counts.failed += 1;
+    },
+    tellExit(output) {
+      const listed = output?.listed;
+      const reasons = new Map<string, number>();
+      for (const { reason } of listed?.skipped ?? []) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      const why = reasons.size ? ` (${[...reasons].map(([reason, n]) => `${reason} ${n}`).join(', ')})` : '';
+      return (
+        `gateway ${idOf(output?.gatewayArn)}: ${listed?.recoveryPoints ?? 0} recovery points, ` +
+        `${listed?.selected.length ?? 0} to snapshot, ${listed?.skipped.length ?? 0} skipped${why}`
+      );
+    },
+    tellFailOver(output, error) {
+      return `gateway ${idOf(output?.gatewayArn)}: could not list recovery points: ${error}`;
+    },
+  },
+  [SnapshotState.CreateSnapshot]: {
+    countExit(counts, output) {
+      if (output?.status === 'existing') counts.existing += 1;
+      else counts.created += 1;
+    },
+    tellExit(output) {
+      const status = output?.status === 'existing' ? 'already snapshotted' : 'snapshot';
+      return `${status} ${String(output?.snapshotId)} of ${idOf(output?.volumeArn)} (recovery point ${String(output?.recoveryPointTime)})`;
+    },
+  },
+  [SnapshotState.VolumeFailed]: {
+    countExit(counts) {
+      counts.failed += 1;
+    },
+    tellExit(output) {
+      const failure = output?.failure;
+      return `FAILED ${idOf(output?.volumeArn)}: ${String(failure?.Error)}: ${readableCause(failure?.Cause ?? '', 200)}`;
+    },
+  },
+};
+
+/**
+ * The snapshot workflow: plan, list and filter each gateway's recovery points, create the selected
+ * snapshots, optionally wait for them, report; fails with `SnapshotsFailed` when any volume failed.
+ */
+export const snapshotWorkflow: WorkflowDescriptor<SnapshotCounts, ReportDigest> = {
+  definitionUrl: new URL('../../statemachines/snapshot-from-recovery-points.asl.json', import.meta.url),
+  defaultStateMachineName: 'sgw-recovery-snapshots',
+  handlers: {
+    plan: createPlanHandler,
+    listRecoveryPoints: createListRecoveryPointsHandler,
+    createSnapshot: createCreateSnapshotHandler,
+    summariseGateway: createSummariseGatewayHandler,
+    checkSnapshots: createCheckSnapshotsHandler,
+    summarise: createSummariseHandler,
+  },
+  stateNames: Object.values(SnapshotState),
+  // The ASL names the Fail state after the error it ends the execution with.
+  failState: { name: SnapshotState.SnapshotsFailed, error: SNAPSHOTS_FAILED },
+  caughtErrorKeys: ['failure', 'listFailure'] satisfies Array<keyof VolumeFailure | keyof GatewayIteration>,
+  states: STATE_READERS,
+  initialCounts: () => ({ gatewaysListed: 0, created: 0, existing: 0, failed: 0, skipped: 0, retries: 0 }),
+  progressLine: (c) =>
+    `gateways ${c.gatewaysListed} · created ${c.created} · existing ${c.existing} · skipped ${c.skipped} · failed ${c.failed} · retries ${c.retries}`,
+  mapItemLabel: (input) => `gateway ${idOf((input as Partial<GatewayTask> | undefined)?.gatewayArn)}`,
+  reportOf(execution) {
+    if (execution.status === 'SUCCEEDED') return execution.output as ReportDigest;
+    if (execution.error !== SNAPSHOTS_FAILED) return undefined;
+    // The Fail state's input is `Summarise`'s output; its cause is the same digest, as JSON.
+    const digest = (execution.failStateInput as Partial<SummariseResult> | undefined)?.digest;
+    if (digest) return digest;
+    return execution.cause ? (JSON.parse(execution.cause) as ReportDigest) : undefined;
+  },
+};
+
+function idOf(arn: string | undefined): string {
+  return typeof arn === 'string' ? volumeIdOf(arn) : '?';
+}
