@@ -12,6 +12,7 @@ export const config: Config = {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30_000,
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/isolated-home.ts'],
   // The pure code (no I/O) is held to a coverage floor; `npm test` runs with --coverage.
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/policy/**/*.ts', 'src/report/**/*.ts', 'src/input/**/*.ts', '!src/input/update-readme.ts'],

@@ -1,18 +1,34 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
+import { readerOf } from '../../src/cli/evidence.ts';
+import { createEvidenceStore } from '../../src/evidence/store.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/local/emulator/index.ts';
 import { type EngineEvent, type LocalExecutionResult, startLocalExecution } from '../../src/local/runner.ts';
+import { createLocalS3Client, createLocalS3Server, DEFAULT_LOCAL_EVIDENCE_BUCKET } from '../../src/local/s3-server.ts';
 import { createStepHandlers } from '../../src/local/step-handlers.ts';
-import type { ExecutionReport } from '../../src/report/execution-report.ts';
+import type { ExecutionReport, ReportDigest } from '../../src/report/execution-report.ts';
 import { snapshotWorkflow } from '../../src/workflow/snapshot.ts';
 
-/** The snapshot workflow's real ASL and handlers against a fresh emulator; `run` may be called several times on it. */
+/**
+ * The snapshot workflow's real ASL and handlers against a fresh emulator and a local S3 server of its own; `run`
+ * may be called several times on it.
+ */
 export interface LocalWorkflow {
   emulator: Emulator;
+  /** The client of the evidence bucket `bucket`. */
+  s3: S3Client;
+  bucket: string;
   run(input?: unknown): Promise<WorkflowRun>;
   close(): Promise<void>;
 }
 
 export interface WorkflowRun extends LocalExecutionResult {
+  /** The execution's output or failure cause: the summary and where the evidence is. */
+  digest: ReportDigest | undefined;
+  /** The whole report, read from the evidence. */
   report: ExecutionReport | undefined;
   events: EngineEvent[];
 }
@@ -24,22 +40,39 @@ export async function startLocalWorkflow(options: EmulatorOptions): Promise<Loca
   const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const storageGateway = createStorageGatewayClient(config);
   const ec2 = createEc2Client(config);
+  const directory = await mkdtemp(join(tmpdir(), 'sgw-snap-evidence-'));
+  const s3Server = createLocalS3Server({ directory, buckets: [DEFAULT_LOCAL_EVIDENCE_BUCKET] });
+  const s3Url = (await s3Server.listen()).url;
+  const s3 = createLocalS3Client(s3Url, 'us-east-1');
+  const evidence = createEvidenceStore({ s3 });
+  const reader = readerOf(evidence, s3Url);
   const workflow = snapshotWorkflow;
-  const handlers = createStepHandlers(workflow, { storageGateway, ec2, now: options.now ?? Date.now });
+  const handlers = createStepHandlers(workflow, {
+    storageGateway,
+    ec2,
+    now: options.now ?? Date.now,
+    evidence,
+    evidenceBucket: () => DEFAULT_LOCAL_EVIDENCE_BUCKET,
+  });
   return {
     emulator,
+    s3,
+    bucket: DEFAULT_LOCAL_EVIDENCE_BUCKET,
     async run(input = {}) {
       const events: EngineEvent[] = [];
       const result = await startLocalExecution({ workflow, handlers, input, onEvent: (event) => events.push(event) })
         .result;
       const failState = events.find((e) => e.type === 'StateEntered' && e.state.type === 'Fail');
       const failStateInput = failState?.type === 'StateEntered' ? failState.state.input : undefined;
-      return { ...result, report: workflow.reportOf({ ...result, failStateInput }), events };
+      const digest = workflow.reportOf({ ...result, failStateInput });
+      return { ...result, digest, report: digest && (await reader.readReport(digest)), events };
     },
     async close() {
       storageGateway.destroy();
       ec2.destroy();
-      await emulator.close();
+      s3.destroy();
+      await Promise.all([emulator.close(), s3Server.close()]);
+      await rm(directory, { recursive: true, force: true });
     },
   };
 }

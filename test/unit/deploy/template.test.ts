@@ -45,7 +45,10 @@ const FUNCTIONS = {
   },
   checkSnapshots: { id: 'CheckSnapshots', actions: ['ec2:DescribeSnapshots', 's3:GetObject', 's3:PutObject'] },
   summariseGateway: { id: 'SummariseGateway', actions: ['s3:PutObject'] },
-  summarise: { id: 'Summarise', actions: ['s3:GetObject', 's3:PutObject'] },
+  summarise: {
+    id: 'Summarise',
+    actions: ['storagegateway:ListGateways', 'ec2:DescribeSnapshots', 's3:GetObject', 's3:PutObject'],
+  },
 } as const satisfies Record<string, { id: string; actions: readonly string[] }>;
 
 /**
