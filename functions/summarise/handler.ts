@@ -48,6 +48,7 @@ export function createSummariseHandler({ ec2, storageGateway, now, evidence, evi
     const run = runEvidence(evidence, evidenceBucket(), execution.id);
     const read = await mapConcurrently(gatewayArns, run.readGateway);
     const missing = gatewayArns.filter((_, i) => !read[i]);
+    if (mapFailure) logger.warn('The gateway Map failed', { mapFailure, gatewaysWithoutEvidence: missing.length });
     const madeByThisRun = missing.length ? (await findSnapshotsOfExecution(ec2, execution.id)).map(knownSnapshot) : [];
     const cause = `its child execution ended without writing its evidence${mapFailure ? `: ${mapFailure.Error} ${readableCause(mapFailure.Cause)}` : ''}`;
     let gateways = read.map((gateway, i) => gateway ?? unreportedGateway(gatewayArns[i] ?? '', madeByThisRun, cause));

@@ -74,14 +74,19 @@ export async function tagRecoveryPointTime(
   );
 }
 
-// How many snapshot IDs one DescribeSnapshots call names.
+// How many snapshot IDs one DescribeSnapshots filter names.
 const IDS_PER_CALL = 200;
 
-/** The current state of the given snapshots. */
+/**
+ * The current state of the given snapshots, those EC2 knows: asked with a `snapshot-id` filter, which answers what
+ * exists, where naming the IDs (`SnapshotIds`) fails the whole call when one was deleted or is not visible yet
+ * (`InvalidSnapshot.NotFound`; EC2 is eventually consistent).
+ */
 export async function describeSnapshotsById(client: EC2Client, snapshotIds: readonly string[]): Promise<OurSnapshot[]> {
   const found: OurSnapshot[] = [];
   for (let i = 0; i < snapshotIds.length; i += IDS_PER_CALL) {
-    found.push(...(await collect(client, { SnapshotIds: snapshotIds.slice(i, i + IDS_PER_CALL) })));
+    const ids = snapshotIds.slice(i, i + IDS_PER_CALL);
+    found.push(...(await describeOurSnapshots(client, [{ Name: 'snapshot-id', Values: ids }])));
   }
   return found;
 }

@@ -1,3 +1,4 @@
+import { NoSuchKey } from '@aws-sdk/client-s3';
 import { InvalidEvidenceError } from '../errors.ts';
 import type { EvidenceLocations, ExecutionReport } from '../report/execution-report.ts';
 import { type GatewayReport, volumeIdOf } from '../report/gateway-report.ts';
@@ -54,7 +55,7 @@ export function runEvidence(store: EvidenceStore, bucket: string, executionArn: 
       try {
         return asGatewayReport(await store.getJson(gatewayLocation(gatewayArn)), gatewayArn);
       } catch (error) {
-        if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
+        if (error instanceof NoSuchKey) return undefined;
         throw error;
       }
     },

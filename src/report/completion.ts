@@ -81,7 +81,7 @@ export function abandonWait(gateway: GatewayReport, error: StatesError): Gateway
       ...gateway.failures,
       ...gateway.snapshots
         .filter((s) => s.snapshotId && unsettled.has(s.snapshotId))
-        .map((s) => failureOf(s, error.Error, cause, s.state ?? 'pending')),
+        .map((s) => failureOf(s, error.Error, cause, s.state ?? 'unknown')),
     ],
   };
 }

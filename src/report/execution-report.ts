@@ -58,6 +58,11 @@ export interface ExecutionReport {
 export const DIGEST_FAILURES = 10;
 /** The longest cause the digest keeps for one failure. */
 export const DIGEST_CAUSE_LENGTH = 300;
+/**
+ * The most bytes of JSON the digest takes: failures are left to the evidence until it fits, whatever the names and
+ * the causes' characters. Step Functions holds 256 KB in a state and 32,768 characters in a cause; this is far less.
+ */
+export const DIGEST_BUDGET_BYTES = 7_000;
 
 /**
  * What the execution's output (and the `SnapshotsFailed` cause) carries: the summary, the first failures and where
@@ -123,18 +128,24 @@ export function buildReport(source: ReportSource): ExecutionReport {
   return report;
 }
 
-/** The report's fixed-size digest: summary, the first failures with short causes, the evidence locations. */
+/**
+ * The report's digest, at most `DIGEST_BUDGET_BYTES`: the summary, the first failures with short causes (as many
+ * as fit), the evidence locations.
+ */
 export function digestOf(report: ExecutionReport): ReportDigest {
-  return {
+  const failures = report.failures
+    .slice(0, DIGEST_FAILURES)
+    .map((failure) => ({ ...failure, cause: readableCause(failure.cause, DIGEST_CAUSE_LENGTH) }));
+  const digest = (): ReportDigest => ({
     dryRun: report.dryRun,
     execution: report.execution,
     summary: report.summary,
-    failures: report.failures
-      .slice(0, DIGEST_FAILURES)
-      .map((failure) => ({ ...failure, cause: readableCause(failure.cause, DIGEST_CAUSE_LENGTH) })),
-    moreFailures: Math.max(0, report.failures.length - DIGEST_FAILURES),
+    failures,
+    moreFailures: report.failures.length - failures.length,
     ...(report.evidence ? { evidence: report.evidence } : {}),
-  };
+  });
+  while (failures.length && Buffer.byteLength(JSON.stringify(digest())) > DIGEST_BUDGET_BYTES) failures.pop();
+  return digest();
 }
 
 function emptySummary(gateways: number): ReportSummary {

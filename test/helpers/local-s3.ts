@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../src/aws/clients.ts';
-import { createLocalS3Server, LOCAL_S3_CREDENTIALS, type LocalS3Server } from '../../src/local/s3-server.ts';
+import { createLocalS3Client, createLocalS3Server, type LocalS3Server } from '../../src/local/s3-server.ts';
 
 /** A fresh temporary directory for a local S3 server's data. */
 export function temporaryS3Directory(): Promise<string> {
@@ -12,12 +11,7 @@ export function temporaryS3Directory(): Promise<string> {
 
 /** A client of a local S3 server at `url`, as the local stack makes it. */
 export function localS3Client(url: string): S3Client {
-  return createS3Client({
-    region: 'us-east-1',
-    credentials: LOCAL_S3_CREDENTIALS,
-    endpoint: url,
-    forcePathStyle: true,
-  });
+  return createLocalS3Client(url, 'us-east-1');
 }
 
 export interface TestS3 {

@@ -1,16 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { readerOf } from '../../src/cli/evidence.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/local/emulator/index.ts';
 import { type EngineEvent, type LocalExecutionResult, startLocalExecution } from '../../src/local/runner.ts';
-import { createLocalS3Client, createLocalS3Server, DEFAULT_LOCAL_EVIDENCE_BUCKET } from '../../src/local/s3-server.ts';
+import { DEFAULT_LOCAL_EVIDENCE_BUCKET } from '../../src/local/s3-server.ts';
 import { createStepHandlers } from '../../src/local/step-handlers.ts';
 import type { ExecutionReport, ReportDigest } from '../../src/report/execution-report.ts';
 import { snapshotWorkflow } from '../../src/workflow/snapshot.ts';
+import { startTestS3 } from './local-s3.ts';
 
 /**
  * The snapshot workflow's real ASL and handlers against a fresh emulator and a local S3 server of its own; `run`
@@ -40,12 +38,10 @@ export async function startLocalWorkflow(options: EmulatorOptions): Promise<Loca
   const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const storageGateway = createStorageGatewayClient(config);
   const ec2 = createEc2Client(config);
-  const directory = await mkdtemp(join(tmpdir(), 'sgw-snap-evidence-'));
-  const s3Server = createLocalS3Server({ directory, buckets: [DEFAULT_LOCAL_EVIDENCE_BUCKET] });
-  const s3Url = (await s3Server.listen()).url;
-  const s3 = createLocalS3Client(s3Url, 'us-east-1');
+  const testS3 = await startTestS3([DEFAULT_LOCAL_EVIDENCE_BUCKET]);
+  const { s3 } = testS3;
   const evidence = createEvidenceStore({ s3 });
-  const reader = readerOf(evidence, s3Url);
+  const reader = readerOf(evidence, testS3.url);
   const workflow = snapshotWorkflow;
   const handlers = createStepHandlers(workflow, {
     storageGateway,
@@ -70,9 +66,7 @@ export async function startLocalWorkflow(options: EmulatorOptions): Promise<Loca
     async close() {
       storageGateway.destroy();
       ec2.destroy();
-      s3.destroy();
-      await Promise.all([emulator.close(), s3Server.close()]);
-      await rm(directory, { recursive: true, force: true });
+      await Promise.all([emulator.close(), testS3.close()]);
     },
   };
 }

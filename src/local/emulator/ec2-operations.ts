@@ -2,7 +2,7 @@ import { paginate } from '../http/paging.ts';
 import { AwsError } from './errors.ts';
 import { listIndexes, listParam, type QueryParams } from './query.ts';
 import type { OperationContext } from './service.ts';
-import { type SnapshotRecord, snapshotStatus } from './state.ts';
+import { type FleetState, type SnapshotRecord, snapshotStatus } from './state.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
 const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
@@ -27,6 +27,7 @@ const FILTERS: readonly FilterFactory[] = [
   (name, patterns) => (name === 'tag-key' ? (s) => [...s.tags.keys()].some((k) => anyMatch(patterns, k)) : undefined),
   (name, patterns) => (name === 'status' ? (s, now) => anyMatch(patterns, snapshotStatus(s, now).state) : undefined),
   (name, patterns) => (name === 'volume-size' ? (s) => anyMatch(patterns, String(volumeSizeGib(s))) : undefined),
+  (name, patterns) => (name === 'snapshot-id' ? (s) => anyMatch(patterns, s.snapshotId) : undefined),
 ];
 
 /** EC2's `DescribeSnapshots`; answers the inside of its response element. */
@@ -50,15 +51,36 @@ export function describeSnapshots(
   const ownedByUs = owners.length === 0 || owners.some((o) => o === 'self' || o === state.accountId);
   const filters = readFilters(params);
   const at = now();
-  const selected = state
-    .snapshots()
-    .filter((s) => ownedByUs && (snapshotIds.length === 0 || snapshotIds.includes(s.snapshotId)))
-    .filter((s) => filters.every((filter) => filter(s, at)));
+  const candidates = !ownedByUs ? [] : snapshotIds.length ? byIds(state, snapshotIds) : byExactTag(state, params);
+  const selected = candidates.filter((s) => filters.every((filter) => filter(s, at)));
   const nextToken = params.NextToken;
   const page = paginate(selected, Math.min(maxResults ?? MAX_MAX_RESULTS, describeSnapshotsPageLimit), nextToken);
   if (!page) throw new AwsError(INVALID_PARAMETER_VALUE, `Invalid value '${nextToken}' for nextToken`);
   const items = page.items.map((s) => snapshotItem(s, state.accountId, at));
   return xmlElement('snapshotSet', ...items) + xmlText('nextToken', page.next);
+}
+
+/** The named snapshots (all exist), in the order they were made. */
+function byIds(state: FleetState, snapshotIds: readonly string[]): SnapshotRecord[] {
+  return [...new Set(snapshotIds)]
+    .map((id) => state.snapshot(id) as SnapshotRecord)
+    .sort((a, b) => a.ordinal - b.ordinal);
+}
+
+/**
+ * The snapshots a `tag:` filter with one value and no wildcard can hold, through the state's tag index;
+ * every snapshot when the call has no such filter. The filters themselves are still applied to the result.
+ */
+function byExactTag(state: FleetState, params: QueryParams): SnapshotRecord[] {
+  for (const i of listIndexes(params, 'Filter')) {
+    const name = params[`Filter.${i}.Name`] ?? '';
+    const values = listParam(params, `Filter.${i}.Value`);
+    const value = values[0];
+    if (name.startsWith('tag:') && values.length === 1 && value !== undefined && !/[*?]/.test(value)) {
+      return state.snapshotsTagged(name.slice('tag:'.length), value);
+    }
+  }
+  return state.snapshots();
 }
 
 /** EC2's `CreateTags`; answers the inside of its response element. */
@@ -89,7 +111,7 @@ export function createTags(params: QueryParams, { state }: OperationContext): st
       throw new AwsError('TagLimitExceeded', `The maximum number of tags for ${snapshot.snapshotId} would be exceeded`);
     }
   }
-  for (const snapshot of snapshots) for (const { key, value } of tags) snapshot.tags.set(key, value);
+  for (const snapshot of snapshots) for (const { key, value } of tags) state.tagSnapshot(snapshot, key, value);
   return xmlText('return', true);
 }
 

@@ -110,11 +110,14 @@ describe('findSnapshotsOfExecution', () => {
 });
 
 describe('describeSnapshotsById', () => {
-  it('asks about at most 200 IDs a call', async () => {
+  const idsOf = (input: DescribeSnapshotsCommandInput) =>
+    input.Filters?.find((f) => f.Name === 'snapshot-id')?.Values ?? [];
+
+  it('asks about at most 200 IDs a call, by a snapshot-id filter of our own snapshots', async () => {
     // Prepare
     const ids = Array.from({ length: 450 }, (_, i) => `snap-${i}`);
     ec2.on(DescribeSnapshotsCommand).callsFake((input: DescribeSnapshotsCommandInput) => ({
-      Snapshots: (input.SnapshotIds ?? []).map((id) => snapshot(id, 'vol-1', 't')),
+      Snapshots: idsOf(input).map((id) => snapshot(id, 'vol-1', 't')),
     }));
 
     // Act
@@ -122,9 +125,24 @@ describe('describeSnapshotsById', () => {
 
     // Assess
     expect(found.map((s) => s.snapshotId)).toEqual(ids);
-    expect(ec2.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input.SnapshotIds?.length)).toEqual([
-      200, 200, 50,
-    ]);
+    const inputs = ec2.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input);
+    expect(inputs.map((input) => idsOf(input).length)).toEqual([200, 200, 50]);
+    expect(inputs.every((input) => input.SnapshotIds === undefined && input.OwnerIds?.[0] === 'self')).toBe(true);
+  });
+
+  it('answers the snapshots EC2 knows, leaving out one it does not show (deleted, or not visible yet)', async () => {
+    // Prepare
+    ec2.on(DescribeSnapshotsCommand).callsFake((input: DescribeSnapshotsCommandInput) => ({
+      Snapshots: idsOf(input)
+        .filter((id) => id !== 'snap-gone')
+        .map((id) => snapshot(id, 'vol-1', 't')),
+    }));
+
+    // Act
+    const found = await describeSnapshotsById(client, ['snap-1', 'snap-gone', 'snap-2']);
+
+    // Assess
+    expect(found.map((s) => s.snapshotId)).toEqual(['snap-1', 'snap-2']);
   });
 });
 

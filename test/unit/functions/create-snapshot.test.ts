@@ -6,7 +6,7 @@ import type { ExecutionInput } from '../../../src/input/schema.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import type { CreateTask } from '../../../src/workflow/types.ts';
-import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
+import { EXECUTION, GATEWAY_ARN, NOW, optionsOf, volumeArn } from '../fixtures.ts';
 import { ec2Error, STORAGE_GATEWAY_ERRORS } from './sdk-errors.ts';
 
 const storageGateway = mockClient(StorageGatewayClient);
@@ -14,12 +14,15 @@ const ec2 = mockClient(EC2Client);
 const handler = createCreateSnapshotHandler({
   storageGateway: new StorageGatewayClient({ region: 'us-east-1' }),
   ec2: new EC2Client({ region: 'us-east-1' }),
+  now: () => NOW,
 });
 const context = () => localLambdaContext('createSnapshot', 60);
 
 const VOLUME = volumeArn('vol-1122AABB');
 const LISTED_TIME = '2025-01-15T11:00:00.000Z';
 const NEWER_TIME = '2025-01-15T11:45:00.000Z';
+/** When EC2 started the snapshot that already holds the point. */
+const STARTED = new Date('2025-01-15T11:05:00.000Z');
 
 function task(input: ExecutionInput = {}): CreateTask {
   return {
@@ -34,6 +37,7 @@ function existing(state: Snapshot['State']): Snapshot {
   return {
     SnapshotId: 'snap-0000000000000000e',
     State: state,
+    StartTime: STARTED,
     Tags: [
       { Key: SNAPSHOT_TAG.volumeArn, Value: VOLUME },
       { Key: SNAPSHOT_TAG.recoveryPointTime, Value: LISTED_TIME },
@@ -56,7 +60,7 @@ afterAll(() => {
 });
 
 describe('create-snapshot handler', () => {
-  it('returns the snapshot of this recovery point that already exists, and creates nothing', async () => {
+  it('returns the snapshot of this recovery point that already exists, made when EC2 started it, and creates nothing', async () => {
     // Prepare
     ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [existing('pending')] });
 
@@ -70,6 +74,7 @@ describe('create-snapshot handler', () => {
       snapshotId: 'snap-0000000000000000e',
       status: 'existing',
       sizeBytes: 1_000,
+      snapshotTime: STARTED.toISOString(),
     });
     expect(storageGateway.calls()).toHaveLength(0);
     expect(ec2.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input.Filters).toEqual([
@@ -86,11 +91,15 @@ describe('create-snapshot handler', () => {
     const outcome = await handler(task(), context());
 
     // Assess
-    expect(outcome).toMatchObject({ snapshotId: 'snap-0123456789abcdef0', status: 'created' });
+    expect(outcome).toMatchObject({
+      snapshotId: 'snap-0123456789abcdef0',
+      status: 'created',
+      snapshotTime: new Date(NOW).toISOString(),
+    });
     expect(storageGateway.commandCalls(CreateSnapshotFromVolumeRecoveryPointCommand)).toHaveLength(1);
   });
 
-  it("creates the snapshot with the rendered description, the user's tags and ours", async () => {
+  it("creates the snapshot with the rendered description, the user's tags and ours, made at the clock's time", async () => {
     // Act
     const outcome = await handler(
       task({
@@ -107,6 +116,7 @@ describe('create-snapshot handler', () => {
       snapshotId: 'snap-0123456789abcdef0',
       status: 'created',
       sizeBytes: 1_000,
+      snapshotTime: new Date(NOW).toISOString(),
     });
     expect(storageGateway.commandCalls(CreateSnapshotFromVolumeRecoveryPointCommand)[0]?.args[0].input).toEqual({
       VolumeARN: VOLUME,

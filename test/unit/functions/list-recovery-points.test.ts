@@ -24,7 +24,6 @@ const task = (input: ExecutionInput = {}) => ({
   gatewayArn: GATEWAY_ARN,
   options: optionsOf(input),
   execution: EXECUTION,
-  gatewayCount: 1,
 });
 
 const TIME = agoIso(2 * HOUR);
@@ -39,10 +38,15 @@ function info(volumeId: string, time = TIME): VolumeRecoveryPointInfo {
   };
 }
 
+/** When EC2 started the snapshots of earlier runs. */
+const STARTED = new Date(NOW - HOUR);
+
 function ourSnapshot(volumeId: string, time: string, state: Snapshot['State']): Snapshot {
   return {
     SnapshotId: `snap-${volumeId}`,
     State: state,
+    VolumeSize: 1,
+    StartTime: STARTED,
     Tags: [
       { Key: SNAPSHOT_TAG.gatewayArn, Value: GATEWAY_ARN },
       { Key: SNAPSHOT_TAG.volumeArn, Value: volumeArn(volumeId) },
@@ -71,6 +75,7 @@ describe('list-recovery-points handler', () => {
 
     // Assess
     expect(result.recoveryPoints).toBe(3);
+    expect(result.earlierSnapshots).toEqual([]);
     expect(result.selected).toEqual(
       VOLUME_IDS.map((id) => ({ volumeArn: volumeArn(id), recoveryPointTime: TIME, sizeBytes: 1_000 })),
     );
@@ -98,12 +103,44 @@ describe('list-recovery-points handler', () => {
       { Name: `tag:${SNAPSHOT_TAG.gatewayArn}`, Values: [GATEWAY_ARN] },
     ]);
     expect(result.skipped).toEqual([
-      { volumeArn: volumeArn('vol-00000001'), recoveryPointTime: TIME, reason: 'already-snapshotted' },
+      {
+        volumeArn: volumeArn('vol-00000001'),
+        recoveryPointTime: TIME,
+        sizeBytes: 1_000,
+        reason: 'already-snapshotted',
+        snapshotId: 'snap-vol-00000001',
+      },
     ]);
     expect(result.selected.map((p) => p.volumeArn)).toEqual([volumeArn('vol-00000002'), volumeArn('vol-00000003')]);
   });
 
-  it('does not look for earlier snapshots when told not to skip them', async () => {
+  it('names, per volume, the newest usable snapshot an earlier run made, as EC2 describes it', async () => {
+    // Prepare
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        ourSnapshot('vol-00000001', agoIso(26 * HOUR), 'completed'),
+        { ...ourSnapshot('vol-00000001', agoIso(3 * HOUR), 'pending'), SnapshotId: 'snap-newer' },
+        ourSnapshot('vol-00000002', agoIso(3 * HOUR), 'error'),
+      ],
+    });
+
+    // Act
+    const result = await handler(task(), context());
+
+    // Assess
+    expect(result.earlierSnapshots).toEqual([
+      {
+        volumeArn: volumeArn('vol-00000001'),
+        snapshotId: 'snap-newer',
+        recoveryPointTime: agoIso(3 * HOUR),
+        state: 'pending',
+        sizeBytes: 2 ** 30,
+        snapshotTime: STARTED.toISOString(),
+      },
+    ]);
+  });
+
+  it('asks EC2 once even when told not to skip points already snapshotted, for what to restore from', async () => {
     // Prepare
     ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [ourSnapshot('vol-00000001', TIME, 'completed')] });
 
@@ -111,8 +148,27 @@ describe('list-recovery-points handler', () => {
     const result = await handler(task({ policy: { skipIfAlreadySnapshotted: false } }), context());
 
     // Assess
-    expect(ec2.calls()).toHaveLength(0);
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(1);
     expect(result.selected).toHaveLength(3);
+    expect(result.skipped).toEqual([]);
+    expect(result.earlierSnapshots.map((s) => s.snapshotId)).toEqual(['snap-vol-00000001']);
+  });
+
+  it('leaves the snapshots of excluded volumes out of what to restore from', async () => {
+    // Prepare
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [ourSnapshot('vol-00000001', TIME, 'completed'), ourSnapshot('vol-00000002', TIME, 'completed')],
+    });
+
+    // Act
+    const result = await handler(task({ excludeVolumeArns: [volumeArn('vol-00000002')] }), context());
+
+    // Assess
+    expect(result.earlierSnapshots.map((s) => s.volumeArn)).toEqual([volumeArn('vol-00000001')]);
+    expect(result.skipped.map((s) => [s.volumeArn, s.reason])).toEqual([
+      [volumeArn('vol-00000001'), 'already-snapshotted'],
+      [volumeArn('vol-00000002'), 'excluded'],
+    ]);
   });
 
   it('does not call EC2 for a gateway without recovery points', async () => {
@@ -123,7 +179,7 @@ describe('list-recovery-points handler', () => {
     const result = await handler(task(), context());
 
     // Assess
-    expect(result).toEqual({ recoveryPoints: 0, selected: [], skipped: [], failures: [] });
+    expect(result).toEqual({ recoveryPoints: 0, selected: [], skipped: [], failures: [], earlierSnapshots: [] });
     expect(ec2.calls()).toHaveLength(0);
   });
 

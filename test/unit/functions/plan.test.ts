@@ -11,6 +11,11 @@ const storageGateway = mockClient(StorageGatewayClient);
 const handler = createPlanHandler({ storageGateway: new StorageGatewayClient({ region: 'us-east-1' }) });
 const context = () => localLambdaContext('plan', 120);
 
+/** `count` distinct gateway ARNs of the account. */
+function gatewayArns(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${GATEWAY_ARN.slice(0, -8)}${String(i).padStart(8, '0')}`);
+}
+
 beforeEach(() => {
   storageGateway.reset();
   storageGateway.on(ListGatewaysCommand).resolves({
@@ -46,17 +51,29 @@ describe('plan handler', () => {
     const result = await handler({ input: {}, execution: EXECUTION }, context());
 
     // Assess
-    expect(result.gatewayArns).toEqual([GATEWAY_ARN]);
-    expect(result.gatewayCount).toBe(1);
-    expect(result.execution).toEqual(EXECUTION);
+    expect(result).toEqual({ options: expect.any(Object), execution: EXECUTION, gatewayArns: [GATEWAY_ARN] });
     expect(result.options.dryRun).toBe(false);
     expect(storageGateway.commandCalls(ListGatewaysCommand)).toHaveLength(1);
   });
 
+  it('plans 1,000 discovered gateways in one execution', async () => {
+    // Prepare
+    const fleet = gatewayArns(1_000);
+    storageGateway.on(ListGatewaysCommand).resolves({
+      Gateways: fleet.map((GatewayARN) => ({ GatewayARN, GatewayType: 'CACHED' })),
+    });
+
+    // Act
+    const result = await handler({ input: {}, execution: EXECUTION }, context());
+
+    // Assess
+    expect(result.gatewayArns).toEqual(fleet);
+  });
+
   it('refuses, before any snapshot, more discovered gateways than one execution can report on', async () => {
     // Prepare
-    const many = Array.from({ length: MAX_GATEWAYS_PER_EXECUTION + 1 }, (_, i) => ({
-      GatewayARN: `${GATEWAY_ARN.slice(0, -8)}${String(i).padStart(8, '0')}`,
+    const many = gatewayArns(MAX_GATEWAYS_PER_EXECUTION + 1).map((GatewayARN) => ({
+      GatewayARN,
       GatewayType: 'CACHED',
     }));
     storageGateway.on(ListGatewaysCommand).resolves({ Gateways: many });
@@ -73,10 +90,7 @@ describe('plan handler', () => {
 
   it('rejects more named gateways than one execution takes', async () => {
     // Prepare
-    const many = Array.from(
-      { length: MAX_GATEWAYS_PER_EXECUTION + 1 },
-      (_, i) => `${GATEWAY_ARN.slice(0, -8)}${String(i).padStart(8, '0')}`,
-    );
+    const many = gatewayArns(MAX_GATEWAYS_PER_EXECUTION + 1);
 
     // Act
     const act = handler({ input: { gatewayArns: many }, execution: EXECUTION }, context());
@@ -95,7 +109,6 @@ describe('plan handler', () => {
 
     // Assess
     expect(result.gatewayArns).toEqual([OTHER_GATEWAY_ARN, GATEWAY_ARN]);
-    expect(result.gatewayCount).toBe(2);
     expect(result.options.dryRun).toBe(true);
     expect(storageGateway.calls()).toHaveLength(0);
   });
@@ -109,7 +122,6 @@ describe('plan handler', () => {
 
     // Assess
     expect(result.gatewayArns).toEqual([]);
-    expect(result.gatewayCount).toBe(0);
   });
 
   it.each(Object.keys(STORAGE_GATEWAY_ERRORS))(

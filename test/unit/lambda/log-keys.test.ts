@@ -16,7 +16,7 @@ const create: CreateTask = {
   execution: EXECUTION,
 };
 const iteration: GatewayIteration = { ...gateway, outcomes: [] };
-const check: CheckSnapshotsRequest = { options, execution: EXECUTION, gateways: [] };
+const check: CheckSnapshotsRequest = { options, execution: EXECUTION, gatewayArns: [GATEWAY_ARN] };
 
 // The shared logger takes its level from the environment once, when its module loads (and every invocation
 // resets it to that level): this file loads its own copy with INFO, so the lines can be read.
