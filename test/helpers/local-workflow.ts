@@ -19,11 +19,24 @@ export interface LocalWorkflow {
   /** The client of the evidence bucket `bucket`. */
   s3: S3Client;
   bucket: string;
-  run(input?: unknown): Promise<WorkflowRun>;
+  /**
+   * Runs one execution; `onEvent` sees each engine event as it happens (to change the emulator's faults mid-run).
+   * `keepEvents: false` keeps no events in the result, for runs of tens of thousands of volumes.
+   */
+  run(input?: unknown, options?: RunOptions): Promise<WorkflowRun>;
   close(): Promise<void>;
 }
 
+export interface RunOptions {
+  name?: string;
+  onEvent?: (event: EngineEvent) => void;
+  /** @default true */
+  keepEvents?: boolean;
+}
+
 export interface WorkflowRun extends LocalExecutionResult {
+  /** The largest input or output of any state, in bytes of JSON: what Step Functions holds to 256 KB. */
+  largestStatePayloadBytes: number;
   /** The execution's output or failure cause: the summary and where the evidence is. */
   digest: ReportDigest | undefined;
   /** The whole report, read from the evidence. */
@@ -54,14 +67,32 @@ export async function startLocalWorkflow(options: EmulatorOptions): Promise<Loca
     emulator,
     s3,
     bucket: DEFAULT_LOCAL_EVIDENCE_BUCKET,
-    async run(input = {}) {
+    async run(input = {}, options = {}) {
       const events: EngineEvent[] = [];
-      const result = await startLocalExecution({ workflow, handlers, input, onEvent: (event) => events.push(event) })
-        .result;
-      const failState = events.find((e) => e.type === 'StateEntered' && e.state.type === 'Fail');
-      const failStateInput = failState?.type === 'StateEntered' ? failState.state.input : undefined;
+      let largestStatePayloadBytes = 0;
+      let failStateInput: unknown;
+      const onEvent = (event: EngineEvent) => {
+        if (options.keepEvents !== false) events.push(event);
+        if (event.type === 'StateEntered' || event.type === 'StateExited') {
+          const payload = event.type === 'StateEntered' ? event.state.input : event.state.output;
+          largestStatePayloadBytes = Math.max(
+            largestStatePayloadBytes,
+            Buffer.byteLength(JSON.stringify(payload ?? null)),
+          );
+        }
+        if (event.type === 'StateEntered' && event.state.type === 'Fail') failStateInput = event.state.input;
+        options.onEvent?.(event);
+      };
+      const result = await startLocalExecution({
+        workflow,
+        handlers,
+        input,
+        ...(options.name ? { name: options.name } : {}),
+        onEvent,
+      }).result;
       const digest = workflow.reportOf({ ...result, failStateInput });
-      return { ...result, digest, report: digest && (await reader.readReport(digest)), events };
+      const report = digest && (await reader.readReport(digest));
+      return { ...result, digest, report, events, largestStatePayloadBytes };
     },
     async close() {
       storageGateway.destroy();
