@@ -11,6 +11,8 @@ export const DEFAULT_STATE_MACHINE = 'sgw-recovery-snapshots-dev';
 export const DEFAULT_LIST_MAX = 20;
 /** Port `sgw-snap serve` listens on unless `--port` says otherwise: Step Functions Local's. */
 export const DEFAULT_SERVE_PORT = 8083;
+/** Port of `sgw-snap serve`'s S3 server (the executions' evidence) unless `--s3-port` says otherwise. */
+export const DEFAULT_SERVE_S3_PORT = 8084;
 /** Port `sgw-snap emulator` listens on unless `--port` says otherwise; LocalStack keeps 4566. */
 export const DEFAULT_EMULATOR_PORT = 4599;
 const MAX_PORT = 65_535;

@@ -28,6 +28,8 @@ export interface LocalS3ServerOptions {
   directory: string;
   /** Buckets that exist once the server listens (existing ones are kept as they are). */
   buckets: readonly string[];
+  /** @default 0, any free port */
+  port?: number;
 }
 
 /** An S3-compatible server (s3rver) on 127.0.0.1. */
@@ -43,7 +45,7 @@ export interface LocalS3Server {
 export function createLocalS3Server(options: LocalS3ServerOptions): LocalS3Server {
   const server = new S3rver({
     address: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     // Koa and s3rver's own logger both honour this: nothing reaches the console.
     silent: true,
     directory: options.directory,

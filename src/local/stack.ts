@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   now?: () => number;
   /** Directory of the embedded S3 server's data. @default defaultS3Directory(env) */
   s3Directory?: string;
+  /** Port of the embedded S3 server. @default 0, any free port */
+  s3Port?: number;
 }
 
 /** The AWS side of a local run: clients, a workflow's handlers wired to them, and the emulator when one was started. */
@@ -88,7 +90,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ec2 = createEc2Client({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_EC2 ?? endpoint) : endpoint });
   let evidence: EvidenceS3;
   try {
-    evidence = await startEvidenceS3(env, options.s3Directory, common);
+    evidence = await startEvidenceS3(env, options, common);
   } catch (error) {
     storageGateway.destroy();
     ec2.destroy();
@@ -122,7 +124,7 @@ type EvidenceS3 = Pick<LocalStack, 's3' | 'evidenceBucket' | 's3Server' | 's3End
 
 async function startEvidenceS3(
   env: NodeJS.ProcessEnv,
-  directory: string | undefined,
+  { s3Directory, s3Port }: Pick<LocalStackOptions, 's3Directory' | 's3Port'>,
   common: { region: string } & Pick<S3ClientConfig, 'credentials'>,
 ): Promise<EvidenceS3> {
   const evidenceBucket = env[EVIDENCE_BUCKET_VARIABLE] || DEFAULT_LOCAL_EVIDENCE_BUCKET;
@@ -132,7 +134,11 @@ async function startEvidenceS3(
     const s3 = createS3Client({ ...common, endpoint: external, forcePathStyle: true });
     return { s3, evidenceBucket, s3Endpoint: external };
   }
-  const s3Server = createLocalS3Server({ directory: directory ?? defaultS3Directory(env), buckets: [evidenceBucket] });
+  const s3Server = createLocalS3Server({
+    directory: s3Directory ?? defaultS3Directory(env),
+    buckets: [evidenceBucket],
+    ...(s3Port === undefined ? {} : { port: s3Port }),
+  });
   const s3Endpoint = (await s3Server.listen()).url;
   // s3rver accepts only its own key pair, whatever the user's profile holds.
   const s3 = createLocalS3Client(s3Endpoint, common.region);

@@ -4,10 +4,12 @@ import { createSfnEndpoint, type SfnEndpointOptions } from '../../local/sfn-endp
 import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo, type SignalSource, waitForStopSignal } from '../io.ts';
-import { DEFAULT_SERVE_PORT, DEFAULT_STATE_MACHINE, portNumber } from '../options.ts';
+import { DEFAULT_SERVE_PORT, DEFAULT_SERVE_S3_PORT, DEFAULT_STATE_MACHINE, portNumber } from '../options.ts';
 
 export interface ServeOptions {
   port: number;
+  /** @default 0 in tests that pass options directly: any free port */
+  s3Port?: number;
   fleet?: string;
   realTime?: boolean;
 }
@@ -29,6 +31,12 @@ export function registerServeCommand(program: Command, io: CliIo = processIo, de
     .command('serve')
     .description('Serve a local Step Functions API over the real state machine and the Storage Gateway emulator')
     .option('--port <n>', 'port to listen on, 0 for any free port', portNumber, DEFAULT_SERVE_PORT)
+    .option(
+      '--s3-port <n>',
+      "port of the S3 server holding the executions' evidence",
+      portNumber,
+      DEFAULT_SERVE_S3_PORT,
+    )
     .option('--fleet <file>', 'fleet file for the emulator (default: the demo fleet)')
     .option('--real-time', 'keep retry and wait intervals as written instead of compressing them')
     .action(async (options: ServeOptions) => {
@@ -46,6 +54,7 @@ export function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): P
       stateMachineName: DEFAULT_STATE_MACHINE,
       ...(options.fleet ? { fleetPath: options.fleet } : {}),
       ...(options.realTime ? { realTime: true } : {}),
+      ...(options.s3Port === undefined ? {} : { s3Port: options.s3Port }),
     });
     let url: string;
     let evidenceUrl: string | undefined;

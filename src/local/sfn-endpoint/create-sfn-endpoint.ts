@@ -25,6 +25,8 @@ export interface SfnEndpointOptions {
   fleetPath?: string;
   /** Environment of the stack started when none is given. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Port of the S3 server of the stack started when none is given. @default 0, any free port */
+  s3Port?: number;
   /** Name of the one state machine served. @default the workflow's `defaultStateMachineName` */
   stateMachineName?: string;
   /** Keep the ASL's retry and wait intervals instead of compressing them. @default false */
@@ -69,6 +71,7 @@ export function createSfnEndpoint(options: SfnEndpointOptions): SfnEndpoint {
         workflow,
         ...(options.fleetPath ? { fleetPath: options.fleetPath } : {}),
         ...(options.env ? { env: options.env } : {}),
+        ...(options.s3Port === undefined ? {} : { s3Port: options.s3Port }),
       };
       const stack = options.stack ?? (await startLocalStack(ownStackOptions));
       if (stack !== options.stack) ownStack = stack as LocalStack;
