@@ -1,16 +1,23 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { LOCAL_REGION } from '../../local/runner.ts';
+
+/** What a local endpoint is called with when the user has no credentials: it checks none. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * The SFN client of a command, configured from `env` once: `AWS_ENDPOINT_URL_SFN` (or
- * `AWS_ENDPOINT_URL`), `AWS_REGION` and access keys when set, the SDK's own chain otherwise.
+ * `AWS_ENDPOINT_URL`), `AWS_REGION` and access keys when set, the SDK's own chain otherwise. An endpoint on
+ * this machine (`sgw-snap serve`) needs no Region or credentials of the user's: placeholders are supplied.
  */
 export function createSfnClient(env: NodeJS.ProcessEnv): { client: SFNClient; endpoint: string } {
   const endpoint = env.AWS_ENDPOINT_URL_SFN ?? env.AWS_ENDPOINT_URL;
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const local = isLocalEndpoint(endpoint);
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (local ? LOCAL_REGION : undefined);
+  const credentials = credentialsFrom(env);
   const client = new SFNClient({
     ...(endpoint ? { endpoint } : {}),
     ...(region ? { region } : {}),
-    ...credentialsFrom(env),
+    ...(credentials.credentials || !local ? credentials : { credentials: LOCAL_CREDENTIALS }),
   });
   return { client, endpoint: endpoint ?? `Step Functions${region ? ` in ${region}` : ''}` };
 }
