@@ -20,6 +20,9 @@ const CREDENTIAL_ERRORS = new Set([
   'InvalidClientTokenId',
   'CredentialsProviderError',
   'TokenProviderError',
+  // S3's names for the same refusals.
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
 ]);
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',

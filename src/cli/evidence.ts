@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { InvalidEvidenceError } from '../errors.ts';
 import { locationOfUri } from '../evidence/run-evidence.ts';
 import { createEvidenceStore, type EvidenceStore } from '../evidence/store.ts';
@@ -19,21 +19,45 @@ export interface EvidenceReader {
 /**
  * The evidence reader of a command, configured from `env` once: `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`),
  * `AWS_REGION` and access keys when set, the SDK's own chain otherwise. A local endpoint (`sgw-snap serve`'s S3
- * server) needs no credentials or Region of the user's.
+ * server) needs no credentials or Region of the user's: s3rver knows only its own key pair, so where the user's keys
+ * are refused there (`InvalidAccessKeyId`), the read is made again with that pair.
  */
 export function createEvidenceReader(env: NodeJS.ProcessEnv, store?: EvidenceStore): EvidenceReader {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  if (store) return readerOf(store, endpoint ?? 'S3');
   const local = isLocalEndpoint(endpoint);
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (local ? LOCAL_REGION : undefined);
-  const credentials = credentialsFrom(env);
-  const client = store
-    ? undefined
-    : new S3Client({
-        ...(endpoint ? { endpoint, forcePathStyle: local } : {}),
-        ...(region ? { region } : {}),
-        ...(credentials.credentials || !local ? credentials : { credentials: LOCAL_S3_CREDENTIALS }),
-      });
-  return readerOf(store ?? createEvidenceStore({ s3: client as S3Client }), endpoint ?? 'S3', () => client?.destroy());
+  const { credentials } = credentialsFrom(env);
+  const clientWith = (keys: S3ClientConfig['credentials']) =>
+    new S3Client({
+      ...(endpoint ? { endpoint, forcePathStyle: local } : {}),
+      ...(region ? { region } : {}),
+      ...(keys ? { credentials: keys } : {}),
+    });
+  const s3 = clientWith(credentials ?? (local ? LOCAL_S3_CREDENTIALS : undefined));
+  // Keys set for the local Step Functions endpoint are not s3rver's: its own pair is the one it takes.
+  const s3rver = local && credentials ? clientWith(LOCAL_S3_CREDENTIALS) : undefined;
+  const primary = createEvidenceStore({ s3 });
+  return readerOf(
+    s3rver ? orOnRefusedKey(primary, createEvidenceStore({ s3: s3rver })) : primary,
+    endpoint ?? 'S3',
+    () => {
+      s3.destroy();
+      s3rver?.destroy();
+    },
+  );
+}
+
+/** `store`, whose reads refused for an unknown access key are made again by `fallback`. */
+function orOnRefusedKey(store: EvidenceStore, fallback: EvidenceStore): EvidenceStore {
+  return {
+    ...store,
+    getJson: (location) =>
+      store.getJson(location).catch((error: unknown) => {
+        if ((error as Error | undefined)?.name !== 'InvalidAccessKeyId') throw error;
+        return fallback.getJson(location);
+      }),
+  };
 }
 
 /** A reader over a store the caller owns (a local run's S3 server). */

@@ -21,7 +21,7 @@ export function exitCodeOf(status: ExecutionStatus): ExitCode {
 /** An execution as `DescribeExecution` tells it, and what its history adds to that. */
 export interface ExecutionSeen {
   description: ExecutionDescription;
-  /** The input of the `SnapshotsFailed` state, read from the history: the whole report, where the cause may be cut. */
+  /** The input of the workflow's Fail state, read from the history: it holds the digest the cause holds as JSON. */
   failStateInput?: unknown;
 }
 

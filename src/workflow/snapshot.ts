@@ -2,7 +2,11 @@ import { createCheckSnapshotsHandler } from '../../functions/check-snapshots/han
 import { createCreateSnapshotHandler } from '../../functions/create-snapshot/handler.ts';
 import { createListRecoveryPointsHandler } from '../../functions/list-recovery-points/handler.ts';
 import { createPlanHandler } from '../../functions/plan/handler.ts';
-import { createSummariseHandler, type SummariseResult } from '../../functions/summarise/handler.ts';
+import {
+  createSummariseHandler,
+  type SummariseRequest,
+  type SummariseResult,
+} from '../../functions/summarise/handler.ts';
 import { createSummariseGatewayHandler } from '../../functions/summarise-gateway/handler.ts';
 import { SNAPSHOTS_FAILED } from '../errors.ts';
 import { readableCause } from '../report/cause.ts';
@@ -117,7 +121,9 @@ export const snapshotWorkflow: WorkflowDescriptor<SnapshotCounts, ReportDigest> 
   stateNames: Object.values(SnapshotState),
   // The ASL names the Fail state after the error it ends the execution with.
   failState: { name: SnapshotState.SnapshotsFailed, error: SNAPSHOTS_FAILED },
-  caughtErrorKeys: ['failure', 'listFailure'] satisfies Array<keyof VolumeFailure | keyof GatewayIteration>,
+  caughtErrorKeys: ['failure', 'listFailure', 'mapFailure', 'waitFailure'] satisfies Array<
+    keyof VolumeFailure | keyof GatewayIteration | keyof SummariseRequest
+  >,
   states: STATE_READERS,
   initialCounts: () => ({ gatewaysListed: 0, created: 0, existing: 0, failed: 0, skipped: 0, retries: 0 }),
   progressLine: (c) =>

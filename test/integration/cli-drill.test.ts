@@ -1,47 +1,32 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_STATE_MACHINE } from '../../src/cli/options.ts';
 import { makeProgram } from '../../src/cli/program.ts';
 import { ExitCode } from '../../src/errors.ts';
-import type { FaultRule } from '../../src/local/emulator/index.ts';
-import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
-import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import { generateFleet } from '../../src/local/fleet.ts';
 import type { ExecutionReport } from '../../src/report/execution-report.ts';
+import { volumeIdOf } from '../../src/report/gateway-report.ts';
+import { demoVolumeIds, type ServedCli, serveForCli, snapshotRefusedFor } from '../helpers/served-cli.ts';
 import { driveCli, LOCAL_AWS_ENV } from '../unit/cli/drive-cli.ts';
 
 const FAILING_VOLUME = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABC';
 
-interface Served {
-  stack: LocalStack;
-  endpoint: SfnEndpoint;
-  env: NodeJS.ProcessEnv;
-}
-
-/** `sgw-snap serve` as a test runs it: the demo fleet, an ephemeral port, the given fault rules. */
-async function serve(faults: FaultRule[] = []): Promise<Served> {
-  const stack = await startLocalStack({ env: {}, faults });
-  const endpoint = createSfnEndpoint({ stack, stateMachineName: DEFAULT_STATE_MACHINE });
-  const { url } = await endpoint.listen({ port: 0 });
-  return { stack, endpoint, env: { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_SFN: url } };
-}
-
 describe('sgw-snap against sgw-snap serve', () => {
-  let served: Served | undefined;
+  let served: ServedCli | undefined;
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sgw-snap-drill-'));
   });
   afterEach(async () => {
-    await served?.endpoint.close();
-    await served?.stack.close();
+    await served?.close();
     served = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs a drill with --wait --report: progress on stderr, result on stdout, a report row per volume with its snapshot', async () => {
+  it('runs a drill with --wait --report: progress on stderr, result on stdout, a row per volume in scope from the evidence', async () => {
     // Prepare
-    served = await serve();
+    served = await serveForCli({ s3Directory: join(dir, 's3') });
     const reportPath = join(dir, 'drill.md');
 
     // Act
@@ -50,27 +35,85 @@ describe('sgw-snap against sgw-snap serve', () => {
     // Assess
     expect(run.exitCode).toBe(ExitCode.Succeeded);
     expect(run.stdout).toContain('Execution drill-1 SUCCEEDED');
+    expect(run.stdout).toContain('11 of 12 volumes in scope have a snapshot to restore from');
+    expect(run.stdout).toContain(`Evidence: s3://sgw-snap-evidence/executions/${DEFAULT_STATE_MACHINE}/drill-1/`);
     expect(run.stderr).toMatch(
       /gateway sgw-12A3456B: 4 recovery points, 3 to snapshot, 1 skipped \(below-min-usage 1\)/,
     );
     expect(run.stderr).toContain('created 11');
+    expect(run.stderr).toContain(`drill report written to ${reportPath}: FAILED`);
     const markdown = await readFile(reportPath, 'utf8');
     const snapshots = served.stack.emulator?.snapshots() ?? [];
     expect(snapshots).toHaveLength(11);
     for (const snapshot of snapshots) {
-      const volumeId = snapshot.volumeArn.slice(snapshot.volumeArn.lastIndexOf('/') + 1);
+      // Volume, size, the snapshot, its source, the recovery point, when the snapshot was made (from the evidence, no ≤).
       expect(markdown).toMatch(
-        new RegExp(`\\| ${volumeId} \\| ${snapshot.snapshotId} \\| ${snapshot.recoveryPointTime} \\| \\S+ \\| \\d`),
+        new RegExp(
+          `\\| ${volumeIdOf(snapshot.volumeArn)} \\| [\\d.]+ [GT]iB \\| ${snapshot.snapshotId} \\| created \\| ${snapshot.recoveryPointTime} \\| \\d{4}-[^|≤]+ \\| \\d`,
+        ),
       );
     }
+    // The volume below the minimum usage is in scope and has nothing to restore from: the drill fails for it.
+    expect(markdown).toMatch(/\| vol-1122AABE \| 100 GiB \| NONE \| — \|.*\| skipped: below-min-usage \|/);
+    expect(markdown).toContain('**Result: FAILED (execution SUCCEEDED)**');
+    expect(markdown).toContain('| Volumes in scope | 12, of which 1 without a usable snapshot |');
+    expect(markdown).toContain(`| Evidence | s3://sgw-snap-evidence/executions/${DEFAULT_STATE_MACHINE}/drill-1/ |`);
+    expect(markdown).not.toContain('≤');
+  });
+
+  it('builds the drill report of `status --report --rpo-target` from the evidence, marking the volumes that missed it', async () => {
+    // Prepare
+    served = await serveForCli({ s3Directory: join(dir, 's3') });
+    await driveCli(['start', '--name', 'drill-rpo', '--wait'], served.env);
+    const reportPath = join(dir, 'drill.html');
+
+    // Act
+    const status = await driveCli(['status', 'drill-rpo', '--report', reportPath, '--rpo-target', '4h'], served.env);
+
+    // Assess
+    expect(status.exitCode).toBe(ExitCode.Succeeded);
+    expect(status.stderr).toContain(`drill report written to ${reportPath}: FAILED`);
+    const html = await readFile(reportPath, 'utf8');
+    const rows = [...html.matchAll(/<tr[^>]*><td>(vol-[0-9A-F]+)<\/td>/g)].map((match) => match[1]);
+    expect(rows.sort()).toEqual(await demoVolumeIds());
+    // Its recovery point is three days old: the only volume with a snapshot that misses a 4 h target.
+    expect(html).toMatch(/<tr class="failed"><td>vol-2233BBC2<\/td>.*<td>MISSED<\/td>/);
+    expect(html.match(/<td>MISSED<\/td>/g)).toHaveLength(1);
+    expect(html.match(/<td>met<\/td>/g)).toHaveLength(10);
+  });
+
+  it('gives every volume of a 400-volume fleet its row and its snapshot, where a payload-sized report once lost some', async () => {
+    // Prepare: 20 gateways of 20 volumes, the drill that once listed 331 of its 400 snapshots.
+    const fleet = generateFleet({ gateways: 20, volumesPerGateway: 20 });
+    const fleetPath = join(dir, 'fleet.json');
+    await writeFile(fleetPath, JSON.stringify(fleet));
+    served = await serveForCli({ s3Directory: join(dir, 's3'), fleetPath });
+    const reportPath = join(dir, 'drill.md');
+
+    // Act
+    const run = await driveCli(
+      ['start', '--name', 'drill-400', '--wait', '--json', '--report', reportPath],
+      served.env,
+    );
+
+    // Assess
+    expect(run.exitCode).toBe(ExitCode.Succeeded);
+    const report = JSON.parse(run.stdout) as ExecutionReport;
+    expect(report.summary).toMatchObject({ gateways: 20, created: 400, volumes: 400, withoutSnapshot: 0 });
+    expect(report.snapshots).toHaveLength(400);
+    const markdown = await readFile(reportPath, 'utf8');
     expect(markdown).toContain('**Result: PASSED (execution SUCCEEDED)**');
-    expect(markdown).toContain('| vol-1122AABE | ');
-    expect(markdown).toContain('below-min-usage');
+    for (const snapshot of served.stack.emulator?.snapshots() ?? [])
+      expect(markdown).toContain(`| ${volumeIdOf(snapshot.volumeArn)} | `);
+    const rows = markdown
+      .split('\n')
+      .filter((line) => /^\| vol-[0-9A-F]+ \| .* \| snap-[0-9a-f]+ \| created \|/.test(line));
+    expect(rows).toHaveLength(400);
   });
 
   it('starts one execution for the same --name twice, and refuses the name with another input', async () => {
     // Prepare
-    served = await serve();
+    served = await serveForCli({ s3Directory: join(dir, 's3') });
     await driveCli(['start', '--name', 'drill-2', '--wait'], served.env);
 
     // Act
@@ -81,7 +124,9 @@ describe('sgw-snap against sgw-snap serve', () => {
     // Assess
     expect(again.exitCode).toBe(ExitCode.Succeeded);
     expect(again.stderr).toContain('already exists');
-    expect((JSON.parse(again.stdout) as ExecutionReport).summary.created).toBe(11);
+    const report = JSON.parse(again.stdout) as ExecutionReport;
+    expect(report.summary.created).toBe(11);
+    expect(report.snapshots).toHaveLength(11);
     expect(served.stack.emulator?.snapshots()).toHaveLength(11);
     expect(clash.exitCode).toBe(ExitCode.Usage);
     expect(clash.stderr).toContain('different input');
@@ -90,13 +135,10 @@ describe('sgw-snap against sgw-snap serve', () => {
 
   it('exits 1 when a volume cannot be snapshotted, and the report, --json and status show which and why', async () => {
     // Prepare
-    served = await serve([
-      {
-        operation: 'CreateSnapshotFromVolumeRecoveryPoint',
-        volumeArn: FAILING_VOLUME,
-        error: 'InvalidGatewayRequestException',
-      },
-    ]);
+    served = await serveForCli({
+      s3Directory: join(dir, 's3'),
+      faults: [snapshotRefusedFor(FAILING_VOLUME)],
+    });
     const reportPath = join(dir, 'drill.html');
 
     // Act
@@ -111,14 +153,16 @@ describe('sgw-snap against sgw-snap serve', () => {
     expect(report.failures).toEqual([
       expect.objectContaining({ volumeArn: FAILING_VOLUME, error: 'InvalidGatewayRequestException' }),
     ]);
+    expect(report.manifest.flatMap((g) => g.volumes)).toHaveLength(12);
     expect(run.stderr).toContain('FAILED vol-1122AABC: InvalidGatewayRequestException');
     const html = await readFile(reportPath, 'utf8');
     expect(html).toContain('Result: FAILED (execution FAILED)');
     expect(html).toMatch(
-      /<tr class="failed"><td>vol-1122AABC<\/td><td>—<\/td>.*<td>FAILED: InvalidGatewayRequestException<\/td><\/tr>/,
+      /<tr class="failed"><td>vol-1122AABC<\/td>.*<td>NONE<\/td>.*<td>FAILED: InvalidGatewayRequestException<\/td><\/tr>/,
     );
     expect(status.exitCode).toBe(ExitCode.Failed);
     expect(status.stdout).toContain('Execution drill-3 FAILED');
+    expect(status.stdout).toMatch(/vol-1122AABC\s+InvalidGatewayRequestException/);
     expect(JSON.parse(statusJson.stdout)).toEqual(report);
     expect(failed.stdout).toMatch(/drill-3\s+FAILED/);
   });
@@ -144,6 +188,6 @@ describe('sgw-snap against sgw-snap serve', () => {
     const names = makeProgram().commands.map((command) => command.name());
 
     // Assess
-    expect(names).toEqual(expect.arrayContaining(['start', 'status', 'list', 'serve']));
+    expect(names).toEqual(expect.arrayContaining(['start', 'status', 'list', 'report', 'serve']));
   });
 });

@@ -11,16 +11,23 @@ describe('sgw-snap serve', () => {
     const io: CliIo = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, env: {} };
     const signals = new EventEmitter();
     const serving = serve({ port: 0 }, io, { signals });
-    while (!stdout.includes('AWS_ENDPOINT_URL_SFN=')) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!stdout.includes('AWS_ENDPOINT_URL_S3=')) await new Promise((resolve) => setTimeout(resolve, 10));
     const url = /AWS_ENDPOINT_URL_SFN=(\S+)/.exec(stdout)?.[1] ?? '';
+    const evidenceUrl = /AWS_ENDPOINT_URL_S3=(\S+)/.exec(stdout)?.[1] ?? '';
 
     // Act
-    const drill = await driveCli(['start', '--wait', '--json'], { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_SFN: url });
+    const drill = await driveCli(['start', '--wait', '--json'], {
+      ...LOCAL_AWS_ENV,
+      AWS_ENDPOINT_URL_SFN: url,
+      AWS_ENDPOINT_URL_S3: evidenceUrl,
+    });
     signals.emit('SIGINT');
     const exitCode = await serving;
 
     // Assess
     expect(stdout).toContain('serving arn:aws:states:us-east-1:000000000000:stateMachine:sgw-recovery-snapshots-dev');
+    expect(stdout).toMatch(/^export AWS_ENDPOINT_URL_SFN=http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(stdout).toMatch(/^export AWS_ENDPOINT_URL_S3=http:\/\/127\.0\.0\.1:\d+$/m);
     expect(drill.exitCode).toBe(ExitCode.Succeeded);
     expect(JSON.parse(drill.stdout)).toMatchObject({ summary: { created: 11, failed: 0 } });
     expect(exitCode).toBe(ExitCode.Succeeded);

@@ -1,10 +1,16 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runLocally } from '../../src/cli/commands/run.ts';
+import { readerOf } from '../../src/cli/evidence.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { ExitCode } from '../../src/errors.ts';
+import { createEvidenceStore } from '../../src/evidence/store.ts';
 import { createEmulator, volumeArnOf } from '../../src/local/emulator/index.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
+import { createLocalS3Client, createLocalS3Server, S3_DIRECTORY_VARIABLE } from '../../src/local/s3-server.ts';
 import type { ExecutionReport } from '../../src/report/execution-report.ts';
 
 const run = promisify(execFile);
@@ -23,6 +29,14 @@ function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; er
 }
 
 describe('sgw-snap run --local', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sgw-snap-run-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('runs the demo fleet and prints the progress, a table per gateway and the skip reasons', async () => {
     // Prepare
     const io = captureIo();
@@ -34,8 +48,42 @@ describe('sgw-snap run --local', () => {
     expect(code).toBe(ExitCode.Succeeded);
     expect(io.err()).toMatch(/gateways 3 · created 11 · existing 0 · skipped 1 · failed 0/);
     expect(io.out()).toMatch(/SUCCEEDED/);
-    expect(io.out()).toMatch(/sgw-12A3456B\s+3\s+0\s+1\s+0/);
+    // gateway, name, created, existing, skipped, failed, and how many of its volumes can be restored
+    expect(io.out()).toMatch(/sgw-12A3456B\s+branch-office-1\s+3\s+0\s+1\s+0\s+3/);
     expect(io.out()).toMatch(/below-min-usage\s+1/);
+    expect(io.out()).toContain('11 of 12 volumes in scope have a snapshot to restore from');
+    expect(io.out()).toMatch(/Evidence: s3:\/\/sgw-snap-evidence\/executions\/sgw-recovery-snapshots\/[^/]+\//);
+  });
+
+  it('prints with --json the complete report.json it wrote, every recovery point of a 400-volume fleet', async () => {
+    // Prepare: 20 gateways of 20 volumes, the fleet whose payload-sized report once lost snapshots.
+    const fleetPath = join(dir, 'fleet.json');
+    await writeFile(fleetPath, JSON.stringify(generateFleet({ gateways: 20, volumesPerGateway: 20 })));
+    const s3Directory = join(dir, 's3');
+    const io = captureIo({ [S3_DIRECTORY_VARIABLE]: s3Directory });
+
+    // Act
+    const code = await runLocally({ local: true, fleet: fleetPath, name: 'json-400', json: true }, io);
+
+    // Assess
+    expect(code).toBe(ExitCode.Succeeded);
+    const printed = JSON.parse(io.out()) as ExecutionReport;
+    expect(printed.summary).toMatchObject({ recoveryPoints: 400, created: 400, volumes: 400 });
+    expect(new Set(printed.snapshots.map((s) => s.volumeArn)).size).toBe(400);
+    expect(printed.manifest.flatMap((g) => g.volumes).filter((v) => v.snapshotId)).toHaveLength(400);
+    const server = createLocalS3Server({ directory: s3Directory, buckets: [] });
+    const { url } = await server.listen();
+    const s3 = createLocalS3Client(url, 'us-east-1');
+    try {
+      const stored = await readerOf(createEvidenceStore({ s3 }), url).readReportAt(printed.evidence?.report ?? '');
+      expect(printed).toEqual(stored);
+      expect(printed.evidence?.report).toBe(
+        's3://sgw-snap-evidence/executions/sgw-recovery-snapshots/json-400/report.json',
+      );
+    } finally {
+      s3.destroy();
+      await server.close();
+    }
   });
 
   it('prints only the report with --json', async () => {
@@ -105,7 +153,7 @@ describe('sgw-snap run --local', () => {
     // Act
     const { stdout } = await run(process.execPath, ['bin/sgw-snap.ts', 'run', '--local', '--json'], {
       cwd: new URL('../..', import.meta.url).pathname,
-      env: { PATH: process.env.PATH ?? '' },
+      env: { PATH: process.env.PATH ?? '', [S3_DIRECTORY_VARIABLE]: join(dir, 's3') },
     });
 
     // Assess

@@ -34,7 +34,13 @@ describe('the local Step Functions endpoint seen by the AWS CLI', () => {
     // Assess
     expect(machines.stateMachines).toEqual([expect.objectContaining({ name: 'sgw-recovery-snapshots' })]);
     expect(described.status).toBe('SUCCEEDED');
-    expect(JSON.parse(described.output ?? '{}')).toMatchObject({ summary: { created: 11 } });
+    // The output is the digest: the summary and where the whole report is.
+    expect(JSON.parse(described.output ?? '{}')).toMatchObject({
+      summary: { created: 11, volumes: 12 },
+      failures: [],
+      moreFailures: 0,
+      evidence: { report: 's3://sgw-snap-evidence/executions/sgw-recovery-snapshots/cli-1/report.json' },
+    });
     expect(history.events[0]?.type).toBe('ExecutionStarted');
     expect(history.events.at(-1)?.type).toBe('ExecutionSucceeded');
     expect(history.events.map((e) => e.id)).toEqual(history.events.map((_, i) => i + 1));

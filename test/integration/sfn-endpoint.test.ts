@@ -7,9 +7,13 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { readerOf } from '../../src/cli/evidence.ts';
+import { createEvidenceStore } from '../../src/evidence/store.ts';
 import type { FaultRule } from '../../src/local/emulator/index.ts';
+import { createLocalS3Client } from '../../src/local/s3-server.ts';
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
 import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import type { ReportDigest } from '../../src/report/execution-report.ts';
 
 const GATEWAY = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
 const RETRIED_VOLUME = `${GATEWAY}/volume/vol-1122AABB`;
@@ -19,20 +23,22 @@ interface Served {
   stack: LocalStack;
   endpoint: SfnEndpoint;
   url: string;
+  /** The S3 endpoint of the stack's evidence, as `listen()` gives it. */
+  evidenceUrl: string | undefined;
   sfn: SFNClient;
 }
 
 async function serve(faults: FaultRule[] = []): Promise<Served> {
   const stack = await startLocalStack({ env: {}, faults });
   const endpoint = createSfnEndpoint({ stack });
-  const { url } = await endpoint.listen();
+  const { url, evidenceUrl } = await endpoint.listen();
   const sfn = new SFNClient({
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
-  return { stack, endpoint, url, sfn };
+  return { stack, endpoint, url, evidenceUrl, sfn };
 }
 
 async function waitUntilClosed(sfn: SFNClient, executionArn: string): Promise<string> {
@@ -161,6 +167,43 @@ describe('the local Step Functions endpoint', () => {
       type: 'ExecutionSucceeded',
       executionSucceededEventDetails: { output: expect.stringContaining('"summary"') },
     });
+  });
+
+  it('ends an execution with a small digest naming its evidence, which is whole in the S3 server listen() gives', async () => {
+    // Prepare
+    served = await serve([
+      {
+        operation: 'CreateSnapshotFromVolumeRecoveryPoint',
+        volumeArn: FAILING_VOLUME,
+        error: 'InvalidGatewayRequestException',
+      },
+    ]);
+    const { executionArn = '' } = await served.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: served.endpoint.stateMachineArn, name: 'digest-1' }),
+    );
+    await waitUntilClosed(served.sfn, executionArn);
+
+    // Act
+    const described = await served.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const digest = JSON.parse(described.cause ?? '') as ReportDigest;
+    const s3 = createLocalS3Client(served.evidenceUrl ?? '', 'us-east-1');
+    const report = await readerOf(createEvidenceStore({ s3 }), served.evidenceUrl ?? '')
+      .readReportAt(digest.evidence?.report ?? '')
+      .finally(() => s3.destroy());
+
+    // Assess
+    expect(served.evidenceUrl).toBe(served.stack.s3Endpoint);
+    expect(described).toMatchObject({ status: 'FAILED', error: 'SnapshotsFailed' });
+    expect(Buffer.byteLength(described.cause ?? '')).toBeLessThan(8 * 1024);
+    expect(digest).toMatchObject({
+      summary: { created: 10, failed: 1, volumes: 12 },
+      failures: [expect.objectContaining({ volumeArn: FAILING_VOLUME })],
+      moreFailures: 0,
+      evidence: { report: 's3://sgw-snap-evidence/executions/sgw-recovery-snapshots/digest-1/report.json' },
+    });
+    expect(report.summary).toEqual(digest.summary);
+    expect(report.snapshots).toHaveLength(10);
+    expect(report.manifest.flatMap((g) => g.volumes)).toHaveLength(12);
   });
 
   it('starts once per name while running, stops an execution at once, and filters the list by status', async () => {

@@ -22,7 +22,7 @@ export function failStateInputOf(
 /**
  * For an execution that failed with the error of the workflow's Fail state: that state's input, read
  * from the history newest first. `undefined` for any other execution, or when the history does not hold
- * the input; when `states:GetExecutionHistory` is refused, `onRefused` is told and the report comes from
+ * the input; when `states:GetExecutionHistory` is refused, `onRefused` is told and the digest comes from
  * the cause.
  */
 export async function readFailStateInput(
@@ -48,7 +48,7 @@ export async function readFailStateInput(
     } while (nextToken);
   } catch (error) {
     if (!(error instanceof PermissionDeniedError)) throw error;
-    onRefused?.(`the report comes from the failure cause, which may be cut to 32,768 characters: ${error.message}`);
+    onRefused?.(`the report's digest comes from the failure cause: ${error.message}`);
   }
   return undefined;
 }

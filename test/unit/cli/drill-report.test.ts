@@ -161,7 +161,7 @@ describe('buildDrillReport', () => {
 
   it('fails a drill that succeeded when a volume misses the RPO target, and passes it when all meet it', () => {
     // Prepare
-    const succeeded = { ...source().execution, status: 'SUCCEEDED' };
+    const succeeded = { ...source().execution, status: 'SUCCEEDED' as const };
     const covered = reportWith();
     covered.manifest = covered.manifest.map((g) => ({ ...g, volumes: g.volumes.filter((v) => v.snapshotId) }));
 
@@ -179,7 +179,7 @@ describe('buildDrillReport', () => {
 
   it('never passes a succeeded drill in which a volume in scope has no usable snapshot, or no volume was in scope', () => {
     // Prepare
-    const succeeded = { ...source().execution, status: 'SUCCEEDED' };
+    const succeeded = { ...source().execution, status: 'SUCCEEDED' as const };
     const empty = { ...reportWith(), manifest: [] };
 
     // Act
@@ -190,6 +190,82 @@ describe('buildDrillReport', () => {
     expect(uncovered.passed).toBe(false);
     expect(nothing.passed).toBe(false);
     expect(nothing.notes).toEqual([expect.stringContaining('No volume was in scope')]);
+  });
+
+  it('passes a run right after the scheduled one on the snapshots already there, each row naming its ID and state', () => {
+    // Prepare: vol-1's point is held by a snapshot an earlier run made; vol-2's snapshot was found existing.
+    const gateway = gatewayReportOf({
+      gatewayArn: GATEWAY,
+      options: optionsOf({ dryRun: false }),
+      execution: EXECUTION,
+      listed: {
+        recoveryPoints: 2,
+        selected: [{ volumeArn: volume('vol-2'), recoveryPointTime: '2025-01-15T11:00:00.000Z', sizeBytes: GIB }],
+        skipped: [
+          {
+            volumeArn: volume('vol-1'),
+            recoveryPointTime: '2025-01-15T11:30:00.000Z',
+            sizeBytes: GIB,
+            reason: 'already-snapshotted',
+            snapshotId: 'snap-1-scheduled',
+          },
+        ],
+        failures: [],
+        earlierSnapshots: [
+          {
+            volumeArn: volume('vol-1'),
+            snapshotId: 'snap-1-scheduled',
+            recoveryPointTime: '2025-01-15T11:30:00.000Z',
+            state: 'completed',
+            snapshotTime: '2025-01-15T11:35:00.000Z',
+          },
+        ],
+      },
+      outcomes: [
+        {
+          volumeArn: volume('vol-2'),
+          recoveryPointTime: '2025-01-15T11:00:00.000Z',
+          snapshotId: 'snap-2-existing',
+          status: 'existing',
+          sizeBytes: GIB,
+          snapshotTime: '2025-01-15T11:05:00.000Z',
+        },
+      ],
+    });
+    const withState = {
+      ...gateway,
+      snapshots: gateway.snapshots.map((s) => ({ ...s, state: 'completed' })),
+    };
+    const report = buildReport({ execution: EXECUTION, dryRun: false, gateways: [withState] });
+    const succeeded = { ...source().execution, status: 'SUCCEEDED' as const };
+
+    // Act
+    const drill = buildDrillReport(source({ execution: succeeded, report, rpoTargetMs: 4 * 60 * 60_000 }));
+
+    // Assess
+    expect(drill.passed).toBe(true);
+    expect(drill.gateways[0]?.rows).toEqual([
+      expect.objectContaining({
+        volumeId: 'vol-1',
+        snapshotId: 'snap-1-scheduled',
+        source: 'existing',
+        snapshotTime: '2025-01-15T11:35:00.000Z',
+        snapshotTimeSource: 'evidence',
+        finalState: 'skipped: already-snapshotted',
+        rpoMet: true,
+        failed: false,
+      }),
+      expect.objectContaining({
+        volumeId: 'vol-2',
+        snapshotId: 'snap-2-existing',
+        source: 'existing',
+        finalState: 'existing, completed',
+        rpoMet: true,
+        failed: false,
+      }),
+    ]);
+    expect(drill.startToLastSnapshotMs).toBeUndefined();
+    expect(drill.notes).toEqual([]);
   });
 
   it('shows the execution error when the execution ended without a report, and says the caller is a placeholder', () => {

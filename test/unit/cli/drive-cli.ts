@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { registerListCommand } from '../../../src/cli/commands/list.ts';
+import { registerReportCommand } from '../../../src/cli/commands/report.ts';
 import { registerStartCommand } from '../../../src/cli/commands/start.ts';
 import { registerStatusCommand } from '../../../src/cli/commands/status.ts';
 import type { CliIo } from '../../../src/cli/io.ts';
+import { runProgram } from '../../../src/cli/program.ts';
 import type { SfnCommandDeps } from '../../../src/cli/sfn/session.ts';
 
 /** What one in-process `sgw-snap` run printed and exited with. */
@@ -20,8 +22,9 @@ export const LOCAL_AWS_ENV = {
 };
 
 /**
- * Runs `sgw-snap start|status|list ...args` in this process, as `makeProgram()` registers them,
- * with captured streams; `process.exitCode` is read and restored.
+ * Runs `sgw-snap start|status|list|report ...args` in this process, as `makeProgram()` registers them,
+ * with captured streams; a command line commander refuses exits 2, as the bin's does; `process.exitCode` is read
+ * and restored.
  */
 export async function driveCli(
   args: readonly string[],
@@ -41,10 +44,11 @@ export async function driveCli(
   registerStartCommand(program, io, { pollMs: 20, ...deps });
   registerStatusCommand(program, io, { pollMs: 20, ...deps });
   registerListCommand(program, io, { pollMs: 20, ...deps });
+  registerReportCommand(program, io, { pollMs: 20, ...deps });
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
-    await program.parseAsync(['node', 'sgw-snap', ...args]);
+    await runProgram(['node', 'sgw-snap', ...args], program);
     return { exitCode: Number(process.exitCode ?? 0), stdout, stderr };
   } finally {
     process.exitCode = before;

@@ -12,46 +12,60 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExitCode, SNAPSHOTS_FAILED } from '../../../src/errors.ts';
-import type { ExecutionReport } from '../../../src/report/execution-report.ts';
+import {
+  buildReport,
+  DIGEST_FAILURES,
+  type ExecutionReport,
+  type ReportDigest,
+} from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
-import { describedDrill, EXECUTION_ARN, GATEWAY_ARN as GATEWAY, START, STATE_MACHINE_ARN } from './sfn-fixtures.ts';
+import {
+  describedDrill,
+  EXECUTION_ARN,
+  GATEWAY_ARN as GATEWAY,
+  START,
+  STATE_MACHINE_ARN,
+  startTestEvidence,
+  type TestEvidence,
+} from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);
 const STOP = new Date('2025-01-15T12:00:09Z');
-const FAILED_VOLUMES = ['vol-0000000A', 'vol-0000000B', 'vol-0000000C'];
+// More failures than the digest names: the rest are only in the evidence.
+const FAILED_VOLUMES = Array.from(
+  { length: DIGEST_FAILURES + 3 },
+  (_, i) => `vol-0000000${i.toString(16).toUpperCase()}`,
+);
 
-function reportFailing(volumeIds: readonly string[], omitted?: number): ExecutionReport {
-  return {
-    dryRun: false,
+function reportFailing(volumeIds: readonly string[]): ExecutionReport {
+  return buildReport({
     execution: { id: EXECUTION_ARN, name: 'drill', startTime: START.toISOString() },
-    summary: {
-      gateways: 1,
-      recoveryPoints: 3,
-      selected: 3,
-      created: 0,
-      existing: 0,
-      wouldCreate: 0,
-      skipped: 0,
-      failed: 3,
-      skippedByReason: {},
-    },
-    snapshots: [],
-    skipped: [],
-    failures: volumeIds.map((id) => ({
-      gatewayArn: GATEWAY,
-      volumeArn: `${GATEWAY}/volume/${id}`,
-      error: 'InvalidGatewayRequestException',
-      cause: 'gateway offline',
-    })),
-    manifest: [],
-    ...(omitted ? { omitted: { failures: omitted } } : {}),
-  };
+    dryRun: false,
+    gateways: [
+      {
+        gatewayArn: GATEWAY,
+        recoveryPoints: volumeIds.length,
+        selected: volumeIds.length,
+        snapshots: [],
+        skipped: [],
+        failures: volumeIds.map((id) => ({
+          gatewayArn: GATEWAY,
+          volumeArn: `${GATEWAY}/volume/${id}`,
+          error: 'InvalidGatewayRequestException',
+          cause: 'gateway offline',
+        })),
+        earlierSnapshots: [],
+      },
+    ],
+  });
 }
 
-// The cause names the first failure only, as a cut cause of a large fleet does; the Fail state's input names all.
-const WHOLE_REPORT = reportFailing(FAILED_VOLUMES);
-const CUT_REPORT = reportFailing(FAILED_VOLUMES.slice(0, 1), 2);
+let evidence: TestEvidence;
+/** The execution's whole report, as its evidence holds it. */
+let WHOLE_REPORT: ExecutionReport;
+/** What the execution carries: the Fail state's input holds it, and its cause is it as JSON. */
+let DIGEST: ReportDigest;
 
 function history(failStateEntered: Partial<HistoryEvent> | undefined): HistoryEvent[] {
   const events: Array<Partial<HistoryEvent>> = [
@@ -60,21 +74,21 @@ function history(failStateEntered: Partial<HistoryEvent> | undefined): HistoryEv
     ...(failStateEntered ? [{ type: 'FailStateEntered' as const, ...failStateEntered }] : []),
     {
       type: 'ExecutionFailed',
-      executionFailedEventDetails: { error: SNAPSHOTS_FAILED, cause: JSON.stringify(CUT_REPORT) },
+      executionFailedEventDetails: { error: SNAPSHOTS_FAILED, cause: JSON.stringify(DIGEST) },
     },
   ];
   return events.map((event, i) => ({ id: i + 1, previousEventId: i, timestamp: START, ...event }) as HistoryEvent);
 }
 
-const ENTERED_WITH_WHOLE_REPORT: Partial<HistoryEvent> = {
+const enteredWithDigest = (): Partial<HistoryEvent> => ({
   stateEnteredEventDetails: {
     name: 'SnapshotsFailed',
-    input: JSON.stringify({ report: WHOLE_REPORT, failed: true, cause: JSON.stringify(CUT_REPORT) }),
+    input: JSON.stringify({ digest: DIGEST, failed: true, cause: JSON.stringify(DIGEST) }),
     inputDetails: { truncated: false },
   },
-};
+});
 
-function serve(events: HistoryEvent[], failure = { error: SNAPSHOTS_FAILED, cause: JSON.stringify(CUT_REPORT) }): void {
+function serve(events: HistoryEvent[], failure?: { error: string; cause: string }): void {
   sfnMock.on(ListStateMachinesCommand).resolves({
     stateMachines: [
       {
@@ -86,7 +100,13 @@ function serve(events: HistoryEvent[], failure = { error: SNAPSHOTS_FAILED, caus
     ],
   });
   sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: START });
-  sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ status: 'FAILED', stopDate: STOP, ...failure }));
+  sfnMock.on(DescribeExecutionCommand).resolves(
+    describedDrill({
+      status: 'FAILED',
+      stopDate: STOP,
+      ...(failure ?? { error: SNAPSHOTS_FAILED, cause: JSON.stringify(DIGEST) }),
+    }),
+  );
   sfnMock
     .on(GetExecutionHistoryCommand)
     .callsFake((input: { reverseOrder?: boolean; includeExecutionData?: boolean; maxResults?: number }) => {
@@ -99,12 +119,18 @@ const deps = () => ({
   sfnClient: new SFNClient({ region: 'eu-west-1' }),
   sts: new STSClient({ region: 'eu-west-1' }),
   sleep: async () => {},
+  evidence: evidence.reader,
 });
-const failedVolumesOf = (stdout: string) =>
-  (JSON.parse(stdout) as ExecutionReport).failures.map((failure) => failure.volumeArn?.split('/').at(-1));
 
 describe('the report of an execution that failed with SnapshotsFailed', () => {
   let dir: string;
+  beforeAll(async () => {
+    evidence = await startTestEvidence();
+    ({ report: WHOLE_REPORT, digest: DIGEST } = await evidence.write(reportFailing(FAILED_VOLUMES)));
+  });
+  afterAll(async () => {
+    await evidence.close();
+  });
   beforeEach(async () => {
     sfnMock.reset();
     stsMock.reset();
@@ -117,14 +143,23 @@ describe('the report of an execution that failed with SnapshotsFailed', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('carries a digest of a fixed size: the first failures, how many more, and where the whole report is', () => {
+    // Assess
+    expect(DIGEST.failures).toHaveLength(DIGEST_FAILURES);
+    expect(DIGEST.moreFailures).toBe(3);
+    expect(DIGEST.evidence?.report).toBe(
+      's3://sgw-snap-evidence/executions/sgw-recovery-snapshots-dev/drill/report.json',
+    );
+  });
+
   it.each([
     ['start', '--wait'],
     ['status', 'drill'],
   ])(
-    'comes whole from the Fail state input in the history, not from the cut cause: `%s %s --json --report`',
+    'is read whole from the evidence the digest names, every failure in it: `%s %s --json --report`',
     async (...command) => {
       // Prepare
-      serve(history(ENTERED_WITH_WHOLE_REPORT));
+      serve(history(enteredWithDigest()));
       const reportPath = join(dir, 'drill.md');
 
       // Act
@@ -135,14 +170,15 @@ describe('the report of an execution that failed with SnapshotsFailed', () => {
       expect(JSON.parse(run.stdout)).toEqual(WHOLE_REPORT);
       const markdown = await readFile(reportPath, 'utf8');
       for (const volumeId of FAILED_VOLUMES)
-        expect(markdown).toMatch(new RegExp(`\\| ${volumeId} \\|.*FAILED: InvalidGatewayRequestException`));
-      expect(markdown).not.toContain('was cut');
+        expect(markdown).toMatch(new RegExp(`\\| ${volumeId} \\|.*\\| FAILED: InvalidGatewayRequestException \\|`));
+      expect(markdown).toContain('| Evidence | s3://sgw-snap-evidence/executions/sgw-recovery-snapshots-dev/drill/ |');
+      expect(run.stderr).toContain(`drill report written to ${reportPath}: FAILED`);
     },
   );
 
   it('is read by `status` from the newest events of the history, with their data', async () => {
     // Prepare
-    serve(history(ENTERED_WITH_WHOLE_REPORT));
+    serve(history(enteredWithDigest()));
 
     // Act
     const run = await driveCli(['status', 'drill'], {}, deps());
@@ -161,10 +197,10 @@ describe('the report of an execution that failed with SnapshotsFailed', () => {
     [
       'the input was truncated',
       {
-        stateEnteredEventDetails: { name: 'SnapshotsFailed', input: '{"report":{', inputDetails: { truncated: true } },
+        stateEnteredEventDetails: { name: 'SnapshotsFailed', input: '{"digest":{', inputDetails: { truncated: true } },
       },
     ],
-  ] as const)('comes from the cause when %s', async (_, entered) => {
+  ] as const)('is found from the digest in the cause when %s', async (_, entered) => {
     // Prepare
     serve(history(entered));
 
@@ -173,14 +209,14 @@ describe('the report of an execution that failed with SnapshotsFailed', () => {
     const status = await driveCli(['status', 'drill', '--json'], {}, deps());
 
     // Assess
-    expect(failedVolumesOf(started.stdout)).toEqual(FAILED_VOLUMES.slice(0, 1));
-    expect(failedVolumesOf(status.stdout)).toEqual(FAILED_VOLUMES.slice(0, 1));
-    expect(JSON.parse(status.stdout)).toEqual(CUT_REPORT);
+    expect(started.exitCode).toBe(ExitCode.Failed);
+    expect(JSON.parse(started.stdout)).toEqual(WHOLE_REPORT);
+    expect(JSON.parse(status.stdout)).toEqual(WHOLE_REPORT);
   });
 
-  it('comes from the cause when reading the history is refused, and `status` says so and exits 1', async () => {
+  it('is found from the cause when reading the history is refused, and `status` says so and exits 1', async () => {
     // Prepare
-    serve(history(ENTERED_WITH_WHOLE_REPORT));
+    serve(history(enteredWithDigest()));
     const denied = Object.assign(new Error('not authorized to perform: states:GetExecutionHistory'), {
       name: 'AccessDeniedException',
       $fault: 'client',
@@ -193,20 +229,25 @@ describe('the report of an execution that failed with SnapshotsFailed', () => {
 
     // Assess
     expect(run.exitCode).toBe(ExitCode.Failed);
-    expect(JSON.parse(run.stdout)).toEqual(CUT_REPORT);
-    expect(run.stderr).toContain('the report comes from the failure cause');
+    expect(JSON.parse(run.stdout)).toEqual(WHOLE_REPORT);
+    expect(run.stderr).toContain('comes from the failure cause');
     expect(run.stderr).toContain('states:GetExecutionHistory');
   });
 
-  it('is not looked for in the history of an execution that failed otherwise', async () => {
+  it('is not looked for in the history or the evidence of an execution that failed otherwise', async () => {
     // Prepare
     serve(history(undefined), { error: 'InvalidInput', cause: 'policy.minAgeMinutes: Too small' });
+    const reportPath = join(dir, 'drill.md');
 
     // Act
-    const run = await driveCli(['status', 'drill'], {}, deps());
+    const run = await driveCli(['status', 'drill', '--report', reportPath], {}, deps());
 
     // Assess
+    expect(run.exitCode).toBe(ExitCode.Failed);
     expect(run.stdout).toContain('InvalidInput: policy.minAgeMinutes: Too small');
     expect(sfnMock.commandCalls(GetExecutionHistoryCommand)).toHaveLength(0);
+    const markdown = await readFile(reportPath, 'utf8');
+    expect(markdown).toContain('**Result: FAILED (execution FAILED)**');
+    expect(markdown).toContain('| InvalidInput | policy.minAgeMinutes: Too small |');
   });
 });

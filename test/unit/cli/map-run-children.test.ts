@@ -16,9 +16,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { MapRunChildren } from '../../../src/cli/sfn/map-run-children.ts';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import { ExitCode } from '../../../src/errors.ts';
-import type { ExecutionReport } from '../../../src/report/execution-report.ts';
+import { buildReport, type ExecutionReport, type ReportDigest } from '../../../src/report/execution-report.ts';
+import type { GatewayReport } from '../../../src/report/gateway-report.ts';
 import { driveCli } from './drive-cli.ts';
-import { describedDrill, EXECUTION_ARN, START, STATE_MACHINE_ARN } from './sfn-fixtures.ts';
+import {
+  describedDrill,
+  EXECUTION_ARN,
+  START,
+  STATE_MACHINE_ARN,
+  startTestEvidence,
+  type TestEvidence,
+} from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);
@@ -35,6 +43,7 @@ const VOLUME_A = `${GATEWAY_A}/volume/vol-AAAA0001`;
 const VOLUME_B = `${GATEWAY_B}/volume/vol-BBBB0001`;
 const STOP = new Date('2025-01-15T12:05:00Z');
 const at = (time: string) => new Date(`2025-01-15T${time}Z`);
+const GIB = 2 ** 30;
 
 function history(...events: Array<[string, Date, Partial<HistoryEvent>?]>): HistoryEvent[] {
   return events.map(([type, timestamp, details], i) => ({
@@ -85,42 +94,35 @@ const HISTORIES: Record<string, HistoryEvent[]> = {
   [CHILD_B]: childHistory(GATEWAY_B, VOLUME_B, 'snap-bbbb0001', '2025-01-15T11:45:00.000Z', '12:02:30'),
 };
 
-const REPORT: ExecutionReport = {
-  dryRun: false,
+/** A gateway's account in the evidence: one recovery point snapshotted, with the time `CreateSnapshot` gave it. */
+function gatewaySnapshotted(
+  gatewayArn: string,
+  volumeArn: string,
+  snapshotId: string,
+  recoveryPointTime: string,
+  snapshotTime: string,
+): GatewayReport {
+  const snapshot = { volumeArn, recoveryPointTime, snapshotId, snapshotTime, sizeBytes: 100 * GIB };
+  return {
+    gatewayArn,
+    recoveryPoints: 1,
+    selected: 1,
+    snapshots: [{ gatewayArn, ...snapshot, status: 'created' }],
+    skipped: [],
+    failures: [],
+    earlierSnapshots: [],
+  };
+}
+
+/** The whole report the evidence holds. */
+const REPORT: ExecutionReport = buildReport({
   execution: { id: EXECUTION_ARN, name: 'drill', startTime: START.toISOString() },
-  summary: {
-    gateways: 2,
-    recoveryPoints: 2,
-    selected: 2,
-    created: 2,
-    existing: 0,
-    wouldCreate: 0,
-    skipped: 0,
-    failed: 0,
-    skippedByReason: {},
-  },
-  snapshots: [
-    {
-      gatewayArn: GATEWAY_A,
-      volumeArn: VOLUME_A,
-      recoveryPointTime: '2025-01-15T11:30:00.000Z',
-      snapshotId: 'snap-aaaa0001',
-      status: 'created',
-      sizeBytes: 1,
-    },
-    {
-      gatewayArn: GATEWAY_B,
-      volumeArn: VOLUME_B,
-      recoveryPointTime: '2025-01-15T11:45:00.000Z',
-      snapshotId: 'snap-bbbb0001',
-      status: 'created',
-      sizeBytes: 1,
-    },
+  dryRun: false,
+  gateways: [
+    gatewaySnapshotted(GATEWAY_A, VOLUME_A, 'snap-aaaa0001', '2025-01-15T11:30:00.000Z', '2025-01-15T12:01:00.000Z'),
+    gatewaySnapshotted(GATEWAY_B, VOLUME_B, 'snap-bbbb0001', '2025-01-15T11:45:00.000Z', '2025-01-15T12:02:30.000Z'),
   ],
-  skipped: [],
-  failures: [],
-  manifest: [],
-};
+});
 
 /**
  * Serves each history as it stands at `tick()`: `visible[arn][tick]` events of it, the last count
@@ -162,12 +164,24 @@ function historyReadsOf(executionArn: string): number {
 describe('following a Distributed Map run into its child executions', () => {
   let dir: string;
   let ticks: number;
+  let evidence: TestEvidence;
+  /** The execution's output: the digest of `REPORT`, naming where it is. */
+  let digest: ReportDigest;
   const deps = () => ({
     sfnClient: new SFNClient({ region: 'eu-west-1' }),
     sts: new STSClient({ region: 'eu-west-1' }),
     sleep: async () => {
       ticks += 1;
     },
+    evidence: evidence.reader,
+  });
+
+  beforeAll(async () => {
+    evidence = await startTestEvidence();
+    ({ digest } = await evidence.write(REPORT));
+  });
+  afterAll(async () => {
+    await evidence.close();
   });
 
   beforeEach(async () => {
@@ -189,14 +203,14 @@ describe('following a Distributed Map run into its child executions', () => {
       ],
     });
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: START });
-    sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ stopDate: STOP, output: JSON.stringify(REPORT) }));
+    sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ stopDate: STOP, output: JSON.stringify(digest) }));
   });
 
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('start --wait tells each gateway’s steps from its child execution, counts them, and the report takes each snapshot’s time from them', async () => {
+  it('start --wait tells each gateway’s steps from its child execution and counts them; the drill report is the evidence’s', async () => {
     // Prepare: gateway A's child ends at the second poll, B's and the parent at the third.
     serveHistories({ [EXECUTION_ARN]: [2, 2, 4], [CHILD_A]: [2, 4], [CHILD_B]: [1, 2, 4] }, () => ticks);
     serveChildren();
@@ -216,16 +230,16 @@ describe('following a Distributed Map run into its child executions', () => {
       '[+150.0s] snapshot snap-bbbb0001 of vol-BBBB0001 (recovery point 2025-01-15T11:45:00.000Z)',
       '[+300.0s] execution SUCCEEDED',
       'gateways 2 · created 2 · existing 0 · skipped 0 · failed 0 · retries 0',
-      `drill report written to ${reportPath}`,
+      `drill report written to ${reportPath}: PASSED`,
     ]);
     const markdown = await readFile(reportPath, 'utf8');
     expect(markdown).toContain(
-      '| vol-AAAA0001 | snap-aaaa0001 | 2025-01-15T11:30:00.000Z | 2025-01-15T12:01:00.000Z | 31 min 00 s | created |',
+      '| vol-AAAA0001 | 100 GiB | snap-aaaa0001 | created | 2025-01-15T11:30:00.000Z | 2025-01-15T12:01:00.000Z | 31 min 00 s | 30 min 00 s | — | created |',
     );
     expect(markdown).toContain(
-      '| vol-BBBB0001 | snap-bbbb0001 | 2025-01-15T11:45:00.000Z | 2025-01-15T12:02:30.000Z | 17 min 30 s | created |',
+      '| vol-BBBB0001 | 100 GiB | snap-bbbb0001 | created | 2025-01-15T11:45:00.000Z | 2025-01-15T12:02:30.000Z | 17 min 30 s | 15 min 00 s | — | created |',
     );
-    expect(markdown).not.toContain('upper bound');
+    expect(markdown).not.toContain('≤');
   });
 
   it('start --wait reads an ended child no more, and lists the children once more after the map run ends, not on every poll', async () => {
@@ -252,7 +266,7 @@ describe('following a Distributed Map run into its child executions', () => {
     ]);
   });
 
-  it('status counts the progress of a running execution from its children, and --report takes the snapshot times from them', async () => {
+  it('status counts the progress of a running execution from its children, and --report reads the ended one’s evidence', async () => {
     // Prepare: a look while gateway A has made its snapshot and B has not, then a report once it has ended.
     let phase = 0;
     serveHistories({ [EXECUTION_ARN]: [2, 4], [CHILD_A]: [4], [CHILD_B]: [2, 4] }, () => phase);
@@ -265,7 +279,7 @@ describe('following a Distributed Map run into its child executions', () => {
       input: '{}',
       ...(phase === 0
         ? { status: 'RUNNING' }
-        : { status: 'SUCCEEDED', stopDate: STOP, output: JSON.stringify(REPORT) }),
+        : { status: 'SUCCEEDED', stopDate: STOP, output: JSON.stringify(digest) }),
     }));
     const reportPath = join(dir, 'drill.md');
 
@@ -280,12 +294,16 @@ describe('following a Distributed Map run into its child executions', () => {
       'running since 2025-01-15T12:00:00.000Z: gateways 2 · created 1 · existing 0 · skipped 0 · failed 0 · retries 0',
     );
     expect(ended.exitCode).toBe(ExitCode.Succeeded);
+    expect(ended.stdout).toContain('2 of 2 volumes in scope have a snapshot to restore from');
     const markdown = await readFile(reportPath, 'utf8');
     expect(markdown).toContain('| 2025-01-15T12:01:00.000Z | 31 min 00 s |');
     expect(markdown).toContain('| 2025-01-15T12:02:30.000Z | 17 min 30 s |');
+    // An ended execution's children are not read: the evidence has what they did.
+    expect(historyReadsOf(CHILD_A)).toBe(1);
+    expect(historyReadsOf(CHILD_B)).toBe(1);
   });
 
-  it('goes on without the children when listing them is refused, saying which permission is missing', async () => {
+  it('goes on without the children when listing them is refused, saying which permission is missing; the report loses nothing', async () => {
     // Prepare
     serveHistories({ [EXECUTION_ARN]: [2, 4] }, () => ticks);
     const denied = Object.assign(
@@ -307,8 +325,11 @@ describe('following a Distributed Map run into its child executions', () => {
       "not following the map run's child executions, where each gateway's steps are: ListExecutions was refused: the caller lacks the permission states:ListExecutions",
     );
     expect(sfnMock.commandCalls(ListExecutionsCommand)).toHaveLength(1);
+    // The snapshot times are the evidence's, not the histories': they are exact without the children.
     const markdown = await readFile(reportPath, 'utf8');
-    expect(markdown).toContain(`≤ ${STOP.toISOString()}`);
+    expect(markdown).toContain('| snap-aaaa0001 | created | 2025-01-15T11:30:00.000Z | 2025-01-15T12:01:00.000Z |');
+    expect(markdown).toContain('| snap-bbbb0001 | created | 2025-01-15T11:45:00.000Z | 2025-01-15T12:02:30.000Z |');
+    expect(markdown).not.toContain('≤');
   });
 });
 

@@ -10,8 +10,17 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import { ExitCode, StateMachineNotFoundError } from '../../../src/errors.ts';
+import { DEFAULT_LOCAL_EVIDENCE_BUCKET } from '../../../src/local/s3-server.ts';
+import { buildReport, type EvidenceLocations } from '../../../src/report/execution-report.ts';
 import { driveCli } from './drive-cli.ts';
-import { describedDrill, EXECUTION_ARN, START, STATE_MACHINE_ARN } from './sfn-fixtures.ts';
+import {
+  describedDrill,
+  EXECUTION_ARN,
+  START,
+  STATE_MACHINE_ARN,
+  startTestEvidence,
+  type TestEvidence,
+} from './sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const STOP = new Date('2025-01-15T12:00:09Z');
@@ -36,9 +45,27 @@ function serveHistory(events: HistoryEvent[]): void {
   }));
 }
 
-const deps = () => ({ sfnClient: new SFNClient({ region: 'eu-west-1' }), sleep: async () => {} });
+let evidence: TestEvidence;
+/** The whole report of the drill, of a fleet without gateways. */
+const emptyReport = () =>
+  buildReport({
+    execution: { id: EXECUTION_ARN, name: 'drill', startTime: START.toISOString() },
+    dryRun: false,
+    gateways: [],
+  });
+const deps = () => ({
+  sfnClient: new SFNClient({ region: 'eu-west-1' }),
+  sleep: async () => {},
+  evidence: evidence.reader,
+});
 
 describe('the Step Functions calls of sgw-snap', () => {
+  beforeAll(async () => {
+    evidence = await startTestEvidence();
+  });
+  afterAll(async () => {
+    await evidence.close();
+  });
   beforeEach(() => {
     sfnMock.reset();
     sfnMock.on(ListStateMachinesCommand).resolves({
@@ -159,26 +186,10 @@ describe('the Step Functions calls of sgw-snap', () => {
     sfnMock
       .on(StartExecutionCommand)
       .rejects(awsError('ExecutionAlreadyExists', `Execution Already Exists: '${EXECUTION_ARN}'`));
-    const report = {
-      dryRun: false,
-      summary: {
-        gateways: 0,
-        recoveryPoints: 0,
-        created: 0,
-        existing: 0,
-        wouldCreate: 0,
-        skipped: 0,
-        failed: 0,
-        skippedByReason: {},
-      },
-      snapshots: [],
-      skipped: [],
-      failures: [],
-      manifest: [],
-    };
+    const { report, digest } = await evidence.write(emptyReport());
     sfnMock
       .on(DescribeExecutionCommand)
-      .resolves(describedDrill({ stopDate: STOP, input: '{ "dryRun": false }', output: JSON.stringify(report) }));
+      .resolves(describedDrill({ stopDate: STOP, input: '{ "dryRun": false }', output: JSON.stringify(digest) }));
     serveHistory(history(['ExecutionStarted'], ['ExecutionSucceeded']));
 
     // Act
@@ -198,6 +209,35 @@ describe('the Step Functions calls of sgw-snap', () => {
       input: '{"dryRun":false}',
     });
     expect(sfnMock.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: EXECUTION_ARN });
+  });
+
+  it('exits 1 and names the object when the report its output points to is not in the evidence', async () => {
+    // Prepare
+    const { digest } = await evidence.write(emptyReport());
+    const gone = `s3://${DEFAULT_LOCAL_EVIDENCE_BUCKET}/executions/sgw-recovery-snapshots-dev/expired/report.json`;
+    const expired = { ...digest, evidence: { ...(digest.evidence as EvidenceLocations), report: gone } };
+    sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ stopDate: STOP, output: JSON.stringify(expired) }));
+
+    // Act
+    const run = await driveCli(['status', EXECUTION_ARN], {}, deps());
+
+    // Assess
+    expect(run.exitCode).toBe(ExitCode.Failed);
+    expect(run.stderr).toContain(`${gone} does not exist (NoSuchKey)`);
+  });
+
+  it('exits 3 and names the S3 endpoint when the evidence cannot be reached', async () => {
+    // Prepare
+    const { digest } = await evidence.write(emptyReport());
+    sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ stopDate: STOP, output: JSON.stringify(digest) }));
+    const { evidence: _, ...withoutReader } = deps();
+
+    // Act
+    const run = await driveCli(['status', EXECUTION_ARN], { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' }, withoutReader);
+
+    // Assess
+    expect(run.exitCode).toBe(ExitCode.Unreachable);
+    expect(run.stderr).toContain('GetObject: could not reach S3 at http://127.0.0.1:9');
   });
 
   it('exits 2 when the name is taken by an execution with another input', async () => {

@@ -1,4 +1,10 @@
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { type EvidenceReader, readerOf } from '../../../src/cli/evidence.ts';
+import { runEvidence } from '../../../src/evidence/run-evidence.ts';
+import { createEvidenceStore } from '../../../src/evidence/store.ts';
+import { DEFAULT_LOCAL_EVIDENCE_BUCKET } from '../../../src/local/s3-server.ts';
+import { digestOf, type ExecutionReport, type ReportDigest } from '../../../src/report/execution-report.ts';
+import { startTestS3 } from '../../helpers/local-s3.ts';
 
 /** The deployed state machine and one drill execution, as the CLI tests meet them. */
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:sgw-recovery-snapshots-dev';
@@ -18,5 +24,36 @@ export function describedDrill(
     startDate: START,
     input: '{}',
     ...fields,
+  };
+}
+
+/** Executions' evidence in a real S3 server (s3rver, in a temporary directory), and the reader the CLI reads it with. */
+export interface TestEvidence {
+  /** For `SfnCommandDeps.evidence`. */
+  reader: EvidenceReader;
+  /** The S3 server's endpoint, for `AWS_ENDPOINT_URL_S3`. */
+  url: string;
+  /**
+   * Writes `report` as its execution's evidence (`report.json`, `manifest.json`, `report.csv`), as `Summarise` does;
+   * answers the report as written, with its locations, and its digest, the execution's output.
+   */
+  write(report: ExecutionReport): Promise<{ report: ExecutionReport; digest: ReportDigest }>;
+  close(): Promise<void>;
+}
+
+/** Starts an S3 server with the local evidence bucket. */
+export async function startTestEvidence(): Promise<TestEvidence> {
+  const s3 = await startTestS3([DEFAULT_LOCAL_EVIDENCE_BUCKET]);
+  const store = createEvidenceStore({ s3: s3.s3 });
+  return {
+    reader: readerOf(store, s3.url),
+    url: s3.url,
+    async write(report) {
+      const run = runEvidence(store, DEFAULT_LOCAL_EVIDENCE_BUCKET, report.execution.id);
+      const written = { ...report, evidence: run.locations };
+      await run.writeReport(written);
+      return { report: written, digest: digestOf(written) };
+    },
+    close: () => s3.close(),
   };
 }
