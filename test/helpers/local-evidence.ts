@@ -2,7 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { type RunEvidence, runEvidence } from '../../src/evidence/run-evidence.ts';
 import { createEvidenceStore, type EvidenceStore } from '../../src/evidence/store.ts';
 import type { ExecutionRef } from '../../src/workflow/types.ts';
-import { ACCOUNT, EXECUTION } from '../unit/fixtures.ts';
+import { ACCOUNT, EXECUTION } from './fixtures.ts';
 import { startTestS3 } from './local-s3.ts';
 
 /** The evidence bucket the handlers under test are given. */

@@ -3,7 +3,7 @@ import type { FaultRule } from '../../src/local/emulator/index.ts';
 import { loadFleet } from '../../src/local/fleet.ts';
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
 import { DEMO_FLEET_PATH, type LocalStack, startLocalStack } from '../../src/local/stack.ts';
-import { LOCAL_AWS_ENV } from '../unit/cli/drive-cli.ts';
+import { LOCAL_AWS_ENV } from './drive-cli.ts';
 
 /** `sgw-snap serve` as the CLI tests run it, and the environment its output tells a user to export. */
 export interface ServedCli {

@@ -7,8 +7,8 @@ import { ExitCode } from '../../src/errors.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
 import type { ExecutionReport } from '../../src/report/execution-report.ts';
 import { volumeIdOf } from '../../src/report/gateway-report.ts';
+import { driveCli, LOCAL_AWS_ENV } from '../helpers/drive-cli.ts';
 import { demoVolumeIds, type ServedCli, serveForCli, snapshotRefusedFor } from '../helpers/served-cli.ts';
-import { driveCli, LOCAL_AWS_ENV } from '../unit/cli/drive-cli.ts';
 
 const FAILING_VOLUME = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABC';
 

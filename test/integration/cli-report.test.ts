@@ -8,8 +8,8 @@ import { ExitCode } from '../../src/errors.ts';
 import { S3_DIRECTORY_VARIABLE } from '../../src/local/s3-server.ts';
 import type { ExecutionReport } from '../../src/report/execution-report.ts';
 import { REPORT_COLUMNS } from '../../src/report/rows.ts';
+import { driveCli } from '../helpers/drive-cli.ts';
 import { demoVolumeIds, type ServedCli, serveForCli, snapshotRefusedFor } from '../helpers/served-cli.ts';
-import { driveCli } from '../unit/cli/drive-cli.ts';
 
 const FAILING_VOLUME = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABC';
 const EVIDENCE_PREFIX = `s3://sgw-snap-evidence/executions/${DEFAULT_STATE_MACHINE}/drill-1/`;

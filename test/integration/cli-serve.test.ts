@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { serve } from '../../src/cli/commands/serve.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { ExitCode } from '../../src/errors.ts';
-import { driveCli, LOCAL_AWS_ENV } from '../unit/cli/drive-cli.ts';
+import { driveCli, LOCAL_AWS_ENV } from '../helpers/drive-cli.ts';
 
 describe('sgw-snap serve', () => {
   it('serves the state machine sgw-snap starts by default, prints the endpoint, and stops on SIGINT', async () => {

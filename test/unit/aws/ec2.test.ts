@@ -14,7 +14,7 @@ import {
   tagRecoveryPointTime,
 } from '../../../src/aws/ec2.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
-import { EXECUTION, GATEWAY_ARN, volumeArn } from '../fixtures.ts';
+import { EXECUTION, GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
 
 const ec2 = mockClient(EC2Client);
 const client = new EC2Client({ region: 'us-east-1' });

@@ -13,7 +13,7 @@ import {
   listCachedGatewayArns,
   listRecoveryPoints,
 } from '../../../src/aws/storage-gateway.ts';
-import { GATEWAY_ARN, volumeArn } from '../fixtures.ts';
+import { GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
 
 const storageGateway = mockClient(StorageGatewayClient);
 const client = new StorageGatewayClient({ region: 'us-east-1' });

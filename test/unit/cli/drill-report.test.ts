@@ -8,7 +8,7 @@ import {
 import { rendererFor } from '../../../src/cli/drill-report/write.ts';
 import { buildReport, type ExecutionReport } from '../../../src/report/execution-report.ts';
 import { gatewayReportOf } from '../../../src/report/gateway-report.ts';
-import { optionsOf } from '../fixtures.ts';
+import { optionsOf } from '../../helpers/fixtures.ts';
 
 const GATEWAY = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
 const volume = (id: string) => `${GATEWAY}/volume/${id}`;

@@ -18,7 +18,7 @@ import {
   type ExecutionReport,
   type ReportDigest,
 } from '../../../src/report/execution-report.ts';
-import { driveCli } from './drive-cli.ts';
+import { driveCli } from '../../helpers/drive-cli.ts';
 import {
   describedDrill,
   EXECUTION_ARN,
@@ -27,7 +27,7 @@ import {
   STATE_MACHINE_ARN,
   startTestEvidence,
   type TestEvidence,
-} from './sfn-fixtures.ts';
+} from '../../helpers/sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);

@@ -18,7 +18,7 @@ import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import { ExitCode } from '../../../src/errors.ts';
 import { buildReport, type ExecutionReport, type ReportDigest } from '../../../src/report/execution-report.ts';
 import type { GatewayReport } from '../../../src/report/gateway-report.ts';
-import { driveCli } from './drive-cli.ts';
+import { driveCli } from '../../helpers/drive-cli.ts';
 import {
   describedDrill,
   EXECUTION_ARN,
@@ -26,7 +26,7 @@ import {
   STATE_MACHINE_ARN,
   startTestEvidence,
   type TestEvidence,
-} from './sfn-fixtures.ts';
+} from '../../helpers/sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const stsMock = mockClient(STSClient);

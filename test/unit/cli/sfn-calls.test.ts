@@ -12,7 +12,7 @@ import { StepFunctions } from '../../../src/cli/sfn/step-functions.ts';
 import { ExitCode, StateMachineNotFoundError } from '../../../src/errors.ts';
 import { DEFAULT_LOCAL_EVIDENCE_BUCKET } from '../../../src/local/s3-server.ts';
 import { buildReport, type EvidenceLocations } from '../../../src/report/execution-report.ts';
-import { driveCli } from './drive-cli.ts';
+import { driveCli } from '../../helpers/drive-cli.ts';
 import {
   describedDrill,
   EXECUTION_ARN,
@@ -20,7 +20,7 @@ import {
   STATE_MACHINE_ARN,
   startTestEvidence,
   type TestEvidence,
-} from './sfn-fixtures.ts';
+} from '../../helpers/sfn-fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const STOP = new Date('2025-01-15T12:00:09Z');

@@ -11,10 +11,10 @@ import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import type { GatewayReport, ReportSnapshot } from '../../../src/report/gateway-report.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import type { ExecutionRef } from '../../../src/workflow/types.ts';
+import { GATEWAY_ARN, MINUTE, NOW, OTHER_GATEWAY_ARN, optionsOf, volumeArn } from '../../helpers/fixtures.ts';
 import { executionNamed, type LocalEvidence, startLocalEvidence } from '../../helpers/local-evidence.ts';
-import { GATEWAY_ARN, MINUTE, NOW, OTHER_GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
-import { TIME } from '../report/helpers.ts';
-import { ec2Error } from './sdk-errors.ts';
+import { TIME } from '../../helpers/report.ts';
+import { ec2Error } from '../../helpers/sdk-errors.ts';
 
 const ec2 = mockClient(EC2Client);
 const context = () => localLambdaContext('checkSnapshots', 120);

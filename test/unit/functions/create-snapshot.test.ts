@@ -6,8 +6,8 @@ import type { ExecutionInput } from '../../../src/input/schema.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import type { CreateTask } from '../../../src/workflow/types.ts';
-import { EXECUTION, GATEWAY_ARN, NOW, optionsOf, volumeArn } from '../fixtures.ts';
-import { ec2Error, STORAGE_GATEWAY_ERRORS } from './sdk-errors.ts';
+import { EXECUTION, GATEWAY_ARN, NOW, optionsOf, volumeArn } from '../../helpers/fixtures.ts';
+import { ec2Error, STORAGE_GATEWAY_ERRORS } from '../../helpers/sdk-errors.ts';
 
 const storageGateway = mockClient(StorageGatewayClient);
 const ec2 = mockClient(EC2Client);

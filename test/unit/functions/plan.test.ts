@@ -4,8 +4,8 @@ import { createPlanHandler } from '../../../functions/plan/handler.ts';
 import { INVALID_INPUT, TOO_MANY_GATEWAYS } from '../../../src/errors.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import { MAX_GATEWAYS_PER_EXECUTION } from '../../../src/report/limits.ts';
-import { EXECUTION, GATEWAY_ARN, OTHER_GATEWAY_ARN } from '../fixtures.ts';
-import { STORAGE_GATEWAY_ERRORS } from './sdk-errors.ts';
+import { EXECUTION, GATEWAY_ARN, OTHER_GATEWAY_ARN } from '../../helpers/fixtures.ts';
+import { STORAGE_GATEWAY_ERRORS } from '../../helpers/sdk-errors.ts';
 
 const storageGateway = mockClient(StorageGatewayClient);
 const handler = createPlanHandler({ storageGateway: new StorageGatewayClient({ region: 'us-east-1' }) });

@@ -1,8 +1,8 @@
 import { createSummariseGatewayHandler } from '../../../functions/summarise-gateway/handler.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
+import { GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
 import { executionNamed, type LocalEvidence, startLocalEvidence } from '../../helpers/local-evidence.ts';
-import { GATEWAY_ARN, volumeArn } from '../fixtures.ts';
-import { bytes, created, earlier, failed, iteration, TIME, volumeIds } from '../report/helpers.ts';
+import { bytes, created, earlier, failed, iteration, TIME, volumeIds } from '../../helpers/report.ts';
 
 const context = () => localLambdaContext('summariseGateway', 60);
 

@@ -9,10 +9,10 @@ import { DIGEST_FAILURES, type ExecutionReport, type ReportDigest } from '../../
 import { type GatewayReport, gatewayReportOf, type ManifestGateway } from '../../../src/report/gateway-report.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import type { ExecutionRef, ListResult } from '../../../src/workflow/types.ts';
+import { GATEWAY_ARN, GATEWAY_ID, NOW, OTHER_GATEWAY_ARN, optionsOf, volumeArn } from '../../helpers/fixtures.ts';
 import { executionNamed, type LocalEvidence, startLocalEvidence } from '../../helpers/local-evidence.ts';
-import { GATEWAY_ARN, GATEWAY_ID, NOW, OTHER_GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
-import { bytes, created, earlier, failed, iteration, TIME, volumeIds } from '../report/helpers.ts';
-import { STORAGE_GATEWAY_ERRORS } from './sdk-errors.ts';
+import { bytes, created, earlier, failed, iteration, TIME, volumeIds } from '../../helpers/report.ts';
+import { STORAGE_GATEWAY_ERRORS } from '../../helpers/sdk-errors.ts';
 
 const ec2 = mockClient(EC2Client);
 const storageGateway = mockClient(StorageGatewayClient);

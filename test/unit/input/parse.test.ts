@@ -2,7 +2,7 @@ import { INVALID_INPUT, InvalidInputError } from '../../../src/errors.ts';
 import { parseExecutionInput } from '../../../src/input/parse.ts';
 import { DEFAULT_SNAPSHOT_DESCRIPTION } from '../../../src/input/schema.ts';
 import { MAX_USER_TAGS } from '../../../src/snapshot/tags.ts';
-import { GATEWAY_ARN, OTHER_GATEWAY_ARN, volumeArn } from '../fixtures.ts';
+import { GATEWAY_ARN, OTHER_GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
 
 /** The error `parseExecutionInput` throws for `input`; fails the test if it accepts it. */
 function rejection(input: unknown): InvalidInputError {

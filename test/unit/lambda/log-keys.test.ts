@@ -3,7 +3,7 @@ import type { CheckSnapshotsRequest } from '../../../functions/check-snapshots/h
 import { stepLogKeys } from '../../../src/lambda/log-keys.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import type { CreateTask, GatewayIteration, GatewayTask, PlanRequest } from '../../../src/workflow/types.ts';
-import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
+import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../../helpers/fixtures.ts';
 
 const VOLUME = volumeArn('vol-1122AABB');
 const options = optionsOf();

@@ -2,7 +2,7 @@ import { INVALID_RECOVERY_POINT_TIME } from '../../../src/errors.ts';
 import type { ExecutionInput } from '../../../src/input/schema.ts';
 import { type DecisionContext, decide, parseRecoveryPointTime, recoveryPointKey } from '../../../src/policy/decide.ts';
 import type { RecoveryPoint } from '../../../src/workflow/types.ts';
-import { agoIso, HOUR, MINUTE, NOW, optionsOf, volumeArn } from '../fixtures.ts';
+import { agoIso, HOUR, MINUTE, NOW, optionsOf, volumeArn } from '../../helpers/fixtures.ts';
 
 const VOLUME = volumeArn('vol-1122AABB');
 const OTHER_VOLUME = volumeArn('vol-1122AABC');

@@ -2,7 +2,7 @@ import { INVALID_RECOVERY_POINT_TIME } from '../../../src/errors.ts';
 import { recoveryPointKey } from '../../../src/policy/decide.ts';
 import { planGateway } from '../../../src/policy/plan-gateway.ts';
 import type { RecoveryPoint } from '../../../src/workflow/types.ts';
-import { agoIso, HOUR, MINUTE, NOW, optionsOf, volumeArn } from '../fixtures.ts';
+import { agoIso, HOUR, MINUTE, NOW, optionsOf, volumeArn } from '../../helpers/fixtures.ts';
 
 function point(volumeId: string, fields: Partial<RecoveryPoint> = {}): RecoveryPoint {
   return {

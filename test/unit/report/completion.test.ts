@@ -6,7 +6,7 @@ import {
   unsettledSnapshotIds,
 } from '../../../src/report/completion.ts';
 import { gatewayReportOf } from '../../../src/report/gateway-report.ts';
-import { created, iteration, listing } from './helpers.ts';
+import { created, iteration, listing } from '../../helpers/report.ts';
 
 const gateway = gatewayReportOf(
   iteration({

@@ -19,8 +19,8 @@ import {
   OTHER_GATEWAY_ARN,
   optionsOf,
   volumeArn,
-} from '../fixtures.ts';
-import { bytes, iteration, volumeIds } from './helpers.ts';
+} from '../../helpers/fixtures.ts';
+import { bytes, iteration, volumeIds } from '../../helpers/report.ts';
 
 /**
  * Runs a gateway's points through the policy and a fake CreateSnapshot that fails every `failEvery`-th

@@ -1,6 +1,6 @@
 import { gatewayCounts, gatewayReportOf, manifestOf } from '../../../src/report/gateway-report.ts';
-import { GATEWAY_ARN, volumeArn } from '../fixtures.ts';
-import { created, earlier, failed, iteration, listing } from './helpers.ts';
+import { GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
+import { created, earlier, failed, iteration, listing } from '../../helpers/report.ts';
 
 describe('gatewayReportOf', () => {
   it('accounts for every point once: created, skipped and failed, with full ARNs and readable causes', () => {

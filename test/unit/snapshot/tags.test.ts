@@ -5,7 +5,7 @@ import {
   type SnapshotIdentity,
   snapshotTags,
 } from '../../../src/snapshot/tags.ts';
-import { EXECUTION, GATEWAY_ARN, volumeArn } from '../fixtures.ts';
+import { EXECUTION, GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
 
 const IDENTITY: SnapshotIdentity = {
   gatewayArn: GATEWAY_ARN,

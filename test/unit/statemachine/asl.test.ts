@@ -11,7 +11,7 @@ import {
   taskFunctions,
 } from '../../../src/statemachine/definition.ts';
 import { snapshotWorkflow } from '../../../src/workflow/snapshot.ts';
-import { optionsOf } from '../fixtures.ts';
+import { optionsOf } from '../../helpers/fixtures.ts';
 
 interface Retrier {
   ErrorEquals: string[];

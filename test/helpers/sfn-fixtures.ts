@@ -1,10 +1,10 @@
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import { type EvidenceReader, readerOf } from '../../../src/cli/evidence.ts';
-import { runEvidence } from '../../../src/evidence/run-evidence.ts';
-import { createEvidenceStore } from '../../../src/evidence/store.ts';
-import { DEFAULT_LOCAL_EVIDENCE_BUCKET } from '../../../src/local/s3-server.ts';
-import { digestOf, type ExecutionReport, type ReportDigest } from '../../../src/report/execution-report.ts';
-import { startTestS3 } from '../../helpers/local-s3.ts';
+import { type EvidenceReader, readerOf } from '../../src/cli/evidence.ts';
+import { runEvidence } from '../../src/evidence/run-evidence.ts';
+import { createEvidenceStore } from '../../src/evidence/store.ts';
+import { DEFAULT_LOCAL_EVIDENCE_BUCKET } from '../../src/local/s3-server.ts';
+import { digestOf, type ExecutionReport, type ReportDigest } from '../../src/report/execution-report.ts';
+import { startTestS3 } from './local-s3.ts';
 
 /** The deployed state machine and one drill execution, as the CLI tests meet them. */
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:sgw-recovery-snapshots-dev';

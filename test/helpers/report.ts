@@ -1,5 +1,5 @@
-import type { GatewayIteration, KnownSnapshot, SnapshotOutcome, VolumeFailure } from '../../../src/workflow/types.ts';
-import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../fixtures.ts';
+import type { GatewayIteration, KnownSnapshot, SnapshotOutcome, VolumeFailure } from '../../src/workflow/types.ts';
+import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from './fixtures.ts';
 
 export const TIME = '2025-01-15T11:00:00.000Z';
 export const EARLIER = '2025-01-14T11:00:00.000Z';

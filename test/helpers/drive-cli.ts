@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { registerListCommand } from '../../../src/cli/commands/list.ts';
-import { registerReportCommand } from '../../../src/cli/commands/report.ts';
-import { registerStartCommand } from '../../../src/cli/commands/start.ts';
-import { registerStatusCommand } from '../../../src/cli/commands/status.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
-import { runProgram } from '../../../src/cli/program.ts';
-import type { SfnCommandDeps } from '../../../src/cli/sfn/session.ts';
+import { registerListCommand } from '../../src/cli/commands/list.ts';
+import { registerReportCommand } from '../../src/cli/commands/report.ts';
+import { registerStartCommand } from '../../src/cli/commands/start.ts';
+import { registerStatusCommand } from '../../src/cli/commands/status.ts';
+import type { CliIo } from '../../src/cli/io.ts';
+import { runProgram } from '../../src/cli/program.ts';
+import type { SfnCommandDeps } from '../../src/cli/sfn/session.ts';
 
 /** What one in-process `sgw-snap` run printed and exited with. */
 export interface CliRun {
