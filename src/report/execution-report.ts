@@ -2,6 +2,7 @@ import type { ExecutionOptions } from '../input/schema.ts';
 import type { ExecutionRef, SkipReason } from '../workflow/types.ts';
 import { readableCause } from './cause.ts';
 import {
+  type GatewayCounts,
   type GatewayReport,
   gatewayCounts,
   type ManifestGateway,
@@ -11,16 +12,9 @@ import {
   type ReportSnapshot,
 } from './gateway-report.ts';
 
-export interface ReportSummary {
+/** The gateways' counts summed, and how many volumes in scope have something to restore from. */
+export interface ReportSummary extends GatewayCounts {
   gateways: number;
-  recoveryPoints: number;
-  selected: number;
-  created: number;
-  existing: number;
-  wouldCreate: number;
-  skipped: number;
-  failed: number;
-  skippedByReason: Partial<Record<SkipReason, number>>;
   /** Volumes in scope (every volume seen but the `excluded` ones): each has a manifest entry. */
   volumes: number;
   /** Volumes in scope with no usable snapshot to restore from. */

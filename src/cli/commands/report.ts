@@ -17,12 +17,13 @@ import type { ExecutionReport } from '../../report/execution-report.ts';
 import { REPORT_COLUMNS, reportRows } from '../../report/rows.ts';
 import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
-import { buildDrillReport, lookUpCaller, renderDrillHtml, renderDrillMarkdown } from '../drill-report/index.ts';
+import { renderDrillHtml, renderDrillMarkdown } from '../drill-report/index.ts';
 import { createEvidenceReader, type EvidenceReader, readerOf } from '../evidence.ts';
 import { type CliIo, processIo } from '../io.ts';
 import { DEFAULT_STATE_MACHINE, durationMs } from '../options.ts';
 import { reportOfExecution } from '../outcome.ts';
 import { isLocalEndpoint } from '../sfn/client.ts';
+import { drillReportOf } from '../sfn/drill.ts';
 import { openSession, type SfnCommandDeps } from '../sfn/session.ts';
 import { type ExecutionDescription, executionArnOf } from '../sfn/step-functions.ts';
 
@@ -188,14 +189,7 @@ async function drillText(
   deps: SfnCommandDeps,
 ): Promise<string> {
   const local = Boolean(options.local) || isLocalEndpoint(io.env.AWS_ENDPOINT_URL_SFN ?? io.env.AWS_ENDPOINT_URL_S3);
-  const caller = await lookUpCaller({ env: io.env, local, ...(deps.sts ? { sts: deps.sts } : {}) });
-  const drill = buildDrillReport({
-    generatedAt: (deps.now ?? (() => new Date()))(),
-    caller,
-    execution,
-    report,
-    ...(options.rpoTarget === undefined ? {} : { rpoTargetMs: options.rpoTarget }),
-  });
+  const drill = await drillReportOf(execution, report, { rpoTargetMs: options.rpoTarget, local }, io, deps);
   return format === 'html' ? renderDrillHtml(drill) : renderDrillMarkdown(drill);
 }
 

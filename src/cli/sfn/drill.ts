@@ -1,8 +1,26 @@
 import type { ExecutionReport } from '../../report/execution-report.ts';
-import { buildDrillReport, lookUpCaller, writeDrillReport } from '../drill-report/index.ts';
+import { buildDrillReport, type DrillReport, lookUpCaller, writeDrillReport } from '../drill-report/index.ts';
 import type { CliIo } from '../io.ts';
 import type { SfnCommandDeps, SfnSession } from './session.ts';
 import type { ExecutionDescription } from './step-functions.ts';
+
+/** The drill report of an execution, from its whole report; the caller is looked up as `local` says. */
+export async function drillReportOf(
+  execution: ExecutionDescription,
+  report: ExecutionReport | undefined,
+  options: { rpoTargetMs?: number | undefined; local: boolean },
+  io: CliIo,
+  deps: SfnCommandDeps,
+): Promise<DrillReport> {
+  const caller = await lookUpCaller({ env: io.env, local: options.local, ...(deps.sts ? { sts: deps.sts } : {}) });
+  return buildDrillReport({
+    generatedAt: (deps.now ?? (() => new Date()))(),
+    caller,
+    execution,
+    report,
+    ...(options.rpoTargetMs === undefined ? {} : { rpoTargetMs: options.rpoTargetMs }),
+  });
+}
 
 /** Writes the drill report of an execution, from its whole report, to `path` and says so on stderr. */
 export async function writeDrillReportFile(
@@ -14,14 +32,7 @@ export async function writeDrillReportFile(
   io: CliIo,
   deps: SfnCommandDeps,
 ): Promise<void> {
-  const caller = await lookUpCaller({ env: io.env, local: session.local, ...(deps.sts ? { sts: deps.sts } : {}) });
-  const drill = buildDrillReport({
-    generatedAt: (deps.now ?? (() => new Date()))(),
-    caller,
-    execution,
-    report,
-    ...(options.rpoTargetMs === undefined ? {} : { rpoTargetMs: options.rpoTargetMs }),
-  });
+  const drill = await drillReportOf(execution, report, { ...options, local: session.local }, io, deps);
   await writeDrillReport(path, drill);
   io.stderr.write(`drill report written to ${path}: ${drill.passed ? 'PASSED' : 'FAILED'}\n`);
 }
