@@ -45,6 +45,9 @@ export function createLocalDynamoDbServer(options: LocalDynamoDbServerOptions): 
       const client = createLocalDynamoDbClient(url, 'us-east-1');
       try {
         for (const table of options.tables) await ensureIdempotencyTable(client, table);
+      } catch (error) {
+        await this.close();
+        throw error;
       } finally {
         client.destroy();
       }
