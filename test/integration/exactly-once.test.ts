@@ -1,11 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { readerOf } from '../../src/cli/evidence.ts';
 import { IDEMPOTENCY_ALREADY_IN_PROGRESS } from '../../src/create-once/idempotent.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import type { FaultRule } from '../../src/local/emulator/faults.ts';
 import { type EngineEvent, type LocalExecutionResult, startLocalExecution } from '../../src/local/runner.ts';
+import { createSfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
 import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
 import type { ExecutionReport, ReportDigest } from '../../src/report/execution-report.ts';
 import { snapshotWorkflow } from '../../src/workflow/snapshot.ts';
@@ -157,6 +159,56 @@ describe('exactly one snapshot per recovery point across concurrent executions',
       expect(made.has(item.data.snapshotId)).toBe(true);
       // Epoch seconds (the table's TTL attribute), 15 days on.
       expect(item.expiration * 1000 - Date.now()).toBeGreaterThan(14 * 24 * 3600 * 1000);
+    }
+  });
+
+  it('five executions started at once through the local Step Functions endpoint (serve) make one snapshot of each point', async () => {
+    // Prepare
+    const shared = await startStack([CREATE_LATENCY]);
+    const endpoint = createSfnEndpoint({ stack: shared });
+    const { url } = await endpoint.listen();
+    const sfn = new SFNClient({
+      endpoint: url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+
+    try {
+      // Act
+      const started = await Promise.all(
+        Array.from({ length: 5 }, (_, index) =>
+          sfn.send(
+            new StartExecutionCommand({
+              stateMachineArn: endpoint.stateMachineArn,
+              name: `served-${index}`,
+              input: '{}',
+            }),
+          ),
+        ),
+      );
+      const digests: ReportDigest[] = [];
+      for (const { executionArn } of started) {
+        for (;;) {
+          const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+          if (described.status === 'RUNNING') {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            continue;
+          }
+          expect(described.status).toBe('SUCCEEDED');
+          digests.push(JSON.parse(described.output ?? '{}') as ReportDigest);
+          break;
+        }
+      }
+
+      // Assess
+      expect(snapshotsPerRecoveryPoint(shared)).toEqual(Array(DEMO_RECOVERY_POINTS).fill(1));
+      expect(digests.reduce((sum, digest) => sum + digest.summary.created, 0)).toBe(DEMO_RECOVERY_POINTS);
+      expect(digests.reduce((sum, digest) => sum + digest.summary.existing, 0)).toBe(DEMO_RECOVERY_POINTS * 4);
+      expect(digests.map((digest) => digest.summary.failed)).toEqual([0, 0, 0, 0, 0]);
+    } finally {
+      sfn.destroy();
+      await endpoint.close();
     }
   });
 });
