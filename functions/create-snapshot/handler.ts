@@ -12,7 +12,7 @@ export interface CreateSnapshotDependencies {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
   now: () => number;
-  /** Absent only where no table is wired (unit tests of other steps): the snapshots' tags alone then guard. */
+  /** Absent where no table is wired (some tests, `test/helpers/local-workflow.ts`): the tags alone guard then. */
   idempotency?: IdempotencyTable;
 }
 
