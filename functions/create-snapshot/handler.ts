@@ -1,7 +1,9 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
-import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
+import { createDynamoDbClient, createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { createOnce } from '../../src/create-once/create-once.ts';
+import { type IdempotencyTable, idempotencyTableFromEnvironment } from '../../src/create-once/idempotency-table.ts';
+import { makeCreateOnceIdempotent } from '../../src/create-once/idempotent.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { recoveryPointSnapshot } from '../../src/snapshot/recovery-point-snapshot.ts';
 import type { CreateTask, SnapshotOutcome } from '../../src/workflow/types.ts';
@@ -10,14 +12,23 @@ export interface CreateSnapshotDependencies {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
   now: () => number;
+  /** Absent where no table is wired (some tests, `test/helpers/local-workflow.ts`): the tags alone guard then. */
+  idempotency?: IdempotencyTable;
 }
 
+/** The recovery point a create is about: the idempotency key. */
+export const RECOVERY_POINT_KEY_PATH = 'point.[volumeArn, recoveryPointTime]';
+/** Prefix of the recovery points' keys in the idempotency table. */
+export const RECOVERY_POINT_KEY_PREFIX = 'sgw-snap:recovery-point';
+
 /**
- * Snapshots one volume's recovery point, unless a snapshot of that point already exists: the snapshot's
- * tags are the record, which makes a retried or re-run step create nothing twice.
+ * Snapshots one volume's recovery point, unless a snapshot of that point already exists. Two guards: the
+ * idempotency table holds concurrent callers of one point apart (the second waits, then gets the first
+ * one's snapshot as `existing`), and the snapshot's tags, found inside, answer for everything the table
+ * cannot know (points snapshotted before it existed, records past their expiry).
  */
-export function createCreateSnapshotHandler({ now, ...clients }: CreateSnapshotDependencies) {
-  return stepHandler(async (task: CreateTask): Promise<SnapshotOutcome> => {
+export function createCreateSnapshotHandler({ now, idempotency, ...clients }: CreateSnapshotDependencies) {
+  const step = async (task: CreateTask): Promise<SnapshotOutcome> => {
     const { status, resource } = await createOnce(recoveryPointSnapshot(clients, task));
     // The call returned: the snapshot exists by now, which bounds the time it was made.
     const snapshotTime = resource.snapshotTime ?? new Date(now()).toISOString();
@@ -35,11 +46,20 @@ export function createCreateSnapshotHandler({ now, ...clients }: CreateSnapshotD
       sizeBytes,
       snapshotTime,
     };
-  });
+  };
+  if (!idempotency) return stepHandler(step);
+  return stepHandler(
+    makeCreateOnceIdempotent(step, {
+      ...idempotency,
+      eventKeyJmesPath: RECOVERY_POINT_KEY_PATH,
+      keyPrefix: RECOVERY_POINT_KEY_PREFIX,
+    }),
+  );
 }
 
 export const handler = createCreateSnapshotHandler({
   storageGateway: createStorageGatewayClient(),
   ec2: createEc2Client(),
   now: Date.now,
+  idempotency: { dynamodb: createDynamoDbClient(), tableName: idempotencyTableFromEnvironment() },
 });

@@ -1,3 +1,4 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { StorageGatewayClient, type StorageGatewayClientConfig } from '@aws-sdk/client-storage-gateway';
@@ -19,4 +20,13 @@ export function createEc2Client(config: EC2ClientConfig = {}): EC2Client {
 /** An S3 client that makes one attempt per call. */
 export function createS3Client(config: S3ClientConfig = {}): S3Client {
   return new S3Client({ ...SINGLE_ATTEMPT, ...config });
+}
+
+/**
+ * A DynamoDB client with the SDK's standard retries, unlike the others: Powertools' persistence layer turns
+ * every DynamoDB failure into one `IdempotencyPersistenceLayerError`, which the state machine cannot tell
+ * from a misconfigured table; the SDK still knows a throttle from a denial.
+ */
+export function createDynamoDbClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
+  return new DynamoDBClient(config);
 }

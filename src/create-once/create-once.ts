@@ -32,16 +32,14 @@ export interface CreateOnceResult<TResource> {
  * Snapshots of recovery points use it now; copies, restored volumes and evidence objects supply their own
  * hooks and get the same guarantee: a retried or re-run step finds what an earlier attempt made.
  *
- * The one window it leaves open is between `find` and `create`: two callers at the same instant both find
- * nothing. Issue 11 closes it with the Powertools idempotency utility on DynamoDB, as a layer around this
- * function, so no hook changes: wrap the caller with `makeIdempotent` (or add its `makeHandlerIdempotent`
- * middleware to the `stepHandler` chain) with a `DynamoDBPersistenceLayer` and an `IdempotencyConfig` whose
- * `eventKeyJmesPath` selects the recovery point (`point.[volumeArn, recoveryPointTime]`). The utility's
- * `_putRecord` then writes an in-progress item for that key before `find` runs; a concurrent second caller
+ * Alone it leaves one window open, between `find` and `create`: two callers at the same instant both find
+ * nothing. `makeCreateOnceIdempotent` (`./idempotent.ts`) closes it as a layer around the step that calls this function,
+ * so no hook changes: Powertools' idempotency utility writes an in-progress record for the resource's key
+ * (a recovery point: `point.[volumeArn, recoveryPointTime]`) before `find` runs; a concurrent second caller
  * fails that write and gets `IdempotencyAlreadyInProgressError`, which the Task's `Retry` turns into a wait,
- * and its next attempt returns the first caller's stored result. `find` stays inside the layer: it still
- * answers for what the table cannot know (items past their expiry, resources made before the table existed
- * or by a caller that died before its result was saved).
+ * and its next attempt returns the first caller's stored result as `existing`. `find` stays inside the
+ * layer: it still answers for what the table cannot know (records past their expiry, resources made before
+ * the table existed, a create whose answer was lost after it made the resource).
  */
 export async function createOnce<TResource>(hooks: CreateOnceHooks<TResource>): Promise<CreateOnceResult<TResource>> {
   const existing = await hooks.find();

@@ -1,12 +1,15 @@
 import { fileURLToPath } from 'node:url';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
-import { createEc2Client, createS3Client, createStorageGatewayClient } from '../aws/clients.ts';
+import { createDynamoDbClient, createEc2Client, createS3Client, createStorageGatewayClient } from '../aws/clients.ts';
+import { idempotencyTableFromEnvironment } from '../create-once/idempotency-table.ts';
 import { EVIDENCE_BUCKET_VARIABLE } from '../evidence/config.ts';
 import { createEvidenceStore } from '../evidence/store.ts';
 import type { StepHandler, WorkflowDescriptor } from '../workflow/descriptor.ts';
 import { snapshotWorkflow } from '../workflow/snapshot.ts';
+import { createLocalDynamoDbClient, createLocalDynamoDbServer, type LocalDynamoDbServer } from './dynamodb-server.ts';
 import type { FaultRule } from './emulator/faults.ts';
 import { createEmulator, type Emulator } from './emulator/index.ts';
 import { loadFleet } from './fleet.ts';
@@ -55,6 +58,13 @@ export interface LocalStack {
   /** Absent when `AWS_ENDPOINT_URL_S3` named an endpoint of the user's. */
   s3Server?: LocalS3Server;
   s3Endpoint: string;
+  /** The client of the idempotency table: the embedded DynamoDB server's, or `AWS_ENDPOINT_URL_DYNAMODB`'s. */
+  dynamodb: DynamoDBClient;
+  /** `IDEMPOTENCY_TABLE`, else `DEFAULT_LOCAL_IDEMPOTENCY_TABLE`. */
+  idempotencyTable: string;
+  /** Absent when `AWS_ENDPOINT_URL_DYNAMODB` named an endpoint of the user's (where the table must exist). */
+  dynamodbServer?: LocalDynamoDbServer;
+  dynamodbEndpoint: string;
   close(): Promise<void>;
 }
 
@@ -62,7 +72,9 @@ export interface LocalStack {
  * Starts the emulator on an ephemeral port, unless `AWS_ENDPOINT_URL_STORAGE_GATEWAY` is set: then
  * that endpoint (and `AWS_ENDPOINT_URL_EC2`) is used, and dummy credentials and `us-east-1` are
  * supplied only where none are configured. Likewise an embedded S3 server (s3rver) keeps the evidence
- * bucket in a directory that survives restarts, unless `AWS_ENDPOINT_URL_S3` is set.
+ * bucket in a directory that survives restarts, unless `AWS_ENDPOINT_URL_S3` is set, and an embedded
+ * DynamoDB server (dynalite, in memory) holds the idempotency table every execution of this stack shares,
+ * unless `AWS_ENDPOINT_URL_DYNAMODB` is set.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
@@ -88,15 +100,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const storageGateway = createStorageGatewayClient({ ...common, endpoint });
   const ec2 = createEc2Client({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_EC2 ?? endpoint) : endpoint });
-  let evidence: EvidenceS3;
+  let evidence: EvidenceS3 | undefined;
+  let idempotency: IdempotencyDynamoDb;
   try {
     evidence = await startEvidenceS3(env, options, common);
+    idempotency = await startIdempotencyDynamoDb(env, common);
   } catch (error) {
     storageGateway.destroy();
     ec2.destroy();
-    await emulator?.close();
+    evidence?.s3.destroy();
+    await Promise.all([emulator?.close(), evidence?.s3Server?.close()]);
     throw error;
   }
+  const { s3 } = evidence;
+  const { evidenceBucket } = evidence;
   return {
     storageGateway,
     ec2,
@@ -105,17 +122,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       storageGateway,
       ec2,
       now,
-      evidence: createEvidenceStore({ s3: evidence.s3 }),
-      evidenceBucket: () => evidence.evidenceBucket,
+      evidence: createEvidenceStore({ s3 }),
+      evidenceBucket: () => evidenceBucket,
+      idempotency: { dynamodb: idempotency.dynamodb, tableName: idempotency.idempotencyTable },
     }),
     ...(emulator ? { emulator } : {}),
     endpoint,
     ...evidence,
+    ...idempotency,
     async close() {
       storageGateway.destroy();
       ec2.destroy();
-      evidence.s3.destroy();
-      await Promise.all([emulator?.close(), evidence.s3Server?.close()]);
+      s3.destroy();
+      idempotency.dynamodb.destroy();
+      await Promise.all([emulator?.close(), evidence.s3Server?.close(), idempotency.dynamodbServer?.close()]);
     },
   };
 }
@@ -143,4 +163,25 @@ async function startEvidenceS3(
   // s3rver accepts only its own key pair, whatever the user's profile holds.
   const s3 = createLocalS3Client(s3Endpoint, common.region);
   return { s3, evidenceBucket, s3Server, s3Endpoint };
+}
+
+type IdempotencyDynamoDb = Pick<LocalStack, 'dynamodb' | 'idempotencyTable' | 'dynamodbServer' | 'dynamodbEndpoint'>;
+
+async function startIdempotencyDynamoDb(
+  env: NodeJS.ProcessEnv,
+  common: { region: string } & Pick<S3ClientConfig, 'credentials'>,
+): Promise<IdempotencyDynamoDb> {
+  const idempotencyTable = idempotencyTableFromEnvironment(env);
+  const external = env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (external) {
+    return {
+      dynamodb: createDynamoDbClient({ ...common, endpoint: external }),
+      idempotencyTable,
+      dynamodbEndpoint: external,
+    };
+  }
+  const dynamodbServer = createLocalDynamoDbServer({ tables: [idempotencyTable] });
+  const dynamodbEndpoint = (await dynamodbServer.listen()).url;
+  const dynamodb = createLocalDynamoDbClient(dynamodbEndpoint, common.region);
+  return { dynamodb, idempotencyTable, dynamodbServer, dynamodbEndpoint };
 }

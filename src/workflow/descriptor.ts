@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import type { Context } from 'aws-lambda';
+import type { IdempotencyTable } from '../create-once/idempotency-table.ts';
 import type { EvidenceDependencies } from '../evidence/config.ts';
 
 /** A Lambda handler as the local engine calls it. */
@@ -11,6 +12,8 @@ export interface HandlerDependencies extends EvidenceDependencies {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
   now: () => number;
+  /** The table that makes creates exactly-once across concurrent executions; without it the tags alone guard. */
+  idempotency?: IdempotencyTable;
 }
 
 /** Builds the handler of one function over the given clients. */

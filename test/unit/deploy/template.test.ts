@@ -2,6 +2,12 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import {
+  IDEMPOTENCY_EXPIRY_ATTRIBUTE,
+  IDEMPOTENCY_KEY_ATTRIBUTE,
+  IDEMPOTENCY_TABLE_VARIABLE,
+} from '../../../src/create-once/idempotency-table.ts';
+import { IDEMPOTENCY_ALREADY_IN_PROGRESS } from '../../../src/create-once/idempotent.ts';
 import { LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
 import { ExecutionInputSchema } from '../../../src/input/schema.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
@@ -32,6 +38,10 @@ const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 /** What Storage Gateway answers when a later attempt may succeed; every AWS-calling Task retries these. */
 const STORAGE_GATEWAY_TRANSIENT_ERRORS = ['InternalServerError', 'ServiceUnavailableError', 'ThrottlingException'];
 
+/** What Powertools' DynamoDB persistence layer calls on the idempotency table. */
+const IDEMPOTENCY_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+const IDEMPOTENCY_TABLE = 'IdempotencyTable';
+
 /** Each function's logical ID prefix and the only AWS actions its handler calls. */
 const FUNCTIONS = {
   plan: { id: 'Plan', actions: ['storagegateway:ListGateways'] },
@@ -41,7 +51,12 @@ const FUNCTIONS = {
   },
   createSnapshot: {
     id: 'CreateSnapshot',
-    actions: ['storagegateway:CreateSnapshotFromVolumeRecoveryPoint', 'ec2:DescribeSnapshots', 'ec2:CreateTags'],
+    actions: [
+      'storagegateway:CreateSnapshotFromVolumeRecoveryPoint',
+      'ec2:DescribeSnapshots',
+      'ec2:CreateTags',
+      ...IDEMPOTENCY_ACTIONS,
+    ],
   },
   checkSnapshots: { id: 'CheckSnapshots', actions: ['ec2:DescribeSnapshots', 's3:GetObject', 's3:PutObject'] },
   summariseGateway: { id: 'SummariseGateway', actions: ['s3:PutObject'] },
@@ -368,6 +383,64 @@ const EVIDENCE_WRITERS = {
 
 const statementsOn = (from: CfnTemplate, role: string, service: string) =>
   roleStatements(from, role).filter((statement) => statement.Action.some((action) => action.startsWith(service)));
+
+describe('the idempotency table', () => {
+  const properties = () => resource(IDEMPOTENCY_TABLE).Properties ?? {};
+
+  it('is keyed as Powertools writes, on demand, its records expiring by TTL on the attribute Powertools sets', () => {
+    expect(resource(IDEMPOTENCY_TABLE).Type).toBe('AWS::DynamoDB::Table');
+    expect(properties()).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_KEY_ATTRIBUTE, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: IDEMPOTENCY_KEY_ATTRIBUTE, KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_EXPIRY_ATTRIBUTE, Enabled: true },
+    });
+    expect(properties().ProvisionedThroughput).toBeUndefined();
+  });
+
+  it('has point-in-time recovery and is retained when the stack is deleted or the table replaced', () => {
+    expect(properties().PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(resource(IDEMPOTENCY_TABLE)).toEqual(
+      expect.objectContaining({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }),
+    );
+  });
+
+  it('is named in the create function’s environment, and in no other function’s', () => {
+    const withTable = Object.values(FUNCTIONS)
+      .filter(({ id }) => {
+        const variables = resource(`${id}LambdaFunction`).Properties?.Environment as
+          | { Variables?: Record<string, unknown> }
+          | undefined;
+        return variables?.Variables?.[IDEMPOTENCY_TABLE_VARIABLE] !== undefined;
+      })
+      .map(({ id }) => id);
+    expect(withTable).toEqual(['CreateSnapshot']);
+    const environment = resource('CreateSnapshotLambdaFunction').Properties?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(referencedLogicalId(environment.Variables[IDEMPOTENCY_TABLE_VARIABLE])).toBe(IDEMPOTENCY_TABLE);
+  });
+
+  it('is written by the create role alone, with exactly the item actions Powertools calls, on this table only', () => {
+    const onTable = iamStatements(template).filter(({ statement }) =>
+      statement.Action.some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(onTable.map(({ owner }) => owner)).toEqual(['CreateSnapshotRole']);
+    expect(onTable.flatMap(({ statement }) => statement.Action).sort()).toEqual([...IDEMPOTENCY_ACTIONS].sort());
+    expect(onTable.flatMap(({ statement }) => statement.Resource)).toEqual([
+      { 'Fn::GetAtt': [IDEMPOTENCY_TABLE, 'Arn'] },
+    ]);
+  });
+
+  it('lets the CreateSnapshot Task wait for a concurrent create of the same point, and no other Task', () => {
+    const waiting = lambdaTasks()
+      .filter(({ state }) =>
+        asArray(state.Retry as AslRetrier[]).some((r) => r.ErrorEquals.includes(IDEMPOTENCY_ALREADY_IN_PROGRESS)),
+      )
+      .map(({ name }) => name);
+    expect(waiting).toEqual(['CreateSnapshot']);
+  });
+});
 
 describe('the evidence bucket', () => {
   const bucket = () => resource(EVIDENCE_BUCKET);

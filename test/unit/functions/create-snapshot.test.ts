@@ -1,8 +1,16 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateTagsCommand, DescribeSnapshotsCommand, EC2Client, type Snapshot } from '@aws-sdk/client-ec2';
 import { CreateSnapshotFromVolumeRecoveryPointCommand, StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createCreateSnapshotHandler } from '../../../functions/create-snapshot/handler.ts';
+import { DEFAULT_LOCAL_IDEMPOTENCY_TABLE } from '../../../src/create-once/idempotency-table.ts';
+import { IDEMPOTENCY_ALREADY_IN_PROGRESS } from '../../../src/create-once/idempotent.ts';
 import type { ExecutionInput } from '../../../src/input/schema.ts';
+import {
+  createLocalDynamoDbClient,
+  createLocalDynamoDbServer,
+  type LocalDynamoDbServer,
+} from '../../../src/local/dynamodb-server.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import type { CreateTask } from '../../../src/workflow/types.ts';
@@ -178,5 +186,62 @@ describe('create-snapshot handler', () => {
 
     // Assess
     await expect(act).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+  });
+});
+
+describe('create-snapshot handler with the idempotency table', () => {
+  let server: LocalDynamoDbServer;
+  let dynamodb: DynamoDBClient;
+  let guarded: ReturnType<typeof createCreateSnapshotHandler>;
+
+  beforeAll(async () => {
+    server = createLocalDynamoDbServer({ tables: [DEFAULT_LOCAL_IDEMPOTENCY_TABLE] });
+    dynamodb = createLocalDynamoDbClient((await server.listen()).url, 'us-east-1');
+    guarded = createCreateSnapshotHandler({
+      storageGateway: new StorageGatewayClient({ region: 'us-east-1' }),
+      ec2: new EC2Client({ region: 'us-east-1' }),
+      now: () => NOW,
+      idempotency: { dynamodb, tableName: DEFAULT_LOCAL_IDEMPOTENCY_TABLE },
+    });
+  });
+  afterAll(async () => {
+    dynamodb.destroy();
+    await server.close();
+  });
+
+  it('answers a second execution of the same recovery point with the first one’s snapshot, as existing, asking AWS nothing', async () => {
+    // Prepare
+    const point = { ...task(), point: { ...task().point, recoveryPointTime: '2025-01-15T11:10:00.000Z' } };
+    const first = await guarded(point, context());
+    storageGateway.resetHistory();
+    ec2.resetHistory();
+
+    // Act
+    const second = await guarded({ ...point, execution: { ...EXECUTION, name: 'another' } }, context());
+
+    // Assess
+    expect(first.status).toBe('created');
+    expect(second).toEqual({ ...first, status: 'existing' });
+    expect([...storageGateway.calls(), ...ec2.calls()]).toHaveLength(0);
+  });
+
+  it('tells a caller that arrives while the first one creates to wait, by the error name the ASL retries', async () => {
+    // Prepare
+    const point = { ...task(), point: { ...task().point, recoveryPointTime: '2025-01-15T11:20:00.000Z' } };
+    let answer: (value: { SnapshotId: string; VolumeRecoveryPointTime: string }) => void = () => {};
+    storageGateway
+      .on(CreateSnapshotFromVolumeRecoveryPointCommand)
+      .callsFake(() => new Promise((resolve) => (answer = resolve)));
+    const first = guarded(point, context());
+    while (storageGateway.calls().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    // Act
+    const second = await guarded(point, context()).catch((error: Error) => error);
+    answer({ SnapshotId: 'snap-0123456789abcdef1', VolumeRecoveryPointTime: point.point.recoveryPointTime });
+
+    // Assess
+    expect(second).toMatchObject({ name: IDEMPOTENCY_ALREADY_IN_PROGRESS });
+    expect(await first).toMatchObject({ status: 'created', snapshotId: 'snap-0123456789abcdef1' });
+    expect(storageGateway.commandCalls(CreateSnapshotFromVolumeRecoveryPointCommand)).toHaveLength(1);
   });
 });

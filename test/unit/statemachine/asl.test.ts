@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import aslValidator from 'asl-validator';
+import { IDEMPOTENCY_ALREADY_IN_PROGRESS, IDEMPOTENCY_ITEM_NOT_FOUND } from '../../../src/create-once/idempotent.ts';
 import { INVALID_INPUT, LAMBDA_SERVICE_ERRORS, SNAPSHOTS_FAILED, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
 import {
   type AslDefinition,
@@ -75,9 +76,30 @@ const TRANSIENT_AWS_RETRIER: Retrier = {
   JitterStrategy: 'FULL',
 };
 
-/** The `Retry` a Task must have: the transient-error retrier when its function calls AWS, then the Lambda one. */
+/**
+ * CreateSnapshot's own retrier: a second execution creating the same recovery point waits for the first
+ * (or, when the first failed and freed the point between the second's write and read, tries again).
+ * Its waits must outlast the create function's 50 s timeout, when the first one's claim lapses: 2+4+8+16+30×8 s
+ * at most, half that on average under full jitter (135 s).
+ */
+const IN_PROGRESS_RETRIER: Retrier = {
+  ErrorEquals: [IDEMPOTENCY_ALREADY_IN_PROGRESS, IDEMPOTENCY_ITEM_NOT_FOUND],
+  IntervalSeconds: 2,
+  BackoffRate: 2,
+  MaxAttempts: 12,
+  MaxDelaySeconds: 30,
+  JitterStrategy: 'FULL',
+};
+
+/**
+ * The `Retry` a Task must have: the transient-error retrier when its function calls AWS, CreateSnapshot's
+ * in-progress retrier, then the Lambda one.
+ */
 function sharedRetry(functionKey: string): Retrier[] {
-  return callsAws(functionKey) ? [TRANSIENT_AWS_RETRIER, LAMBDA_SERVICE_RETRIER] : [LAMBDA_SERVICE_RETRIER];
+  const own = functionKey === 'createSnapshot' ? [IN_PROGRESS_RETRIER] : [];
+  return callsAws(functionKey)
+    ? [TRANSIENT_AWS_RETRIER, ...own, LAMBDA_SERVICE_RETRIER]
+    : [...own, LAMBDA_SERVICE_RETRIER];
 }
 
 /** The Tasks of a definition whose `Retry` is not exactly the shared retriers of their kind. */
