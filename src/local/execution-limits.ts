@@ -1,5 +1,5 @@
-import { HistoryRecorder, type StateFacts } from './sfn-endpoint/history.ts';
 import type { EngineEvent } from './runner.ts';
+import { HistoryRecorder, type StateFacts } from './sfn-endpoint/history.ts';
 
 /**
  * A state's input or output, in bytes of UTF-8 JSON, may be at most this: "Maximum input or output size for a task,
@@ -54,7 +54,8 @@ export class ExecutionLimits {
   /** Counts one of the execution's own engine events (not a Distributed Map child's) and checks its payload. */
   record(event: EngineEvent): void {
     if (this.failure) return;
-    if (event.type === 'StateExited') this.checkPayload(`the output of state '${event.state.name}'`, event.state.output);
+    if (event.type === 'StateExited')
+      this.checkPayload(`the output of state '${event.state.name}'`, event.state.output);
     this.#recorder.record(event);
     // Event 25,000 may only be `ExecutionSucceeded`, and a state's event always comes before it.
     if (this.#recorder.events.length >= MAX_HISTORY_EVENTS) {

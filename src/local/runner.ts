@@ -178,7 +178,13 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
       const historyEventCount = limits.eventCount + 1;
       if (!limits.failure) return { ...done, historyEventCount };
       const { output: _, ...ended } = done;
-      return { ...ended, status: 'FAILED', error: limits.failure.error, cause: limits.failure.cause, historyEventCount };
+      return {
+        ...ended,
+        status: 'FAILED',
+        error: limits.failure.error,
+        cause: limits.failure.cause,
+        historyEventCount,
+      };
     }),
   };
 }
