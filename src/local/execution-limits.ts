@@ -46,9 +46,9 @@ export class ExecutionLimits {
     this.#onFail = onFail;
   }
 
-  /** History events so far, `ExecutionStarted` included; add one for the closing event. */
+  /** History events so far, `ExecutionStarted` included; add one for the closing event (on AWS event 25,000 at most). */
   get eventCount(): number {
-    return this.#recorder.events.length;
+    return Math.min(this.#recorder.events.length, MAX_HISTORY_EVENTS - 1);
   }
 
   /** Counts one of the execution's own engine events (not a Distributed Map child's) and checks its payload. */
