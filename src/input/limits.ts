@@ -19,7 +19,8 @@ export const MAX_PLANNED_STATE_BYTES = PAYLOAD_LIMIT_BYTES - PLANNED_STATE_HEADR
 
 /** The polls a completion wait of `timeoutMinutes` makes, one every `intervalSeconds`, the first at once. */
 export function completionChecks(timeoutMinutes: number, intervalSeconds: number): number {
-  return Math.ceil((timeoutMinutes * 60) / intervalSeconds) + 1;
+  // Less a rounding error: 1,999 / 60 minutes at 1 s is 1,999 intervals, not 1,999.0000000000002.
+  return Math.ceil((timeoutMinutes * 60) / intervalSeconds - 1e-9) + 1;
 }
 
 // The input fields that can make the planned state large, in the order a message names them.
