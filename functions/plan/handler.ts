@@ -2,6 +2,7 @@ import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { listCachedGatewayArns } from '../../src/aws/storage-gateway.ts';
 import { TooManyGatewaysError } from '../../src/errors.ts';
+import { checkPlannedStateSize } from '../../src/input/limits.ts';
 import { parseExecutionInput } from '../../src/input/parse.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { MAX_GATEWAYS_PER_EXECUTION } from '../../src/report/limits.ts';
@@ -11,7 +12,10 @@ export interface PlanDependencies {
   storageGateway: StorageGatewayClient;
 }
 
-/** Validates the execution input (`InvalidInput` before any AWS call) and finds the gateways to work on. */
+/**
+ * Validates the execution input (`InvalidInput` before any AWS call), finds the gateways to work on, and refuses
+ * (`InvalidInput`) a plan whose state would not fit Step Functions' payload limit.
+ */
 export function createPlanHandler({ storageGateway }: PlanDependencies) {
   return stepHandler(async ({ input, execution }: PlanRequest): Promise<PlanResult> => {
     const options = parseExecutionInput(input);
@@ -23,8 +27,10 @@ export function createPlanHandler({ storageGateway }: PlanDependencies) {
           'Start several executions, each with its own gatewayArns.',
       );
     }
+    const planned = { options, execution, gatewayArns };
+    checkPlannedStateSize(planned);
     logger.info('Planned', { gateways: gatewayArns.length, discovered: !options.gatewayArns, dryRun: options.dryRun });
-    return { options, execution, gatewayArns };
+    return planned;
   });
 }
 

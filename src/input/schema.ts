@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MAX_GATEWAYS_PER_EXECUTION } from '../report/limits.ts';
 import { DESCRIPTION_PLACEHOLDERS, maxRenderedDescriptionLength } from '../snapshot/description.ts';
 import { MAX_USER_TAGS, RESERVED_TAG_PREFIX } from '../snapshot/tags.ts';
+import { completionChecks, MAX_COMPLETION_CHECKS } from './limits.ts';
 
 /** `arn:<partition>:storagegateway:<region>:<account>:gateway/<id>` */
 export const GATEWAY_ARN_PATTERN = /^arn:aws[a-z-]*:storagegateway:[a-z0-9-]+:\d{12}:gateway\/[A-Za-z0-9-]+$/;
@@ -113,8 +114,11 @@ export const ExecutionInputSchema = z
       .positive()
       .max(10_080)
       .default(360)
-      .describe('Give up waiting after this long; snapshots still pending are reported as failed.'),
+      .describe(
+        `Give up waiting after this long; snapshots still pending are reported as failed. With \`waitForCompletion\`, at most ${MAX_COMPLETION_CHECKS - 1} × \`completionCheckIntervalSeconds\`, so the polls fit the execution's history.`,
+      ),
   })
+  .superRefine(checkCompletionWait)
   .describe('Execution input of the state machine.');
 
 /** The execution input as a caller writes it. */
@@ -122,6 +126,25 @@ export type ExecutionInput = z.input<typeof ExecutionInputSchema>;
 /** The execution input with every default applied. */
 export type ExecutionOptions = z.output<typeof ExecutionInputSchema>;
 export type Policy = ExecutionOptions['policy'];
+
+/** The completion wait writes about 9 history events per poll: its polls are bounded (see `MAX_COMPLETION_CHECKS`). */
+function checkCompletionWait(
+  input: { waitForCompletion: boolean; completionTimeoutMinutes: number; completionCheckIntervalSeconds: number },
+  ctx: z.RefinementCtx,
+): void {
+  if (!input.waitForCompletion) return;
+  const interval = input.completionCheckIntervalSeconds;
+  const checks = completionChecks(input.completionTimeoutMinutes, interval);
+  if (checks <= MAX_COMPLETION_CHECKS) return;
+  const longest = ((MAX_COMPLETION_CHECKS - 1) * interval) / 60;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['completionTimeoutMinutes'],
+    message:
+      `would poll ${checks} times, one every ${interval} s; an execution's history holds ${MAX_COMPLETION_CHECKS}: ` +
+      `wait at most ${longest} minutes, or poll less often (completionCheckIntervalSeconds)`,
+  });
+}
 
 function checkDescriptionTemplate(template: string, ctx: z.RefinementCtx): void {
   for (const [, name] of template.matchAll(/\{([^}]*)\}/g)) {

@@ -8,7 +8,10 @@ import {
   taskFunctions,
 } from '../statemachine/definition.ts';
 import type { StepHandler, WorkflowDescriptor } from '../workflow/descriptor.ts';
+import { childExecutionHandler, type DistributedMap, inlineDistributedMaps } from './distributed-map.ts';
+import { ExecutionLimits } from './execution-limits.ts';
 import { localLambdaContext } from './lambda-context.ts';
+import { stateFactsOf } from './sfn-endpoint/state-facts.ts';
 
 type LocalTaskHandler = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>[string];
 type JsonValue = Parameters<LocalTaskHandler>[0];
@@ -40,6 +43,10 @@ export interface LocalExecutionOptions {
   definition?: AslDefinition;
   /** Keep the ASL's retry and wait intervals as written instead of compressing them. */
   realTime?: boolean;
+  /** How long a Wait state pauses when intervals are compressed, in milliseconds. @default DEFAULT_COMPRESSED_WAIT_MS */
+  compressedWaitMs?: number;
+  /** @internal The ARN a Distributed Map gives its child execution. */
+  executionArn?: string;
   /** Called for each engine event as it happens. */
   onEvent?: (event: EngineEvent) => void;
 }
@@ -53,6 +60,8 @@ export interface LocalExecutionResult {
   output?: unknown;
   error?: string;
   cause?: string;
+  /** The events `GetExecutionHistory` would hold for this execution on AWS, its closing event included. */
+  historyEventCount: number;
 }
 
 export interface LocalExecution {
@@ -66,53 +75,82 @@ export interface LocalExecution {
 /**
  * Runs a workflow's ASL on aws-local-stepfunctions, each Lambda Task handled in-process by the real
  * middy handler. Errors keep their `name` and carry the JSON cause Lambda gives, as on AWS.
+ *
+ * Around the engine it keeps what AWS enforces and the engine does not: 256 KiB per state input and output and
+ * 25,000 history events per execution (`ExecutionLimits`), and a `DISTRIBUTED` Map's items as child executions of
+ * their own, each with its own limits, a failed one counted against the Map's tolerated failure threshold
+ * (`inlineDistributedMaps`). `onEvent` still sees the children's events, each with its item's index, as the
+ * engine's inline Map gave them.
  */
 export function startLocalExecution(options: LocalExecutionOptions): LocalExecution {
   const { workflow } = options;
   const stateMachineName = options.stateMachineName ?? workflow.defaultStateMachineName;
   const name = options.name ?? randomUUID();
-  const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${stateMachineName}:${name}`;
+  const executionArn =
+    options.executionArn ?? `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${stateMachineName}:${name}`;
   const source = options.definition ?? loadDefinition(workflow.definitionUrl);
-  const resolved = resolveFunctionArns(
-    source,
-    (functionKey) =>
-      `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${workflow.defaultStateMachineName}-${functionKey}`,
-  );
+  const functionArnOf = (functionKey: string) =>
+    `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${workflow.defaultStateMachineName}-${functionKey}`;
+  // Children run their item processor as written: its Tasks keep their function keys.
+  const { definition: own, maps } = inlineDistributedMaps(source);
+  const resolved = resolveFunctionArns(own, functionArnOf);
   const compressed = !options.realTime;
   const definition = compressed ? scaleRetryIntervals(resolved, 1 / DEFAULT_RETRY_SPEED_UP) : resolved;
-  const tasks = taskFunctions(source);
+  const tasks = taskFunctions(own);
   const states = allStates(definition);
 
-  const taskResourceLocalHandlers = Object.fromEntries(
-    [...tasks].map(([stateName, functionKey]) => {
+  let execution: ReturnType<StateMachine['run']> | undefined;
+  const limits = new ExecutionLimits(stateFactsOf(own, functionArnOf), () => execution?.abort());
+  const children = new Set<LocalExecution>();
+  const startChild = (map: DistributedMap) => (input: unknown, index: number) => {
+    const childName = randomUUID();
+    const child = startLocalExecution({
+      ...options,
+      input,
+      name: childName,
+      definition: map.processor,
+      stateMachineName,
+      executionArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${stateMachineName}/${map.label}:${childName}`,
+      ...(options.onEvent && { onEvent: childEventsTo(options.onEvent, index) }),
+    });
+    children.add(child);
+    void child.result.then(() => children.delete(child));
+    return child;
+  };
+
+  const taskResourceLocalHandlers = Object.fromEntries([
+    ...[...tasks].map(([stateName, functionKey]) => {
       const handler = options.handlers[functionKey];
       if (!handler) throw new Error(`No local handler for function "${functionKey}" (state ${stateName})`);
       const timeout = Number(states.get(stateName)?.TimeoutSeconds ?? FALLBACK_TIMEOUT_SECONDS);
-      return [stateName, invokeLocally(handler, `${stateMachineName}-${functionKey}`, timeout)];
+      return [stateName, invokeLocally(handler, `${stateMachineName}-${functionKey}`, timeout, stateName, limits)];
     }),
-  );
+    ...maps.map((map) => [map.childState, childExecutionHandler(map, startChild(map)) as LocalTaskHandler]),
+  ]);
   const overrides = {
     taskResourceLocalHandlers,
     ...(compressed && {
       waitTimeOverrides: Object.fromEntries(
-        [...states].filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, DEFAULT_COMPRESSED_WAIT_MS]),
+        [...states]
+          .filter(([, s]) => s.Type === 'Wait')
+          .map(([n]) => [n, options.compressedWaitMs ?? DEFAULT_COMPRESSED_WAIT_MS]),
       ),
     }),
   };
 
   const startDate = new Date();
-  validateOnce(resolved);
+  validateOnce(source, functionArnOf);
   const machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
     validationOptions: { noValidate: true },
   });
-  const execution = machine.run(options.input as JsonValue, {
+  execution = machine.run(options.input as JsonValue, {
     overrides,
     context: { Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString() } },
   });
-  const eventsDone = options.onEvent ? forward(execution.eventLogs, options.onEvent) : Promise.resolve();
+  const eventsDone = watch(execution.eventLogs, maps, limits, options.onEvent);
 
   const result = execution.result.then(
-    (output): LocalExecutionResult => ({
+    (output): Omit<LocalExecutionResult, 'historyEventCount'> => ({
       executionArn,
       name,
       status: 'SUCCEEDED',
@@ -120,7 +158,7 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
       stopDate: new Date(),
       output,
     }),
-    (failure: unknown): LocalExecutionResult => ({
+    (failure: unknown): Omit<LocalExecutionResult, 'historyEventCount'> => ({
       executionArn,
       name,
       startDate,
@@ -134,8 +172,19 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
     startDate,
     abort: execution.abort,
     result: result.then(async (done) => {
+      // A Map Run's children end with it, whatever ended the execution.
+      for (const child of children) child.abort();
       await eventsDone;
-      return done;
+      const historyEventCount = limits.eventCount + 1;
+      if (!limits.failure) return { ...done, historyEventCount };
+      const { output: _, ...ended } = done;
+      return {
+        ...ended,
+        status: 'FAILED',
+        error: limits.failure.error,
+        cause: limits.failure.cause,
+        historyEventCount,
+      };
     }),
   };
 }
@@ -144,10 +193,10 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
 const validatedDefinitions = new Set<string>();
 
 /** Validates the definition as written; its scaled copy has fractional intervals the validator refuses. */
-function validateOnce(definition: AslDefinition): void {
-  const key = JSON.stringify(definition);
+function validateOnce(source: AslDefinition, functionArnOf: (functionKey: string) => string): void {
+  const key = JSON.stringify(source);
   if (validatedDefinitions.has(key)) return;
-  new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
+  new StateMachine(resolveFunctionArns(source, functionArnOf) as ConstructorParameters<typeof StateMachine>[0], {
     validationOptions: { checkArn: false },
   });
   validatedDefinitions.add(key);
@@ -173,15 +222,25 @@ class LambdaFunctionError extends Error {
   }
 }
 
-function invokeLocally(handler: StepHandler, functionName: string, timeoutSeconds: number): LocalTaskHandler {
+function invokeLocally(
+  handler: StepHandler,
+  functionName: string,
+  timeoutSeconds: number,
+  stateName: string,
+  limits: ExecutionLimits,
+): LocalTaskHandler {
   return async (input) => {
+    limits.checkPayload(`the input of state '${stateName}'`, input);
+    if (limits.failure) throw new Error(limits.failure.cause);
+    let output: unknown;
     try {
       // JSON round trip: a Lambda receives and returns serialised payloads, never shared objects.
-      const output = await handler(structuredClone(input) as never, localLambdaContext(functionName, timeoutSeconds));
-      return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
+      output = await handler(structuredClone(input) as never, localLambdaContext(functionName, timeoutSeconds));
     } catch (error) {
       throw new LambdaFunctionError(error);
     }
+    limits.checkPayload(`the result of state '${stateName}'`, output);
+    return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
   };
 }
 
@@ -193,6 +252,31 @@ function describeFailure(failure: unknown): Pick<LocalExecutionResult, 'status' 
   return { status: 'FAILED', error: caught.name, cause: caught.message };
 }
 
-async function forward(events: AsyncGenerator<EngineEvent>, onEvent: (event: EngineEvent) => void): Promise<void> {
-  for await (const event of events) onEvent(event);
+/**
+ * Counts the execution's own events against its limits and passes them on. The Task standing for a child execution
+ * is the runner's, not the ASL's: nobody sees it. A `DISTRIBUTED` Map's iterations are the children's, not this
+ * execution's history (AWS writes `MapRunStarted`/`MapRunSucceeded` there, as many events as the engine's
+ * `MapStateStarted`/`MapStateSucceeded`), but `onEvent` still sees them.
+ */
+async function watch(
+  events: AsyncGenerator<EngineEvent>,
+  maps: DistributedMap[],
+  limits: ExecutionLimits,
+  onEvent: ((event: EngineEvent) => void) | undefined,
+): Promise<void> {
+  const childStates = new Set(maps.map((map) => map.childState));
+  const distributed = new Set(maps.map((map) => map.name));
+  for await (const event of events) {
+    if ('state' in event && childStates.has(event.state.name)) continue;
+    if (!('parentState' in event && distributed.has(event.parentState.name))) limits.record(event);
+    onEvent?.(event);
+  }
+}
+
+/** A child execution's state events, as the parent's inline Map would have passed them on: with its item's index. */
+function childEventsTo(onEvent: (event: EngineEvent) => void, index: number): (event: EngineEvent) => void {
+  return (event) => {
+    if ('state' in event) onEvent({ ...event, index });
+    else if (!event.type.startsWith('Execution')) onEvent(event);
+  };
 }

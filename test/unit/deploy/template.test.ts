@@ -30,6 +30,13 @@ import { listZip } from '../../helpers/package-zip.ts';
 
 const run = promisify(execFile);
 
+/** Lambda's default concurrency per account and Region, of which AWS keeps 100 unreserved. */
+const ACCOUNT_CONCURRENCY = 1_000;
+const UNRESERVED_CONCURRENCY = 100;
+/** `serverless.yml`'s default params. */
+const DEFAULT_CREATE_SNAPSHOT_CONCURRENCY = 100;
+const DEFAULT_GATEWAY_STEP_CONCURRENCY = 40;
+
 const STATE_MACHINE = 'SnapshotStateMachine';
 const STATE_MACHINE_ROLE = 'StateMachineRole';
 const RUNBOOK = 'Runbook';
@@ -547,6 +554,8 @@ describe('the evidence bucket of a stage that names a KMS key and Object Lock', 
       evidenceObjectLockMode: 'COMPLIANCE',
       evidenceObjectLockDays: '30',
       evidenceRetentionDays: '800',
+      createSnapshotConcurrency: '25',
+      gatewayStepConcurrency: '5',
     });
     lockedTemplate = resolveConditions(locked.template);
   }, PACKAGE_TIMEOUT_MS);
@@ -591,6 +600,14 @@ describe('the evidence bucket of a stage that names a KMS key and Object Lock', 
     expect(statementsOn(lockedTemplate, `${id}Role`, 's3:').map((statement) => statement.Resource)).toEqual(
       s3.map((statement) => statement.Resource),
     );
+  });
+
+  it('caps the fan-out functions at the concurrency the params name', () => {
+    const reservedOf = (id: string) =>
+      Number(lockedTemplate.Resources[`${id}LambdaFunction`]?.Properties?.ReservedConcurrentExecutions);
+    expect(reservedOf(FUNCTIONS.createSnapshot.id)).toBe(25);
+    expect(reservedOf(FUNCTIONS.listRecoveryPoints.id)).toBe(5);
+    expect(reservedOf(FUNCTIONS.summariseGateway.id)).toBe(5);
   });
 
   it('passes cfn-lint', async () => {
@@ -739,6 +756,25 @@ describe('the SSM Automation runbook', () => {
 });
 
 describe('the packaged stack', () => {
+  it('caps the fan-out functions with reserved concurrency, all of it within what an account has by default', () => {
+    const reserved = Object.fromEntries(
+      Object.entries(FUNCTIONS).map(([key, { id }]) => [
+        key,
+        resource(`${id}LambdaFunction`).Properties?.ReservedConcurrentExecutions,
+      ]),
+    );
+    expect(reserved).toEqual({
+      plan: undefined,
+      listRecoveryPoints: DEFAULT_GATEWAY_STEP_CONCURRENCY,
+      createSnapshot: DEFAULT_CREATE_SNAPSHOT_CONCURRENCY,
+      checkSnapshots: undefined,
+      summariseGateway: DEFAULT_GATEWAY_STEP_CONCURRENCY,
+      summarise: undefined,
+    });
+    const total = Object.values(reserved).reduce((sum: number, value) => sum + Number(value ?? 0), 0);
+    expect(total).toBeLessThanOrEqual(ACCOUNT_CONCURRENCY - UNRESERVED_CONCURRENCY);
+  });
+
   it('exports the state machine ARN and name and the runbook name', () => {
     const outputs = template.Outputs ?? {};
     expect(outputs.StateMachineArn?.Value).toEqual({ Ref: STATE_MACHINE });

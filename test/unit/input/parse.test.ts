@@ -1,4 +1,5 @@
 import { INVALID_INPUT, InvalidInputError } from '../../../src/errors.ts';
+import { MAX_COMPLETION_CHECKS } from '../../../src/input/limits.ts';
 import { parseExecutionInput } from '../../../src/input/parse.ts';
 import { DEFAULT_SNAPSHOT_DESCRIPTION } from '../../../src/input/schema.ts';
 import { MAX_USER_TAGS } from '../../../src/snapshot/tags.ts';
@@ -217,6 +218,35 @@ describe('parseExecutionInput', () => {
       // Assess
       expect(Object.keys(options.tags)).toHaveLength(MAX_USER_TAGS);
       expect(options.maxConcurrency.gateways).toBe(40);
+    });
+
+    it.each([
+      [1, (MAX_COMPLETION_CHECKS - 1) / 60],
+      [60, MAX_COMPLETION_CHECKS - 1],
+      [300, (MAX_COMPLETION_CHECKS - 1) * 5],
+    ])(
+      'accepts a completion wait of %i s intervals up to %d minutes, and refuses one second more',
+      (interval, minutes) => {
+        // Prepare
+        const wait = { waitForCompletion: true, completionCheckIntervalSeconds: interval };
+
+        // Act
+        const options = parseExecutionInput({ ...wait, completionTimeoutMinutes: minutes });
+        const error = rejection({ ...wait, completionTimeoutMinutes: minutes + 1 / 60 });
+
+        // Assess
+        expect(options.completionTimeoutMinutes).toBe(minutes);
+        expect(error.field).toBe('completionTimeoutMinutes');
+        expect(error.message).toContain('completionCheckIntervalSeconds');
+      },
+    );
+
+    it('bounds the completion wait only when the run waits', () => {
+      // Act
+      const options = parseExecutionInput({ completionCheckIntervalSeconds: 1, completionTimeoutMinutes: 10_080 });
+
+      // Assess
+      expect(options.waitForCompletion).toBe(false);
     });
 
     it('rejects one tag too many only when it makes 47', () => {
