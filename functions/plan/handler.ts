@@ -2,7 +2,8 @@ import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { listCachedGatewayArns } from '../../src/aws/storage-gateway.ts';
 import { TooManyGatewaysError } from '../../src/errors.ts';
-import { parseExecutionInput } from '../../src/input/parse.ts';
+import { scopeOfExecutionArn } from '../../src/input/execution-scope.ts';
+import { assertVolumesInGateways, parseExecutionInput } from '../../src/input/parse.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { MAX_GATEWAYS_PER_EXECUTION } from '../../src/report/limits.ts';
 import type { PlanRequest, PlanResult } from '../../src/workflow/types.ts';
@@ -14,8 +15,9 @@ export interface PlanDependencies {
 /** Validates the execution input (`InvalidInput` before any AWS call) and finds the gateways to work on. */
 export function createPlanHandler({ storageGateway }: PlanDependencies) {
   return stepHandler(async ({ input, execution }: PlanRequest): Promise<PlanResult> => {
-    const options = parseExecutionInput(input);
+    const options = parseExecutionInput(input, scopeOfExecutionArn(execution.id));
     const gatewayArns = options.gatewayArns ?? (await listCachedGatewayArns(storageGateway));
+    assertVolumesInGateways(options, gatewayArns);
     if (gatewayArns.length > MAX_GATEWAYS_PER_EXECUTION) {
       // Before any snapshot: past this, the list of gateways would outgrow the state machine's payload limit.
       throw new TooManyGatewaysError(
