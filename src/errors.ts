@@ -15,6 +15,8 @@ export const ExitCode = {
   Usage: 2,
   /** AWS could not be reached, or a permission is missing. */
   Unreachable: 3,
+  /** Ctrl-C stopped `start --wait` following the execution; the execution goes on (128 + SIGINT, as shells do). */
+  Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
