@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { findSnapshotsOfExecution } from '../../src/aws/ec2.ts';
 import { registerRunCommand } from '../../src/cli/commands/run.ts';
 import { runProgram } from '../../src/cli/program.ts';
-import { ExitCode, INVALID_INPUT } from '../../src/errors.ts';
+import { ExitCode, INVALID_INPUT, NO_RECOVERY_POINT, SNAPSHOTS_FAILED } from '../../src/errors.ts';
 import { MAX_VOLUME_ARNS } from '../../src/input/schema.ts';
 import { withoutMachinePaths } from '../../src/lambda/handler.ts';
 import { PAYLOAD_LIMIT_BYTES } from '../../src/report/limits.ts';
@@ -94,6 +94,23 @@ describe('inputs a hostile user tries: refused with InvalidInput naming the fiel
     expect(run.error).toBe(INVALID_INPUT);
     expect(JSON.parse(run.cause ?? '{}').errorMessage).toContain('volumeArns[0]: ');
     expect(storageGatewayCalls(workflow.emulator)).toEqual(['ListGateways']);
+  });
+});
+
+describe('a volume named in volumeArns that its gateway does not list', () => {
+  it('is a failure the report names, and the volumes that exist are snapshotted', async () => {
+    // Prepare
+    const workflow = await startLocalWorkflow({ fleet: TEST_FLEET });
+    const missing = `${CACHED_GATEWAY_ARN}/volume/vol-DEADBEEF`;
+
+    // Act
+    const run = await workflow.run({ volumeArns: [VOLUME_ARN, missing] }).finally(() => workflow.close());
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe(SNAPSHOTS_FAILED);
+    expect(run.report?.summary).toMatchObject({ created: 1, failed: 1 });
+    expect(run.report?.failures).toEqual([expect.objectContaining({ volumeArn: missing, error: NO_RECOVERY_POINT })]);
   });
 });
 
