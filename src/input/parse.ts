@@ -17,19 +17,10 @@ export function parseExecutionInput(raw: unknown, scope?: ExecutionScope): Execu
   // key would vanish without a word. No tag or field is worth that, so the key is refused.
   if (hidden !== undefined) throw new InvalidInputError(hidden, `${hidden}: the key __proto__ is not allowed`);
   const result = ExecutionInputSchema.safeParse(input);
-  if (!result.success) {
-    const problems = result.error.issues.map(describeIssue);
-    const message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
-    throw new InvalidInputError(problems[0]?.field ?? '(input)', message, { cause: result.error });
-  }
+  if (!result.success) throw invalidInput(result.error.issues.map(describeIssue), result.error);
   const options = result.data;
   const problems = [...scopeProblems(options, scope), ...volumesOutsideGateways(options, options.gatewayArns)];
-  if (problems.length) {
-    throw new InvalidInputError(
-      problems[0]?.field ?? '(input)',
-      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-    );
-  }
+  if (problems.length) throw invalidInput(problems);
   return options;
 }
 
@@ -40,14 +31,19 @@ export function parseExecutionInput(raw: unknown, scope?: ExecutionScope): Execu
  * @throws InvalidInputError naming the first such volume
  */
 export function assertVolumesInGateways(options: ExecutionOptions, gatewayArns: readonly string[]): void {
-  const [first, ...rest] = volumesOutsideGateways(options, gatewayArns);
-  if (first)
-    throw new InvalidInputError(first.field, [first, ...rest].map((p) => `${p.field}: ${p.message}`).join('; '));
+  const problems = volumesOutsideGateways(options, gatewayArns);
+  if (problems.length) throw invalidInput(problems);
 }
 
 interface Problem {
   field: string;
   message: string;
+}
+
+/** One `InvalidInputError` for all `problems`, naming the first. */
+function invalidInput(problems: readonly Problem[], cause?: unknown): InvalidInputError {
+  const message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+  return new InvalidInputError(problems[0]?.field ?? '(input)', message, cause === undefined ? undefined : { cause });
 }
 
 function volumesOutsideGateways(options: ExecutionOptions, gatewayArns: readonly string[] | undefined): Problem[] {
