@@ -15,6 +15,8 @@ export const ExitCode = {
   Usage: 2,
   /** AWS could not be reached, or a permission is missing. */
   Unreachable: 3,
+  /** Ctrl-C stopped `start --wait` following the execution; the execution goes on (128 + SIGINT, as shells do). */
+  Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -47,6 +49,8 @@ export const SNAPSHOTS_FAILED = 'SnapshotsFailed';
 export const TOO_MANY_GATEWAYS = 'TooManyGateways';
 /** A recovery point whose `VolumeRecoveryPointTime` cannot be read as a time. */
 export const INVALID_RECOVERY_POINT_TIME = 'InvalidRecoveryPointTime';
+/** A volume `volumeArns` names whose gateway lists no recovery point of it: that volume's failure. */
+export const NO_RECOVERY_POINT = 'NoRecoveryPoint';
 /** A snapshot EC2 reported in `error`: it is no recovery point, so it counts as failed. */
 export const SNAPSHOT_ERROR = 'SnapshotError';
 /** A snapshot still `pending` when the wait for completion timed out. */

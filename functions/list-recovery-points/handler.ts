@@ -3,9 +3,10 @@ import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { findSnapshotsOfGateway, knownSnapshot } from '../../src/aws/ec2.ts';
 import { listRecoveryPoints } from '../../src/aws/storage-gateway.ts';
+import { NO_RECOVERY_POINT } from '../../src/errors.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { planGateway } from '../../src/policy/plan-gateway.ts';
-import type { GatewayTask, ListResult } from '../../src/workflow/types.ts';
+import type { GatewayTask, ListResult, PointFailure, RecoveryPoint } from '../../src/workflow/types.ts';
 
 export interface ListRecoveryPointsDependencies {
   storageGateway: StorageGatewayClient;
@@ -20,6 +21,7 @@ export function createListRecoveryPointsHandler({ storageGateway, ec2, now }: Li
     // One query for the gateway: what already holds a point, and what each volume could be restored from.
     const snapshots = points.length ? (await findSnapshotsOfGateway(ec2, gatewayArn)).map(knownSnapshot) : [];
     const listed = planGateway(points, { options, now: now(), snapshots });
+    listed.failures.push(...namedWithoutRecoveryPoint(gatewayArn, points, options.volumeArns));
     logger.info('Listed recovery points', {
       recoveryPoints: listed.recoveryPoints,
       selected: listed.selected.length,
@@ -28,6 +30,29 @@ export function createListRecoveryPointsHandler({ storageGateway, ec2, now }: Li
     });
     return listed;
   });
+}
+
+/**
+ * The volumes `volumeArns` names on this gateway that have no recovery point here (no such volume, or none
+ * yet): each a failure, so a typo or a missing volume fails the execution and the report names it, instead
+ * of the run ending "succeeded" with the volume unprotected.
+ */
+function namedWithoutRecoveryPoint(
+  gatewayArn: string,
+  points: readonly RecoveryPoint[],
+  volumeArns: readonly string[] | undefined,
+): PointFailure[] {
+  const listed = new Set(points.map((point) => point.volumeArn));
+  return (volumeArns ?? [])
+    .filter((arn) => arn.startsWith(`${gatewayArn}/volume/`) && !listed.has(arn))
+    .map((volumeArn) => ({
+      volumeArn,
+      recoveryPointTime: '',
+      sizeBytes: 0,
+      error: NO_RECOVERY_POINT,
+      cause:
+        'volumeArns names this volume, but its gateway lists no recovery point of it (no such volume, or none yet)',
+    }));
 }
 
 export const handler = createListRecoveryPointsHandler({

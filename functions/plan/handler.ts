@@ -2,8 +2,9 @@ import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { listCachedGatewayArns } from '../../src/aws/storage-gateway.ts';
 import { TooManyGatewaysError } from '../../src/errors.ts';
+import { scopeOfExecutionArn } from '../../src/input/execution-scope.ts';
 import { checkPlannedStateSize } from '../../src/input/limits.ts';
-import { parseExecutionInput } from '../../src/input/parse.ts';
+import { assertVolumesInGateways, parseExecutionInput } from '../../src/input/parse.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { MAX_GATEWAYS_PER_EXECUTION } from '../../src/report/limits.ts';
 import type { PlanRequest, PlanResult } from '../../src/workflow/types.ts';
@@ -18,8 +19,9 @@ export interface PlanDependencies {
  */
 export function createPlanHandler({ storageGateway }: PlanDependencies) {
   return stepHandler(async ({ input, execution }: PlanRequest): Promise<PlanResult> => {
-    const options = parseExecutionInput(input);
+    const options = parseExecutionInput(input, scopeOfExecutionArn(execution.id));
     const gatewayArns = options.gatewayArns ?? (await listCachedGatewayArns(storageGateway));
+    assertVolumesInGateways(options, gatewayArns);
     if (gatewayArns.length > MAX_GATEWAYS_PER_EXECUTION) {
       // Before any snapshot: past this, the list of gateways would outgrow the state machine's payload limit.
       throw new TooManyGatewaysError(

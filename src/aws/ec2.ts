@@ -5,7 +5,7 @@ import {
   paginateDescribeSnapshots,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
-import { SNAPSHOT_TAG } from '../snapshot/tags.ts';
+import { executionTagValue, SNAPSHOT_TAG } from '../snapshot/tags.ts';
 import type { KnownSnapshot } from '../workflow/types.ts';
 
 /** A snapshot this tool made, as EC2 describes it. */
@@ -57,7 +57,9 @@ export function findSnapshotsOfRecoveryPoint(
 
 /** Every snapshot one execution created, found by its execution tag. */
 export function findSnapshotsOfExecution(client: EC2Client, executionArn: string): Promise<OurSnapshot[]> {
-  return describeOurSnapshots(client, [{ Name: `tag:${SNAPSHOT_TAG.execution}`, Values: [executionArn.slice(-256)] }]);
+  return describeOurSnapshots(client, [
+    { Name: `tag:${SNAPSHOT_TAG.execution}`, Values: [executionTagValue(executionArn)] },
+  ]);
 }
 
 /** Sets the recovery-point tag of a snapshot to the time Storage Gateway actually used. */

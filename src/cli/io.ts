@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 
 /** Where a command writes; tests pass their own. */
@@ -45,5 +47,27 @@ export async function readInputOption(value: string | undefined, flag = '--input
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new UsageError(`${flag}: not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Checks, before anything starts, that `path` can be written: an existing file that is writable, or a
+ * new one in a writable directory. A report that cannot be written is found out before the execution
+ * runs, not after it, when it would turn the execution's outcome into a usage error.
+ * @throws {UsageError} naming `flag` and the reason
+ */
+export async function assertWritablePath(path: string, flag: string): Promise<void> {
+  const target = resolve(path);
+  const existing = await stat(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new UsageError(`${flag}: cannot write ${path}: ${error.message}`, { cause: error });
+  });
+  if (existing?.isDirectory()) throw new UsageError(`${flag}: ${path} is a directory; name a file`);
+  const checked = existing ? target : dirname(target);
+  try {
+    if (!existing && !(await stat(checked)).isDirectory()) throw new Error(`${checked} is not a directory`);
+    await access(checked, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`${flag}: cannot write ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { InvalidFleetError, UsageError } from '../errors.ts';
+import { executionNameProblem } from '../input/execution-name.ts';
 
 /**
  * The state machine `sgw-snap` starts unless `--state-machine` says otherwise: the name
@@ -28,6 +29,13 @@ export function wholeNumber(min: number): (value: string) => number {
     }
     return number;
   };
+}
+
+/** Parses `--name`: an execution name Step Functions takes (`executionNameProblem`), refused before anything starts. */
+export function executionName(value: string): string {
+  const problem = executionNameProblem(value);
+  if (problem) throw new InvalidArgumentError(`not an execution name Step Functions takes: ${problem}`);
+  return value;
 }
 
 /** Parses `--port`: a whole number up to `MAX_PORT`, 0 for any free port. */

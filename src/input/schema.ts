@@ -4,11 +4,22 @@ import { DESCRIPTION_PLACEHOLDERS, maxRenderedDescriptionLength } from '../snaps
 import { MAX_USER_TAGS, RESERVED_TAG_PREFIX } from '../snapshot/tags.ts';
 import { completionChecks, MAX_COMPLETION_CHECKS } from './limits.ts';
 
-/** `arn:<partition>:storagegateway:<region>:<account>:gateway/<id>` */
-export const GATEWAY_ARN_PATTERN = /^arn:aws[a-z-]*:storagegateway:[a-z0-9-]+:\d{12}:gateway\/[A-Za-z0-9-]+$/;
+/**
+ * `arn:<partition>:storagegateway:<region>:<account>:gateway/<id>`; the partitions are those the
+ * Storage Gateway API model allows in a `VolumeARN` (botocore `storagegateway/2013-06-30`).
+ */
+export const GATEWAY_ARN_PATTERN =
+  /^arn:aws(-cn|-us-gov|-iso[a-z0-9-]*|-eusc)?:storagegateway:[a-z0-9-]+:\d{12}:gateway\/[A-Za-z0-9-]+$/;
 /** A gateway ARN followed by `/volume/<id>`. */
 export const VOLUME_ARN_PATTERN =
-  /^arn:aws[a-z-]*:storagegateway:[a-z0-9-]+:\d{12}:gateway\/[A-Za-z0-9-]+\/volume\/[A-Za-z0-9-]+$/;
+  /^arn:aws(-cn|-us-gov|-iso[a-z0-9-]*|-eusc)?:storagegateway:[a-z0-9-]+:\d{12}:gateway\/[A-Za-z0-9-]+\/volume\/[A-Za-z0-9-]+$/;
+/** `GatewayARN` and `VolumeARN` are 50 to 500 characters in the Storage Gateway API model. */
+export const ARN_LENGTH = { min: 50, max: 500 } as const;
+/**
+ * The most ARNs `volumeArns` and `excludeVolumeArns` each take: 300 volume ARNs of about 130 bytes fit in
+ * the 58 KB that 2,000 gateway ARNs leave of a state's 256 KB (see `MAX_GATEWAYS_PER_EXECUTION`).
+ */
+export const MAX_VOLUME_ARNS = 150;
 
 /** Inline Map states run at most 40 iterations at once. */
 const MAX_MAP_CONCURRENCY = 40;
@@ -18,10 +29,14 @@ const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 export const DEFAULT_SNAPSHOT_DESCRIPTION =
   'Recovery point {recoveryPointTime} of {volumeId} on {gatewayId} by {executionName}';
 
-const gatewayArn = z.string().regex(GATEWAY_ARN_PATTERN, {
+const arnLength = z
+  .string()
+  .min(ARN_LENGTH.min, { error: `must be at least ${ARN_LENGTH.min} characters, as every ARN Storage Gateway takes` })
+  .max(ARN_LENGTH.max, { error: `must be at most ${ARN_LENGTH.max} characters, as every ARN Storage Gateway takes` });
+const gatewayArn = arnLength.regex(GATEWAY_ARN_PATTERN, {
   error: 'must be a gateway ARN: arn:<partition>:storagegateway:<region>:<account>:gateway/<id>',
 });
-const volumeArn = z.string().regex(VOLUME_ARN_PATTERN, {
+const volumeArn = arnLength.regex(VOLUME_ARN_PATTERN, {
   error: 'must be a volume ARN: arn:<partition>:storagegateway:<region>:<account>:gateway/<id>/volume/<id>',
 });
 const uniqueList = <T extends z.ZodType<string>>(item: T) =>
@@ -71,9 +86,16 @@ export const ExecutionInputSchema = z
         `Gateways to snapshot, at most ${MAX_GATEWAYS_PER_EXECUTION}. Default: every \`CACHED\` gateway of the account and Region.`,
       ),
     volumeArns: uniqueList(volumeArn)
+      .min(1, { error: 'must name at least one volume; leave it out to snapshot every volume' })
+      .max(MAX_VOLUME_ARNS, { error: `at most ${MAX_VOLUME_ARNS} volumes; name gateways with gatewayArns instead` })
       .optional()
-      .describe('Only these volumes; others are skipped with reason `excluded`. Default: all volumes.'),
-    excludeVolumeArns: uniqueList(volumeArn).default([]).describe('Volumes never to snapshot (reason `excluded`).'),
+      .describe(
+        `Only these volumes, at most ${MAX_VOLUME_ARNS}, each on a gateway in scope; others are skipped with reason \`excluded\`. Default: all volumes.`,
+      ),
+    excludeVolumeArns: uniqueList(volumeArn)
+      .max(MAX_VOLUME_ARNS, { error: `at most ${MAX_VOLUME_ARNS} volumes` })
+      .default([])
+      .describe(`Volumes never to snapshot, at most ${MAX_VOLUME_ARNS} (reason \`excluded\`).`),
     policy: PolicySchema.describe('Age and usage policy; see the `policy.*` rows.'),
     dryRun: z.boolean().default(false).describe('Plan and report, create nothing.'),
     snapshotDescription: z

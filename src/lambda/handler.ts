@@ -25,9 +25,25 @@ export function boundedErrors(): MiddlewareObj<unknown, unknown, Error, Context>
       if (error.message.length > MAX_ERROR_MESSAGE_LENGTH) {
         error.message = `${error.message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
       }
-      error.stack = error.stack?.split('\n').slice(0, MAX_ERROR_STACK_LINES).join('\n');
+      error.message = withoutMachinePaths(error.message);
+      error.stack = withoutMachinePaths(error.stack?.split('\n').slice(0, MAX_ERROR_STACK_LINES).join('\n'));
     },
   };
+}
+
+// An absolute path (or file:// URL) where a path starts: at the start, after white space, a bracket or
+// a quote. ARNs hold slashes too, but never right after such a boundary.
+const ABSOLUTE_PATH = /(^|[\s('"`[])(?:file:\/\/)?\/(?:[^\s()'"`/[\]]+\/)+/gm;
+
+/**
+ * The text with no absolute path of the machine: the working directory's prefix is dropped (the
+ * package's own files stay readable as `src/…`), any other directory becomes `…/`. The cause leaves the
+ * process in the execution's history, the evidence and the CLI's output.
+ */
+export function withoutMachinePaths<T extends string | undefined>(text: T, cwd = process.cwd()): T {
+  if (text === undefined) return text;
+  const root = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  return text.replaceAll(`file://${root}`, '').replaceAll(root, '').replace(ABSOLUTE_PATH, '$1…/') as T;
 }
 
 /**

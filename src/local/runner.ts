@@ -10,6 +10,7 @@ import {
 import type { StepHandler, WorkflowDescriptor } from '../workflow/descriptor.ts';
 import { childExecutionHandler, type DistributedMap, inlineDistributedMaps } from './distributed-map.ts';
 import { ExecutionLimits } from './execution-limits.ts';
+import { DEFAULT_FLEET_ACCOUNT_ID } from './fleet.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import { stateFactsOf } from './sfn-endpoint/state-facts.ts';
 
@@ -28,7 +29,9 @@ export const DEFAULT_COMPRESSED_WAIT_MS = 50;
 /** Lambda Tasks without `TimeoutSeconds` would get the engine's 60 s; ours all set one. */
 const FALLBACK_TIMEOUT_SECONDS = 60;
 export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_ACCOUNT = '000000000000';
+// Local executions run in the demo fleet's account, so the ARNs of its gateways lie in the
+// execution's scope as they do on AWS.
+export const LOCAL_ACCOUNT = DEFAULT_FLEET_ACCOUNT_ID;
 
 export interface LocalExecutionOptions {
   /** The workflow run: its ASL and the name of its state machine. */

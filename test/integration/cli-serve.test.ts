@@ -25,7 +25,7 @@ describe('sgw-snap serve', () => {
     const exitCode = await serving;
 
     // Assess
-    expect(stdout).toContain('serving arn:aws:states:us-east-1:000000000000:stateMachine:sgw-recovery-snapshots-dev');
+    expect(stdout).toContain('serving arn:aws:states:us-east-1:111122223333:stateMachine:sgw-recovery-snapshots-dev');
     expect(stdout).toMatch(/^export AWS_ENDPOINT_URL_SFN=http:\/\/127\.0\.0\.1:\d+$/m);
     expect(stdout).toMatch(/^export AWS_ENDPOINT_URL_S3=http:\/\/127\.0\.0\.1:\d+$/m);
     expect(drill.exitCode).toBe(ExitCode.Succeeded);

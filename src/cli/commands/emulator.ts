@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../../errors.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
 import { createEmulator, DEFAULT_SNAPSHOT_COMPLETION_MS } from '../../local/emulator/index.ts';
 import { loadFleet } from '../../local/fleet.ts';
 import { DEMO_FLEET_PATH } from '../../local/stack.ts';
@@ -56,7 +56,11 @@ export function runEmulator(options: EmulatorCommandOptions, io: EmulatorCommand
       }),
       snapshotCompletionMs: options.snapshotCompletionMs,
     });
-    const { url } = await emulator.listen({ port: options.port });
+    const { url } = await emulator.listen({ port: options.port }).catch(async (error: unknown) => {
+      await emulator.close().catch(() => undefined);
+      // A busy or forbidden port is the command line's to fix: a message and exit 2, not a stack.
+      throw new UsageError(`--port ${options.port}: ${(error as Error).message}`, { cause: error });
+    });
     log(`Storage Gateway + EC2 emulator listening on ${url}`);
     log(`export AWS_ENDPOINT_URL_STORAGE_GATEWAY=${url}`);
     log(`export AWS_ENDPOINT_URL_EC2=${url}`);

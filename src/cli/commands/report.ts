@@ -19,7 +19,7 @@ import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { renderDrillHtml, renderDrillMarkdown } from '../drill-report/index.ts';
 import { createEvidenceReader, type EvidenceReader, readerOf } from '../evidence.ts';
-import { type CliIo, processIo } from '../io.ts';
+import { assertWritablePath, type CliIo, processIo } from '../io.ts';
 import { DEFAULT_STATE_MACHINE, durationMs } from '../options.ts';
 import { reportOfExecution } from '../outcome.ts';
 import { isLocalEndpoint } from '../sfn/client.ts';
@@ -67,6 +67,7 @@ export function fetchReport(
 ): Promise<ExitCode> {
   return runCommand(io, 'report', async () => {
     const format = options.format ?? formatOf(options.output);
+    if (options.output) await assertWritablePath(options.output, '--output');
     const { report, description, close } = await (options.local || execution.startsWith('s3://')
       ? fromEvidence(execution, options, io, deps)
       : fromStepFunctions(execution, options, io, deps));

@@ -7,7 +7,7 @@ import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { readerOf } from '../evidence.ts';
 import { type CliIo, processIo, readInputOption } from '../io.ts';
-import { asFleetUsageError } from '../options.ts';
+import { asFleetUsageError, executionName } from '../options.ts';
 import { failureLine } from '../outcome.ts';
 import { ProgressTracker, stepEventOf } from '../progress.ts';
 import { renderReport } from '../render-report.ts';
@@ -29,7 +29,7 @@ export function registerRunCommand(program: Command, io: CliIo = processIo): voi
     .option('--local', 'run locally (required; to run on AWS use `sgw-snap start`)')
     .option('--input <json|@file>', 'execution input as JSON, or @path to a JSON file', '{}')
     .option('--fleet <file>', 'fleet file for the Storage Gateway emulator (default: the demo fleet)')
-    .option('--name <name>', 'execution name')
+    .option('--name <name>', 'execution name (1 to 80 characters, as Step Functions takes them)', executionName)
     .option('--json', 'print only the execution report as JSON')
     .option('--real-time', 'keep retry and wait intervals as written instead of compressing them')
     .action(async (options: RunOptions) => {

@@ -1,9 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { ExecutionNameTakenError, ExitCode, UsageError } from '../../errors.ts';
 import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
-import { type CliIo, processIo, readInputOption } from '../io.ts';
-import { DEFAULT_STATE_MACHINE, durationMs, wholeNumber } from '../options.ts';
+import { assertWritablePath, type CliIo, processIo, readInputOption } from '../io.ts';
+import { DEFAULT_STATE_MACHINE, durationMs, executionName, wholeNumber } from '../options.ts';
 import { exitCodeOf, printOutcome, wholeReportOf } from '../outcome.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
@@ -28,7 +29,11 @@ export function registerStartCommand(program: Command, io: CliIo = processIo, de
     .description('Start an execution of the deployed state machine (AWS_ENDPOINT_URL_SFN for a local one)')
     .option('--state-machine <name|arn>', 'state machine to start', DEFAULT_STATE_MACHINE)
     .option('--input <json|@file>', 'execution input as JSON, or @path to a JSON file', '{}')
-    .option('--name <name>', 'execution name: starting the same name and input again follows the first execution')
+    .option(
+      '--name <name>',
+      'execution name: starting the same name and input again follows the first execution',
+      executionName,
+    )
     .option('--wait', 'follow the execution until it ends: progress on stderr, the result on stdout')
     .option('--json', 'print only the report as JSON (the output, or the report in the cause of a failure)')
     .option('--report <file>', 'with --wait: write a drill report (Markdown, or HTML if FILE ends in .html)')
@@ -49,6 +54,7 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
     if (options.report && !options.wait)
       throw new UsageError('--report needs --wait: the report is written once the execution has ended');
     if (options.rpoTarget !== undefined && !options.report) throw new UsageError('--rpo-target needs --report');
+    if (options.report) await assertWritablePath(options.report, '--report');
     const input = JSON.stringify(await readInputOption(options.input));
     const session = openSession(io, deps);
     try {
@@ -61,12 +67,8 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
         io.stdout.write(`${line}\n`);
         return ExitCode.Succeeded;
       }
-      const pollMs = options.pollMs ?? deps.pollMs;
-      const followed = await watchExecution(session.sfn, started, io, {
-        workflow: snapshotWorkflow,
-        ...(pollMs === undefined ? {} : { pollMs }),
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      });
+      const followed = await watchUntilInterrupted(session, started, options, io, deps);
+      if (!followed) return ExitCode.Interrupted;
       const report = await wholeReportOf(followed, snapshotWorkflow, session);
       printOutcome(io, followed, report, Boolean(options.json));
       if (options.report) {
@@ -112,11 +114,63 @@ async function startOrFind(
   }
 }
 
+/** Whether two JSON texts hold the same value: the keys of an object may come in any order. */
 function sameJson(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
   try {
-    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+    return isDeepStrictEqual(JSON.parse(a), JSON.parse(b));
   } catch {
     return a === b;
+  }
+}
+
+/** Thrown into the wait when the operator presses Ctrl-C; the execution itself is left running. */
+class WaitInterrupted extends Error {
+  override readonly name = 'WaitInterrupted';
+}
+
+/**
+ * Follows the execution until it ends or SIGINT arrives. Ctrl-C stops only the following: the execution
+ * goes on in Step Functions, and the message says so and how to follow it again.
+ */
+async function watchUntilInterrupted(
+  session: SfnSession,
+  started: { executionArn: string; startDate: Date },
+  options: StartOptions,
+  io: CliIo,
+  deps: SfnCommandDeps,
+): Promise<Awaited<ReturnType<typeof watchExecution>> | undefined> {
+  const signals = deps.signals ?? process;
+  let interrupt: (error: WaitInterrupted) => void = () => undefined;
+  const interrupted = new Promise<never>((_, reject) => {
+    interrupt = reject;
+  });
+  interrupted.catch(() => undefined);
+  const onSignal = (): void => interrupt(new WaitInterrupted('SIGINT'));
+  signals.once('SIGINT', onSignal);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
+  const pollMs = options.pollMs ?? deps.pollMs;
+  try {
+    return await Promise.race([
+      watchExecution(session.sfn, started, io, {
+        workflow: snapshotWorkflow,
+        ...(pollMs === undefined ? {} : { pollMs }),
+        // Every poll waits on the interrupt too, so the loop ends at its next pause.
+        sleep: (ms) => Promise.race([sleep(ms), interrupted]),
+      }),
+      interrupted,
+    ]);
+  } catch (error) {
+    if (!(error instanceof WaitInterrupted)) throw error;
+    const name = started.executionArn.slice(started.executionArn.lastIndexOf(':') + 1);
+    const machine = options.stateMachine === DEFAULT_STATE_MACHINE ? '' : ` --state-machine ${options.stateMachine}`;
+    io.stderr.write(
+      `\ninterrupted: stopped following, not the execution. ${name} goes on running in Step Functions ` +
+        `(${started.executionArn}).\nFollow it with: sgw-snap status ${name}${machine}\n` +
+        `Stop it with:   aws stepfunctions stop-execution --execution-arn ${started.executionArn}\n`,
+    );
+    return undefined;
+  } finally {
+    signals.off('SIGINT', onSignal);
   }
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.ts';
 import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
-import { type CliIo, processIo } from '../io.ts';
+import { assertWritablePath, type CliIo, processIo } from '../io.ts';
 import { DEFAULT_STATE_MACHINE, durationMs } from '../options.ts';
 import { type ExecutionSeen, exitCodeOf, printOutcome, wholeReportOf } from '../outcome.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
@@ -46,6 +46,7 @@ export function showStatus(
   deps: SfnCommandDeps,
 ): Promise<ExitCode> {
   return runCommand(io, 'status', async () => {
+    if (options.report) await assertWritablePath(options.report, '--report');
     const session = openSession(io, deps);
     try {
       const executionArn = execution.startsWith('arn:')

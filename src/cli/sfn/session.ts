@@ -1,7 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { createEvidenceReader, type EvidenceReader } from '../evidence.ts';
-import type { CliIo } from '../io.ts';
+import type { CliIo, SignalSource } from '../io.ts';
 import { createSfnClient, isLocalEndpoint } from './client.ts';
 import { StepFunctions } from './step-functions.ts';
 
@@ -14,6 +14,8 @@ export interface SfnCommandDeps {
   /** How often `--wait` polls the history, unless `--poll-ms` is given. @default DEFAULT_POLL_MS */
   pollMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Where `start --wait` hears Ctrl-C (SIGINT). @default process */
+  signals?: SignalSource;
   /** @default () => new Date() */
   now?: () => Date;
   /** Where executions' whole reports are read. @default a reader configured from `io.env` (`AWS_ENDPOINT_URL_S3`) */

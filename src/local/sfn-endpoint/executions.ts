@@ -1,3 +1,5 @@
+import { executionNameProblem } from '../../input/execution-name.ts';
+import { PAYLOAD_LIMIT_BYTES } from '../../report/limits.ts';
 import type { LocalExecution, LocalExecutionOptions, LocalExecutionResult } from '../runner.ts';
 import { SfnApiError, SfnErrorType } from './errors.ts';
 import { type HistoryEventRecord, HistoryRecorder, type StateFacts } from './history.ts';
@@ -37,10 +39,6 @@ interface Entry {
   done: Promise<void>;
 }
 
-// Characters a Step Functions execution name must not contain.
-const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
-const MAX_NAME_LENGTH = 80;
-
 /** The executions of the one local state machine, with their histories; STANDARD semantics. */
 export class ExecutionStore {
   readonly #options: ExecutionStoreOptions;
@@ -59,6 +57,15 @@ export class ExecutionStore {
    */
   start(request: { name?: string; input?: string }): ExecutionRecord {
     const inputText = request.input ?? '{}';
+    // Step Functions takes at most 256 KiB of input, counted as UTF-8 bytes (the `input` member of
+    // StartExecution, shape SensitiveData, max 262144 in the service model).
+    const bytes = Buffer.byteLength(inputText, 'utf8');
+    if (bytes > PAYLOAD_LIMIT_BYTES) {
+      throw new SfnApiError(
+        SfnErrorType.InvalidExecutionInput,
+        `Invalid State Machine Execution Input: the input is ${bytes} bytes; the limit is ${PAYLOAD_LIMIT_BYTES}`,
+      );
+    }
     let input: unknown;
     try {
       input = JSON.parse(inputText);
@@ -71,9 +78,8 @@ export class ExecutionStore {
     }
     const { name } = request;
     if (name !== undefined) {
-      if (!name.length || name.length > MAX_NAME_LENGTH || INVALID_NAME.test(name)) {
-        throw new SfnApiError(SfnErrorType.InvalidName, `Invalid Name: '${name}'`);
-      }
+      const problem = executionNameProblem(name);
+      if (problem) throw new SfnApiError(SfnErrorType.InvalidName, `Invalid Name: '${name}': ${problem}`);
       const existing = [...this.#entries.values()].find((entry) => entry.record.name === name);
       if (existing) {
         if (existing.record.status === 'RUNNING' && existing.record.input === inputText) return existing.record;

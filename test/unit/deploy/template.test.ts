@@ -320,7 +320,15 @@ describe('the packaged IAM policies', () => {
   it('let the create function set no snapshot tag but the recovery-point time it corrects', () => {
     const tagging = roleStatements(template, 'CreateSnapshotRole').filter((s) => s.Action.includes('ec2:CreateTags'));
     expect(tagging.map((s) => s.Condition)).toEqual([
-      { 'ForAllValues:StringEquals': { 'aws:TagKeys': [SNAPSHOT_TAG.recoveryPointTime] } },
+      {
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [SNAPSHOT_TAG.recoveryPointTime] },
+        // Only snapshots that already carry our volume tag, naming a volume of this account and Region.
+        StringLike: {
+          [`aws:ResourceTag/${SNAPSHOT_TAG.volumeArn}`]: {
+            'Fn::Sub': 'arn:${AWS::Partition}:storagegateway:${AWS::Region}:${AWS::AccountId}:gateway/*/volume/*',
+          },
+        },
+      },
     ]);
   });
 
@@ -356,6 +364,42 @@ describe('the packaged IAM policies', () => {
     expect(roleStatements(template, roleId)).toEqual([
       { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: STATE_MACHINE }] },
     ]);
+  });
+
+  it('let only EventBridge Scheduler assume the schedule role, for this account and this schedule', () => {
+    const [[, schedule] = []] = resourcesOfType(template, 'AWS::Scheduler::Schedule');
+    const roleId =
+      referencedLogicalId((schedule?.Properties?.Target as { RoleArn: unknown } | undefined)?.RoleArn) ?? '';
+    const trust = resource(roleId).Properties?.AssumeRolePolicyDocument as { Statement: unknown[] };
+    const name = String(schedule?.Properties?.Name);
+    expect(name).toBe(`${String(resource(STATE_MACHINE).Properties?.StateMachineName)}-schedule`);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+            'aws:SourceArn': {
+              'Fn::Sub': `arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/default/${name}`,
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('keep every log group when the stack is deleted or the group replaced', () => {
+    const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    expect(groups.map(([id]) => id).sort()).toEqual(
+      ['StateMachine', ...Object.values(FUNCTIONS).map((fn) => fn.id)].map((id) => `${id}LogGroup`).sort(),
+    );
+    for (const [id, group] of groups) {
+      expect({ id, ...group }).toEqual(
+        expect.objectContaining({ id, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }),
+      );
+    }
   });
 });
 

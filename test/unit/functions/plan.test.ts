@@ -118,7 +118,7 @@ describe('plan handler', () => {
     storageGateway.on(ListGatewaysCommand).resolves({ Gateways: [] });
 
     // Act
-    const result = await handler({ input: null, execution: EXECUTION }, context());
+    const result = await handler({ input: {}, execution: EXECUTION }, context());
 
     // Assess
     expect(result.gatewayArns).toEqual([]);

@@ -20,9 +20,9 @@ const VOLUME = volumeArn('vol-1122AABB');
 
 describe('parseExecutionInput', () => {
   describe('defaults', () => {
+    // `null` used to mean `{}`; issue 11 makes it an error (see "rejects an input that is not an object").
     it.each([
       ['{}', {}],
-      ['null', null],
       ['undefined', undefined],
     ])('gives %s every default: all gateways, all volumes, a real run', (_case, input) => {
       // Act
@@ -162,10 +162,11 @@ describe('parseExecutionInput', () => {
 
     it('rejects an input that is not an object', () => {
       // Act
-      const errors = [rejection('gatewayArns'), rejection([GATEWAY_ARN]), rejection(42)];
+      const errors = [null, 'gatewayArns', [GATEWAY_ARN], 42, true, ''].map(rejection);
 
       // Assess
-      expect(errors.map((e) => e.name)).toEqual([INVALID_INPUT, INVALID_INPUT, INVALID_INPUT]);
+      expect(errors.map((e) => e.name)).toEqual(Array(6).fill(INVALID_INPUT));
+      expect(errors.map((e) => e.field)).toEqual(Array(6).fill('(input)'));
     });
 
     it('names every problem in the message, the first in field, and keeps the cause', () => {

@@ -1,7 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Command } from 'commander';
 import { registerEmulatorCommand, runEmulator } from '../../../src/cli/commands/emulator.ts';
 import { ExitCode } from '../../../src/errors.ts';
+import { DEMO_FLEET_PATH } from '../../../src/local/stack.ts';
 
 function waitForLines(lines: string[], count: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -71,6 +76,55 @@ describe('emulator command', () => {
     // Assess
     expect(code).toBe(ExitCode.Usage);
     expect(stderr).toMatch(/^sgw-snap emulator: --fleet: Cannot read fleet file \/nonexistent\/fleet\.json: ENOENT/);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('exits 2 with the problem, not a stack, when the fleet file is no fleet', async () => {
+    // Prepare
+    const directory = await mkdtemp(path.join(tmpdir(), 'sgw-bad-fleet-'));
+    const notJson = path.join(directory, 'not-json.json');
+    const wrongShape = path.join(directory, 'wrong-shape.json');
+    await writeFile(notJson, '{ gateways: ');
+    await writeFile(wrongShape, JSON.stringify({ region: 'nowhere', gateways: 'none' }));
+    let stderr = '';
+    const io = {
+      log: () => undefined,
+      stderr: { write: (text: string) => (stderr += text) },
+      signals: new EventEmitter(),
+    };
+
+    // Act
+    const codes = [
+      await runEmulator({ fleet: notJson, port: 0, snapshotCompletionMs: 0 }, io),
+      await runEmulator({ fleet: wrongShape, port: 0, snapshotCompletionMs: 0 }, io),
+    ];
+    await rm(directory, { recursive: true, force: true });
+
+    // Assess
+    expect(codes).toEqual([ExitCode.Usage, ExitCode.Usage]);
+    expect(stderr).toContain(`--fleet: Cannot read fleet file ${notJson}`);
+    expect(stderr).toContain(`--fleet: ${wrongShape}: Invalid fleet`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 and names --port when the port is taken, with no stack trace', async () => {
+    // Prepare: a server of our own holds a port.
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    let stderr = '';
+    const signals = new EventEmitter();
+    const io = { log: () => undefined, stderr: { write: (text: string) => (stderr += text) }, signals };
+
+    // Act
+    const code = await runEmulator({ fleet: DEMO_FLEET_PATH, port, snapshotCompletionMs: 0 }, io).finally(
+      () => new Promise((resolve) => holder.close(resolve)),
+    );
+
+    // Assess
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toMatch(new RegExp(`^sgw-snap emulator: --port ${port}: .*EADDRINUSE`));
+    expect(stderr).not.toMatch(/\n\s+at /);
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 

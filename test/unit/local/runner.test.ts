@@ -34,7 +34,7 @@ describe('startLocalExecution', () => {
     const result = await execution.result;
 
     // Assess
-    expect(execution.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:waiting:held');
+    expect(execution.executionArn).toBe('arn:aws:states:us-east-1:111122223333:execution:waiting:held');
     expect(result).toMatchObject({ status: 'ABORTED' });
     expect(result.error).toBeUndefined();
   });
