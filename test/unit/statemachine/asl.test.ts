@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import aslValidator from 'asl-validator';
-import { INVALID_INPUT, LAMBDA_SERVICE_ERRORS, SNAPSHOTS_FAILED, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
+import {
+  INVALID_INPUT,
+  LAMBDA_SERVICE_ERRORS,
+  SNAPSHOTS_FAILED,
+  TRANSIENT_AWS_ERRORS,
+  TRANSIENT_NETWORK_ERROR,
+} from '../../../src/errors.ts';
 import {
   type AslDefinition,
   type AslState,
@@ -212,6 +218,30 @@ describe('the state machine definition', () => {
       // Assess
       expect(unretried).toEqual([]);
     });
+
+    it('retries a call that got no readable answer, under the one name the Lambda middleware gives it', () => {
+      // Prepare
+      const retry = (state(name).Retry ?? []) as Retrier[];
+
+      // Act
+      const retrier = retry.find((r) => r.ErrorEquals.includes(TRANSIENT_NETWORK_ERROR));
+
+      // Assess
+      expect(retrier).toEqual(TRANSIENT_AWS_RETRIER);
+    });
+  });
+
+  it('retries every Lambda service exception Step Functions recommends retrying, and throttled invocations', () => {
+    // Assess: "Handle transient Lambda service exceptions" in the Step Functions best practices.
+    expect([...LAMBDA_SERVICE_ERRORS].sort()).toEqual(
+      [
+        'Lambda.ClientExecutionTimeoutException',
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.TooManyRequestsException',
+      ].sort(),
+    );
   });
 
   it('gives every Task exactly the shared retriers: the transient-error one if it calls AWS, the Lambda-service one', () => {
