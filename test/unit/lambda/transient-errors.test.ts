@@ -35,6 +35,18 @@ const TRANSIENT: [string, () => Error][] = [
   ],
   ['a broken pipe without $metadata: Error, EPIPE', () => sdkError(new Error('write EPIPE'), { code: 'EPIPE' })],
   [
+    'a reset from another realm, wrapped by the SDK',
+    () => new Error('AWS SDK error wrapper for TimeoutError: socket hang up'),
+  ],
+  [
+    'a refused connection from another realm, wrapped by the SDK',
+    () => new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1'),
+  ],
+  [
+    'a reset that is not an Error of this realm',
+    () => ({ name: 'TimeoutError', message: 'socket hang up', code: 'ECONNRESET' }),
+  ],
+  [
     'an HTML 503 from a JSON service: SyntaxError with HTTP 503',
     () =>
       sdkError(new SyntaxError(`Unexpected token '<', "<html><bod"... is not valid JSON`), {
@@ -93,6 +105,7 @@ const NOT_TRANSIENT: [string, () => unknown][] = [
   ['an error of ours, even with a network code', () => sdkError(new InvalidInputError('x', 'bad'), { code: 'EPIPE' })],
   ['an unknown error code', () => sdkError(new Error('no such file'), { code: 'ENOENT' })],
   ['a thrown string', () => 'ECONNRESET'],
+  ['another value wrapped by the SDK', () => new Error('AWS SDK error wrapper for undefined')],
 ];
 
 describe('isTransientNetworkFailure', () => {
