@@ -5,6 +5,7 @@ import { findSnapshotsOfRecoveryPoint, tagRecoveryPointTime } from '../aws/ec2.t
 import { createSnapshotFromRecoveryPoint } from '../aws/storage-gateway.ts';
 import type { CreateOnceHooks } from '../create-once/create-once.ts';
 import { logger } from '../lambda/handler.ts';
+import { isTransientNetworkFailure } from '../lambda/transient-errors.ts';
 import { volumeIdOf } from '../report/gateway-report.ts';
 import type { CreateTask } from '../workflow/types.ts';
 import { renderDescription } from './description.ts';
@@ -16,17 +17,19 @@ export interface RecoveryPointSnapshotClients {
   ec2: EC2Client;
 }
 
+const SERVER_ERROR_STATUS = 500;
+
 /** EC2's answer to a snapshot it does not show yet (or at all). */
 export const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
 
 /**
- * How long `record` waits, between tries, for EC2 to show a snapshot Storage Gateway just made: 0.25 s doubling to
- * 4 s, 7.75 s in all, past the "couple of seconds" EC2 advises starting with
+ * How long `create` and `record` wait, between tries, for EC2 to show a snapshot Storage Gateway just made: 0.25 s
+ * doubling to 4 s, 7.75 s in all, past the "couple of seconds" EC2 advises starting with
  * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) and well inside the Task's 60 s.
  */
 export const DEFAULT_RETAG_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000];
 
-/** How `record` waits for EC2 to show a new snapshot; tests pass a sleep that does not wait. */
+/** How `create` and `record` wait for EC2 to show a new snapshot; tests pass a sleep that does not wait. */
 export interface RetagBackoff {
   /** @default DEFAULT_RETAG_DELAYS_MS */
   delaysMs?: readonly number[];
@@ -53,6 +56,11 @@ export interface HeldSnapshot {
  * would fail a volume that has its snapshot, and a retry of the Task would run `find`, which may not see the new
  * snapshot yet either, and create a second one. A stale tag costs only this: a later run that lists the newer
  * point does not find this snapshot under it, and snapshots that point again.
+ *
+ * For the same reason `create`, when its call failed in a way that may have made the snapshot all the same (no
+ * readable answer, or a 5xx of Storage Gateway), waits with the same backoff until `find` sees a snapshot of the
+ * point or the backoff ends, and only then fails: the Task's retry then finds the snapshot (status `existing`)
+ * instead of making a second one, unless EC2 takes longer than the whole backoff to show it.
  */
 export function recoveryPointSnapshot(
   { storageGateway, ec2 }: RecoveryPointSnapshotClients,
@@ -60,6 +68,16 @@ export function recoveryPointSnapshot(
   backoff: RetagBackoff = {},
 ): CreateOnceHooks<HeldSnapshot> {
   const { volumeArn, recoveryPointTime } = point;
+  const delays = backoff.delaysMs ?? DEFAULT_RETAG_DELAYS_MS;
+  const wait = backoff.sleep ?? sleep;
+  const waitUntilFound = async (): Promise<void> => {
+    for (const delay of delays) {
+      await wait(delay);
+      // A failed look (throttled, say) is one more reason to wait, never the step's error.
+      const found = await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime).catch(() => []);
+      if (found.some(countsAsSnapshot)) return;
+    }
+  };
   return {
     async find() {
       const found = (await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime)).find(countsAsSnapshot);
@@ -79,15 +97,19 @@ export function recoveryPointSnapshot(
         executionName: execution.name,
       });
       const tags = snapshotTags({ gatewayArn, volumeArn, recoveryPointTime, executionArn: execution.id }, options.tags);
-      const created = await createSnapshotFromRecoveryPoint(storageGateway, { volumeArn, description, tags });
+      let created: Awaited<ReturnType<typeof createSnapshotFromRecoveryPoint>>;
+      try {
+        created = await createSnapshotFromRecoveryPoint(storageGateway, { volumeArn, description, tags });
+      } catch (error) {
+        if (mayHaveTakenEffect(error)) await waitUntilFound();
+        throw error;
+      }
       return { snapshotId: created.snapshotId, recoveryPointTime: created.recoveryPointTime || recoveryPointTime };
     },
     async record(created) {
       // The volume's recovery point moved on since the listing: the tag must name the point really held.
       if (created.recoveryPointTime === recoveryPointTime) return;
       const retag = () => tagRecoveryPointTime(ec2, created.snapshotId, created.recoveryPointTime);
-      const delays = backoff.delaysMs ?? DEFAULT_RETAG_DELAYS_MS;
-      const wait = backoff.sleep ?? sleep;
       for (let attempt = 0; ; attempt += 1) {
         try {
           await retag();
@@ -109,6 +131,13 @@ export function recoveryPointSnapshot(
       }
     },
   };
+}
+
+/** A failed create that Storage Gateway may have performed anyway: no readable answer, or a server error. */
+function mayHaveTakenEffect(error: unknown): boolean {
+  if (isTransientNetworkFailure(error)) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= SERVER_ERROR_STATUS;
 }
 
 function isNotFound(error: unknown): boolean {

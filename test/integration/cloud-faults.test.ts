@@ -163,6 +163,24 @@ describe('the workflow against what the cloud does', () => {
       expect(took).toBeGreaterThanOrEqual(DEFAULT_SNAPSHOT_VISIBILITY_LAG_MS);
     }, 30_000);
 
+    it('makes one snapshot when a create is reset after Storage Gateway made it and EC2 does not show it yet', async () => {
+      // Prepare
+      const ambiguous = volumeArn(1, 2);
+      workflow = await startLocalWorkflow({
+        fleet,
+        cloud: DEFAULT_CLOUD_RULES,
+        faults: [{ operation: CREATE, volumeArn: ambiguous, kind: 'reset', afterEffect: true, firstN: 1 }],
+      });
+
+      // Act
+      const run = await workflow.run();
+
+      // Assess
+      expectEveryVolumeSnapshottedOnce(run, workflow);
+      expect(run.report?.snapshots.find((s) => s.volumeArn === ambiguous)?.status).toBe('existing');
+      expect(failedAttempts(run)).toEqual([TRANSIENT_NETWORK_ERROR]);
+    }, 30_000);
+
     it('reports each volume the DescribeSnapshots bucket failed, with the report whole and no volume snapshotted twice', async () => {
       // Prepare: 4 gateways of 40 volumes ask DescribeSnapshots once per gateway and once per volume, past the
       // bucket's 100; the local runner retries 100× faster than AWS while the bucket refills at AWS's rate.

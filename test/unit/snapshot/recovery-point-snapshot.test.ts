@@ -1,5 +1,5 @@
-import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
+import { CreateTagsCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateSnapshotFromVolumeRecoveryPointCommand, StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   DEFAULT_RETAG_DELAYS_MS,
@@ -9,9 +9,10 @@ import {
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import type { CreateTask } from '../../../src/workflow/types.ts';
 import { EXECUTION, GATEWAY_ARN, optionsOf, volumeArn } from '../../helpers/fixtures.ts';
-import { ec2Error } from '../../helpers/sdk-errors.ts';
+import { ec2Error, STORAGE_GATEWAY_ERRORS } from '../../helpers/sdk-errors.ts';
 
 const ec2 = mockClient(EC2Client);
+const storageGateway = mockClient(StorageGatewayClient);
 const clients = { storageGateway: new StorageGatewayClient({ region: 'us-east-1' }), ec2: new EC2Client({}) };
 const LISTED_TIME = '2025-01-15T11:00:00.000Z';
 const NEWER_TIME = '2025-01-15T11:45:00.000Z';
@@ -29,8 +30,14 @@ function recordingSleep() {
   return { waits, sleep: async (ms: number) => waits.push(ms) };
 }
 
-beforeEach(() => ec2.reset());
-afterAll(() => ec2.restore());
+beforeEach(() => {
+  ec2.reset();
+  storageGateway.reset();
+});
+afterAll(() => {
+  ec2.restore();
+  storageGateway.restore();
+});
 
 describe('recoveryPointSnapshot record, under EC2 eventual consistency', () => {
   it('retags once EC2 shows the new snapshot, backing off while it answers InvalidSnapshot.NotFound', async () => {
@@ -97,5 +104,69 @@ describe('recoveryPointSnapshot record, under EC2 eventual consistency', () => {
 
     // Assess
     expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
+  });
+});
+
+describe('recoveryPointSnapshot create, when its call may have made the snapshot all the same', () => {
+  const ofThePoint = {
+    SnapshotId: MOVED.snapshotId,
+    State: 'pending' as const,
+    Tags: [
+      { Key: SNAPSHOT_TAG.volumeArn, Value: TASK.point.volumeArn },
+      { Key: SNAPSHOT_TAG.recoveryPointTime, Value: LISTED_TIME },
+    ],
+  };
+  const reset = () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
+
+  it('waits until EC2 shows the snapshot, then fails with the original error so the retry finds it', async () => {
+    // Prepare
+    const error = reset();
+    storageGateway.on(CreateSnapshotFromVolumeRecoveryPointCommand).rejects(error);
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .resolvesOnce({ Snapshots: [] })
+      .resolves({ Snapshots: [ofThePoint] });
+    const { waits, sleep } = recordingSleep();
+
+    // Act
+    const act = recoveryPointSnapshot(clients, TASK, { sleep }).create();
+
+    // Assess
+    await expect(act).rejects.toBe(error);
+    expect(waits).toEqual(DEFAULT_RETAG_DELAYS_MS.slice(0, 2));
+  });
+
+  it('waits the whole backoff when EC2 shows nothing (the call had no effect), looking past a throttled look', async () => {
+    // Prepare
+    const error = Object.assign(new SyntaxError('not JSON'), { $metadata: { httpStatusCode: 503 } });
+    storageGateway.on(CreateSnapshotFromVolumeRecoveryPointCommand).rejects(error);
+    ec2.on(DescribeSnapshotsCommand).rejectsOnce(ec2Error('RequestLimitExceeded')).resolves({ Snapshots: [] });
+    const { waits, sleep } = recordingSleep();
+
+    // Act
+    const act = recoveryPointSnapshot(clients, TASK, { delaysMs: [1, 2, 3], sleep }).create();
+
+    // Assess
+    await expect(act).rejects.toBe(error);
+    expect(waits).toEqual([1, 2, 3]);
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(3);
+  });
+
+  it.each([
+    ['a refusal', () => STORAGE_GATEWAY_ERRORS.InvalidGatewayRequestException?.()],
+    ['throttling', () => STORAGE_GATEWAY_ERRORS.ThrottlingException?.()],
+  ])('fails at once on %s, which made nothing', async (_kind, make) => {
+    // Prepare
+    const error = make();
+    storageGateway.on(CreateSnapshotFromVolumeRecoveryPointCommand).rejects(error);
+    const { waits, sleep } = recordingSleep();
+
+    // Act
+    const act = recoveryPointSnapshot(clients, TASK, { sleep }).create();
+
+    // Assess
+    await expect(act).rejects.toBe(error);
+    expect(waits).toEqual([]);
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(0);
   });
 });
