@@ -17,8 +17,6 @@ export interface RecoveryPointSnapshotClients {
   ec2: EC2Client;
 }
 
-const SERVER_ERROR_STATUS = 500;
-
 /** EC2's answer to a snapshot it does not show yet (or at all). */
 export const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
 
@@ -58,7 +56,7 @@ export interface HeldSnapshot {
  * point does not find this snapshot under it, and snapshots that point again.
  *
  * For the same reason `create`, when its call failed in a way that may have made the snapshot all the same (no
- * readable answer, or a 5xx of Storage Gateway), waits with the same backoff until `find` sees a snapshot of the
+ * readable answer: a reset, a timeout, an HTML 5xx page), waits with the same backoff until `find` sees a snapshot of the
  * point or the backoff ends, and only then fails: the Task's retry then finds the snapshot (status `existing`)
  * instead of making a second one, unless EC2 takes longer than the whole backoff to show it.
  */
@@ -133,11 +131,13 @@ export function recoveryPointSnapshot(
   };
 }
 
-/** A failed create that Storage Gateway may have performed anyway: no readable answer, or a server error. */
+/**
+ * A failed create that Storage Gateway may have performed anyway: one that got no readable answer. A named 5xx
+ * (`InternalServerError`) is left to the Task's retry at once: waiting after each would cost every such failure
+ * the whole backoff in Lambda time, and most of them made nothing.
+ */
 function mayHaveTakenEffect(error: unknown): boolean {
-  if (isTransientNetworkFailure(error)) return true;
-  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
-  return typeof status === 'number' && status >= SERVER_ERROR_STATUS;
+  return isTransientNetworkFailure(error);
 }
 
 function isNotFound(error: unknown): boolean {

@@ -154,8 +154,15 @@ describe('recoveryPointSnapshot create, when its call may have made the snapshot
 
   it.each([
     ['a refusal', () => STORAGE_GATEWAY_ERRORS.InvalidGatewayRequestException?.()],
+    [
+      'a named 500, left to the Task retry',
+      () =>
+        Object.assign(STORAGE_GATEWAY_ERRORS.InternalServerError?.() ?? new Error(), {
+          $metadata: { httpStatusCode: 500 },
+        }),
+    ],
     ['throttling', () => STORAGE_GATEWAY_ERRORS.ThrottlingException?.()],
-  ])('fails at once on %s, which made nothing', async (_kind, make) => {
+  ])('fails at once on %s', async (_kind, make) => {
     // Prepare
     const error = make();
     storageGateway.on(CreateSnapshotFromVolumeRecoveryPointCommand).rejects(error);
