@@ -56,9 +56,9 @@ export interface HeldSnapshot {
  * point does not find this snapshot under it, and snapshots that point again.
  *
  * For the same reason `create`, when its call failed in a way that may have made the snapshot all the same (no
- * readable answer: a reset, a timeout, an HTML 5xx page), waits with the same backoff until `find` sees a snapshot of the
- * point or the backoff ends, and only then fails: the Task's retry then finds the snapshot (status `existing`)
- * instead of making a second one, unless EC2 takes longer than the whole backoff to show it.
+ * readable answer: a reset, a timeout, an HTML 5xx page), waits with the same backoff until `find` sees a snapshot
+ * of the point or the backoff ends, and only then fails: the Task's retry then finds the snapshot (status
+ * `existing`) instead of making a second one, unless EC2 takes longer than the whole backoff to show it.
  */
 export function recoveryPointSnapshot(
   { storageGateway, ec2 }: RecoveryPointSnapshotClients,
