@@ -31,16 +31,29 @@ export const TRANSIENT_AWS_ERRORS = [
   // S3's (the evidence objects): https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
   'SlowDown',
   'ServiceUnavailable',
+  // TRANSIENT_NETWORK_ERROR: a call that got no readable answer (reset, refused, timed out, an HTML 5xx page).
+  'TransientNetworkError',
 ] as const;
 
-/** Errors of the Lambda service itself that Step Functions recommends retrying. */
+/**
+ * Errors of the Lambda service itself that Step Functions recommends retrying ("Handle transient Lambda service
+ * exceptions", https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), and the
+ * throttling of an invocation.
+ */
 export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ] as const;
 
+/**
+ * An AWS call that got no answer the SDK could read: a connection reset or refused, a timeout, a 5xx page that is
+ * not the service's JSON or XML. The Lambda middleware `transientNetworkErrors` gives every such error this one
+ * name, which the ASL's transient retrier matches.
+ */
+export const TRANSIENT_NETWORK_ERROR = 'TransientNetworkError';
 /** The error an execution fails with when its input is rejected. */
 export const INVALID_INPUT = 'InvalidInput';
 /** The error an execution fails with when at least one volume could not be snapshotted. */
@@ -74,7 +87,7 @@ export abstract class SgwSnapshotError extends Error {
   readonly exitCode: ExitCode = ExitCode.Failed;
   /**
    * Whether the same call may succeed if made again. The state machine retries only AWS's transient
-   * errors (`TRANSIENT_AWS_ERRORS`, `LAMBDA_SERVICE_ERRORS`), so none of ours is retryable today.
+   * errors (`TRANSIENT_AWS_ERRORS`, `LAMBDA_SERVICE_ERRORS`); of ours, only `TransientNetworkError` is among them.
    * @default false
    */
   readonly retryable: boolean = false;
@@ -112,6 +125,15 @@ export class InvalidEvidenceError extends SgwSnapshotError {
 export class InvalidFleetError extends SgwSnapshotError {
   override readonly name = INVALID_FLEET;
   override readonly exitCode = ExitCode.Usage;
+}
+
+/**
+ * An AWS call that got no readable answer ({@link TRANSIENT_NETWORK_ERROR}); `cause` is the SDK's error, and the
+ * message carries its name, code and HTTP status.
+ */
+export class TransientNetworkError extends SgwSnapshotError {
+  override readonly name = TRANSIENT_NETWORK_ERROR;
+  override readonly retryable = true;
 }
 
 /** The command line itself is wrong: exit code 2, and the message says what to fix. */

@@ -7,19 +7,32 @@ import { StorageGatewayClient, type StorageGatewayClientConfig } from '@aws-sdk/
 // an SDK that retried too would multiply them.
 const SINGLE_ATTEMPT = { maxAttempts: 1 } as const;
 
-/** A Storage Gateway client that makes one attempt per call. */
+/**
+ * How long one call may wait for its answer. Without it a hung request waits for the Task's whole timeout and
+ * fails as `States.Timeout`, which no retrier matches; with it the SDK throws `TimeoutError`, which the step
+ * middleware names `TransientNetworkError` and the state machine retries. Our slowest call, a page of 1,000
+ * snapshots, answers in well under this.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+const CLIENT_DEFAULTS = {
+  ...SINGLE_ATTEMPT,
+  requestHandler: { requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+} as const;
+
+/** A Storage Gateway client that makes one attempt per call and gives up on an answer after a timeout. */
 export function createStorageGatewayClient(config: StorageGatewayClientConfig = {}): StorageGatewayClient {
-  return new StorageGatewayClient({ ...SINGLE_ATTEMPT, ...config });
+  return new StorageGatewayClient({ ...CLIENT_DEFAULTS, ...config });
 }
 
-/** An EC2 client that makes one attempt per call. */
+/** An EC2 client that makes one attempt per call and gives up on an answer after a timeout. */
 export function createEc2Client(config: EC2ClientConfig = {}): EC2Client {
-  return new EC2Client({ ...SINGLE_ATTEMPT, ...config });
+  return new EC2Client({ ...CLIENT_DEFAULTS, ...config });
 }
 
-/** An S3 client that makes one attempt per call. */
+/** An S3 client that makes one attempt per call and gives up on an answer after a timeout. */
 export function createS3Client(config: S3ClientConfig = {}): S3Client {
-  return new S3Client({ ...SINGLE_ATTEMPT, ...config });
+  return new S3Client({ ...CLIENT_DEFAULTS, ...config });
 }
 
 /**

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { appendLogKeys } from './log-keys.ts';
+import { transientNetworkErrors } from './transient-errors.ts';
 
 /** One structured JSON logger for every function; the level comes from `POWERTOOLS_LOG_LEVEL`. */
 export const logger = new Logger({ serviceName: 'sgw-recovery-snapshots' });
@@ -56,7 +57,10 @@ export function withoutMachinePaths<T extends string | undefined>(text: T, cwd =
  *    records the cold start, and its `after` and `onError` flush once the step and every middleware
  *    below have added their metrics, on success and on failure alike.
  * 3. {@link appendLogKeys}: execution, gateway and volume on every line the step writes.
- * 4. {@link boundedErrors}: innermost, so every middleware above sees the error already bounded.
+ * 4. {@link boundedErrors}: every middleware above sees the error already bounded.
+ * 5. {@link transientNetworkErrors}: innermost, so its `onError` runs first: a reset, a refused connection, a
+ *    timeout or an unreadable 5xx becomes `TransientNetworkError` (the name the ASL retries) before the error is
+ *    bounded, logged or handed to Lambda.
  */
 export function stepHandler<TEvent, TResult>(
   step: (event: TEvent, context: Context) => Promise<TResult>,
@@ -65,5 +69,6 @@ export function stepHandler<TEvent, TResult>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(appendLogKeys(logger) as MiddlewareObj<TEvent, TResult, Error, Context>)
     .use(boundedErrors() as MiddlewareObj<TEvent, TResult, Error, Context>)
+    .use(transientNetworkErrors() as MiddlewareObj<TEvent, TResult, Error, Context>)
     .handler(step);
 }

@@ -1,8 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { findSnapshotsOfRecoveryPoint, tagRecoveryPointTime } from '../aws/ec2.ts';
 import { createSnapshotFromRecoveryPoint } from '../aws/storage-gateway.ts';
 import type { CreateOnceHooks } from '../create-once/create-once.ts';
+import { logger } from '../lambda/handler.ts';
+import { isTransientNetworkFailure } from '../lambda/transient-errors.ts';
 import { volumeIdOf } from '../report/gateway-report.ts';
 import type { CreateTask } from '../workflow/types.ts';
 import { renderDescription } from './description.ts';
@@ -12,6 +15,24 @@ import { snapshotTags } from './tags.ts';
 export interface RecoveryPointSnapshotClients {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
+}
+
+/** EC2's answer to a snapshot it does not show yet (or at all). */
+export const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
+
+/**
+ * How long `create` and `record` wait, between tries, for EC2 to show a snapshot Storage Gateway just made: 0.25 s
+ * doubling to 4 s, 7.75 s in all, past the "couple of seconds" EC2 advises starting with
+ * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) and well inside the Task's 60 s.
+ */
+export const DEFAULT_RETAG_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000];
+
+/** How `create` and `record` wait for EC2 to show a new snapshot; tests pass a sleep that does not wait. */
+export interface RetagBackoff {
+  /** @default DEFAULT_RETAG_DELAYS_MS */
+  delaysMs?: readonly number[];
+  /** @default node's timers/promises setTimeout */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 /** A snapshot of a recovery point: its ID and the time of the point it holds. */
@@ -26,12 +47,35 @@ export interface HeldSnapshot {
  * The create-once hooks of the snapshot of one listed recovery point. The snapshot's `sgw-snap:*` tags,
  * given at creation, are its record: `find` asks EC2 for them, ignoring failed snapshots; `record` only
  * corrects the time tag when Storage Gateway snapshotted a newer point than the one listed.
+ *
+ * EC2 is eventually consistent: `record` may be told `InvalidSnapshot.NotFound` for the snapshot just made. It
+ * tries again after each of `backoff.delaysMs`, and if EC2 still does not know the snapshot it returns it anyway
+ * with a warning that its time tag is stale (it names the listed point, older than the one held). Failing instead
+ * would fail a volume that has its snapshot, and a retry of the Task would run `find`, which may not see the new
+ * snapshot yet either, and create a second one. A stale tag costs only this: a later run that lists the newer
+ * point does not find this snapshot under it, and snapshots that point again.
+ *
+ * For the same reason `create`, when its call failed in a way that may have made the snapshot all the same (no
+ * readable answer: a reset, a timeout, an HTML 5xx page), waits with the same backoff until `find` sees a snapshot
+ * of the point or the backoff ends, and only then fails: the Task's retry then finds the snapshot (status
+ * `existing`) instead of making a second one, unless EC2 takes longer than the whole backoff to show it.
  */
 export function recoveryPointSnapshot(
   { storageGateway, ec2 }: RecoveryPointSnapshotClients,
   { gatewayArn, point, options, execution }: CreateTask,
+  backoff: RetagBackoff = {},
 ): CreateOnceHooks<HeldSnapshot> {
   const { volumeArn, recoveryPointTime } = point;
+  const delays = backoff.delaysMs ?? DEFAULT_RETAG_DELAYS_MS;
+  const wait = backoff.sleep ?? sleep;
+  const waitUntilFound = async (): Promise<void> => {
+    for (const delay of delays) {
+      await wait(delay);
+      // A failed look (throttled, say) is one more reason to wait, never the step's error.
+      const found = await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime).catch(() => []);
+      if (found.some(countsAsSnapshot)) return;
+    }
+  };
   return {
     async find() {
       const found = (await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime)).find(countsAsSnapshot);
@@ -51,14 +95,51 @@ export function recoveryPointSnapshot(
         executionName: execution.name,
       });
       const tags = snapshotTags({ gatewayArn, volumeArn, recoveryPointTime, executionArn: execution.id }, options.tags);
-      const created = await createSnapshotFromRecoveryPoint(storageGateway, { volumeArn, description, tags });
+      let created: Awaited<ReturnType<typeof createSnapshotFromRecoveryPoint>>;
+      try {
+        created = await createSnapshotFromRecoveryPoint(storageGateway, { volumeArn, description, tags });
+      } catch (error) {
+        if (mayHaveTakenEffect(error)) await waitUntilFound();
+        throw error;
+      }
       return { snapshotId: created.snapshotId, recoveryPointTime: created.recoveryPointTime || recoveryPointTime };
     },
     async record(created) {
       // The volume's recovery point moved on since the listing: the tag must name the point really held.
-      if (created.recoveryPointTime !== recoveryPointTime) {
-        await tagRecoveryPointTime(ec2, created.snapshotId, created.recoveryPointTime);
+      if (created.recoveryPointTime === recoveryPointTime) return;
+      const retag = () => tagRecoveryPointTime(ec2, created.snapshotId, created.recoveryPointTime);
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await retag();
+          return;
+        } catch (error) {
+          const delay = delays[attempt];
+          if (!isNotFound(error)) throw error;
+          if (delay === undefined) {
+            logger.warn('EC2 does not show the new snapshot yet: its recovery-point time tag is stale', {
+              snapshotId: created.snapshotId,
+              taggedRecoveryPointTime: recoveryPointTime,
+              heldRecoveryPointTime: created.recoveryPointTime,
+              attempts: attempt + 1,
+            });
+            return;
+          }
+          await wait(delay);
+        }
       }
     },
   };
+}
+
+/**
+ * A failed create that Storage Gateway may have performed anyway: one that got no readable answer. A named 5xx
+ * (`InternalServerError`) is left to the Task's retry at once: waiting after each would cost every such failure
+ * the whole backoff in Lambda time, and most of them made nothing.
+ */
+function mayHaveTakenEffect(error: unknown): boolean {
+  return isTransientNetworkFailure(error);
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === SNAPSHOT_NOT_FOUND;
 }

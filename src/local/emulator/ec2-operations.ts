@@ -2,7 +2,7 @@ import { paginate } from '../http/paging.ts';
 import { AwsError } from './errors.ts';
 import { listIndexes, listParam, type QueryParams } from './query.ts';
 import type { OperationContext } from './service.ts';
-import { type FleetState, type SnapshotRecord, snapshotStatus } from './state.ts';
+import { type FleetState, isVisible, type SnapshotRecord, snapshotStatus } from './state.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
 const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
@@ -43,21 +43,27 @@ export function describeSnapshots(
       'The parameter snapshotSet cannot be used with the parameter maxResults',
     );
   }
-  const missing = snapshotIds.filter((id) => !state.snapshot(id));
+  const at = now();
+  const missing = snapshotIds.filter((id) => !visibleSnapshot(state, id, at));
   if (missing.length > 0) {
     throw new AwsError(SNAPSHOT_NOT_FOUND, `The snapshot '${missing.join(', ')}' does not exist.`);
   }
   const owners = listParam(params, 'Owner');
   const ownedByUs = owners.length === 0 || owners.some((o) => o === 'self' || o === state.accountId);
   const filters = readFilters(params);
-  const at = now();
   const candidates = !ownedByUs ? [] : snapshotIds.length ? byIds(state, snapshotIds) : byExactTag(state, params);
-  const selected = candidates.filter((s) => filters.every((filter) => filter(s, at)));
+  const selected = candidates.filter((s) => isVisible(s, at) && filters.every((filter) => filter(s, at)));
   const nextToken = params.NextToken;
   const page = paginate(selected, Math.min(maxResults ?? MAX_MAX_RESULTS, describeSnapshotsPageLimit), nextToken);
   if (!page) throw new AwsError(INVALID_PARAMETER_VALUE, `Invalid value '${nextToken}' for nextToken`);
   const items = page.items.map((s) => snapshotItem(s, state.accountId, at));
   return xmlElement('snapshotSet', ...items) + xmlText('nextToken', page.next);
+}
+
+/** The snapshot `snapshotId` if EC2 shows it at `now`: a snapshot made moments ago may not be shown yet. */
+function visibleSnapshot(state: FleetState, snapshotId: string, now: number): SnapshotRecord | undefined {
+  const snapshot = state.snapshot(snapshotId);
+  return snapshot && isVisible(snapshot, now) ? snapshot : undefined;
 }
 
 /** The named snapshots (all exist), in the order they were made. */
@@ -84,7 +90,7 @@ function byExactTag(state: FleetState, params: QueryParams): SnapshotRecord[] {
 }
 
 /** EC2's `CreateTags`; answers the inside of its response element. */
-export function createTags(params: QueryParams, { state }: OperationContext): string {
+export function createTags(params: QueryParams, { state, now }: OperationContext): string {
   const resources = listParam(params, 'ResourceId');
   const tags = listIndexes(params, 'Tag').map((i) => ({
     key: params[`Tag.${i}.Key`] ?? '',
@@ -98,8 +104,9 @@ export function createTags(params: QueryParams, { state }: OperationContext): st
       throw new AwsError(INVALID_PARAMETER_VALUE, `Tag key '${key}' or its value is not valid`);
     }
   }
+  const at = now();
   const snapshots = resources.map((id) => {
-    const snapshot = state.snapshot(id);
+    const snapshot = visibleSnapshot(state, id, at);
     if (snapshot) return snapshot;
     throw id.startsWith('snap-')
       ? new AwsError(SNAPSHOT_NOT_FOUND, `The snapshot '${id}' does not exist.`)

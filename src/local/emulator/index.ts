@@ -1,4 +1,10 @@
 export {
+  DEFAULT_CLOUD_RULES,
+  DEFAULT_SNAPSHOT_VISIBILITY_LAG_MS,
+  EC2_CREATE_TAGS_BUCKET,
+  EC2_DESCRIBE_SNAPSHOTS_BUCKET,
+} from './cloud-rules.ts';
+export {
   createEmulator,
   DEFAULT_EMULATOR_HOST,
   DEFAULT_EMULATOR_LISTEN_PORT,
@@ -9,7 +15,14 @@ export {
   type EmulatorSnapshot,
   type ListenOptions,
 } from './create-emulator.ts';
-export type { EmulatorCall } from './dispatch.ts';
+export { type EmulatorCall, NETWORK_FAULT } from './dispatch.ts';
 export { INVALID_FAULT_RULES, InvalidFaultRulesError, UNKNOWN_RESOURCE, UnknownResourceError } from './errors.ts';
-export { ANY_OPERATION, type FaultRule, FaultRuleSchema } from './faults.ts';
+export {
+  ANY_OPERATION,
+  DEFAULT_HTML_STATUS,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultRule,
+  FaultRuleSchema,
+} from './faults.ts';
 export { gatewayArnOf, type SnapshotState, volumeArnOf } from './state.ts';

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
-import { createAnsweringServer } from '../http/answering-server.ts';
-import { answerRefusal, type DispatchDeps, type EmulatorCall } from './dispatch.ts';
+import { createAnsweringServer, type HttpAnswer } from '../http/answering-server.ts';
+import { answerRefusal, type DispatchDeps, type EmulatorCall, type NoAnswer } from './dispatch.ts';
 import { emulatorRouter } from './routes.ts';
 
 /**
@@ -16,7 +16,7 @@ export function createEmulatorServer(deps: DispatchDeps, record: (call: Emulator
         ? await match.route.serve(request.body, deps)
         : answerRefusal(match.protocol, match.protocol.unknownOperation(match.target), match.target, deps);
       record(call);
-      return response;
+      return 'drop' in response ? withhold(response) : response;
     },
     (head) => {
       const protocol = emulatorRouter.protocolOf(head);
@@ -31,4 +31,11 @@ export function createEmulatorServer(deps: DispatchDeps, record: (call: Emulator
       };
     },
   );
+}
+
+/** The answering server destroys the connection of a request whose answer fails: a reset at once, a hang never. */
+function withhold({ drop }: NoAnswer): Promise<HttpAnswer> {
+  if (drop === 'reset') return Promise.reject(new Error('connection reset by a fault rule'));
+  // Never settles: the connection stays open until the client gives up or the emulator closes.
+  return new Promise<HttpAnswer>(() => {});
 }

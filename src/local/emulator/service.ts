@@ -11,6 +11,8 @@ export interface OperationContext {
   readonly snapshotCompletionMs: number;
   /** The most snapshots one DescribeSnapshots page holds, whatever MaxResults asks for. */
   readonly describeSnapshotsPageLimit: number;
+  /** How long a snapshot made by this call stays out of EC2's sight (the fault rules' `visibilityLagMs`). */
+  readonly snapshotVisibilityLagMs: number;
 }
 
 /** One operation: validates its parameters, acts on the state, returns what the protocol encodes. */

@@ -36,6 +36,8 @@ export interface SnapshotRecord {
   readonly tags: ReadonlyMap<string, string>;
   readonly startedAt: number;
   readonly completesAt: number;
+  /** When EC2 first shows the snapshot: until then DescribeSnapshots leaves it out and CreateTags refuses it. */
+  readonly visibleAt: number;
   fails: boolean;
 }
 
@@ -139,13 +141,17 @@ export class FleetState {
     this.#byTag.set(tagIndexKey(key, value), tagged);
   }
 
-  /** Starts a snapshot of the volume's current recovery point; it completes `completionMs` after `now`. */
+  /**
+   * Starts a snapshot of the volume's current recovery point; it completes `completionMs` after `now`, and EC2
+   * shows it `visibilityLagMs` after `now`.
+   */
   createSnapshot(
     volume: VolumeRecord,
     description: string,
     tags: readonly { Key: string; Value: string }[],
     now: number,
     completionMs: number,
+    visibilityLagMs = 0,
   ): SnapshotRecord {
     const snapshot: SnapshotRecord = {
       snapshotId: `snap-${deterministicHex(17, this.#seed, this.#snapshots.size)}`,
@@ -156,6 +162,7 @@ export class FleetState {
       tags: new Map(),
       startedAt: now,
       completesAt: now + completionMs,
+      visibleAt: now + visibilityLagMs,
       fails: volume.failSnapshots,
     };
     this.#snapshots.set(snapshot.snapshotId, snapshot);
@@ -171,6 +178,11 @@ export class FleetState {
       if (snapshot.volume === volume && snapshot.completesAt > now) snapshot.fails = true;
     }
   }
+}
+
+/** Whether EC2 shows the snapshot at `now` (it is eventually consistent). */
+export function isVisible(snapshot: SnapshotRecord, now: number): boolean {
+  return now >= snapshot.visibleAt;
 }
 
 /** Where a snapshot stands at `now`: pending with a growing progress until it completes or fails. */

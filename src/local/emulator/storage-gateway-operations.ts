@@ -97,6 +97,7 @@ export function createSnapshotFromVolumeRecoveryPoint(params: JsonObject, contex
     input.Tags ?? [],
     context.now(),
     context.snapshotCompletionMs,
+    context.snapshotVisibilityLagMs,
   );
   return {
     SnapshotId: snapshot.snapshotId,

@@ -2,7 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import aslValidator from 'asl-validator';
 import { IDEMPOTENCY_ALREADY_IN_PROGRESS, IDEMPOTENCY_ITEM_NOT_FOUND } from '../../../src/create-once/idempotent.ts';
-import { INVALID_INPUT, LAMBDA_SERVICE_ERRORS, SNAPSHOTS_FAILED, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
+import {
+  INVALID_INPUT,
+  LAMBDA_SERVICE_ERRORS,
+  SNAPSHOTS_FAILED,
+  TRANSIENT_AWS_ERRORS,
+  TRANSIENT_NETWORK_ERROR,
+} from '../../../src/errors.ts';
 import {
   type AslDefinition,
   type AslState,
@@ -234,6 +240,30 @@ describe('the state machine definition', () => {
       // Assess
       expect(unretried).toEqual([]);
     });
+
+    it('retries a call that got no readable answer, under the one name the Lambda middleware gives it', () => {
+      // Prepare
+      const retry = (state(name).Retry ?? []) as Retrier[];
+
+      // Act
+      const retrier = retry.find((r) => r.ErrorEquals.includes(TRANSIENT_NETWORK_ERROR));
+
+      // Assess
+      expect(retrier).toEqual(TRANSIENT_AWS_RETRIER);
+    });
+  });
+
+  it('retries every Lambda service exception Step Functions recommends retrying, and throttled invocations', () => {
+    // Assess: "Handle transient Lambda service exceptions" in the Step Functions best practices.
+    expect([...LAMBDA_SERVICE_ERRORS].sort()).toEqual(
+      [
+        'Lambda.ClientExecutionTimeoutException',
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.TooManyRequestsException',
+      ].sort(),
+    );
   });
 
   it('gives every Task exactly the shared retriers: the transient-error one if it calls AWS, the Lambda-service one', () => {

@@ -1,0 +1,33 @@
+import type { FaultRule } from './faults.ts';
+
+/**
+ * EC2's request token bucket for `DescribeSnapshots` called with a filter or with pagination, as we always call
+ * it: the "Non-mutating actions" row (bucket maximum capacity 100, refill rate 20 per second) of "Request token
+ * bucket sizes and refill rates" in https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html.
+ * Unfiltered and unpaginated, `DescribeSnapshots` draws on a smaller bucket (50, 10 per second), which we never use.
+ */
+export const EC2_DESCRIBE_SNAPSHOTS_BUCKET = { burst: 100, perSecond: 20 } as const;
+/** EC2's request token bucket for `CreateTags`: capacity 100, refill rate 10 per second (same page and table). */
+export const EC2_CREATE_TAGS_BUCKET = { burst: 100, perSecond: 10 } as const;
+
+/**
+ * How long a snapshot that Storage Gateway just made stays invisible to EC2 (`DescribeSnapshots` leaves it out,
+ * `CreateTags` answers `InvalidSnapshot.NotFound`) unless the cloud rules say otherwise. EC2 is eventually
+ * consistent and publishes no bound: "if you run a command to modify or describe the resource that you just
+ * created, its ID might not have propagated throughout the system", and it advises backing off "starting with a
+ * couple of seconds" (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html). The emulator
+ * takes that couple of seconds.
+ */
+export const DEFAULT_SNAPSHOT_VISIBILITY_LAG_MS = 2000;
+
+/**
+ * What AWS always does, for `EmulatorOptions.cloud`: EC2's token buckets for the two EC2 calls we make, and EC2's
+ * visibility lag for new snapshots. Storage Gateway publishes no request rates, so its throttling is only what a
+ * test sets (a `rateLimit` rule: `ThrottlingException`). Why these are not yet the emulator's default: see
+ * `EmulatorOptions.cloud`.
+ */
+export const DEFAULT_CLOUD_RULES: readonly FaultRule[] = [
+  { operation: 'DescribeSnapshots', rateLimit: EC2_DESCRIBE_SNAPSHOTS_BUCKET },
+  { operation: 'CreateTags', rateLimit: EC2_CREATE_TAGS_BUCKET },
+  { operation: 'CreateSnapshotFromVolumeRecoveryPoint', visibilityLagMs: DEFAULT_SNAPSHOT_VISIBILITY_LAG_MS },
+];
