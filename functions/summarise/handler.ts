@@ -11,7 +11,7 @@ import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { readableCause } from '../../src/report/cause.ts';
 import { abandonWait } from '../../src/report/completion.ts';
 import { buildReport, digestOf, type ReportDigest } from '../../src/report/execution-report.ts';
-import { unreportedGateway } from '../../src/report/gateway-report.ts';
+import { failuresWithoutSnapshot, nameFailedSnapshots, unreportedGateway } from '../../src/report/gateway-report.ts';
 import type { ExecutionRef, StatesError } from '../../src/workflow/types.ts';
 
 /** The execution's state when it reaches `Summarise`. */
@@ -49,9 +49,16 @@ export function createSummariseHandler({ ec2, storageGateway, now, evidence, evi
     const read = await mapConcurrently(gatewayArns, run.readGateway);
     const missing = gatewayArns.filter((_, i) => !read[i]);
     if (mapFailure) logger.warn('The gateway Map failed', { mapFailure, gatewaysWithoutEvidence: missing.length });
-    const madeByThisRun = missing.length ? (await findSnapshotsOfExecution(ec2, execution.id)).map(knownSnapshot) : [];
+    // One query by the execution's tag, only when a gateway or a volume failed without naming a snapshot: a create
+    // whose step failed after Storage Gateway made the snapshot still lists it.
+    const unnamed = missing.length > 0 || read.some((g) => g && failuresWithoutSnapshot(g).length > 0);
+    const madeByThisRun = unnamed ? (await findSnapshotsOfExecution(ec2, execution.id)).map(knownSnapshot) : [];
     const cause = `its child execution ended without writing its evidence${mapFailure ? `: ${mapFailure.Error} ${readableCause(mapFailure.Cause)}` : ''}`;
-    let gateways = read.map((gateway, i) => gateway ?? unreportedGateway(gatewayArns[i] ?? '', madeByThisRun, cause));
+    let gateways = read.map((gateway, i) =>
+      gateway
+        ? nameFailedSnapshots(gateway, madeByThisRun)
+        : unreportedGateway(gatewayArns[i] ?? '', madeByThisRun, cause),
+    );
     if (waitFailure && options.waitForCompletion) gateways = gateways.map((g) => abandonWait(g, waitFailure));
     const report = buildReport({
       execution,

@@ -275,3 +275,27 @@ export function unreportedGateway(
     earlierSnapshots: [],
   };
 }
+
+/** The gateway's volume failures that name no snapshot. */
+export function failuresWithoutSnapshot(gateway: GatewayReport): ReportFailure[] {
+  return gateway.failures.filter((f) => f.volumeArn && !f.snapshotId);
+}
+
+/**
+ * A failed volume that this run nevertheless snapshotted (its step failed after Storage Gateway made the snapshot:
+ * a retag or a time-out) gets that snapshot's ID and state in its failure: no created snapshot is missing from the
+ * evidence. `madeByThisRun` is what EC2 knows this execution made.
+ */
+export function nameFailedSnapshots(gateway: GatewayReport, madeByThisRun: readonly KnownSnapshot[]): GatewayReport {
+  if (!failuresWithoutSnapshot(gateway).length) return gateway;
+  const made = new Map(madeByThisRun.map((s) => [`${s.volumeArn}@${s.recoveryPointTime}`, s]));
+  const byVolume = new Map(newestPerVolume(madeByThisRun).map((s) => [s.volumeArn, s]));
+  return {
+    ...gateway,
+    failures: gateway.failures.map((failure) => {
+      if (!failure.volumeArn || failure.snapshotId) return failure;
+      const snapshot = made.get(`${failure.volumeArn}@${failure.recoveryPointTime}`) ?? byVolume.get(failure.volumeArn);
+      return snapshot ? { ...failure, snapshotId: snapshot.snapshotId, state: snapshot.state } : failure;
+    }),
+  };
+}

@@ -84,6 +84,39 @@ describe('evidence that is whole at any size', () => {
     expect(second.report?.manifest.flatMap((g) => g.volumes).every((v) => v.source === 'existing')).toBe(true);
   });
 
+  it('names the snapshot of a volume whose create failed after Storage Gateway made it', async () => {
+    // Prepare: the create of one volume takes effect, then answers a permanent error.
+    const fleet = generateFleet({ gateways: 1, volumesPerGateway: 3 });
+    const gateway = fleet.gateways[0];
+    const broken = volumeArnOf(fleet, gateway?.id ?? '', gateway?.volumes[1]?.id ?? '');
+    workflow = await startLocalWorkflow({
+      fleet,
+      faults: [
+        {
+          operation: 'CreateSnapshotFromVolumeRecoveryPoint',
+          volumeArn: broken,
+          error: 'InvalidGatewayRequestException',
+          afterEffect: true,
+        },
+      ],
+    });
+
+    // Act
+    const run = await workflow.run();
+
+    // Assess
+    const made = workflow.emulator.snapshots().find((s) => s.volumeArn === broken);
+    expect(run.status).toBe('FAILED');
+    expect(made).toBeDefined();
+    expect(run.report?.failures).toEqual([
+      expect.objectContaining({
+        volumeArn: broken,
+        error: 'InvalidGatewayRequestException',
+        snapshotId: made?.snapshotId,
+      }),
+    ]);
+  });
+
   it('keeps every created snapshot ID in the evidence when the completion wait times out', async () => {
     // Prepare: snapshots take an hour; the wait gives up after 60 ms.
     const fleet = generateFleet({ gateways: 2, volumesPerGateway: 4 });

@@ -1,6 +1,6 @@
-import { gatewayCounts, gatewayReportOf, manifestOf } from '../../../src/report/gateway-report.ts';
+import { gatewayCounts, gatewayReportOf, manifestOf, nameFailedSnapshots } from '../../../src/report/gateway-report.ts';
 import { GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
-import { created, earlier, failed, iteration, listing } from '../../helpers/report.ts';
+import { created, earlier, failed, iteration, listing, TIME } from '../../helpers/report.ts';
 
 describe('gatewayReportOf', () => {
   it('accounts for every point once: created, skipped and failed, with full ARNs and readable causes', () => {
@@ -118,5 +118,28 @@ describe('manifestOf', () => {
     expect(manifest.volumes).toEqual([
       { volumeArn: volumeArn('vol-1'), snapshotId: null, sizeBytes: 1_000, reason: 'snapshot error' },
     ]);
+  });
+});
+
+describe('nameFailedSnapshots', () => {
+  it("gives a failed volume this run's snapshot of it, and leaves the others alone", () => {
+    // Prepare
+    const report = gatewayReportOf(
+      iteration({
+        listed: listing(['vol-1', 'vol-2', 'vol-3']),
+        outcomes: [created('vol-1'), failed('vol-2', 'InternalServerError', 'x'), failed('vol-3', 'TimeoutError', 'y')],
+      }),
+    );
+    const madeByThisRun = [{ ...earlier('vol-2', 'pending'), snapshotId: 'snap-made-2', recoveryPointTime: TIME }];
+
+    // Act
+    const named = nameFailedSnapshots(report, madeByThisRun);
+
+    // Assess
+    expect(named.failures.map((f) => [f.volumeArn, f.snapshotId, f.state])).toEqual([
+      [volumeArn('vol-2'), 'snap-made-2', 'pending'],
+      [volumeArn('vol-3'), undefined, undefined],
+    ]);
+    expect(nameFailedSnapshots(named, []).failures).toEqual(named.failures);
   });
 });
