@@ -7,7 +7,8 @@ import {
 import { type FaultRule, gatewayArnOf } from '../src/local/emulator/index.ts';
 import type { Fleet } from '../src/local/fleet.ts';
 import { LOCAL_REGION } from '../src/local/runner.ts';
-import { type LocalStack, startLocalStack } from '../src/local/stack.ts';
+import type { LocalStack } from '../src/local/stack.ts';
+import { startBenchStack } from './stack.ts';
 
 const run = promisify(execFile);
 
@@ -28,7 +29,7 @@ async function onFreshStack(
   { fleetFile, faults }: BaselineOptions,
   work: (stack: LocalStack) => Promise<unknown>,
 ): Promise<BaselineRun> {
-  const stack = await startLocalStack({ fleetPath: fleetFile, faults, env: {} });
+  const stack = await startBenchStack({ fleetPath: fleetFile, faults });
   try {
     const started = performance.now();
     await work(stack);

@@ -1,23 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TOO_MANY_GATEWAYS } from '../src/errors.ts';
-import { PAYLOAD_LIMIT_BYTES } from '../src/report/limits.ts';
-import { jsonBytes } from '../src/report/fit.ts';
+import type { Fleet } from '../src/local/fleet.ts';
 import { loadDefinition } from '../src/statemachine/definition.ts';
 import { snapshotWorkflow } from '../src/workflow/snapshot.ts';
 import { awsCliVersion, runCliLoop, runSequentialScript } from './baselines.ts';
 import { type FunctionColdStart, measureColdStarts } from './cold-start.ts';
+import { type Accounting, accountFor, EVERY_CREATE_FAILS } from './evidence.ts';
 import { type LargestPayload, type LocalRun, type LocalRunOptions, runLocally, writeFleetFile } from './local-run.ts';
-import { type MachineFacts, machineFacts } from './machine.ts';
-import {
-  type Accounting,
-  accountFor,
-  CAUSE_KINDS,
-  type CauseKind,
-  EVERY_CREATE_FAILS,
-  lengthenErrorMessages,
-} from './payload.ts';
+import { loadAverageNow, type MachineFacts, machineFacts } from './machine.ts';
+import { answerS3InMemory } from './s3-in-memory.ts';
+import type { S3Figures } from './s3-tally.ts';
 import {
   type ApiLatency,
   type BenchPlan,
@@ -71,20 +64,30 @@ export interface CostRow {
   callsPerVolume: Record<string, number>;
 }
 
-export interface PayloadRow {
+/** One scenario of the evidence section. */
+export interface EvidenceRow {
   fleet: FleetShape;
-  /** Every volume succeeds, or every volume fails with the given causes. */
-  scenario: 'all succeed' | CauseKind;
+  scenario: 'all succeed' | 'every create fails';
   status: string;
-  largest: LargestPayload | undefined;
-  /** The report the summarising Task produced (the execution output when it succeeds). */
-  report?: Accounting;
-  /** The report inside the execution's failure cause, when it failed. */
-  cause?: Accounting;
-  /** Mean JSON bytes of one gateway's compact result in the report, when the report carries them. */
-  compactBytesPerGateway?: number;
-  /** Refused at Plan as too large for one execution: the error, and how many snapshots were made first. */
-  refused?: { error: string; snapshotsMade: number };
+  /** Timed runs on the S3 server, each paired with one with S3 answered in memory; 0 for the failing scenario. */
+  runs: number;
+  /** Median wall time of the timed runs on the S3 server. */
+  wallMs?: number;
+  /** Median wall time of the same runs with S3 answered in memory. */
+  inMemoryWallMs?: number;
+  /** The S3 calls of one run; `busyMs` and `callMs` are the timed runs' medians. */
+  s3: S3Figures;
+  /** From a run that JSON-sized every state's input and output. */
+  largest?: LargestPayload;
+  largestBeyondGatewayArns?: LargestPayload;
+  gatewayArnsBytes?: number;
+  /** JSON bytes of the execution's output, or of its failure cause. */
+  resultBytes: number;
+  /** `report.json` against the fleet. */
+  report: Accounting;
+  /** Failures the digest names, and the ones it leaves to `report.json`. */
+  digestFailures: number;
+  moreFailures: number;
 }
 
 export interface BenchResult {
@@ -97,7 +100,7 @@ export interface BenchResult {
   overhead: OverheadRow[];
   baselines: BaselineRow[];
   cost: CostRow[];
-  payload: PayloadRow[];
+  evidence: EvidenceRow[];
   coldStart: FunctionColdStart[];
   coldStartRuns: number;
   durationMs: number;
@@ -119,6 +122,7 @@ export async function runBench({
   now = () => new Date(),
 }: BenchOptions): Promise<BenchResult> {
   const began = performance.now();
+  const loadAtStart = loadAverageNow();
   const workDir = await mkdtemp(join(tmpdir(), 'sgw-bench-'));
   try {
     const latency = DEFAULT_API_LATENCY;
@@ -195,44 +199,38 @@ export async function runBench({
       progress(`   ${label(shape)}: ${wallMs.toFixed(0)} ms, ${(wallMs / volumes).toFixed(2)} ms/volume`);
     }
 
-    progress('5. payload headroom');
-    const payload: PayloadRow[] = [];
-    for (const { fleet, path } of fleets) {
-      const run = await local({ fleetFile: path, measurePayloads: true });
-      payload.push({
-        fleet: shapeOf(fleet),
-        scenario: 'all succeed',
-        status: run.status,
-        largest: run.largestPayload,
-        report: accountFor(run.report, fleet),
-      });
+    progress('5. evidence in S3');
+    const evidence: EvidenceRow[] = [];
+    for (const { fleet: shape, runs } of plan.evidence.fleets) {
+      const { fleet, path } = await writeFleetFile(workDir, shape);
+      const pairs = await sample(runs, async () => ({
+        server: await checked(local({ fleetFile: path, evidence: true }), shape),
+        memory: await checked(local({ fleetFile: path, prepare: (stack) => answerS3InMemory(stack.s3) }), shape),
+      }));
+      const sized = await checked(local({ fleetFile: path, evidence: true, measurePayloads: true }), shape);
+      const last = pairs[pairs.length - 1]?.server ?? sized;
+      const s3 = last.s3 as S3Figures;
+      const row: EvidenceRow = {
+        ...evidenceOf(shape, 'all succeed', sized, fleet),
+        runs: pairs.length,
+        wallMs: median(pairs.map((p) => p.server.wallMs)),
+        inMemoryWallMs: median(pairs.map((p) => p.memory.wallMs)),
+        s3: {
+          ...s3,
+          busyMs: median(pairs.map((p) => p.server.s3?.busyMs ?? Number.NaN)),
+          callMs: median(pairs.map((p) => p.server.s3?.callMs ?? Number.NaN)),
+        },
+      };
+      evidence.push(row);
+      progress(`   ${label(shape)}: ${evidenceLine(row)}`);
     }
-    for (const kind of CAUSE_KINDS) {
-      for (const shape of plan.payloadFleets) {
-        const { fleet, path } = await writeFleetFile(workDir, shape);
-        const run = await local({
-          fleetFile: path,
-          faults: EVERY_CREATE_FAILS,
-          measurePayloads: true,
-          prepare: lengthenErrorMessages(kind),
-        });
-        payload.push({
-          fleet: shape,
-          scenario: kind,
-          status: run.status,
-          largest: run.largestPayload,
-          report: accountFor(run.report, fleet),
-          ...(run.error === TOO_MANY_GATEWAYS
-            ? { refused: { error: run.error, snapshotsMade: run.snapshotsMade } }
-            : run.cause === undefined
-              ? {}
-              : { cause: accountFor(parseJson(run.cause), fleet) }),
-          ...compactSize(run.report),
-        });
-        progress(
-          `   ${label(shape)}, ${kind}: largest ${run.largestPayload?.bytes ?? 0} of ${PAYLOAD_LIMIT_BYTES} bytes`,
-        );
-      }
+    {
+      const shape = plan.evidence.failingFleet;
+      const { fleet, path } = await writeFleetFile(workDir, shape);
+      const run = await local({ fleetFile: path, faults: EVERY_CREATE_FAILS, evidence: true, measurePayloads: true });
+      const row = evidenceOf(shape, 'every create fails', run, fleet);
+      evidence.push(row);
+      progress(`   ${label(shape)}, every create fails: ${evidenceLine(row)}`);
     }
 
     progress('6. cold start');
@@ -240,7 +238,7 @@ export async function runBench({
 
     return {
       smoke,
-      machine: machineFacts(now(), cli),
+      machine: machineFacts(now(), cli, loadAtStart),
       concurrency: DEFAULT_CONCURRENCY,
       latency,
       fixedExecutionMs,
@@ -248,7 +246,7 @@ export async function runBench({
       overhead,
       baselines,
       cost,
-      payload,
+      evidence,
       coldStart,
       coldStartRuns: plan.coldStartRuns,
       durationMs: performance.now() - began,
@@ -289,16 +287,29 @@ function costOf(shape: FleetShape, run: LocalRun): CostRow {
   };
 }
 
-function compactSize(report: unknown): Pick<PayloadRow, 'compactBytesPerGateway'> {
-  const gateways = (report as { gateways?: unknown } | undefined)?.gateways;
-  if (!Array.isArray(gateways) || !gateways.length) return {};
-  return { compactBytesPerGateway: jsonBytes(gateways) / gateways.length };
+function evidenceOf(shape: FleetShape, scenario: EvidenceRow['scenario'], run: LocalRun, fleet: Fleet): EvidenceRow {
+  return {
+    fleet: shape,
+    scenario,
+    status: run.status,
+    runs: 0,
+    s3: run.s3 as S3Figures,
+    ...(run.largestPayload ? { largest: run.largestPayload } : {}),
+    ...(run.largestBeyondGatewayArns ? { largestBeyondGatewayArns: run.largestBeyondGatewayArns } : {}),
+    ...(run.gatewayArnsBytes === undefined ? {} : { gatewayArnsBytes: run.gatewayArnsBytes }),
+    resultBytes: run.resultBytes,
+    report: accountFor(run.report, fleet),
+    digestFailures: run.digest?.failures.length ?? 0,
+    moreFailures: run.digest?.moreFailures ?? 0,
+  };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+function evidenceLine(row: EvidenceRow): string {
+  const written = Object.values(row.s3.written).reduce((sum, w) => sum + w.bytes, 0);
+  const calls = Object.values(row.s3.calls).reduce((sum, n) => sum + n, 0);
+  const time =
+    row.wallMs === undefined
+      ? ''
+      : `, ${row.wallMs.toFixed(0)} ms (${row.inMemoryWallMs?.toFixed(0)} ms with S3 in memory)`;
+  return `${row.status}, ${calls} S3 calls, ${written} bytes written${time}, result ${row.resultBytes} bytes`;
 }

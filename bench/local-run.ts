@@ -1,12 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { locationOfUri } from '../src/evidence/run-evidence.ts';
 import type { ExecutionInput } from '../src/input/schema.ts';
 import type { FaultRule } from '../src/local/emulator/index.ts';
 import { type Fleet, generateFleet } from '../src/local/fleet.ts';
 import { type EngineEvent, startLocalExecution } from '../src/local/runner.ts';
-import { type LocalStack, startLocalStack } from '../src/local/stack.ts';
+import type { LocalStack } from '../src/local/stack.ts';
+import type { ReportDigest } from '../src/report/execution-report.ts';
 import type { AslDefinition } from '../src/statemachine/definition.ts';
+import { type S3Figures, S3Tally } from './s3-tally.ts';
 import type { FleetShape } from './scenarios.ts';
+import { startBenchStack } from './stack.ts';
 
 /** The biggest state input or output of a run. */
 export interface LargestPayload {
@@ -29,11 +34,24 @@ export interface LocalRun {
   snapshotsMade: number;
   /** Only when `measurePayloads` was set. */
   largestPayload?: LargestPayload;
-  /** The last execution report a state produced (the output of the summarising Task). */
-  report?: unknown;
+  /**
+   * Only when `measurePayloads` was set: the largest payload once a `gatewayArns` list is left out of it, the one
+   * part of the state that grows with the fleet (one ARN per gateway).
+   */
+  largestBeyondGatewayArns?: LargestPayload;
+  /** The largest `gatewayArns` list a state carried, in JSON bytes; only when `measurePayloads` was set. */
+  gatewayArnsBytes?: number;
+  /** The digest the summarising Task returned. */
+  digest?: ReportDigest;
+  /** JSON bytes of the execution's output, or characters of its failure cause. */
+  resultBytes: number;
   /** The execution's error and failure cause, if it failed. */
   error?: string;
   cause?: string;
+  /** Only when `evidence` was set: the S3 calls of the execution. */
+  s3?: S3Figures;
+  /** Only when `evidence` was set: `report.json`, read back once the execution ended. */
+  report?: unknown;
 }
 
 export interface LocalRunOptions {
@@ -44,6 +62,8 @@ export interface LocalRunOptions {
   input?: ExecutionInput;
   /** JSON-sizes every state's input and output; it costs time, so timed runs leave it off. */
   measurePayloads?: boolean;
+  /** Counts and times the S3 calls, and reads `report.json` back after the execution. */
+  evidence?: boolean;
   /** Runs once the stack is up, before the execution starts. */
   prepare?: (stack: LocalStack) => void;
 }
@@ -56,12 +76,12 @@ export async function writeFleetFile(directory: string, shape: FleetShape): Prom
   return { fleet, path };
 }
 
-/** Runs the real ASL and handlers once against a fresh emulator, so no run sees another's snapshots. */
+/** Runs the real ASL and handlers once against a fresh emulator and S3 server, so no run sees another's work. */
 export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
-  // An empty env: the emulator, never an endpoint the caller's shell points at.
-  const stack = await startLocalStack({ fleetPath: options.fleetFile, faults: options.faults ?? [], env: {} });
+  const stack = await startBenchStack({ fleetPath: options.fleetFile, faults: options.faults ?? [] });
   try {
     options.prepare?.(stack);
+    const tally = options.evidence ? S3Tally.attach(stack.s3) : undefined;
     const log = new EventTally(options.measurePayloads ?? false);
     const started = performance.now();
     const execution = startLocalExecution({
@@ -73,6 +93,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     });
     const result = await execution.result;
     const wallMs = performance.now() - started;
+    if (tally) tally.recording = false;
     const calls: Record<string, number> = {};
     for (const { operation } of stack.emulator?.calls ?? []) calls[operation] = (calls[operation] ?? 0) + 1;
     return {
@@ -82,14 +103,29 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       invocations: log.invocations,
       calls,
       snapshotsMade: stack.emulator?.snapshots().length ?? 0,
+      resultBytes:
+        result.cause === undefined
+          ? Buffer.byteLength(JSON.stringify(result.output ?? null))
+          : Buffer.byteLength(result.cause),
       ...(log.largest ? { largestPayload: log.largest } : {}),
-      ...(log.report === undefined ? {} : { report: log.report }),
+      ...(log.largestBeyondGatewayArns ? { largestBeyondGatewayArns: log.largestBeyondGatewayArns } : {}),
+      ...(options.measurePayloads ? { gatewayArnsBytes: log.gatewayArnsBytes } : {}),
+      ...(log.digest === undefined ? {} : { digest: log.digest }),
       ...(result.error === undefined ? {} : { error: result.error }),
       ...(result.cause === undefined ? {} : { cause: result.cause }),
+      ...(tally ? { s3: tally.figures, report: await readReport(stack, log.digest) } : {}),
     };
   } finally {
     await stack.close();
   }
+}
+
+/** `report.json`, where the digest says it is. */
+async function readReport(stack: LocalStack, digest: ReportDigest | undefined): Promise<unknown> {
+  const location = digest?.evidence ? locationOfUri(digest.evidence.report) : undefined;
+  if (!location) return undefined;
+  const { Body } = await stack.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+  return JSON.parse((await Body?.transformToString('utf8')) ?? 'null');
 }
 
 /** Counts what the engine's event log says; state names are read from the events, never assumed. */
@@ -97,7 +133,9 @@ class EventTally {
   transitions = 0;
   invocations = 0;
   largest: LargestPayload | undefined;
-  report: unknown;
+  largestBeyondGatewayArns: LargestPayload | undefined;
+  gatewayArnsBytes = 0;
+  digest: ReportDigest | undefined;
   readonly #measurePayloads: boolean;
 
   constructor(measurePayloads: boolean) {
@@ -114,8 +152,8 @@ class EventTally {
     } else if (event.type === 'StateExited') {
       const output = event.state.output;
       if (this.#measurePayloads) this.#measure(event.state.name, 'output', output);
-      if (output && typeof output === 'object' && !Array.isArray(output) && 'report' in output)
-        this.report = output.report;
+      if (output && typeof output === 'object' && !Array.isArray(output) && 'digest' in output)
+        this.digest = output.digest as unknown as ReportDigest;
     }
   }
 
@@ -123,5 +161,13 @@ class EventTally {
     if (value === undefined) return;
     const bytes = Buffer.byteLength(JSON.stringify(value));
     if (!this.largest || bytes > this.largest.bytes) this.largest = { bytes, state, direction };
+    let beyond = bytes;
+    if (value && typeof value === 'object' && 'gatewayArns' in value && Array.isArray(value.gatewayArns)) {
+      const { gatewayArns, ...rest } = value;
+      this.gatewayArnsBytes = Math.max(this.gatewayArnsBytes, Buffer.byteLength(JSON.stringify(gatewayArns)));
+      beyond = Buffer.byteLength(JSON.stringify(rest));
+    }
+    if (!this.largestBeyondGatewayArns || beyond > this.largestBeyondGatewayArns.bytes)
+      this.largestBeyondGatewayArns = { bytes: beyond, state, direction };
   }
 }

@@ -1,4 +1,4 @@
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 
 /** The machine a result was measured on. */
 export interface MachineFacts {
@@ -8,9 +8,16 @@ export interface MachineFacts {
   node: string;
   date: string;
   awsCli: string | undefined;
+  /** The 1-minute load average when the bench began and when it ended: other work on the cores skews every time. */
+  loadAverage: { start: number; end: number };
 }
 
-export function machineFacts(now: Date, awsCli: string | undefined): MachineFacts {
+/** The 1-minute load average now. */
+export function loadAverageNow(): number {
+  return loadavg()[0] ?? Number.NaN;
+}
+
+export function machineFacts(now: Date, awsCli: string | undefined, loadAtStart: number): MachineFacts {
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     cores: availableParallelism(),
@@ -18,5 +25,6 @@ export function machineFacts(now: Date, awsCli: string | undefined): MachineFact
     node: process.version,
     date: now.toISOString(),
     awsCli,
+    loadAverage: { start: loadAtStart, end: loadAverageNow() },
   };
 }

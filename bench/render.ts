@@ -1,18 +1,17 @@
-import {
-  CAUSE_BUDGET_BYTES,
-  MAX_GATEWAYS_PER_EXECUTION,
-  PAYLOAD_LIMIT_BYTES,
-  REPORT_BUDGET_BYTES,
-} from '../src/report/limits.ts';
-import type { BenchResult, PayloadRow } from './bench.ts';
-import { type Accounting, CAUSE_KINDS, FAILURE_ERROR, LONG_MESSAGE_CHARACTERS } from './payload.ts';
+import { DIGEST_BUDGET_BYTES } from '../src/report/execution-report.ts';
+import { PAYLOAD_LIMIT_BYTES } from '../src/report/limits.ts';
+import type { BenchResult, EvidenceRow } from './bench.ts';
+import { FAILURE_ERROR } from './evidence.ts';
+import type { LargestPayload } from './local-run.ts';
+import { EVIDENCE_KINDS, type S3Figures } from './s3-tally.ts';
 import { fleetLabel, volumesOf } from './scenarios.ts';
 
-/** Targets of issue 6. */
+/** Targets of issue 6, and issue 9's bound on the execution's output. */
 export const TARGETS = {
   fanOutRatio: 1.3,
   bundleKiB: 350,
   loadRatio: 0.6,
+  resultBytes: 8 * 1024,
 } as const;
 
 const ms = (value: number): string =>
@@ -20,6 +19,7 @@ const ms = (value: number): string =>
 const times = (value: number): string => `${value.toFixed(2)}×`;
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
 const bytes = (value: number): string => value.toLocaleString('en-US');
+const percent = (share: number): string => (Number.isFinite(share) ? `${(100 * share).toFixed(0)} %` : 'n/a');
 const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -35,7 +35,8 @@ export function renderResults(result: BenchResult): string {
     '',
     'Written by `npm run bench` (`bench/run.ts`). Everything runs in one Node process on the local stack: the real ASL on',
     'aws-local-stepfunctions, the real middy handlers in-process, the AWS SDK over HTTP to the Storage Gateway + EC2',
-    'emulator on 127.0.0.1. Each figure is the median of the runs shown; every run starts a fresh emulator.',
+    'emulator and to the embedded S3 server (s3rver) on 127.0.0.1. Each figure is the median of the runs shown; every',
+    'run starts a fresh emulator and a fresh S3 server over a temporary directory.',
     '',
     table(
       ['machine', ''],
@@ -47,6 +48,10 @@ export function renderResults(result: BenchResult): string {
         ['AWS CLI', machine.awsCli ?? 'not installed'],
         ['date', machine.date],
         ['bench duration', `${(result.durationMs / 1000).toFixed(0)} s`],
+        [
+          'load average (1 min), start → end',
+          `${fixed(machine.loadAverage.start)} → ${fixed(machine.loadAverage.end)} (other work on the cores slows every figure)`,
+        ],
       ],
     ),
     '',
@@ -54,7 +59,7 @@ export function renderResults(result: BenchResult): string {
     overheadSection(result),
     baselineSection(result),
     costSection(result),
-    payloadSection(result),
+    evidenceSection(result),
     coldStartSection(result),
   ].join('\n');
 
@@ -157,7 +162,7 @@ export function renderResults(result: BenchResult): string {
       "Choice and Pass states included; the Distributed Map's child executions bill theirs too), Task states entered or",
       'retried are Lambda invocations. Price: Standard workflows, 0.025 USD per 1,000 transitions (Lambda and the AWS',
       'calls are billed on top). Calls: what the emulator answered, per volume; target 1 create per volume and 1 list',
-      'per gateway, plus retries.',
+      'per gateway, plus retries. The S3 calls of the evidence are in section 5.',
       '',
       table(
         [
@@ -188,42 +193,122 @@ export function renderResults(result: BenchResult): string {
     ].join('\n');
   }
 
-  function payloadSection({ payload }: BenchResult): string {
+  function evidenceSection({ evidence }: BenchResult): string {
+    const succeeded = evidence.filter((r) => r.scenario === 'all succeed');
+    const operations = [...new Set(evidence.flatMap((r) => Object.keys(r.s3.calls)))].sort();
+    const kinds = EVIDENCE_KINDS.filter((kind) => evidence.some((r) => r.s3.written[kind]));
+    const scenario = (r: EvidenceRow) => `${fleetLabel(r.fleet)}, ${r.scenario}`;
     return [
-      '## 5. Payload headroom',
+      '## 5. Evidence in S3',
       '',
-      `The largest state input or output of the run (JSON bytes of every state's input and output in the event log),`,
-      `against the ${bytes(PAYLOAD_LIMIT_BYTES)}-byte limit (the local engine does not enforce it; on AWS a bigger one fails`,
-      'the execution with `States.DataLimitExceeded`). In the failing runs every CreateSnapshotFromVolumeRecoveryPoint fails',
-      `(emulator fault rule, ${FAILURE_ERROR}) and the bench lengthens its message to ${bytes(LONG_MESSAGE_CHARACTERS)} characters in an SDK`,
-      "middleware (the emulator's injected messages are short): either *one long cause* for every volume, or *a long cause",
-      'per volume* that names it, as AWS messages often do, so that no two failures can be grouped.',
-      '"Accounted" checks that the summary counts add up to the fleet and that every volume ARN is named in `failures` or',
-      'in `gateways[].failures[].volumeIds`: in the report the summarising Task returns, and in the report inside the',
-      "execution's failure cause (the execution fails with `SnapshotsFailed`; a cause holds at most 32,768 characters).",
+      "Each gateway's child execution writes its whole account to `gateways/<id>.json`; `Summarise` reads them all back",
+      'and writes `report.json`, `manifest.json` and `report.csv`; the state machine carries only the digest. Locally the',
+      'objects go to the embedded S3 server (s3rver, in this process, over a temporary directory) through the real S3',
+      'client; an SDK middleware counts, sizes and times every call. No emulated latency. In the failing scenario every',
+      `CreateSnapshotFromVolumeRecoveryPoint fails (emulator fault rule, ${FAILURE_ERROR}).`,
+      '',
+      'Bytes written (PutObject bodies), by object:',
+      '',
+      table(
+        ['fleet, scenario', ...kinds, 'total', 'bytes per volume', 'read back (GetObject)'],
+        evidence.map((r) => {
+          const total = writtenBytes(r.s3);
+          return [
+            scenario(r),
+            ...kinds.map((kind) => written(r.s3, kind)),
+            bytes(total),
+            bytes(Math.round(total / volumesOf(r.fleet))),
+            bytes(r.s3.bytesRead),
+          ];
+        }),
+      ),
+      '',
+      'S3 calls per execution, by operation (failed calls in brackets, e.g. `NoSuchKey`):',
+      '',
+      table(
+        ['fleet, scenario', ...operations, 'total', 'per gateway'],
+        evidence.map((r) => {
+          const total = Object.values(r.s3.calls).reduce((sum, n) => sum + n, 0);
+          return [
+            scenario(r),
+            ...operations.map((op) => {
+              const failed = r.s3.failedCalls[op];
+              return `${bytes(r.s3.calls[op] ?? 0)}${failed ? ` (${bytes(failed)})` : ''}`;
+            }),
+            bytes(total),
+            fixed(total / r.fleet.gateways),
+          ];
+        }),
+      ),
+      '',
+      'Time added. *In S3 calls*: the wall time during which at least one S3 call was in flight (concurrent calls count',
+      "once), from the command being sent to its response; its share is of the run's wall time. Locally the S3 server",
+      'shares this one thread with the engine and every handler, so other work overlaps those intervals: it is an upper',
+      '*bound*. *S3 in memory*: the same runs with PutObject and GetObject answered from a map in an SDK middleware before',
+      'any request is built (the evidence is still built and serialised); the difference is the time the S3 calls add.',
       '',
       table(
         [
           'fleet',
-          'scenario',
-          'status',
-          'largest payload (state)',
-          'of limit',
-          'report accounted',
-          'failure cause accounted',
+          'runs',
+          'wall time',
+          'in S3 calls',
+          'share of run',
+          "calls' durations summed",
+          'wall time, S3 in memory',
+          'time added by S3',
+          'share of run',
         ],
-        payload.map((r) => [
-          fleetLabel(r.fleet),
-          r.scenario === 'all succeed' ? 'all succeed' : `all fail, ${r.scenario}`,
-          r.refused ? `${r.status}: ${r.refused.error} at Plan, ${r.refused.snapshotsMade} snapshots made` : r.status,
-          r.largest ? `${bytes(r.largest.bytes)} (${r.largest.state} ${r.largest.direction})` : 'n/a',
-          r.largest ? `${((100 * r.largest.bytes) / PAYLOAD_LIMIT_BYTES).toFixed(0)} %` : 'n/a',
-          r.refused ? '– (refused before any work)' : accounting(r.report, r.scenario !== 'all succeed'),
-          r.cause ? accounting(r.cause, true) : '–',
-        ]),
+        succeeded.map((r) => {
+          const wallMs = r.wallMs ?? Number.NaN;
+          const added = wallMs - (r.inMemoryWallMs ?? Number.NaN);
+          return [
+            fleetLabel(r.fleet),
+            String(r.runs),
+            ms(wallMs),
+            ms(r.s3.busyMs),
+            percent(r.s3.busyMs / wallMs),
+            ms(r.s3.callMs),
+            ms(r.inMemoryWallMs ?? Number.NaN),
+            ms(added),
+            percent(added / wallMs),
+          ];
+        }),
       ),
       '',
-      ...CAUSE_KINDS.map((kind) => `- *${kind}*: ${largestFleet(payload.filter((r) => r.scenario === kind))}`),
+      `What the state machine carries, from a run that JSON-sizes every state's input and output (the local engine does`,
+      `not enforce the ${bytes(PAYLOAD_LIMIT_BYTES)}-byte limit; on AWS a bigger one fails with \`States.DataLimitExceeded\`).`,
+      "*Result*: the execution's output (the digest) or, when it fails, its `SnapshotsFailed` cause, against",
+      `${bytes(TARGETS.resultBytes)} bytes (the digest budget is ${bytes(DIGEST_BUDGET_BYTES)}). *Gateway ARNs*: the \`gatewayArns\` list Plan returns and`,
+      'the parent states carry, the one part that grows with the fleet; the next column is the largest payload without it.',
+      '*report.json*: every volume of the fleet named in `snapshots`, `skipped` or `failures`, failures counted.',
+      '',
+      table(
+        [
+          'fleet, scenario',
+          'status',
+          'result',
+          `≤ ${bytes(TARGETS.resultBytes)}`,
+          'failures in the digest',
+          'largest state payload',
+          'of limit',
+          'gateway ARNs',
+          'largest without them',
+          'report.json',
+        ],
+        evidence.map((r) => [
+          scenario(r),
+          r.status,
+          bytes(r.resultBytes),
+          verdict(r.resultBytes <= TARGETS.resultBytes),
+          `${bytes(r.digestFailures)} named, ${bytes(r.moreFailures)} more`,
+          payload(r.largest),
+          r.largest ? percent(r.largest.bytes / PAYLOAD_LIMIT_BYTES) : 'n/a',
+          r.gatewayArnsBytes === undefined ? 'n/a' : bytes(r.gatewayArnsBytes),
+          payload(r.largestBeyondGatewayArns),
+          accounted(r),
+        ]),
+      ),
       '',
     ].join('\n');
   }
@@ -272,48 +357,33 @@ export function renderResults(result: BenchResult): string {
   }
 }
 
-function accounting(check: Accounting | undefined, expectNamed: boolean): string {
-  if (!check) return 'no report';
-  const counts = check.countsAddUp ? 'counts add up' : '**counts do not add up**';
-  if (!expectNamed) return counts;
-  const named = `${bytes(check.volumesNamed)} of ${bytes(check.volumes)} volumes named`;
-  return `${counts}; ${check.volumesNamed === check.volumes ? named : `**${named}**`}`;
+function payload(largest: LargestPayload | undefined): string {
+  return largest ? `${bytes(largest.bytes)} (${largest.state} ${largest.direction})` : 'n/a';
 }
 
-/** What the failing runs say about the largest fleet one execution handles. */
-function largestFleet(failing: readonly PayloadRow[]): string {
-  const named = (check: Accounting | undefined) => Boolean(check?.countsAddUp && check.volumesNamed === check.volumes);
-  const held = failing.filter((r) => r.largest && r.largest.bytes < PAYLOAD_LIMIT_BYTES && named(r.report));
-  const biggest = held.reduce<PayloadRow | undefined>(
-    (best, r) => (!best || volumesOf(r.fleet) > volumesOf(best.fleet) ? r : best),
-    undefined,
-  );
+function writtenBytes(s3: S3Figures): number {
+  return Object.values(s3.written).reduce((sum, w) => sum + w.bytes, 0);
+}
+
+function written(s3: S3Figures, kind: keyof S3Figures['written']): string {
+  const tally = s3.written[kind];
+  if (!tally) return '–';
+  return tally.objects === 1 ? bytes(tally.bytes) : `${bytes(tally.bytes)} in ${bytes(tally.objects)}`;
+}
+
+function accounted(r: EvidenceRow): string {
+  const { report } = r;
+  const counts = report.countsAddUp ? 'counts add up' : '**counts do not add up**';
+  const named = `${bytes(report.volumesNamed)} of ${bytes(report.volumes)} volumes named`;
+  const manifest = `${bytes(report.manifestVolumes)} in the manifest`;
   const lines = [
-    biggest
-      ? `the largest fleet verified in one execution, under the limit with every volume named in its report, is ${fleetLabel(biggest.fleet)} volumes.`
-      : 'no fleet tried stayed under the limit with every volume named in its report.',
+    counts,
+    report.volumesNamed === report.volumes ? named : `**${named}**`,
+    report.manifestVolumes === report.volumes ? manifest : `**${manifest}**`,
   ];
-  const lost = failing.filter((r) => !r.refused && !named(r.report)).map((r) => fleetLabel(r.fleet));
-  if (lost.length) lines.push(`Fleets whose report no longer names every volume: ${lost.join(', ')}.`);
-  const refused = failing.filter((r) => r.refused);
-  if (refused.length) {
-    lines.push(
-      `Refused at Plan, as more gateways than one execution takes (${MAX_GATEWAYS_PER_EXECUTION}): ` +
-        refused
-          .map((r) => `${fleetLabel(r.fleet)} (${r.refused?.error}, ${r.refused?.snapshotsMade} snapshots made)`)
-          .join(', ') +
-        '. Such a fleet is run as several executions, each with its own `gatewayArns`.',
-    );
+  if (r.scenario !== 'all succeed') {
+    const failed = `${bytes(report.failures)} failures, ${bytes(report.failedVolumesNamed)} volumes`;
+    lines.push(report.failedVolumesNamed === report.volumes ? failed : `**${failed}**`);
   }
-  const sized = [...failing].reverse().find((r) => r.compactBytesPerGateway);
-  if (sized?.compactBytesPerGateway) {
-    const perGateway = sized.compactBytesPerGateway;
-    const fit = (budget: number) => Math.floor(budget / perGateway);
-    lines.push(
-      `A gateway's compact result (its ${sized.fleet.volumesPerGateway} failed volume IDs kept) takes about ${perGateway.toFixed(0)} bytes at ${fleetLabel(sized.fleet)}:`,
-      `the ${bytes(REPORT_BUDGET_BYTES)}-byte report budget holds about ${bytes(fit(REPORT_BUDGET_BYTES))} such gateways, and the`,
-      `${bytes(CAUSE_BUDGET_BYTES)}-byte failure cause about ${bytes(fit(CAUSE_BUDGET_BYTES))} (estimates; beyond them the summary counts stay complete).`,
-    );
-  }
-  return lines.join(' ');
+  return lines.join('; ');
 }

@@ -41,8 +41,8 @@ export interface BenchPlan {
   /** The fleet the AWS CLI loop runs on. */
   cliFleet: FleetShape;
   cliRuns: number;
-  /** Every volume fails: the worst case for the payloads. */
-  payloadFleets: FleetShape[];
+  /** The evidence section: successful fleets (timed `runs` times each), and one on which every create fails. */
+  evidence: { fleets: Array<{ fleet: FleetShape; runs: number }>; failingFleet: FleetShape };
   coldStartRuns: number;
 }
 
@@ -59,11 +59,13 @@ export const FULL_PLAN: BenchPlan = {
   sequentialMaxVolumes: 100,
   cliFleet: { gateways: 1, volumesPerGateway: 10 },
   cliRuns: 3,
-  payloadFleets: [
-    { gateways: 100, volumesPerGateway: 32 },
-    { gateways: 200, volumesPerGateway: 32 },
-    { gateways: 400, volumesPerGateway: 32 },
-  ],
+  evidence: {
+    fleets: [
+      { fleet: { gateways: 100, volumesPerGateway: 32 }, runs: 3 },
+      { fleet: { gateways: 1000, volumesPerGateway: 32 }, runs: 1 },
+    ],
+    failingFleet: { gateways: 1000, volumesPerGateway: 32 },
+  },
   coldStartRuns: 7,
 };
 
@@ -77,7 +79,10 @@ export const SMOKE_PLAN: BenchPlan = {
   sequentialMaxVolumes: 10,
   cliFleet: { gateways: 1, volumesPerGateway: 3 },
   cliRuns: 1,
-  payloadFleets: [{ gateways: 2, volumesPerGateway: 5 }],
+  evidence: {
+    fleets: [{ fleet: { gateways: 2, volumesPerGateway: 5 }, runs: 1 }],
+    failingFleet: { gateways: 2, volumesPerGateway: 5 },
+  },
   coldStartRuns: 1,
 };
 
