@@ -12,6 +12,8 @@ export const config: Config = {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30_000,
+  // Most suites wait on local servers: two workers keep both cores of a CI machine busy.
+  maxWorkers: 2,
   setupFilesAfterEnv: ['<rootDir>/test/helpers/isolated-home.ts'],
   // The pure code (no I/O) is held to a coverage floor; `npm test` runs with --coverage.
   coverageProvider: 'v8',
