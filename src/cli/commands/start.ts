@@ -148,7 +148,8 @@ async function watchUntilInterrupted(
   interrupted.catch(() => undefined);
   const onSignal = (): void => interrupt(new WaitInterrupted('SIGINT'));
   signals.once('SIGINT', onSignal);
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
+  // Not unref'd: between two polls this timer is all that keeps the process alive.
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pollMs = options.pollMs ?? deps.pollMs;
   try {
     return await Promise.race([
