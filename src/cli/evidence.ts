@@ -2,11 +2,10 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { InvalidEvidenceError } from '../errors.ts';
 import { locationOfUri } from '../evidence/run-evidence.ts';
 import { createEvidenceStore, type EvidenceStore } from '../evidence/store.ts';
-import { LOCAL_REGION } from '../local/runner.ts';
 import { LOCAL_S3_CREDENTIALS } from '../local/s3-server.ts';
 import type { ExecutionReport, ReportDigest } from '../report/execution-report.ts';
 import { classifyAwsError } from './classify-error.ts';
-import { credentialsFrom, isLocalEndpoint } from './sfn/client.ts';
+import { credentialsFrom, isLocalEndpoint, regionFrom } from './sfn/client.ts';
 
 /** Reads an execution's whole report from its evidence, wherever the digest says it is. */
 export interface EvidenceReader {
@@ -26,7 +25,7 @@ export function createEvidenceReader(env: NodeJS.ProcessEnv, store?: EvidenceSto
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   if (store) return readerOf(store, endpoint ?? 'S3');
   const local = isLocalEndpoint(endpoint);
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (local ? LOCAL_REGION : undefined);
+  const region = regionFrom(env, local);
   const { credentials } = credentialsFrom(env);
   const clientWith = (keys: S3ClientConfig['credentials']) =>
     new S3Client({

@@ -3,9 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createDynamoDbClient } from '../aws/clients.ts';
 import { ensureIdempotencyTable } from '../create-once/idempotency-table.ts';
-
-/** dynalite's only check of credentials is that a request is signed: any key pair will do. */
-export const LOCAL_DYNAMODB_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+import { LOCAL_CREDENTIALS } from './runner.ts';
 
 export interface LocalDynamoDbServerOptions {
   /** Idempotency tables that exist, active, once the server listens. */
@@ -64,5 +62,6 @@ export function createLocalDynamoDbServer(options: LocalDynamoDbServerOptions): 
 
 /** A client of a local DynamoDB server, signed with placeholder keys whatever the user's profile holds. */
 export function createLocalDynamoDbClient(endpoint: string, region: string): DynamoDBClient {
-  return createDynamoDbClient({ region, credentials: LOCAL_DYNAMODB_CREDENTIALS, endpoint });
+  // dynalite's only check of credentials is that a request is signed: any key pair will do.
+  return createDynamoDbClient({ region, credentials: LOCAL_CREDENTIALS, endpoint });
 }

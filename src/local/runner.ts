@@ -32,6 +32,8 @@ export const LOCAL_REGION = 'us-east-1';
 // Local executions run in the demo fleet's account, so the ARNs of its gateways lie in the
 // execution's scope as they do on AWS.
 export const LOCAL_ACCOUNT = DEFAULT_FLEET_ACCOUNT_ID;
+/** What a client of a server on this machine signs with when the user has no credentials: none of ours checks them. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 export interface LocalExecutionOptions {
   /** The workflow run: its ASL and the name of its state machine. */

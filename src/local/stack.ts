@@ -13,7 +13,7 @@ import { createLocalDynamoDbClient, createLocalDynamoDbServer, type LocalDynamoD
 import type { FaultRule } from './emulator/faults.ts';
 import { createEmulator, type Emulator } from './emulator/index.ts';
 import { loadFleet } from './fleet.ts';
-import { LOCAL_REGION } from './runner.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './runner.ts';
 import {
   createLocalS3Client,
   createLocalS3Server,
@@ -96,7 +96,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const hasCredentials = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE);
   const common = {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? LOCAL_REGION,
-    ...(hasCredentials ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    ...(hasCredentials ? {} : { credentials: LOCAL_CREDENTIALS }),
   };
   const storageGateway = createStorageGatewayClient({ ...common, endpoint });
   const ec2 = createEc2Client({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_EC2 ?? endpoint) : endpoint });

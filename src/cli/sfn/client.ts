@@ -1,8 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { LOCAL_REGION } from '../../local/runner.ts';
-
-/** What a local endpoint is called with when the user has no credentials: it checks none. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/runner.ts';
 
 /**
  * The SFN client of a command, configured from `env` once: `AWS_ENDPOINT_URL_SFN` (or
@@ -12,7 +9,7 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export function createSfnClient(env: NodeJS.ProcessEnv): { client: SFNClient; endpoint: string } {
   const endpoint = env.AWS_ENDPOINT_URL_SFN ?? env.AWS_ENDPOINT_URL;
   const local = isLocalEndpoint(endpoint);
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (local ? LOCAL_REGION : undefined);
+  const region = regionFrom(env, local);
   const credentials = credentialsFrom(env);
   const client = new SFNClient({
     ...(endpoint ? { endpoint } : {}),
@@ -20,6 +17,11 @@ export function createSfnClient(env: NodeJS.ProcessEnv): { client: SFNClient; en
     ...(credentials.credentials || !local ? credentials : { credentials: LOCAL_CREDENTIALS }),
   });
   return { client, endpoint: endpoint ?? `Step Functions${region ? ` in ${region}` : ''}` };
+}
+
+/** `AWS_REGION` (or `AWS_DEFAULT_REGION`); for an endpoint on this machine, the local Region when neither is set. */
+export function regionFrom(env: NodeJS.ProcessEnv, local: boolean): string | undefined {
+  return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (local ? LOCAL_REGION : undefined);
 }
 
 /** Whether the endpoint is on this machine: then no real AWS account is behind it. */
