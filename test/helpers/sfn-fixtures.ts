@@ -1,4 +1,8 @@
-import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import {
+  type DescribeExecutionCommandOutput,
+  ListStateMachinesCommand,
+  type ListStateMachinesCommandOutput,
+} from '@aws-sdk/client-sfn';
 import { type EvidenceReader, readerOf } from '../../src/cli/evidence.ts';
 import { runEvidence } from '../../src/evidence/run-evidence.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
@@ -11,6 +15,20 @@ export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMac
 export const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:sgw-recovery-snapshots-dev:drill';
 export const GATEWAY_ARN = 'arn:aws:storagegateway:eu-west-1:123456789012:gateway/sgw-12A3456B';
 export const START = new Date('2025-01-15T12:00:00Z');
+
+/** `ListStateMachines` as it answers with the drill's state machine, the one `sgw-snap` starts by default. */
+const DRILL_STATE_MACHINES: Pick<ListStateMachinesCommandOutput, 'stateMachines'> = {
+  stateMachines: [
+    { name: 'sgw-recovery-snapshots-dev', stateMachineArn: STATE_MACHINE_ARN, type: 'STANDARD', creationDate: START },
+  ],
+};
+
+/** Makes `sfn` answer `ListStateMachines` with the drill's state machine. */
+export function listsDrillStateMachine(sfn: {
+  on(command: typeof ListStateMachinesCommand): { resolves(output: object): unknown };
+}): void {
+  sfn.on(ListStateMachinesCommand).resolves(DRILL_STATE_MACHINES);
+}
 
 /** `DescribeExecution` of the drill, ended `SUCCEEDED` with input `{}`, unless `fields` say otherwise. */
 export function describedDrill(

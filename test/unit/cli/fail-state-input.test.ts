@@ -5,7 +5,6 @@ import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   type HistoryEvent,
-  ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -23,8 +22,8 @@ import {
   describedDrill,
   EXECUTION_ARN,
   GATEWAY_ARN as GATEWAY,
+  listsDrillStateMachine,
   START,
-  STATE_MACHINE_ARN,
   startTestEvidence,
   type TestEvidence,
 } from '../../helpers/sfn-fixtures.ts';
@@ -89,16 +88,7 @@ const enteredWithDigest = (): Partial<HistoryEvent> => ({
 });
 
 function serve(events: HistoryEvent[], failure?: { error: string; cause: string }): void {
-  sfnMock.on(ListStateMachinesCommand).resolves({
-    stateMachines: [
-      {
-        name: 'sgw-recovery-snapshots-dev',
-        stateMachineArn: STATE_MACHINE_ARN,
-        type: 'STANDARD',
-        creationDate: START,
-      },
-    ],
-  });
+  listsDrillStateMachine(sfnMock);
   sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: START });
   sfnMock.on(DescribeExecutionCommand).resolves(
     describedDrill({

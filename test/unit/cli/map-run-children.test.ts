@@ -7,7 +7,6 @@ import {
   GetExecutionHistoryCommand,
   type HistoryEvent,
   ListExecutionsCommand,
-  ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -22,6 +21,7 @@ import { driveCli } from '../../helpers/drive-cli.ts';
 import {
   describedDrill,
   EXECUTION_ARN,
+  listsDrillStateMachine,
   START,
   STATE_MACHINE_ARN,
   startTestEvidence,
@@ -192,16 +192,7 @@ describe('following a Distributed Map run into its child executions', () => {
     stsMock
       .on(GetCallerIdentityCommand)
       .resolves({ Arn: 'arn:aws:iam::123456789012:user/operator', Account: '123456789012' });
-    sfnMock.on(ListStateMachinesCommand).resolves({
-      stateMachines: [
-        {
-          name: 'sgw-recovery-snapshots-dev',
-          stateMachineArn: STATE_MACHINE_ARN,
-          type: 'STANDARD',
-          creationDate: START,
-        },
-      ],
-    });
+    listsDrillStateMachine(sfnMock);
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: START });
     sfnMock.on(DescribeExecutionCommand).resolves(describedDrill({ stopDate: STOP, output: JSON.stringify(digest) }));
   });

@@ -16,6 +16,7 @@ import { driveCli } from '../../helpers/drive-cli.ts';
 import {
   describedDrill,
   EXECUTION_ARN,
+  listsDrillStateMachine,
   START,
   STATE_MACHINE_ARN,
   startTestEvidence,
@@ -68,16 +69,7 @@ describe('the Step Functions calls of sgw-snap', () => {
   });
   beforeEach(() => {
     sfnMock.reset();
-    sfnMock.on(ListStateMachinesCommand).resolves({
-      stateMachines: [
-        {
-          name: 'sgw-recovery-snapshots-dev',
-          stateMachineArn: STATE_MACHINE_ARN,
-          type: 'STANDARD',
-          creationDate: START,
-        },
-      ],
-    });
+    listsDrillStateMachine(sfnMock);
   });
 
   it('finds a state machine by name on a later page of ListStateMachines', async () => {
