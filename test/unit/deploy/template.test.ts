@@ -65,11 +65,14 @@ const FUNCTIONS = {
       ...IDEMPOTENCY_ACTIONS,
     ],
   },
-  checkSnapshots: { id: 'CheckSnapshots', actions: ['ec2:DescribeSnapshots', 's3:GetObject', 's3:PutObject'] },
+  checkSnapshots: {
+    id: 'CheckSnapshots',
+    actions: ['ec2:DescribeSnapshots', 's3:GetObject', 's3:PutObject', 's3:ListBucket'],
+  },
   summariseGateway: { id: 'SummariseGateway', actions: ['s3:PutObject'] },
   summarise: {
     id: 'Summarise',
-    actions: ['storagegateway:ListGateways', 'ec2:DescribeSnapshots', 's3:GetObject', 's3:PutObject'],
+    actions: ['storagegateway:ListGateways', 'ec2:DescribeSnapshots', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
   },
 } as const satisfies Record<string, { id: string; actions: readonly string[] }>;
 
@@ -409,6 +412,7 @@ const DEFAULT_EVIDENCE_RETENTION_DAYS = 400;
 const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const evidenceObjects = (pattern: string) => ({ 'Fn::Sub': `\${${EVIDENCE_BUCKET}.Arn}/${pattern}` });
 const GATEWAY_OBJECTS = evidenceObjects('executions/*/*/gateways/*.json');
+const EVIDENCE_BUCKET_ARN = { 'Fn::GetAtt': [EVIDENCE_BUCKET, 'Arn'] };
 const EXECUTION_FILES = ['report.json', 'manifest.json', 'report.csv'].map((file) =>
   evidenceObjects(`executions/*/*/${file}`),
 );
@@ -420,12 +424,17 @@ const EVIDENCE_WRITERS = {
     kms: ['kms:GenerateDataKey'],
   },
   CheckSnapshots: {
-    s3: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [GATEWAY_OBJECTS] }],
+    s3: [
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [GATEWAY_OBJECTS] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
+    ],
     kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
   },
   Summarise: {
     s3: [
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [GATEWAY_OBJECTS] },
+      // A missing gateway object must answer NoSuchKey, which S3 gives only to a caller that may list the bucket.
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
       { Effect: 'Allow', Action: ['s3:PutObject'], Resource: EXECUTION_FILES },
     ],
     kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
