@@ -14,7 +14,7 @@ export const config: Config = {
   testTimeout: 30_000,
   // Most suites wait on local servers: two workers keep both cores of a CI machine busy.
   maxWorkers: 2,
-  setupFilesAfterEnv: ['<rootDir>/test/helpers/isolated-home.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/isolated-home.ts', '<rootDir>/test/helpers/metrics-off.ts'],
   // The pure code (no I/O) is held to a coverage floor; `npm test` runs with --coverage.
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/policy/**/*.ts', 'src/report/**/*.ts', 'src/input/**/*.ts', '!src/input/update-readme.ts'],

@@ -194,3 +194,12 @@ export class ExecutionNameTakenError extends StepFunctionsCallError {
 export class StepFunctionsRejectedError extends StepFunctionsCallError {
   override readonly name = 'StepFunctionsRejected';
 }
+
+// Monitoring (issue 16).
+/** A function that measures the RPO was deployed with an RPO target that is not a positive number of hours. */
+export const INVALID_MONITORING_CONFIG = 'InvalidMonitoringConfig';
+
+/** The monitoring configuration of a function (its environment) cannot be read; the message names the variable. */
+export class InvalidMonitoringConfigError extends SgwSnapshotError {
+  override readonly name = INVALID_MONITORING_CONFIG;
+}

@@ -7,7 +7,10 @@ import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../
 import { mapConcurrently, runEvidence } from '../../src/evidence/run-evidence.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import type { ExecutionOptions } from '../../src/input/schema.ts';
-import { logger, stepHandler } from '../../src/lambda/handler.ts';
+import { logger, metrics, stepHandler } from '../../src/lambda/handler.ts';
+import { DEFAULT_RPO_TARGET_HOURS, rpoTargetFromEnvironment } from '../../src/monitoring/config.ts';
+import { executionFigures, metricValues } from '../../src/monitoring/figures.ts';
+import { addMetricValues } from '../../src/monitoring/metrics.ts';
 import { readableCause } from '../../src/report/cause.ts';
 import { abandonWait } from '../../src/report/completion.ts';
 import { buildReport, digestOf, type ReportDigest } from '../../src/report/execution-report.ts';
@@ -36,13 +39,22 @@ export interface SummariseDependencies extends EvidenceDependencies {
   ec2: EC2Client;
   storageGateway: StorageGatewayClient;
   now: () => number;
+  /** The RPO target of the `StaleVolumes` metric, in hours. @default DEFAULT_RPO_TARGET_HOURS (local runs) */
+  rpoTargetHours?: () => number;
 }
 
 /**
  * Joins the gateways' evidence into the execution's report and writes it whole (`report.json`, `manifest.json`,
  * `report.csv`); the state machine gets the digest, one size at any fleet. `failed` sends it to `SnapshotsFailed`.
  */
-export function createSummariseHandler({ ec2, storageGateway, now, evidence, evidenceBucket }: SummariseDependencies) {
+export function createSummariseHandler({
+  ec2,
+  storageGateway,
+  now,
+  rpoTargetHours = () => DEFAULT_RPO_TARGET_HOURS,
+  evidence,
+  evidenceBucket,
+}: SummariseDependencies) {
   return stepHandler(async (request: SummariseRequest): Promise<SummariseResult> => {
     const { options, execution, gatewayArns, mapFailure, waitFailure } = request;
     const run = runEvidence(evidence, evidenceBucket(), execution.id);
@@ -60,6 +72,7 @@ export function createSummariseHandler({ ec2, storageGateway, now, evidence, evi
         : unreportedGateway(gatewayArns[i] ?? '', madeByThisRun, cause),
     );
     if (waitFailure && options.waitForCompletion) gateways = gateways.map((g) => abandonWait(g, waitFailure));
+    const reportedAt = now();
     const report = buildReport({
       execution,
       dryRun: options.dryRun,
@@ -67,7 +80,7 @@ export function createSummariseHandler({ ec2, storageGateway, now, evidence, evi
       gateways,
       gatewayNames: await gatewayNames(storageGateway),
       evidence: run.locations,
-      reportedAt: new Date(now()).toISOString(),
+      reportedAt: new Date(reportedAt).toISOString(),
     });
     const written = await run.writeReport(report);
     const failed = report.summary.failed > 0;
@@ -76,6 +89,8 @@ export function createSummariseHandler({ ec2, storageGateway, now, evidence, evi
       evidence: run.locations.prefix,
       bytes: written.reduce((sum, w) => sum + w.bytes, 0),
     });
+    // The execution's figures, as the metrics (EMF, flushed by the step middleware) and `run --local` carry them.
+    addMetricValues(metrics, metricValues(executionFigures(report, reportedAt, rpoTargetHours())));
     const digest = digestOf(report);
     return { digest, failed, cause: failed ? JSON.stringify(digest) : '' };
   });
@@ -96,6 +111,7 @@ export const handler = createSummariseHandler({
   ec2: createEc2Client(),
   storageGateway: createStorageGatewayClient(),
   now: Date.now,
+  rpoTargetHours: rpoTargetFromEnvironment(),
   evidence: createEvidenceStore({ s3: createS3Client() }),
   evidenceBucket: evidenceBucketFromEnvironment(),
 });

@@ -1,12 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { apiErrorMetrics, createMetrics } from '../monitoring/metrics.ts';
 import { appendLogKeys } from './log-keys.ts';
 import { transientNetworkErrors } from './transient-errors.ts';
 
 /** One structured JSON logger for every function; the level comes from `POWERTOOLS_LOG_LEVEL`. */
 export const logger = new Logger({ serviceName: 'sgw-recovery-snapshots' });
+
+/** One metrics buffer for every function (EMF on standard output); the step middleware flushes it. */
+export const metrics = createMetrics(logger);
 
 /** The longest error message a step lets out. */
 export const MAX_ERROR_MESSAGE_LENGTH = 1000;
@@ -53,9 +58,10 @@ export function withoutMachinePaths<T extends string | undefined>(text: T, cwd =
  * `onError`s in reverse, so each middleware's place is chosen for both directions:
  * 1. `injectLambdaContext`: the Lambda context is on every line from the start, and its reset of the
  *    temporary keys runs last, after every other middleware has logged.
- * 2. Issue 16 adds Powertools' `logMetrics(metrics, { captureColdStartMetric: true })` here: its `before`
- *    records the cold start, and its `after` and `onError` flush once the step and every middleware
- *    below have added their metrics, on success and on failure alike.
+ * 2. Powertools' `logMetrics(metrics, { captureColdStartMetric: true })`: its `before` records the cold
+ *    start, and its `after` and `onError` flush once the step and every middleware below have added their
+ *    metrics, on success and on failure alike; then {@link apiErrorMetrics}, whose `onError` counts an
+ *    error the state machine retries, already renamed by the innermost middleware, before that flush.
  * 3. {@link appendLogKeys}: execution, gateway and volume on every line the step writes.
  * 4. {@link boundedErrors}: every middleware above sees the error already bounded.
  * 5. {@link transientNetworkErrors}: innermost, so its `onError` runs first: a reset, a refused connection, a
@@ -67,6 +73,8 @@ export function stepHandler<TEvent, TResult>(
 ): MiddyfiedHandler<TEvent, TResult, Error, Context> {
   return middy<TEvent, TResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }) as MiddlewareObj<TEvent, TResult, Error, Context>)
+    .use(apiErrorMetrics(metrics) as MiddlewareObj<TEvent, TResult, Error, Context>)
     .use(appendLogKeys(logger) as MiddlewareObj<TEvent, TResult, Error, Context>)
     .use(boundedErrors() as MiddlewareObj<TEvent, TResult, Error, Context>)
     .use(transientNetworkErrors() as MiddlewareObj<TEvent, TResult, Error, Context>)
