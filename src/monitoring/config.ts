@@ -29,3 +29,32 @@ function parseRpoTarget(text: string | undefined): number {
   }
   return hours;
 }
+
+/** The notifier's environment: where it publishes and which state machine it speaks of. */
+export const NOTIFIER_VARIABLES = { topicArn: 'ALARM_TOPIC_ARN', stateMachineArn: 'STATE_MACHINE_ARN' } as const;
+
+/** The notifier's configuration. */
+export interface NotifierConfig {
+  topicArn: string;
+  stateMachineArn: string;
+}
+
+/**
+ * The notifier's configuration from the environment, read on first use and then kept.
+ * @throws InvalidMonitoringConfigError naming the first variable that is unset or empty
+ */
+export function notifierConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env): () => NotifierConfig {
+  let config: NotifierConfig | undefined;
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    if (!value) throw new InvalidMonitoringConfigError(`${name} is not set: the notifier cannot publish`);
+    return value;
+  };
+  return () => {
+    config ??= {
+      topicArn: read(NOTIFIER_VARIABLES.topicArn),
+      stateMachineArn: read(NOTIFIER_VARIABLES.stateMachineArn),
+    };
+    return config;
+  };
+}
