@@ -10,9 +10,19 @@ import {
 import { IDEMPOTENCY_ALREADY_IN_PROGRESS } from '../../../src/create-once/idempotent.ts';
 import { LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
 import { ExecutionInputSchema } from '../../../src/input/schema.ts';
+import { DEFAULT_RPO_TARGET_HOURS, NOTIFIER_VARIABLES, RPO_TARGET_VARIABLE } from '../../../src/monitoring/config.ts';
+import { EXECUTION_METRICS, skippedMetricName } from '../../../src/monitoring/figures.ts';
+import { API_METRICS } from '../../../src/monitoring/metrics.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
+import { SKIP_REASONS } from '../../../src/workflow/types.ts';
 import type { CfnResource, CfnTemplate, PackagedService } from '../../helpers/package.ts';
-import { lintTemplate, PACKAGE_TIMEOUT_MS, packageOnce, packageWithParams } from '../../helpers/package.ts';
+import {
+  lintTemplate,
+  PACKAGE_STAGE,
+  PACKAGE_TIMEOUT_MS,
+  packageOnce,
+  packageWithParams,
+} from '../../helpers/package.ts';
 import type { AslRetrier, IamStatement } from '../../helpers/package-template.ts';
 import {
   allStates,
@@ -38,6 +48,8 @@ const DEFAULT_CREATE_SNAPSHOT_CONCURRENCY = 100;
 const DEFAULT_GATEWAY_STEP_CONCURRENCY = 40;
 
 const STATE_MACHINE = 'SnapshotStateMachine';
+const STALE_VOLUMES_ALARM = 'StaleVolumesAlarm';
+const NOTIFY_FUNCTION = 'NotifyLambdaFunction';
 const STATE_MACHINE_ROLE = 'StateMachineRole';
 const RUNBOOK = 'Runbook';
 const RUNBOOK_ROLE = 'RunbookRole';
@@ -74,6 +86,7 @@ const FUNCTIONS = {
     id: 'Summarise',
     actions: ['storagegateway:ListGateways', 'ec2:DescribeSnapshots', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
   },
+  notify: { id: 'Notify', actions: ['sns:Publish', 'states:ListExecutions', 's3:GetObject', 's3:ListBucket'] },
 } as const satisfies Record<string, { id: string; actions: readonly string[] }>;
 
 /**
@@ -243,11 +256,21 @@ describe('the packaged state machine', () => {
   });
 
   it('raises alarms and announces aborted, failed and timed-out executions on one topic', () => {
-    const metrics = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => {
-      expect(asArray(alarm.Properties?.AlarmActions as unknown[]).map(referencedLogicalId)).toEqual(['AlarmTopic']);
-      return alarm.Properties?.MetricName;
-    });
-    expect(metrics.sort()).toEqual(['ExecutionThrottled', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    // The stale-volume alarm reaches the topic through the notifier, which names the volumes (see "monitoring").
+    const metrics = resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+      .filter(([id]) => id !== STALE_VOLUMES_ALARM)
+      .map(([, alarm]) => {
+        expect(asArray(alarm.Properties?.AlarmActions as unknown[]).map(referencedLogicalId)).toEqual(['AlarmTopic']);
+        return alarm.Properties?.MetricName ?? 'Metrics Insights query';
+      });
+    expect(metrics.sort()).toEqual([
+      'Errors',
+      'ExecutionThrottled',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'Metrics Insights query',
+      'SuccessfulExecutions',
+    ]);
 
     const rule = resource('ExecutionEndedRule').Properties ?? {};
     expect(rule.EventPattern).toEqual(
@@ -255,8 +278,9 @@ describe('the packaged state machine', () => {
         detail: { status: ['ABORTED', 'FAILED', 'TIMED_OUT'], stateMachineArn: [{ Ref: STATE_MACHINE }] },
       }),
     );
+    // Through the notifier, which turns the event into text: no raw JSON reaches the topic.
     expect(asArray(rule.Targets as { Arn: unknown }[]).map((target) => referencedLogicalId(target.Arn))).toEqual([
-      'AlarmTopic',
+      NOTIFY_FUNCTION,
     ]);
 
     const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy');
@@ -265,7 +289,7 @@ describe('the packaged state machine', () => {
       (policies[0]?.[1]?.Properties?.PolicyDocument as { Statement: { Principal: { Service: string } }[] } | undefined)
         ?.Statement,
     ).map((statement) => statement.Principal.Service);
-    expect(publishers.sort()).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
+    expect(publishers.sort()).toEqual(['cloudwatch.amazonaws.com']);
   });
 });
 
@@ -441,6 +465,18 @@ const EVIDENCE_WRITERS = {
   },
 } as const;
 
+/** The roles that read or write evidence: the writers, and the notifier, which reads manifests. */
+const EVIDENCE_ROLES = {
+  ...EVIDENCE_WRITERS,
+  Notify: {
+    s3: [
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [evidenceObjects('executions/*/*/manifest.json')] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
+    ],
+    kms: ['kms:Decrypt'],
+  },
+} as const;
+
 const statementsOn = (from: CfnTemplate, role: string, service: string) =>
   roleStatements(from, role).filter((statement) => statement.Action.some((action) => action.startsWith(service)));
 
@@ -568,7 +604,7 @@ describe('the evidence bucket', () => {
     expect(output?.Export?.Name).toEqual(expect.stringContaining('EvidenceBucketName'));
   });
 
-  it.each(Object.entries(EVIDENCE_WRITERS))('lets %s touch only its own evidence objects', (id, { s3 }) => {
+  it.each(Object.entries(EVIDENCE_ROLES))('lets %s touch only its own evidence objects', (id, { s3 }) => {
     const granted = statementsOn(template, `${id}Role`, 's3:').map((statement) => ({
       ...statement,
       Action: [...statement.Action].sort(),
@@ -577,19 +613,19 @@ describe('the evidence bucket', () => {
     expect(statementsOn(template, `${id}Role`, 'kms:')).toEqual([]);
   });
 
-  it('names the bucket in EVIDENCE_BUCKET for the three writers only', () => {
+  it('names the bucket in EVIDENCE_BUCKET for the three writers and the notifier only', () => {
     for (const [key, { id }] of Object.entries(FUNCTIONS)) {
       const variables =
         (resource(`${id}LambdaFunction`).Properties?.Environment as { Variables: Record<string, unknown> } | undefined)
           ?.Variables ?? {};
-      const expected = id in EVIDENCE_WRITERS ? { Ref: EVIDENCE_BUCKET } : undefined;
+      const expected = id in EVIDENCE_ROLES ? { Ref: EVIDENCE_BUCKET } : undefined;
       expect({ key, bucket: variables.EVIDENCE_BUCKET }).toEqual({ key, bucket: expected });
     }
   });
 
   it('lets no other role touch S3 or KMS', () => {
     const others = iamStatements(template)
-      .filter(({ owner }) => !Object.keys(EVIDENCE_WRITERS).some((id) => owner === `${id}Role`))
+      .filter(({ owner }) => !Object.keys(EVIDENCE_ROLES).some((id) => owner === `${id}Role`))
       .flatMap(({ owner, statement }) =>
         statement.Action.filter((action) => /^(s3|kms):/.test(action)).map((action) => `${owner}: ${action}`),
       );
@@ -646,7 +682,7 @@ describe('the evidence bucket of a stage that names a KMS key and Object Lock', 
     });
   });
 
-  it.each(Object.entries(EVIDENCE_WRITERS))('lets %s use that key for its own objects only', (id, { s3, kms }) => {
+  it.each(Object.entries(EVIDENCE_ROLES))('lets %s use that key for its own objects only', (id, { s3, kms }) => {
     expect(statementsOn(lockedTemplate, `${id}Role`, 'kms:')).toEqual([
       { Effect: 'Allow', Action: [...kms], Resource: [KMS_KEY_ARN] },
     ]);
@@ -823,6 +859,7 @@ describe('the packaged stack', () => {
       checkSnapshots: undefined,
       summariseGateway: DEFAULT_GATEWAY_STEP_CONCURRENCY,
       summarise: undefined,
+      notify: undefined,
     });
     const total = Object.values(reserved).reduce((sum: number, value) => sum + Number(value ?? 0), 0);
     expect(total).toBeLessThanOrEqual(ACCOUNT_CONCURRENCY - UNRESERVED_CONCURRENCY);
@@ -852,5 +889,171 @@ describe('the packaged stack', () => {
   it('passes cfn-lint', async () => {
     const { exitCode, output } = await lintTemplate(service.dir);
     expect({ exitCode, output }).toEqual({ exitCode: 0, output: '' });
+  });
+});
+
+/** The metric names the functions publish (EMF) in the stack's namespace. */
+const PUBLISHED_METRICS = [
+  ...Object.values(EXECUTION_METRICS),
+  ...SKIP_REASONS.map(skippedMetricName),
+  ...Object.values(API_METRICS),
+];
+
+describe('monitoring', () => {
+  const alarm = (id: string) => resource(id).Properties ?? {};
+  const environmentOf = (id: string) =>
+    (resource(`${id}LambdaFunction`).Properties?.Environment as { Variables: Record<string, unknown> } | undefined)
+      ?.Variables ?? {};
+  const namespace = () => environmentOf(FUNCTIONS.summarise.id).POWERTOOLS_METRICS_NAMESPACE;
+  const SERVICE_DIMENSION = [{ Name: 'service', Value: 'sgw-recovery-snapshots' }];
+
+  it("gives every function one metrics namespace, the stack's, and the RPO target the code defaults to", () => {
+    expect(namespace()).toBe(`sgw-recovery-snapshots-${PACKAGE_STAGE}`);
+    for (const { id } of Object.values(FUNCTIONS)) {
+      expect({ id, namespace: environmentOf(id).POWERTOOLS_METRICS_NAMESPACE }).toEqual({ id, namespace: namespace() });
+      expect(Number(environmentOf(id)[RPO_TARGET_VARIABLE])).toBe(DEFAULT_RPO_TARGET_HOURS);
+    }
+  });
+
+  it('alarms when no execution succeeded within the window: every hour without a success breaches, a missing one too', () => {
+    const properties = alarm('NoSuccessfulExecutionAlarm');
+    expect(properties).toEqual(
+      expect.objectContaining({
+        Namespace: namespace(),
+        MetricName: EXECUTION_METRICS.succeeded,
+        Dimensions: SERVICE_DIMENSION,
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        // A disabled schedule publishes nothing: missing data must be a breach, or the alarm would stay quiet.
+        TreatMissingData: 'breaching',
+      }),
+    );
+    // The default window: a day of hourly periods, all of which must breach.
+    expect(Number(properties.EvaluationPeriods)).toBe(24);
+    expect(Number(properties.DatapointsToAlarm)).toBe(Number(properties.EvaluationPeriods));
+    expect(asArray(properties.OKActions as unknown[]).map(referencedLogicalId)).toEqual(['AlarmTopic']);
+    // Its actions follow the schedule: off in a stage whose schedule is off (this one), on where it runs.
+    const [[, schedule] = []] = resourcesOfType(template, 'AWS::Scheduler::Schedule');
+    expect(properties.ActionsEnabled).toBe(schedule?.Properties?.State === 'ENABLED');
+  });
+
+  it('alarms on stale volumes above zero, and sends that alarm through the notifier, which names the volumes', () => {
+    expect(alarm(STALE_VOLUMES_ALARM)).toEqual(
+      expect.objectContaining({
+        Namespace: namespace(),
+        MetricName: EXECUTION_METRICS.stale,
+        Dimensions: SERVICE_DIMENSION,
+        Statistic: 'Maximum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    );
+    expect(alarm(STALE_VOLUMES_ALARM).AlarmActions).toBeUndefined();
+    const rule = resource('StaleVolumesRule').Properties ?? {};
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      resources: [{ 'Fn::GetAtt': [STALE_VOLUMES_ALARM, 'Arn'] }],
+      detail: { state: { value: ['ALARM'] } },
+    });
+    expect(asArray(rule.Targets as { Arn: unknown }[]).map((target) => referencedLogicalId(target.Arn))).toEqual([
+      NOTIFY_FUNCTION,
+    ]);
+  });
+
+  it('lets each of the two rules, and only they, invoke the notifier', () => {
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission')
+      .filter(([, p]) => referencedLogicalId(p.Properties?.FunctionName) === NOTIFY_FUNCTION)
+      .map(([, p]) => ({
+        principal: p.Properties?.Principal,
+        action: p.Properties?.Action,
+        source: referencedLogicalId(p.Properties?.SourceArn),
+      }));
+    expect(permissions.sort((a, b) => String(a.source).localeCompare(String(b.source)))).toEqual([
+      { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', source: 'ExecutionEndedRule' },
+      { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', source: 'StaleVolumesRule' },
+    ]);
+  });
+
+  it('announces succeeded executions too when a stage asks for drill notices', () => {
+    const drills = resolveConditions(service.template, { NotifySucceeded: 'true' });
+    expect(
+      (drills.Resources.ExecutionEndedRule?.Properties?.EventPattern as { detail: { status: string[] } } | undefined)
+        ?.detail.status,
+    ).toEqual(['ABORTED', 'FAILED', 'TIMED_OUT', 'SUCCEEDED']);
+  });
+
+  it('gives the notifier the topic, the state machine and the bucket, and a role scoped to each', () => {
+    const variables = environmentOf(FUNCTIONS.notify.id);
+    expect(variables[NOTIFIER_VARIABLES.topicArn]).toEqual({ Ref: 'AlarmTopic' });
+    expect(variables[NOTIFIER_VARIABLES.stateMachineArn]).toEqual({ Ref: STATE_MACHINE });
+    const resourcesOf = (action: string) =>
+      roleStatements(template, 'NotifyRole')
+        .filter((statement) => statement.Action.includes(action))
+        .flatMap((statement) => statement.Resource);
+    expect(resourcesOf('sns:Publish')).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(resourcesOf('states:ListExecutions')).toEqual([{ Ref: STATE_MACHINE }]);
+  });
+
+  it("alarms on the age of the gateways' own recovery points, one Metrics Insights query, past the RPO target", () => {
+    const properties = alarm('RecoveryPointAgeAlarm');
+    const [query] = asArray(properties.Metrics as { Expression: string; Period: number; ReturnData: boolean }[]);
+    expect(query?.Expression).toMatch(/^SELECT MAX\(TimeSinceLastRecoveryPoint\) FROM SCHEMA\("AWS\/StorageGateway", /);
+    expect(query?.ReturnData).toBe(true);
+    // Storage Gateway publishes every five minutes; Metrics Insights alarms look back three hours at most.
+    expect(query?.Period).toBe(300);
+    expect(Number(properties.EvaluationPeriods) * (query?.Period ?? 0)).toBeLessThanOrEqual(3 * 3600);
+    expect(Number(properties.Threshold)).toBe(DEFAULT_RPO_TARGET_HOURS * 3600);
+    expect(properties.ComparisonOperator).toBe('GreaterThanThreshold');
+  });
+
+  it('alarms when the notifier itself fails, straight to the topic', () => {
+    expect(alarm('NotifierErrorsAlarm')).toEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: NOTIFY_FUNCTION } }],
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      }),
+    );
+  });
+
+  it('has a dashboard of executions, stale volumes, RPO, retries and throttles, Lambda errors and durations', () => {
+    const body =
+      (resource('Dashboard').Properties?.DashboardBody as { 'Fn::Sub': string } | undefined)?.['Fn::Sub'] ?? '';
+    // Every ${…} is a reference Fn::Sub resolves: to a resource of this template or a pseudo parameter.
+    const references = [...body.matchAll(/\$\{([^}]+)\}/g)].map((match) => match[1] ?? '');
+    for (const reference of references) {
+      expect({ reference, known: reference.startsWith('AWS::') || reference in template.Resources }).toEqual({
+        reference,
+        known: true,
+      });
+    }
+    const dashboard = JSON.parse(body.replace(/\$\{[^}]+\}/g, 'x')) as {
+      widgets: { properties: { title: string; metrics: unknown[][] } }[];
+    };
+    const titles = dashboard.widgets.map((widget) => widget.properties.title);
+    for (const topic of [/^Executions/, /^Stale volumes/, /RPO/, /retried.*throttles/, /^Lambda errors/, /durations/]) {
+      expect(titles).toEqual(expect.arrayContaining([expect.stringMatching(topic)]));
+    }
+    // Every metric of ours it draws is one the functions publish.
+    const ours = dashboard.widgets.flatMap((widget) => {
+      let current = '';
+      return widget.properties.metrics.flatMap((row) => {
+        if (row[0] !== '.' && row[0] !== '...' && typeof row[0] === 'string') current = row[0];
+        return current === namespace() && typeof row[1] === 'string' ? [row[1]] : [];
+      });
+    });
+    expect(ours.length).toBeGreaterThan(0);
+    expect(PUBLISHED_METRICS).toEqual(expect.arrayContaining(ours));
+    expect(ours).toEqual(
+      expect.arrayContaining([EXECUTION_METRICS.stale, EXECUTION_METRICS.worstRpo, API_METRICS.throttled]),
+    );
+    // Every function's errors are on it.
+    const functions = references.filter((reference) => reference.endsWith('LambdaFunction'));
+    expect(new Set(functions)).toEqual(new Set(Object.values(FUNCTIONS).map(({ id }) => `${id}LambdaFunction`)));
   });
 });
