@@ -1,5 +1,6 @@
 import type { ExecutionReport } from '../report/execution-report.ts';
 import { SKIP_REASONS, type SkipReason } from '../workflow/types.ts';
+import { DEFAULT_RPO_TARGET_HOURS } from './config.ts';
 import { formatAge, type RpoFigures, rpoOf } from './rpo.ts';
 
 /**
@@ -96,4 +97,16 @@ export function formatFigures(figures: ExecutionFigures): string {
     `${rpo.stale.length} of ${rpo.volumes} volumes older than ${rpo.targetHours}h` +
     `${figures.succeeded ? '' : figures.dryRun ? ' (dry run: not a successful execution)' : ' (not a successful execution)'}`
   );
+}
+
+/**
+ * The line `run --local` prints under the report: the figures Summarise's metrics carried, measured as it measured
+ * them (at the time the report was made, against the same target). `undefined` for a report without that time.
+ */
+export function reportFiguresLine(
+  report: ExecutionReport,
+  rpoTargetHours: number = DEFAULT_RPO_TARGET_HOURS,
+): string | undefined {
+  if (!report.reportedAt) return undefined;
+  return formatFigures(executionFigures(report, Date.parse(report.reportedAt), rpoTargetHours));
 }

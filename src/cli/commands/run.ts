@@ -3,6 +3,7 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import { createEvidenceStore } from '../../evidence/store.ts';
 import { startLocalExecution } from '../../local/runner.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { reportFiguresLine } from '../../monitoring/figures.ts';
 import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { readerOf } from '../evidence.ts';
@@ -81,6 +82,9 @@ async function runOnce(options: RunOptions, io: CliIo): Promise<ExitCode> {
       io.stderr.write(`${live ? '\r' : ''}${progress.line()}\n`);
       io.stdout.write(`Execution ${result.name} ${result.status} in ${seconds} s\n\n`);
       io.stdout.write(report ? renderReport(report) : `${failureLine(result)}\n`);
+      // Monitoring (issue 16): the figures the deployed metrics carry.
+      const figures = report && reportFiguresLine(report);
+      if (figures) io.stdout.write(`\n${figures}\n`);
     }
     return result.status === 'SUCCEEDED' ? ExitCode.Succeeded : ExitCode.Failed;
   } finally {
