@@ -106,7 +106,10 @@ export interface HeldSnapshot {
  * For the same reason `create`, when its call failed in a way that may have made the snapshot all the same (no
  * readable answer: a reset, a timeout, an HTML 5xx page), waits with the same backoff until `find` sees a snapshot
  * of the point or the backoff ends, and only then fails: the Task's retry then finds the snapshot (status
- * `existing`) instead of making a second one, unless EC2 takes longer than the whole backoff to show it.
+ * `existing`) instead of making a second one, unless EC2 takes longer than the whole backoff to show it. `find`,
+ * told of an earlier attempt that may have made the snapshot (an open mark, see {@link recoveryPointShortcut}),
+ * keeps looking with the same backoff until that attempt began longer ago than the backoff lasts: a 500 after the
+ * effect waits no longer than a reset does, only in the retry instead of the failing attempt.
  */
 export function recoveryPointSnapshot(
   { storageGateway, ec2, attempts }: RecoveryPointSnapshotClients,
