@@ -24,6 +24,16 @@ const TASK: CreateTask = {
   execution: EXECUTION,
 };
 
+/** EC2's answer of a snapshot of the listed point. */
+const ofThePoint = {
+  SnapshotId: MOVED.snapshotId,
+  State: 'pending' as const,
+  Tags: [
+    { Key: SNAPSHOT_TAG.volumeArn, Value: TASK.point.volumeArn },
+    { Key: SNAPSHOT_TAG.recoveryPointTime, Value: LISTED_TIME },
+  ],
+};
+
 /** A sleep that only notes how long it was asked to wait. */
 function recordingSleep() {
   const waits: number[] = [];
@@ -108,14 +118,6 @@ describe('recoveryPointSnapshot record, under EC2 eventual consistency', () => {
 });
 
 describe('recoveryPointSnapshot create, when its call may have made the snapshot all the same', () => {
-  const ofThePoint = {
-    SnapshotId: MOVED.snapshotId,
-    State: 'pending' as const,
-    Tags: [
-      { Key: SNAPSHOT_TAG.volumeArn, Value: TASK.point.volumeArn },
-      { Key: SNAPSHOT_TAG.recoveryPointTime, Value: LISTED_TIME },
-    ],
-  };
   const reset = () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
 
   it('waits until EC2 shows the snapshot, then fails with the original error so the retry finds it', async () => {
@@ -179,15 +181,6 @@ describe('recoveryPointSnapshot create, when its call may have made the snapshot
 });
 
 describe('recoveryPointSnapshot find, after an earlier attempt that may have made the snapshot', () => {
-  const ofThePoint = {
-    SnapshotId: MOVED.snapshotId,
-    State: 'pending' as const,
-    Tags: [
-      { Key: SNAPSHOT_TAG.volumeArn, Value: TASK.point.volumeArn },
-      { Key: SNAPSHOT_TAG.recoveryPointTime, Value: LISTED_TIME },
-    ],
-  };
-
   it('looks again, past a throttled look, until EC2 shows the snapshot the earlier attempt made', async () => {
     // Prepare
     ec2
