@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
+import { type StorageGatewayClient, StorageGatewayServiceException } from '@aws-sdk/client-storage-gateway';
 import { findSnapshotsOfRecoveryPoint, tagRecoveryPointTime } from '../aws/ec2.ts';
 import { createSnapshotFromRecoveryPoint } from '../aws/storage-gateway.ts';
-import type { CreateOnceHooks } from '../create-once/create-once.ts';
+import type { AttemptLedger, PriorAttempts } from '../create-once/attempt-ledger.ts';
+import type { CreateOnceHooks, CreateOnceShortcut, EarlierAttempt } from '../create-once/create-once.ts';
 import { logger } from '../lambda/handler.ts';
 import { isTransientNetworkFailure } from '../lambda/transient-errors.ts';
 import { volumeIdOf } from '../report/gateway-report.ts';
@@ -15,6 +16,51 @@ import { snapshotTags } from './tags.ts';
 export interface RecoveryPointSnapshotClients {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
+  /** The marks of tried creates, keyed by {@link recoveryPointAttemptKey}; absent, every create runs `find`. */
+  attempts?: AttemptLedger;
+}
+
+/** The key under which an `AttemptLedger` marks creates of one recovery point. */
+export function recoveryPointAttemptKey(volumeArn: string, recoveryPointTime: string): string {
+  return `${volumeArn}#${recoveryPointTime}`;
+}
+
+/**
+ * When the create of a listed point may leave out its own `DescribeSnapshots`, so that an execution without faults
+ * asks EC2 once per gateway (the list step), not once per volume: EC2's request token bucket is the account's,
+ * shared with everything else the customer runs. The list step's one query per gateway is the read: with
+ * `skipIfAlreadySnapshotted`, a selected point is one that query showed no usable snapshot of (without it, the
+ * list step selects snapshotted points too, and every create runs `find`). Every attempt marks the point open
+ * before it calls Storage Gateway, and puts the mark back only when Storage Gateway refused the call (a 4xx:
+ * throttled, invalid); an attempt that finds the mark open runs `find`. That covers a Task retry after a reset or a
+ * 500 that made the snapshot, an overlapping execution whose idempotency record was deleted when its attempt
+ * failed, a Lambda killed mid-create whose in-progress record lapsed, and a snapshot made too recently for the
+ * list step's read to show it (EC2's visibility lag): its maker marked it first. A point whose record and mark
+ * expired (15 days) was snapshotted long enough ago for the list step to have seen it.
+ *
+ * Why a mark and not the Task's retry count (`$$.State.RetryCount` in the Parameters): the count knows only this
+ * execution's retries, not another execution whose failed attempt deleted its idempotency record, nor a redrive;
+ * and aws-local-stepfunctions does not supply `$$.State`, so the local runner would have had to count retries
+ * around the engine.
+ */
+export function recoveryPointShortcut(attempts: AttemptLedger, { point, options }: CreateTask): CreateOnceShortcut {
+  const key = recoveryPointAttemptKey(point.volumeArn, point.recoveryPointTime);
+  let prior: PriorAttempts;
+  return {
+    seenAbsent: options.policy.skipIfAlreadySnapshotted,
+    async begin() {
+      prior = await attempts.begin(key);
+      return prior?.outcome === 'open' ? { at: prior.at } : undefined;
+    },
+    async failed(error: unknown) {
+      if (refusedByService(error)) await attempts.refused(key, prior);
+    },
+  };
+}
+
+/** A failed call that made nothing: the service answered it with a client error of its own (throttled, invalid). */
+function refusedByService(error: unknown): boolean {
+  return error instanceof StorageGatewayServiceException && error.$fault === 'client';
 }
 
 /** EC2's answer to a snapshot it does not show yet (or at all). */
@@ -33,6 +79,8 @@ export interface RetagBackoff {
   delaysMs?: readonly number[];
   /** @default node's timers/promises setTimeout */
   sleep?: (ms: number) => Promise<unknown>;
+  /** Clock, in epoch milliseconds, against which an earlier attempt's start is measured. @default Date.now */
+  now?: () => number;
 }
 
 /** A snapshot of a recovery point: its ID and the time of the point it holds. */
@@ -58,16 +106,20 @@ export interface HeldSnapshot {
  * For the same reason `create`, when its call failed in a way that may have made the snapshot all the same (no
  * readable answer: a reset, a timeout, an HTML 5xx page), waits with the same backoff until `find` sees a snapshot
  * of the point or the backoff ends, and only then fails: the Task's retry then finds the snapshot (status
- * `existing`) instead of making a second one, unless EC2 takes longer than the whole backoff to show it.
+ * `existing`) instead of making a second one, unless EC2 takes longer than the whole backoff to show it. `find`,
+ * told of an earlier attempt that may have made the snapshot (an open mark, see {@link recoveryPointShortcut}),
+ * keeps looking with the same backoff until that attempt began longer ago than the backoff lasts: a 500 after the
+ * effect waits no longer than a reset does, only in the retry instead of the failing attempt.
  */
 export function recoveryPointSnapshot(
-  { storageGateway, ec2 }: RecoveryPointSnapshotClients,
+  { storageGateway, ec2, attempts }: RecoveryPointSnapshotClients,
   { gatewayArn, point, options, execution }: CreateTask,
   backoff: RetagBackoff = {},
 ): CreateOnceHooks<HeldSnapshot> {
   const { volumeArn, recoveryPointTime } = point;
   const delays = backoff.delaysMs ?? DEFAULT_RETAG_DELAYS_MS;
   const wait = backoff.sleep ?? sleep;
+  const totalDelay = delays.reduce((sum, delay) => sum + delay, 0);
   const waitUntilFound = async (): Promise<void> => {
     for (const delay of delays) {
       await wait(delay);
@@ -76,16 +128,32 @@ export function recoveryPointSnapshot(
       if (found.some(countsAsSnapshot)) return;
     }
   };
+  const findOnce = async (): Promise<HeldSnapshot | undefined> => {
+    const found = (await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime)).find(countsAsSnapshot);
+    return (
+      found && {
+        snapshotId: found.snapshotId,
+        recoveryPointTime,
+        ...(found.startTime ? { snapshotTime: found.startTime } : {}),
+      }
+    );
+  };
   return {
-    async find() {
-      const found = (await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime)).find(countsAsSnapshot);
-      return (
-        found && {
-          snapshotId: found.snapshotId,
-          recoveryPointTime,
-          ...(found.startTime ? { snapshotTime: found.startTime } : {}),
-        }
-      );
+    async find(earlier?: EarlierAttempt) {
+      const found = await findOnce();
+      if (found || !earlier) return found;
+      // An earlier attempt may have made a snapshot EC2 does not show yet: look again while it could still appear.
+      const clock = backoff.now ?? Date.now;
+      let waited = clock() - earlier.at;
+      for (const delay of delays) {
+        if (waited >= totalDelay) return undefined;
+        await wait(delay);
+        waited = clock() - earlier.at;
+        // A failed look (throttled, say) is one more reason to look again, never the step's error.
+        const again = await findOnce().catch(() => undefined);
+        if (again) return again;
+      }
+      return undefined;
     },
     async create() {
       const description = renderDescription(options.snapshotDescription, {
@@ -107,6 +175,8 @@ export function recoveryPointSnapshot(
     async record(created) {
       // The volume's recovery point moved on since the listing: the tag must name the point really held.
       if (created.recoveryPointTime === recoveryPointTime) return;
+      // A run that lists the newer point must not take it for never tried.
+      await attempts?.begin(recoveryPointAttemptKey(volumeArn, created.recoveryPointTime));
       const retag = () => tagRecoveryPointTime(ec2, created.snapshotId, created.recoveryPointTime);
       for (let attempt = 0; ; attempt += 1) {
         try {

@@ -66,10 +66,14 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-/** Starts an emulator over `TEST_FLEET` on a free port with a fake clock, and SDK clients that never retry. */
+/**
+ * Starts an emulator over `TEST_FLEET` on a free port with a fake clock, and SDK clients that never retry. The
+ * cloud's rules are off unless `cloud` is given: the tests of single operations count calls and move the clock by
+ * hand, and a visibility lag measured on a clock that stands still would never end.
+ */
 export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   const clock = fakeClock();
-  const emulator = createEmulator({ fleet: TEST_FLEET, now: clock.now, ...options });
+  const emulator = createEmulator({ fleet: TEST_FLEET, now: clock.now, cloud: [], ...options });
   const { url } = await emulator.listen();
   const config = {
     endpoint: url,

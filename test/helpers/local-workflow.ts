@@ -1,14 +1,22 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { readerOf } from '../../src/cli/evidence.ts';
+import { DEFAULT_LOCAL_IDEMPOTENCY_TABLE } from '../../src/create-once/idempotency-table.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
-import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/local/emulator/index.ts';
+import { createLocalDynamoDbClient, createLocalDynamoDbServer } from '../../src/local/dynamodb-server.ts';
+import { createEmulator, type Emulator, type EmulatorOptions, type FaultRule } from '../../src/local/emulator/index.ts';
 import { type EngineEvent, type LocalExecutionResult, startLocalExecution } from '../../src/local/runner.ts';
 import { DEFAULT_LOCAL_EVIDENCE_BUCKET } from '../../src/local/s3-server.ts';
 import { createStepHandlers } from '../../src/local/step-handlers.ts';
 import type { ExecutionReport, ReportDigest } from '../../src/report/execution-report.ts';
 import { snapshotWorkflow } from '../../src/workflow/snapshot.ts';
 import { startTestS3 } from './local-s3.ts';
+
+/**
+ * A fault rule that switches EC2's visibility lag for new snapshots off, for tests of what a rerun skips: the list
+ * step sees a snapshot only once EC2 shows it. What a rerun inside the lag does is `cloud-faults.test.ts`'s.
+ */
+export const NO_VISIBILITY_LAG: FaultRule = { operation: 'CreateSnapshotFromVolumeRecoveryPoint', visibilityLagMs: 0 };
 
 /**
  * The snapshot workflow's real ASL and handlers against a fresh emulator and a local S3 server of its own; `run`
@@ -44,10 +52,26 @@ export interface WorkflowRun extends LocalExecutionResult {
   events: EngineEvent[];
 }
 
-/** Starts an emulator over `options.fleet` and wires the step handlers to it. */
-export async function startLocalWorkflow(options: EmulatorOptions): Promise<LocalWorkflow> {
+/**
+ * Starts an emulator over `options.fleet` (the cloud's rules on unless `cloud` says otherwise) and wires the step
+ * handlers to it and to an idempotency table of their own, as `run --local` does.
+ */
+export async function startLocalWorkflow({
+  idempotency = true,
+  ...options
+}: EmulatorOptions & {
+  /**
+   * `false` wires no table: every create then asks EC2 for its point's snapshot, and none pays the table's four
+   * writes (dynalite is slow), for runs of thousands of failing creates that test something else. @default true
+   */
+  idempotency?: boolean;
+}): Promise<LocalWorkflow> {
   const emulator = createEmulator(options);
   const { url } = await emulator.listen();
+  const dynamodbServer = idempotency
+    ? createLocalDynamoDbServer({ tables: [DEFAULT_LOCAL_IDEMPOTENCY_TABLE] })
+    : undefined;
+  const dynamodb = dynamodbServer && createLocalDynamoDbClient((await dynamodbServer.listen()).url, 'us-east-1');
   const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const storageGateway = createStorageGatewayClient(config);
   const ec2 = createEc2Client(config);
@@ -62,6 +86,7 @@ export async function startLocalWorkflow(options: EmulatorOptions): Promise<Loca
     now: options.now ?? Date.now,
     evidence,
     evidenceBucket: () => DEFAULT_LOCAL_EVIDENCE_BUCKET,
+    ...(dynamodb && { idempotency: { dynamodb, tableName: DEFAULT_LOCAL_IDEMPOTENCY_TABLE } }),
   });
   return {
     emulator,
@@ -97,7 +122,8 @@ export async function startLocalWorkflow(options: EmulatorOptions): Promise<Loca
     async close() {
       storageGateway.destroy();
       ec2.destroy();
-      await Promise.all([emulator.close(), testS3.close()]);
+      dynamodb?.destroy();
+      await Promise.all([emulator.close(), testS3.close(), dynamodbServer?.close()]);
     },
   };
 }

@@ -2,6 +2,10 @@ import { rm } from 'node:fs/promises';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  RECOVERY_POINT_ATTEMPT_KEY_PREFIX,
+  RECOVERY_POINT_KEY_PREFIX,
+} from '../../functions/create-snapshot/handler.ts';
 import { readerOf } from '../../src/cli/evidence.ts';
 import { IDEMPOTENCY_ALREADY_IN_PROGRESS } from '../../src/create-once/idempotent.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
@@ -147,10 +151,15 @@ describe('exactly one snapshot per recovery point across concurrent executions',
     await runAtOnce(shared, 2);
     const scanned = await shared.dynamodb.send(new ScanCommand({ TableName: shared.idempotencyTable }));
 
-    // Assess
-    expect(scanned.Items).toHaveLength(DEMO_RECOVERY_POINTS);
+    // Assess: beside each record, the mark of the point's attempts (RECOVERY_POINT_ATTEMPT_KEY_PREFIX), left open.
+    const items = (scanned.Items ?? []).map((raw) => unmarshall(raw));
+    const records = items.filter((item) => String(item.id).startsWith(`${RECOVERY_POINT_KEY_PREFIX}#`));
+    const marks = items.filter((item) => String(item.id).startsWith(`${RECOVERY_POINT_ATTEMPT_KEY_PREFIX}#`));
+    expect(records).toHaveLength(DEMO_RECOVERY_POINTS);
+    expect(marks).toHaveLength(DEMO_RECOVERY_POINTS);
+    expect(items).toHaveLength(2 * DEMO_RECOVERY_POINTS);
     const made = new Set(shared.emulator?.snapshots().map((s) => s.snapshotId));
-    for (const item of (scanned.Items ?? []).map((raw) => unmarshall(raw))) {
+    for (const item of records) {
       expect(item).toMatchObject({
         id: expect.stringMatching(/^sgw-snap:recovery-point#[A-Za-z0-9+/]{22}==$/),
         status: 'COMPLETED',
@@ -159,6 +168,10 @@ describe('exactly one snapshot per recovery point across concurrent executions',
       expect(made.has(item.data.snapshotId)).toBe(true);
       // Epoch seconds (the table's TTL attribute), 15 days on.
       expect(item.expiration * 1000 - Date.now()).toBeGreaterThan(14 * 24 * 3600 * 1000);
+    }
+    for (const mark of marks) {
+      expect(mark).toMatchObject({ outcome: 'open', attemptedAt: expect.any(Number) });
+      expect(mark.expiration * 1000 - Date.now()).toBeGreaterThan(14 * 24 * 3600 * 1000);
     }
   });
 

@@ -1,7 +1,7 @@
 import { SNAPSHOT_ERROR, SNAPSHOTS_FAILED } from '../../src/errors.ts';
 import { volumeArnOf } from '../../src/local/emulator/index.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
-import { type LocalWorkflow, startLocalWorkflow } from '../helpers/local-workflow.ts';
+import { type LocalWorkflow, NO_VISIBILITY_LAG, startLocalWorkflow } from '../helpers/local-workflow.ts';
 
 const fleet = generateFleet({ gateways: 2, volumesPerGateway: 4 });
 const volumeArn = (gateway: number, volume: number) =>
@@ -24,7 +24,7 @@ describe('never twice, never lost', () => {
 
   it('creates nothing on a second run over an unchanged fleet, and only the moved point after a move', async () => {
     // Prepare
-    workflow = await startLocalWorkflow({ fleet });
+    workflow = await startLocalWorkflow({ fleet, faults: [NO_VISIBILITY_LAG] });
     const first = await workflow.run();
 
     // Act
@@ -70,7 +70,7 @@ describe('never twice, never lost', () => {
 
   it('reports already-snapshotted points in a dry run too', async () => {
     // Prepare
-    workflow = await startLocalWorkflow({ fleet });
+    workflow = await startLocalWorkflow({ fleet, faults: [NO_VISIBILITY_LAG] });
     await workflow.run();
     workflow.emulator.resetCalls();
 
@@ -84,7 +84,7 @@ describe('never twice, never lost', () => {
 
   it('follows NextToken through every page of DescribeSnapshots', async () => {
     // Prepare: pages of 3 snapshots, 4 snapshots per gateway.
-    workflow = await startLocalWorkflow({ fleet, describeSnapshotsPageLimit: 3 });
+    workflow = await startLocalWorkflow({ fleet, describeSnapshotsPageLimit: 3, faults: [NO_VISIBILITY_LAG] });
     await workflow.run();
     workflow.emulator.resetCalls();
 

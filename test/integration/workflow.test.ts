@@ -1,7 +1,12 @@
 import { INVALID_INPUT, INVALID_RECOVERY_POINT_TIME, SNAPSHOTS_FAILED } from '../../src/errors.ts';
 import { volumeArnOf } from '../../src/local/emulator/index.ts';
 import { type FleetInput, generateFleet } from '../../src/local/fleet.ts';
-import { type LocalWorkflow, startLocalWorkflow, storageGatewayCalls } from '../helpers/local-workflow.ts';
+import {
+  type LocalWorkflow,
+  NO_VISIBILITY_LAG,
+  startLocalWorkflow,
+  storageGatewayCalls,
+} from '../helpers/local-workflow.ts';
 
 const GIB = 1024 ** 3;
 const REGION = 'us-east-1';
@@ -41,7 +46,7 @@ describe('the state machine on the local engine against the emulator', () => {
 
   it('gives every recovery point exactly one outcome, with each policy reason', async () => {
     // Prepare
-    workflow = await startLocalWorkflow({ fleet: POLICY_FLEET });
+    workflow = await startLocalWorkflow({ fleet: POLICY_FLEET, faults: [NO_VISIBILITY_LAG] });
     const input = {
       excludeVolumeArns: [volume('sgw-AAAA0001', 'vol-0000000B')],
       policy: { minAgeMinutes: 10, maxAgeHours: 24, unknownUsage: 'skip', minUsagePercent: 10 },
@@ -118,7 +123,7 @@ describe('the state machine on the local engine against the emulator', () => {
     const fleet = generateFleet({ gateways: 2, volumesPerGateway: 16 });
     workflow = await startLocalWorkflow({
       fleet,
-      faults: [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', rateLimit: { perSecond: 100, burst: 4 } }],
+      faults: [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', rateLimit: { perSecond: 50, burst: 2 } }],
     });
 
     // Act
@@ -164,6 +169,7 @@ describe('the state machine on the local engine against the emulator', () => {
     const fleet = generateFleet({ gateways: 70, volumesPerGateway: 32 });
     workflow = await startLocalWorkflow({
       fleet,
+      idempotency: false,
       faults: [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', error: 'InvalidGatewayRequestException' }],
     });
 
@@ -224,7 +230,7 @@ describe('the state machine on the local engine against the emulator', () => {
 
   it('plans and reports a dry run, creating nothing', async () => {
     // Prepare
-    workflow = await startLocalWorkflow({ fleet: POLICY_FLEET });
+    workflow = await startLocalWorkflow({ fleet: POLICY_FLEET, faults: [NO_VISIBILITY_LAG] });
     await workflow.run();
     workflow.emulator.advanceRecoveryPoint(volume('sgw-AAAA0001', 'vol-0000000C'));
     workflow.emulator.resetCalls();

@@ -21,10 +21,11 @@ export const EC2_CREATE_TAGS_BUCKET = { burst: 100, perSecond: 10 } as const;
 export const DEFAULT_SNAPSHOT_VISIBILITY_LAG_MS = 2000;
 
 /**
- * What AWS always does, for `EmulatorOptions.cloud`: EC2's token buckets for the two EC2 calls we make, and EC2's
- * visibility lag for new snapshots. Storage Gateway publishes no request rates, so its throttling is only what a
- * test sets (a `rateLimit` rule: `ThrottlingException`). Why these are not yet the emulator's default: see
- * `EmulatorOptions.cloud`.
+ * What AWS always does, the default of `EmulatorOptions.cloud`: EC2's token buckets for the two EC2 calls we make,
+ * and EC2's visibility lag for new snapshots. Storage Gateway publishes no request rates, so its throttling is only
+ * what a test sets (a `rateLimit` rule: `ThrottlingException`). Resets, hangs and HTML pages are not among them:
+ * AWS's rate of them is far below what a test fleet meets, and a seeded share of every call would tie each test's
+ * call counts to it; fault rules set them where a test wants them.
  */
 export const DEFAULT_CLOUD_RULES: readonly FaultRule[] = [
   { operation: 'DescribeSnapshots', rateLimit: EC2_DESCRIBE_SNAPSHOTS_BUCKET },

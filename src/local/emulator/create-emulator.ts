@@ -1,5 +1,6 @@
 import { type FleetInput, parseFleet } from '../fleet.ts';
 import { closeServer, listenOn } from '../http/answering-server.ts';
+import { DEFAULT_CLOUD_RULES } from './cloud-rules.ts';
 import type { EmulatorCall } from './dispatch.ts';
 import { FaultInjector, type FaultRule } from './faults.ts';
 import { seededRandom } from './random.ts';
@@ -25,11 +26,10 @@ export interface EmulatorOptions {
   /** What a test injects; `setFaults` replaces them. @default [] */
   faults?: readonly FaultRule[];
   /**
-   * What AWS always does, in the same rules and never replaced by `setFaults`: `DEFAULT_CLOUD_RULES` are EC2's
-   * request token buckets and its visibility lag for new snapshots. Not yet the default: with them, reruns within
-   * the lag make a second snapshot (issue 11's idempotency table closes that), and at a hundred gateways the
-   * per-volume DescribeSnapshots of the create step, retried 100× faster than on AWS by the local runner, empty
-   * the bucket (issue 10 items 3 and 5). @default []
+   * What AWS always does, in the same rules and never replaced by `setFaults`: EC2's request token buckets and its
+   * visibility lag for new snapshots (`DEFAULT_CLOUD_RULES`). A fault rule that sets `rateLimit` or
+   * `visibilityLagMs` for a call replaces them for that call; `[]` switches them all off, for tests that count
+   * calls exactly or drive the clock by hand. @default DEFAULT_CLOUD_RULES
    */
   cloud?: readonly FaultRule[];
   /** How long a snapshot stays `pending`. @default DEFAULT_SNAPSHOT_COMPLETION_MS */
@@ -90,7 +90,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const now = options.now ?? Date.now;
   const seed = options.seed ?? DEFAULT_EMULATOR_SEED;
   const state = new FleetState(parseFleet(options.fleet), now(), seed);
-  const faults = new FaultInjector(options.faults ?? [], seededRandom(seed), now, options.cloud ?? []);
+  const faults = new FaultInjector(options.faults ?? [], seededRandom(seed), now, options.cloud ?? DEFAULT_CLOUD_RULES);
   let calls: EmulatorCall[] = [];
   const context = {
     state,

@@ -124,17 +124,27 @@ export class FaultInjector {
     this.#rules = this.#parse(rules);
   }
 
+  /**
+   * What the faults do to one call. A test's rule that sets `rateLimit` or `visibilityLagMs` for a call replaces
+   * the cloud's buckets or lag for it (`visibilityLagMs: 0` switches the lag off); every other field adds up.
+   */
   decide(operation: string, target: CallTarget): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0, throttled: false, error: undefined, visibilityLagMs: 0 };
-    const matching = [...this.#cloud, ...this.#rules].filter((state) => matches(state.rule, operation, target));
-    for (const state of matching) {
-      decision.latencyMs += state.rule.latencyMs;
+    const own = this.#rules.filter((state) => matches(state.rule, operation, target));
+    const cloud = this.#cloud.filter((state) => matches(state.rule, operation, target));
+    const matching = [...cloud, ...own];
+    const limiting = own.some((state) => state.rule.rateLimit) ? own : matching;
+    const lagging = own.some((state) => state.rule.visibilityLagMs !== undefined) ? own : matching;
+    for (const state of matching) decision.latencyMs += state.rule.latencyMs;
+    for (const state of limiting) {
       if (state.rule.rateLimit && !this.#takeToken(state, state.rule.rateLimit)) decision.throttled = true;
     }
     if (decision.throttled) return decision;
+    for (const state of lagging) {
+      decision.visibilityLagMs = Math.max(decision.visibilityLagMs, state.rule.visibilityLagMs ?? 0);
+    }
     for (const state of matching) {
       state.matched += 1;
-      decision.visibilityLagMs = Math.max(decision.visibilityLagMs, state.rule.visibilityLagMs ?? 0);
       if (!decision.error && this.#fails(state)) {
         const { kind, error, htmlStatus, afterEffect } = state.rule;
         decision.error = { kind, name: error, htmlStatus, afterEffect };

@@ -1,4 +1,4 @@
-import { type CreateOnceHooks, createOnce } from '../../../src/create-once/create-once.ts';
+import { type CreateOnceHooks, type CreateOnceShortcut, createOnce } from '../../../src/create-once/create-once.ts';
 
 interface Thing {
   id: string;
@@ -112,5 +112,61 @@ describe('createOnce', () => {
     // Assess
     expect(again).toEqual({ status: 'existing', resource: { id: 'thing-1', version: 1 } });
     expect(calls).toEqual(['find', 'create', 'find']);
+  });
+});
+
+describe('createOnce with a shortcut', () => {
+  /** A shortcut over an in-memory mark: `open` holds when an earlier attempt may have made the thing. */
+  function shortcut(seenAbsent: boolean, mark: { open?: number }, calls: string[]): CreateOnceShortcut {
+    return {
+      seenAbsent,
+      async begin() {
+        calls.push('begin');
+        const earlier = mark.open === undefined ? undefined : { at: mark.open };
+        mark.open = 1;
+        return earlier;
+      },
+      async failed() {
+        calls.push('failed');
+      },
+    };
+  }
+
+  it('leaves find out when the read showed nothing and no attempt was marked', async () => {
+    // Prepare
+    const calls: string[] = [];
+
+    // Act
+    const result = await createOnce(storeHooks(new Map(), 'a', calls), shortcut(true, {}, calls));
+
+    // Assess
+    expect(result.status).toBe('created');
+    expect(calls).toEqual(['begin', 'create', 'record thing-1']);
+  });
+
+  it('finds what an earlier, marked attempt made instead of making it again', async () => {
+    // Prepare
+    const calls: string[] = [];
+    const store = new Map([['a', { id: 'thing-0', version: 2 }]]);
+
+    // Act
+    const result = await createOnce(storeHooks(store, 'a', calls), shortcut(true, { open: 0 }, calls));
+
+    // Assess
+    expect(result).toEqual({ status: 'existing', resource: { id: 'thing-0', version: 2 } });
+    expect(calls).toEqual(['begin', 'find']);
+  });
+
+  it('runs find when the read could not tell, and tells the shortcut of a failed create', async () => {
+    // Prepare
+    const calls: string[] = [];
+    const hooks = { ...storeHooks(new Map(), 'a', calls), create: () => Promise.reject(new Error('refused')) };
+
+    // Act
+    const error = await createOnce(hooks, shortcut(false, {}, calls)).catch((e: Error) => e);
+
+    // Assess
+    expect(error).toMatchObject({ message: 'refused' });
+    expect(calls).toEqual(['begin', 'find', 'failed']);
   });
 });

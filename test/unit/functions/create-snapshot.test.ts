@@ -244,4 +244,62 @@ describe('create-snapshot handler with the idempotency table', () => {
     expect(await first).toMatchObject({ status: 'created', snapshotId: 'snap-0123456789abcdef1' });
     expect(storageGateway.commandCalls(CreateSnapshotFromVolumeRecoveryPointCommand)).toHaveLength(1);
   });
+
+  it('asks EC2 nothing before a first create of a point the list step saw no snapshot of', async () => {
+    // Prepare
+    const point = { ...task(), point: { ...task().point, recoveryPointTime: '2025-01-15T11:30:00.000Z' } };
+
+    // Act
+    const outcome = await guarded(point, context());
+
+    // Assess
+    expect(outcome.status).toBe('created');
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(0);
+  });
+
+  it('finds the snapshot an attempt made before its answer was lost, instead of making a second', async () => {
+    // Prepare: the first attempt's create takes effect, then its answer is lost.
+    const point = { ...task(), point: { ...task().point, recoveryPointTime: '2025-01-15T11:40:00.000Z' } };
+    storageGateway
+      .on(CreateSnapshotFromVolumeRecoveryPointCommand)
+      .rejects(STORAGE_GATEWAY_ERRORS.InternalServerError?.());
+    const first = await guarded(point, context()).catch((error: Error) => error);
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        {
+          ...existing('pending'),
+          Tags: [
+            { Key: SNAPSHOT_TAG.volumeArn, Value: VOLUME },
+            { Key: SNAPSHOT_TAG.recoveryPointTime, Value: point.point.recoveryPointTime },
+          ],
+        },
+      ],
+    });
+
+    // Act
+    const retried = await guarded(point, context());
+
+    // Assess
+    expect(first).toMatchObject({ name: 'InternalServerError' });
+    expect(retried).toMatchObject({ status: 'existing', snapshotId: 'snap-0000000000000000e' });
+    expect(storageGateway.commandCalls(CreateSnapshotFromVolumeRecoveryPointCommand)).toHaveLength(1);
+  });
+
+  it('creates at once, asking EC2 nothing, after an attempt Storage Gateway refused', async () => {
+    // Prepare
+    const point = { ...task(), point: { ...task().point, recoveryPointTime: '2025-01-15T11:50:00.000Z' } };
+    storageGateway
+      .on(CreateSnapshotFromVolumeRecoveryPointCommand)
+      .rejectsOnce(STORAGE_GATEWAY_ERRORS.ThrottlingException?.())
+      .resolves({ SnapshotId: 'snap-0123456789abcdef2', VolumeRecoveryPointTime: point.point.recoveryPointTime });
+    const first = await guarded(point, context()).catch((error: Error) => error);
+
+    // Act
+    const retried = await guarded(point, context());
+
+    // Assess
+    expect(first).toMatchObject({ name: 'ThrottlingException' });
+    expect(retried).toMatchObject({ status: 'created', snapshotId: 'snap-0123456789abcdef2' });
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(0);
+  });
 });

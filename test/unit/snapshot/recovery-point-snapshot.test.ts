@@ -24,6 +24,16 @@ const TASK: CreateTask = {
   execution: EXECUTION,
 };
 
+/** EC2's answer of a snapshot of the listed point. */
+const ofThePoint = {
+  SnapshotId: MOVED.snapshotId,
+  State: 'pending' as const,
+  Tags: [
+    { Key: SNAPSHOT_TAG.volumeArn, Value: TASK.point.volumeArn },
+    { Key: SNAPSHOT_TAG.recoveryPointTime, Value: LISTED_TIME },
+  ],
+};
+
 /** A sleep that only notes how long it was asked to wait. */
 function recordingSleep() {
   const waits: number[] = [];
@@ -108,14 +118,6 @@ describe('recoveryPointSnapshot record, under EC2 eventual consistency', () => {
 });
 
 describe('recoveryPointSnapshot create, when its call may have made the snapshot all the same', () => {
-  const ofThePoint = {
-    SnapshotId: MOVED.snapshotId,
-    State: 'pending' as const,
-    Tags: [
-      { Key: SNAPSHOT_TAG.volumeArn, Value: TASK.point.volumeArn },
-      { Key: SNAPSHOT_TAG.recoveryPointTime, Value: LISTED_TIME },
-    ],
-  };
   const reset = () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
 
   it('waits until EC2 shows the snapshot, then fails with the original error so the retry finds it', async () => {
@@ -175,5 +177,41 @@ describe('recoveryPointSnapshot create, when its call may have made the snapshot
     await expect(act).rejects.toBe(error);
     expect(waits).toEqual([]);
     expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(0);
+  });
+});
+
+describe('recoveryPointSnapshot find, after an earlier attempt that may have made the snapshot', () => {
+  it('looks again, past a throttled look, until EC2 shows the snapshot the earlier attempt made', async () => {
+    // Prepare
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .resolvesOnce({ Snapshots: [] })
+      .rejectsOnce(ec2Error('RequestLimitExceeded'))
+      .resolves({ Snapshots: [ofThePoint] });
+    const { waits, sleep } = recordingSleep();
+    const now = 10_000;
+
+    // Act
+    const found = await recoveryPointSnapshot(clients, TASK, { sleep, now: () => now }).find({ at: now - 100 });
+
+    // Assess
+    expect(found).toMatchObject({ snapshotId: MOVED.snapshotId, recoveryPointTime: LISTED_TIME });
+    expect(waits).toEqual(DEFAULT_RETAG_DELAYS_MS.slice(0, 2));
+  });
+
+  it('looks once when the earlier attempt began longer ago than EC2 could hide its snapshot', async () => {
+    // Prepare
+    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+    const { waits, sleep } = recordingSleep();
+    const now = 100_000;
+    const longAgo = now - DEFAULT_RETAG_DELAYS_MS.reduce((a, b) => a + b, 0);
+
+    // Act
+    const found = await recoveryPointSnapshot(clients, TASK, { sleep, now: () => now }).find({ at: longAgo });
+
+    // Assess
+    expect(found).toBeUndefined();
+    expect(waits).toEqual([]);
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import { CreateTagsCommand, DescribeSnapshotsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateSnapshotFromVolumeRecoveryPointCommand,
   ListGatewaysCommand,
@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-storage-gateway';
 import { isTransientNetworkFailure } from '../../../../src/lambda/transient-errors.ts';
 import {
+  createEmulator,
   DEFAULT_CLOUD_RULES,
   EC2_CREATE_TAGS_BUCKET,
   EC2_DESCRIBE_SNAPSHOTS_BUCKET,
@@ -13,7 +14,14 @@ import {
   INVALID_FAULT_RULES,
   NETWORK_FAULT,
 } from '../../../../src/local/emulator/index.ts';
-import { type RunningEmulator, rejectionOf, startEmulator, VOLUME_ARN } from '../../../helpers/emulator.ts';
+import {
+  fakeClock,
+  type RunningEmulator,
+  rejectionOf,
+  startEmulator,
+  TEST_FLEET,
+  VOLUME_ARN,
+} from '../../../helpers/emulator.ts';
 
 const CREATE = 'CreateSnapshotFromVolumeRecoveryPoint';
 /** How long a test client waits for an answer before it gives up on a hung request. */
@@ -211,6 +219,67 @@ describe('what the cloud does, as the emulator models it', () => {
       expect(burst.filter((r) => r === 'ok')).toHaveLength(100);
       expect(burst.filter((r) => r === 'RequestLimitExceeded')).toHaveLength(1);
       expect(refilled).toEqual(['ok', 'RequestLimitExceeded']);
+    });
+  });
+
+  describe('as defaults, settable in the fault rules', () => {
+    it("applies EC2's buckets and visibility lag to an emulator given no cloud rules", async () => {
+      // Prepare
+      const clock = fakeClock();
+      const emulator = createEmulator({ fleet: TEST_FLEET, now: clock.now });
+      const { url } = await emulator.listen();
+      const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+      const sgw = new StorageGatewayClient({ ...config, maxAttempts: 1 });
+      const ec2 = new EC2Client({ ...config, maxAttempts: 1 });
+      try {
+        // Act
+        const made = await sgw.send(
+          new CreateSnapshotFromVolumeRecoveryPointCommand({ VolumeARN: VOLUME_ARN, SnapshotDescription: 'd' }),
+        );
+        const hidden = await rejectionOf(
+          ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [made.SnapshotId ?? ''] })),
+        );
+        const burst = await Promise.all(
+          Array.from({ length: 100 }, () =>
+            ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] })).then(
+              () => 'ok',
+              (error: Error) => error.name,
+            ),
+          ),
+        );
+
+        // Assess: the first describe took one of the bucket's 100 tokens.
+        expect(hidden.name).toBe('InvalidSnapshot.NotFound');
+        expect(burst.filter((r) => r === 'RequestLimitExceeded')).toHaveLength(1);
+      } finally {
+        sgw.destroy();
+        ec2.destroy();
+        await emulator.close();
+      }
+    });
+
+    it("replaces the cloud's lag and bucket for the calls a fault rule names, and only those", async () => {
+      // Prepare
+      await start(
+        [
+          { operation: CREATE, visibilityLagMs: 0 },
+          { operation: 'DescribeSnapshots', rateLimit: { perSecond: 1, burst: 2 } },
+        ],
+        DEFAULT_CLOUD_RULES,
+      );
+      const id = (await create()).SnapshotId ?? '';
+
+      // Act
+      const shown = await describeById([id]);
+      const second = await describeByTag();
+      const third = await rejectionOf(describeByTag());
+      const tagged = await tag(id);
+
+      // Assess
+      expect(shown.Snapshots?.map((s) => s.SnapshotId)).toEqual([id]);
+      expect(second.Snapshots).toEqual([]);
+      expect(third.name).toBe('RequestLimitExceeded');
+      expect(tagged.$metadata.httpStatusCode).toBe(200);
     });
   });
 

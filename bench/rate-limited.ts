@@ -1,0 +1,152 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FaultRule } from '../src/local/emulator/index.ts';
+import { EC2_DESCRIBE_SNAPSHOTS_BUCKET } from '../src/local/emulator/index.ts';
+import { startLocalExecution } from '../src/local/runner.ts';
+import { loadDefinition } from '../src/statemachine/definition.ts';
+import { snapshotWorkflow } from '../src/workflow/snapshot.ts';
+import { writeFleetFile } from './local-run.ts';
+import type { FleetShape } from './scenarios.ts';
+import { startBenchStack } from './stack.ts';
+
+/** The Storage Gateway operations a run calls, each throttled by a bucket of its own. */
+const STORAGE_GATEWAY_OPERATIONS = [
+  'ListGateways',
+  'ListVolumeRecoveryPoints',
+  'CreateSnapshotFromVolumeRecoveryPoint',
+];
+
+/** One fleet against a throttled Storage Gateway, with EC2's documented buckets and visibility lag (the defaults). */
+export interface RateLimitedScenario {
+  fleet: FleetShape;
+  /** Storage Gateway's bucket per operation: it publishes no rate, so this is what the test sets. */
+  storageGateway: { perSecond: number; burst: number };
+  /** Keep the ASL's retry intervals as written (the full run), or compress them 100× (the smoke). */
+  realTime: boolean;
+}
+
+/** What one rate-limited run did. */
+export interface RateLimitedRow extends RateLimitedScenario {
+  status: string;
+  wallMs: number;
+  /** The least time the buckets allow for the run's creates: (creates − burst) / perSecond. */
+  boundMs: number;
+  created: number;
+  failedVolumes: number;
+  /** Snapshots the emulator holds: one per volume when nothing was made twice. */
+  snapshotsMade: number;
+  throttled: number;
+  describeSnapshots: number;
+}
+
+/** The issue's figure: 100 volumes against Storage Gateway at 5 requests a second, with AWS's retry intervals. */
+export const RATE_LIMITED_FULL: readonly RateLimitedScenario[] = [
+  { fleet: { gateways: 4, volumesPerGateway: 25 }, storageGateway: { perSecond: 5, burst: 5 }, realTime: true },
+];
+
+/**
+ * Fan-out against the rate-limited emulator: each scenario once, on a fresh stack, the cloud's rules on (EC2's
+ * token buckets and visibility lag) and Storage Gateway throttled by the scenario's buckets.
+ */
+export async function runRateLimited(
+  scenarios: readonly RateLimitedScenario[],
+  progress: (line: string) => void = () => {},
+): Promise<RateLimitedRow[]> {
+  const workDir = await mkdtemp(join(tmpdir(), 'sgw-bench-rate-'));
+  const definition = loadDefinition(snapshotWorkflow.definitionUrl);
+  const rows: RateLimitedRow[] = [];
+  try {
+    for (const scenario of scenarios) {
+      const { path } = await writeFleetFile(workDir, scenario.fleet);
+      const faults: FaultRule[] = STORAGE_GATEWAY_OPERATIONS.map((operation) => ({
+        operation,
+        rateLimit: scenario.storageGateway,
+      }));
+      const stack = await startBenchStack({ fleetPath: path, faults });
+      try {
+        const started = performance.now();
+        const result = await startLocalExecution({
+          workflow: stack.workflow,
+          handlers: stack.handlers,
+          definition,
+          input: {},
+          realTime: scenario.realTime,
+        }).result;
+        const wallMs = performance.now() - started;
+        const calls = stack.emulator?.calls ?? [];
+        const volumes = scenario.fleet.gateways * scenario.fleet.volumesPerGateway;
+        const creates = calls.filter((c) => c.operation === 'CreateSnapshotFromVolumeRecoveryPoint' && !c.error);
+        const digest = result.output as { summary?: { created?: number; failed?: number } } | undefined;
+        const row: RateLimitedRow = {
+          ...scenario,
+          status: result.status,
+          wallMs,
+          boundMs:
+            (Math.max(0, creates.length - scenario.storageGateway.burst) / scenario.storageGateway.perSecond) * 1000,
+          created: digest?.summary?.created ?? 0,
+          failedVolumes: digest?.summary?.failed ?? volumes,
+          snapshotsMade: stack.emulator?.snapshots().length ?? 0,
+          throttled: calls.filter((c) => c.error === 'ThrottlingException' || c.error === 'RequestLimitExceeded')
+            .length,
+          describeSnapshots: calls.filter((c) => c.operation === 'DescribeSnapshots').length,
+        };
+        rows.push(row);
+        progress(
+          `   ${scenario.fleet.gateways}×${scenario.fleet.volumesPerGateway}: ${row.status} ${wallMs.toFixed(0)} ms`,
+        );
+      } finally {
+        await stack.close();
+      }
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** The section's Markdown. */
+export function renderRateLimited(rows: readonly RateLimitedRow[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    '## 7. Fan-out against the rate-limited emulator',
+    '',
+    "Storage Gateway throttled per operation (it publishes no request rates: the figure is the test's), with the",
+    "emulator's defaults on: EC2's documented request buckets (`DescribeSnapshots` " +
+      `${EC2_DESCRIBE_SNAPSHOTS_BUCKET.burst}, ${EC2_DESCRIBE_SNAPSHOTS_BUCKET.perSecond}/s; \`CreateTags\` 100, 10/s)`,
+    "and a 2 s visibility lag for new snapshots. The bound is what Storage Gateway's bucket allows the creates alone:",
+    '(creates − burst) / rate. Above it: the full-jitter backoff of the retries (2 s doubling, up to 60 s), which',
+    'leaves tokens unused while every throttled create waits.',
+    '',
+    line([
+      'fleet',
+      'Storage Gateway bucket',
+      'retry intervals',
+      'status',
+      'wall time',
+      'bound',
+      'wall / bound',
+      'failed volumes',
+      'snapshots',
+      'throttled calls',
+      'DescribeSnapshots',
+    ]),
+    line(Array(11).fill('---')),
+    ...rows.map((r) =>
+      line([
+        `${r.fleet.gateways}×${r.fleet.volumesPerGateway}`,
+        `${r.storageGateway.burst}, ${r.storageGateway.perSecond}/s`,
+        r.realTime ? 'real' : '100× faster',
+        r.status,
+        `${(r.wallMs / 1000).toFixed(1)} s`,
+        `${(r.boundMs / 1000).toFixed(1)} s`,
+        `${(r.wallMs / Math.max(r.boundMs, 1)).toFixed(2)}×`,
+        String(r.failedVolumes),
+        String(r.snapshotsMade),
+        String(r.throttled),
+        String(r.describeSnapshots),
+      ]),
+    ),
+    '',
+  ].join('\n');
+}
