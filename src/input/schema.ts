@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MAX_GATEWAYS_PER_EXECUTION } from '../report/limits.ts';
+import { isTimeZone } from '../retention/calendar.ts';
 import { DESCRIPTION_PLACEHOLDERS, maxRenderedDescriptionLength } from '../snapshot/description.ts';
 import { MAX_USER_TAGS, RESERVED_TAG_PREFIX } from '../snapshot/tags.ts';
 import { completionChecks, MAX_COMPLETION_CHECKS } from './limits.ts';
@@ -74,6 +75,33 @@ export const PolicySchema = z
   })
   .prefault({});
 
+// Retention (issue 12): restic's `forget` field names, so people recognise them.
+const keepCount = (what: string) =>
+  z.int().min(1).optional().describe(`Keep the newest snapshot of each of the last N ${what} that have one.`);
+
+export const RetentionSchema = z
+  .strictObject({
+    keepLast: z.int().min(1).optional().describe('Keep the N newest completed snapshots of each volume.'),
+    keepHourly: keepCount('hours'),
+    keepDaily: keepCount('days'),
+    keepWeekly: keepCount('ISO weeks'),
+    keepMonthly: keepCount('months'),
+    keepYearly: keepCount('years'),
+    maxAgeDays: z
+      .number()
+      .positive()
+      .optional()
+      .describe('No rule keeps a snapshot older than this; alone, every younger one is kept.'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, { error: 'must be an IANA time zone, such as Europe/Berlin' })
+      .default('UTC')
+      .describe('IANA time zone of the calendar tiers (hours, days, weeks, months, years).'),
+  })
+  .refine((r) => Object.keys(r).some((key) => key !== 'timeZone'), {
+    error: 'needs at least one rule (keepLast, keepHourly, …, maxAgeDays); leave retention out to delete nothing',
+  });
+
 export const ExecutionInputSchema = z
   .strictObject({
     gatewayArns: uniqueList(gatewayArn)
@@ -139,6 +167,10 @@ export const ExecutionInputSchema = z
       .describe(
         `Give up waiting after this long; snapshots still pending are reported as failed. With \`waitForCompletion\`, at most ${MAX_COMPLETION_CHECKS - 1} × \`completionCheckIntervalSeconds\`, so the polls fit the execution's history.`,
       ),
+    // Retention (issue 12)
+    retention: RetentionSchema.optional().describe(
+      'Which of our snapshots to keep per volume after the run (see Retention). Default: none is deleted.',
+    ),
   })
   .superRefine(checkCompletionWait)
   .describe('Execution input of the state machine.');
@@ -148,6 +180,8 @@ export type ExecutionInput = z.input<typeof ExecutionInputSchema>;
 /** The execution input with every default applied. */
 export type ExecutionOptions = z.output<typeof ExecutionInputSchema>;
 export type Policy = ExecutionOptions['policy'];
+/** The retention policy with its defaults applied. */
+export type RetentionPolicy = z.output<typeof RetentionSchema>;
 
 /** The completion wait writes about 9 history events per poll: its polls are bounded (see `MAX_COMPLETION_CHECKS`). */
 function checkCompletionWait(
