@@ -1,5 +1,6 @@
 import { GATEWAY_NOT_REPORTED } from '../errors.ts';
 import { newestPerVolume } from '../policy/plan-gateway.ts';
+import type { GatewayRetention } from '../retention/report.ts';
 import { countsAsSnapshot } from '../snapshot/state.ts';
 import type { GatewayIteration, KnownSnapshot, SkipReason, SnapshotStatus } from '../workflow/types.ts';
 import { readableCause } from './cause.ts';
@@ -84,6 +85,8 @@ export interface GatewayReport {
   failures: ReportFailure[];
   /** Per volume in scope, the newest usable snapshot earlier runs made. */
   earlierSnapshots: KnownSnapshot[];
+  /** Retention (issue 12): every snapshot of ours it looked at, and what became of it. */
+  retention?: GatewayRetention;
 }
 
 export interface GatewayCounts {

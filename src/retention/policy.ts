@@ -14,7 +14,7 @@ export type KeepRule = 'last' | CalendarPeriod | 'within-max-age';
  * - `not-completed`: it is `pending` or `error`: only completed snapshots are pruned;
  * - `in-run-manifest`: this run's manifest names it (what to restore from);
  * - `newest-completed`: the newest completed snapshot of its volume;
- * - `legal-hold`: it carries {@link LEGAL_HOLD_TAG}, whatever the value;
+ * - `legal-hold`: it carries the legal-hold tag (`LEGAL_HOLD_TAG`), whatever the value;
  * - `locked`: EBS snapshot lock holds it (governance, compliance or compliance cool-off).
  */
 export const GUARDS = [
@@ -28,8 +28,6 @@ export const GUARDS = [
 ] as const;
 export type Guard = (typeof GUARDS)[number];
 
-/** The tag that puts a snapshot on legal hold: any value. */
-export const LEGAL_HOLD_TAG = 'sgw-snap:legal-hold';
 /** The lock states of `DescribeLockedSnapshots` in which EC2 refuses to delete the snapshot; `expired` is not one. */
 export const LOCKED_STATES: readonly string[] = ['governance', 'compliance', 'compliance-cooloff'];
 

@@ -1,3 +1,4 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { readerOf } from '../../src/cli/evidence.ts';
@@ -16,6 +17,8 @@ import { startTestS3 } from './local-s3.ts';
  */
 export interface LocalWorkflow {
   emulator: Emulator;
+  /** An EC2 client of the emulator, to tag, lock or inspect snapshots as a person would. */
+  ec2: EC2Client;
   /** The client of the evidence bucket `bucket`. */
   s3: S3Client;
   bucket: string;
@@ -65,6 +68,7 @@ export async function startLocalWorkflow(options: EmulatorOptions): Promise<Loca
   });
   return {
     emulator,
+    ec2,
     s3,
     bucket: DEFAULT_LOCAL_EVIDENCE_BUCKET,
     async run(input = {}, options = {}) {

@@ -1,15 +1,9 @@
+import { LOCKED_STATES } from '../../retention/policy.ts';
 import { paginate } from '../http/paging.ts';
 import { AwsError } from './errors.ts';
 import { listIndexes, listParam, type QueryParams } from './query.ts';
 import type { OperationContext } from './service.ts';
-import {
-  type FleetState,
-  isVisible,
-  type LockState,
-  lockStateOf,
-  type SnapshotRecord,
-  snapshotStatus,
-} from './state.ts';
+import { type FleetState, isVisible, lockStateOf, type SnapshotRecord, snapshotStatus } from './state.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
 /*
@@ -30,15 +24,13 @@ const INCORRECT_STATE = 'IncorrectState';
  * locked, and reports any other delete error as that snapshot's failure).
  */
 export const SNAPSHOT_LOCKED = 'SnapshotLocked';
-/** EC2's answer to deleting a snapshot that an AMI (or anything else) uses: the error retention reports and keeps. */
-export const SNAPSHOT_IN_USE = 'InvalidSnapshot.InUse';
+export { SNAPSHOT_IN_USE } from '../../retention/context.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** `LockDuration`: 1 to 36,500 days; `CoolOffPeriod`: 1 to 72 hours (API_LockSnapshot). */
 export const LOCK_DURATION_DAYS = { min: 1, max: 36_500 } as const;
 export const COOL_OFF_HOURS = { min: 1, max: 72 } as const;
-const LOCKING_STATES: readonly LockState[] = ['governance', 'compliance', 'compliance-cooloff'];
 
 function requireSnapshot(state: FleetState, snapshotId: string | undefined, now: number): SnapshotRecord {
   if (!snapshotId) throw new AwsError('MissingParameter', 'The request must contain the parameter snapshotId');
@@ -54,7 +46,7 @@ export function deleteSnapshot(params: QueryParams, { state, now }: OperationCon
   const at = now();
   const snapshot = requireSnapshot(state, params.SnapshotId, at);
   const lock = lockStateOf(snapshot, at);
-  if (lock && LOCKING_STATES.includes(lock)) {
+  if (lock && LOCKED_STATES.includes(lock)) {
     throw new AwsError(
       SNAPSHOT_LOCKED,
       `The snapshot '${snapshot.snapshotId}' is locked (${lock}) and cannot be deleted.`,

@@ -1,0 +1,157 @@
+import type { Guard, KeepRule, RetentionDecision } from './policy.ts';
+
+/**
+ * What retention did with one snapshot:
+ * - `kept`: a rule or a safety rule keeps it;
+ * - `deleted`: deleted by this run (or found gone when a retried round asked again);
+ * - `would-delete`: a dry run's deletion;
+ * - `in-use`: EC2 refused with `InvalidSnapshot.InUse` (an AMI or something else uses it): kept, never a failure;
+ * - `delete-failed`: EC2 refused for another reason: that snapshot's failure, not the run's;
+ * - `not-deleted`: the plan deleted it, but the retention step stopped (failed) before its turn.
+ */
+export const RETENTION_OUTCOMES = [
+  'kept',
+  'deleted',
+  'would-delete',
+  'in-use',
+  'delete-failed',
+  'not-deleted',
+] as const;
+export type RetentionOutcome = (typeof RETENTION_OUTCOMES)[number];
+
+/** One snapshot retention looked at, as the evidence and the report hold it. */
+export interface RetentionRow {
+  gatewayArn: string;
+  volumeArn: string;
+  snapshotId: string;
+  recoveryPointTime: string;
+  outcome: RetentionOutcome;
+  /** The policy's rules that keep it. */
+  rules: KeepRule[];
+  /** The safety rules that keep it. */
+  guards: Guard[];
+  /** Why, in a word: the rules and guards that keep it (`daily+newest-completed`), or why it goes. */
+  reason: string;
+  /** Its volume is no longer on its gateway. */
+  volumeGone?: true;
+  /** With `in-use` and `delete-failed`: EC2's error and message. */
+  error?: string;
+  cause?: string;
+}
+
+/** What one deletion came to. */
+export interface DeleteResult {
+  snapshotId: string;
+  outcome: 'deleted' | 'in-use' | 'delete-failed';
+  error?: string;
+  cause?: string;
+}
+
+/** The plan of one gateway, written once per execution before anything is deleted. */
+export interface RetentionPlan {
+  gatewayArn: string;
+  dryRun: boolean;
+  decisions: RetentionDecision[];
+}
+
+/** What one round of deletions did: the plan's deletions `[from, to)`. */
+export interface RetentionRound {
+  round: number;
+  from: number;
+  to: number;
+  results: DeleteResult[];
+}
+
+/** Where a gateway's retention stands between two rounds: the state machine's cursor, a few fields at any size. */
+export interface RetentionProgress {
+  /** Rounds done; the next round writes `round-<rounds>.json`. */
+  rounds: number;
+  /** Index of the next deletion in the plan. */
+  cursor: number;
+  /** Deletions the plan holds. */
+  planned: number;
+  done: boolean;
+  /** EC2 throttled the last round: the state machine waits before the next. */
+  throttled: boolean;
+}
+
+/** A gateway's retention, as its evidence object holds it. */
+export interface GatewayRetention {
+  rows: RetentionRow[];
+  /** The retention step failed for good: the rows after the last round are `not-deleted`. */
+  failure?: { error: string; cause: string };
+}
+
+export interface RetentionCounts {
+  kept: number;
+  deleted: number;
+  wouldDelete: number;
+  inUse: number;
+  deleteFailed: number;
+  notDeleted: number;
+  /** Gateways whose retention step failed as a whole. */
+  stepFailures: number;
+}
+
+/** The plan's deletions, in the order the rounds take them. */
+export function deletionsOf(plan: RetentionPlan): string[] {
+  return plan.decisions.filter((d) => d.action === 'delete').map((d) => d.snapshotId);
+}
+
+/** The rows of a gateway: its plan with every round's results applied; a deletion no round reached is `not-deleted`. */
+export function retentionRows(plan: RetentionPlan, rounds: readonly RetentionRound[]): RetentionRow[] {
+  const results = new Map<string, DeleteResult>();
+  for (const round of [...rounds].sort((a, b) => a.round - b.round)) {
+    for (const result of round.results) results.set(result.snapshotId, result);
+  }
+  return plan.decisions.map((d) => {
+    const row: RetentionRow = {
+      gatewayArn: plan.gatewayArn,
+      volumeArn: d.volumeArn,
+      snapshotId: d.snapshotId,
+      recoveryPointTime: d.recoveryPointTime,
+      outcome: 'kept',
+      rules: d.rules,
+      guards: d.guards,
+      reason: [...d.rules, ...d.guards].join('+'),
+      ...(d.volumeGone ? { volumeGone: true as const } : {}),
+    };
+    if (d.action === 'keep') return row;
+    row.reason = d.deleteReason ?? 'no-rule';
+    if (plan.dryRun) return { ...row, outcome: 'would-delete' };
+    const result = results.get(d.snapshotId);
+    if (!result) return { ...row, outcome: 'not-deleted' };
+    return {
+      ...row,
+      outcome: result.outcome,
+      ...(result.error ? { error: result.error } : {}),
+      ...(result.cause ? { cause: result.cause } : {}),
+    };
+  });
+}
+
+/** The rows counted by outcome. */
+export function retentionCounts(retention: readonly GatewayRetention[]): RetentionCounts {
+  const counts: RetentionCounts = {
+    kept: 0,
+    deleted: 0,
+    wouldDelete: 0,
+    inUse: 0,
+    deleteFailed: 0,
+    notDeleted: 0,
+    stepFailures: 0,
+  };
+  const field: Record<RetentionOutcome, keyof RetentionCounts> = {
+    kept: 'kept',
+    deleted: 'deleted',
+    'would-delete': 'wouldDelete',
+    'in-use': 'inUse',
+    'delete-failed': 'deleteFailed',
+    'not-deleted': 'notDeleted',
+  };
+  for (const gateway of retention) {
+    if (gateway.failure) counts.stepFailures += 1;
+    for (const row of gateway.rows) counts[field[row.outcome]] += 1;
+  }
+  return counts;
+}
