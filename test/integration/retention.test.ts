@@ -100,4 +100,45 @@ describe('retention in the scheduled workflow', () => {
     expect(held()).toHaveLength(3 * (PER_VOLUME + 1));
     expect(run?.report?.retention).toBeUndefined();
   }, 120_000);
+
+  it('survives EC2 throttling its deletions, a transient error and a refused delete: that snapshot fails, not the run', async () => {
+    // Prepare: a month of history on one volume; deletions throttled after 10 at once, the first two failing
+    // transiently, and one snapshot refused for good.
+    await workflow?.close();
+    fleet = generateFleet({ gateways: 1, volumesPerGateway: 1, snapshotHistory: { days: 30, everyHours: 6 } });
+    workflow = await startLocalWorkflow({
+      fleet,
+      cloud: [{ operation: 'DeleteSnapshot', rateLimit: { burst: 10, perSecond: 50 } }],
+    });
+    const refused = held()[5]?.snapshotId ?? '';
+    workflow.emulator.setFaults([
+      { operation: 'DeleteSnapshot', firstN: 2, error: 'InternalError' },
+      { operation: 'DeleteSnapshot', snapshotId: refused, error: 'UnauthorizedOperation' },
+    ]);
+
+    // Act
+    const run = await workflow.run({ retention: { keepDaily: 3 } });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const rows = run.report?.retention ?? [];
+    expect(rows.find((r) => r.snapshotId === refused)).toMatchObject({
+      outcome: 'delete-failed',
+      error: 'UnauthorizedOperation',
+    });
+    expect(run.report?.summary).toMatchObject({ failed: 0, retention: { deleteFailed: 1, notDeleted: 0 } });
+    const deleted = rows.filter((r) => r.outcome === 'deleted').map((r) => r.snapshotId);
+    expect(deleted).toHaveLength(4 * 30 + 1 - 3 - 1);
+    expect(
+      held()
+        .map((s) => s.snapshotId)
+        .filter((id) => deleted.includes(id)),
+    ).toEqual([]);
+    const entered = (name: string) =>
+      run.events.filter((e) => e.type === 'StateEntered' && (e as { state: { name: string } }).state.name === name);
+    expect(entered('ApplyRetention').length).toBeGreaterThan(2);
+    expect(entered('WaitBeforeRetention').length).toBeGreaterThan(0);
+    const errors = new Set(workflow.emulator.calls.filter((c) => c.operation === 'DeleteSnapshot').map((c) => c.error));
+    expect(errors).toEqual(new Set([undefined, 'RequestLimitExceeded', 'InternalError', 'UnauthorizedOperation']));
+  }, 60_000);
 });
