@@ -1,10 +1,11 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { createEc2Client, createS3Client } from '../../src/aws/clients.ts';
 import { findSnapshotsOfGateway } from '../../src/aws/ec2.ts';
-import { deleteSnapshot, lockedSnapshots } from '../../src/aws/ec2-lifecycle.ts';
+import { deleteSnapshot, lockedSnapshots, lockSnapshot } from '../../src/aws/ec2-lifecycle.ts';
 import { InvalidEvidenceError } from '../../src/errors.ts';
 import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../src/evidence/config.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
+import type { SnapshotLockOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { candidatesOf, deleteFailureOutcome, retentionContextOf } from '../../src/retention/context.ts';
 import { retentionEvidence } from '../../src/retention/evidence.ts';
@@ -12,10 +13,11 @@ import { planRetention } from '../../src/retention/policy.ts';
 import {
   type DeleteResult,
   deletionsOf,
+  type LockResult,
   type RetentionPlan,
   type RetentionProgress,
 } from '../../src/retention/report.ts';
-import type { GatewayIteration } from '../../src/workflow/types.ts';
+import type { GatewayIteration, SnapshotOutcome } from '../../src/workflow/types.ts';
 
 /**
  * The most deletions one invocation makes: at EC2's mutating rate (5 a second once the bucket of 50 is spent) a
@@ -64,14 +66,45 @@ export function createApplyRetentionHandler({ ec2, evidence, evidenceBucket }: A
   });
 }
 
+/** Locks the snapshots this run made (the input's `lock`, never in a dry run), then plans over the gateway's. */
 async function makePlan(ec2: EC2Client, iteration: GatewayIteration): Promise<RetentionPlan> {
-  const policy = iteration.options.retention;
-  const [snapshots, locks] = await Promise.all([
+  const { options } = iteration;
+  const made = (iteration.outcomes ?? []).filter((o): o is SnapshotOutcome => 'status' in o && o.status === 'created');
+  const lock = options.lock;
+  const locks = lock && !options.dryRun ? await inBatches(made, (s) => lockOne(ec2, s, lock)) : [];
+  const [snapshots, locked] = await Promise.all([
     findSnapshotsOfGateway(ec2, iteration.gatewayArn),
     lockedSnapshots(ec2),
   ]);
-  const decisions = policy ? planRetention(candidatesOf(snapshots, locks), policy, retentionContextOf(iteration)) : [];
-  return { gatewayArn: iteration.gatewayArn, dryRun: iteration.options.dryRun, decisions };
+  const policy = options.retention;
+  const decisions = policy ? planRetention(candidatesOf(snapshots, locked), policy, retentionContextOf(iteration)) : [];
+  return { gatewayArn: iteration.gatewayArn, dryRun: options.dryRun, locks, decisions };
+}
+
+/**
+ * Locks one snapshot; a refusal is that snapshot's `lock-failed`, a transient error or a throttle fails the first
+ * round, which the state machine retries (locking again what is locked only sets the same lock).
+ */
+async function lockOne(ec2: EC2Client, made: SnapshotOutcome, lock: SnapshotLockOptions): Promise<LockResult> {
+  const { snapshotId, volumeArn, recoveryPointTime } = made;
+  try {
+    const { lockState, expiresOn } = await lockSnapshot(ec2, snapshotId, lock);
+    return { snapshotId, volumeArn, recoveryPointTime, outcome: 'locked', reason: `${lockState} until ${expiresOn}` };
+  } catch (error) {
+    const outcome = deleteFailureOutcome(snapshotId, error);
+    if (outcome === 'retry' || outcome === 'throttled') throw error;
+    const { error: name = 'Error', cause = '' } = outcome;
+    return { snapshotId, volumeArn, recoveryPointTime, outcome: 'lock-failed', reason: lock.mode, error: name, cause };
+  }
+}
+
+/** `work` over `items`, `DELETE_CONCURRENCY` at a time, in order. */
+async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += DELETE_CONCURRENCY) {
+    results.push(...(await Promise.all(items.slice(i, i + DELETE_CONCURRENCY).map(work))));
+  }
+  return results;
 }
 
 /**

@@ -3,7 +3,9 @@ import {
   DeleteSnapshotCommand,
   DescribeLockedSnapshotsCommand,
   type EC2Client,
+  LockSnapshotCommand,
 } from '@aws-sdk/client-ec2';
+import type { SnapshotLockOptions } from '../input/schema.ts';
 import { LOCKED_STATES } from '../retention/policy.ts';
 import { RETENTION_DELETE_TAG } from '../snapshot/tags.ts';
 
@@ -32,4 +34,22 @@ export async function lockedSnapshots(client: EC2Client): Promise<Map<string, st
 export async function deleteSnapshot(client: EC2Client, snapshotId: string): Promise<void> {
   await client.send(new CreateTagsCommand({ Resources: [snapshotId], Tags: [{ ...RETENTION_DELETE_TAG }] }));
   await client.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+}
+
+/** Locks one snapshot as the input's `lock` says; answers EC2's lock state and expiry. */
+export async function lockSnapshot(
+  client: EC2Client,
+  snapshotId: string,
+  lock: SnapshotLockOptions,
+): Promise<{ lockState: string; expiresOn: string }> {
+  const answer = await client.send(
+    new LockSnapshotCommand({
+      SnapshotId: snapshotId,
+      LockMode: lock.mode,
+      ...(lock.durationDays === undefined ? {} : { LockDuration: lock.durationDays }),
+      ...(lock.expiresAt === undefined ? {} : { ExpirationDate: new Date(lock.expiresAt) }),
+      ...(lock.coolOffHours === undefined ? {} : { CoolOffPeriod: lock.coolOffHours }),
+    }),
+  );
+  return { lockState: answer.LockState ?? lock.mode, expiresOn: answer.LockExpiresOn?.toISOString() ?? '' };
 }

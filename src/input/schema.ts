@@ -102,6 +102,33 @@ export const RetentionSchema = z
     error: 'needs at least one rule (keepLast, keepHourly, …, maxAgeDays); leave retention out to delete nothing',
   });
 
+/**
+ * EBS snapshot lock of the snapshots a run makes, with `LockSnapshot`'s rules (EC2 API Reference): a mode, exactly
+ * one of a duration (1 to 36,500 days) or an expiry date, and a cool-off period (1 to 72 hours) only in compliance
+ * mode, during which the lock can still be removed.
+ */
+export const LockSchema = z
+  .strictObject({
+    mode: z
+      .enum(['governance', 'compliance'])
+      .describe('governance: users with permission can unlock; compliance: nobody can, once the cool-off is over.'),
+    durationDays: z.int().min(1).max(36_500).optional().describe('Lock for this many days (1 to 36,500).'),
+    expiresAt: z.iso.datetime({ offset: true }).optional().describe('Lock until this time (ISO 8601).'),
+    coolOffHours: z
+      .int()
+      .min(1)
+      .max(72)
+      .optional()
+      .describe('Compliance mode only: hours during which the lock can still be removed (1 to 72).'),
+  })
+  .refine((l) => (l.durationDays === undefined) !== (l.expiresAt === undefined), {
+    error: 'needs exactly one of durationDays and expiresAt',
+  })
+  .refine((l) => l.coolOffHours === undefined || l.mode === 'compliance', {
+    error: 'a cool-off period is only for compliance mode',
+    path: ['coolOffHours'],
+  });
+
 export const ExecutionInputSchema = z
   .strictObject({
     gatewayArns: uniqueList(gatewayArn)
@@ -171,6 +198,9 @@ export const ExecutionInputSchema = z
     retention: RetentionSchema.optional().describe(
       'Which of our snapshots to keep per volume after the run (see Retention). Default: none is deleted.',
     ),
+    lock: LockSchema.optional().describe(
+      'Lock the snapshots this run creates (EBS snapshot lock); retention never deletes a locked snapshot.',
+    ),
   })
   .superRefine(checkCompletionWait)
   .describe('Execution input of the state machine.');
@@ -182,6 +212,8 @@ export type ExecutionOptions = z.output<typeof ExecutionInputSchema>;
 export type Policy = ExecutionOptions['policy'];
 /** The retention policy with its defaults applied. */
 export type RetentionPolicy = z.output<typeof RetentionSchema>;
+/** How the snapshots a run makes are locked. */
+export type SnapshotLockOptions = z.output<typeof LockSchema>;
 
 /** The completion wait writes about 9 history events per poll: its polls are bounded (see `MAX_COMPLETION_CHECKS`). */
 function checkCompletionWait(

@@ -7,7 +7,8 @@ import type { Guard, KeepRule, RetentionDecision } from './policy.ts';
  * - `would-delete`: a dry run's deletion;
  * - `in-use`: EC2 refused with `InvalidSnapshot.InUse` (an AMI or something else uses it): kept, never a failure;
  * - `delete-failed`: EC2 refused for another reason: that snapshot's failure, not the run's;
- * - `not-deleted`: the plan deleted it, but the retention step stopped (failed) before its turn.
+ * - `not-deleted`: the plan deleted it, but the retention step stopped (failed) before its turn;
+ * - `locked`, `lock-failed`: this run locked the snapshot it made (the input's `lock`), or EC2 refused.
  */
 export const RETENTION_OUTCOMES = [
   'kept',
@@ -16,6 +17,8 @@ export const RETENTION_OUTCOMES = [
   'in-use',
   'delete-failed',
   'not-deleted',
+  'locked',
+  'lock-failed',
 ] as const;
 export type RetentionOutcome = (typeof RETENTION_OUTCOMES)[number];
 
@@ -47,10 +50,24 @@ export interface DeleteResult {
   cause?: string;
 }
 
+/** What locking one snapshot this run made came to. */
+export interface LockResult {
+  snapshotId: string;
+  volumeArn: string;
+  recoveryPointTime: string;
+  outcome: 'locked' | 'lock-failed';
+  /** `governance until 2027-…`, as EC2 answered. */
+  reason: string;
+  error?: string;
+  cause?: string;
+}
+
 /** The plan of one gateway, written once per execution before anything is deleted. */
 export interface RetentionPlan {
   gatewayArn: string;
   dryRun: boolean;
+  /** The locks of the snapshots this run made, set before planning, so the plan sees them. */
+  locks: LockResult[];
   decisions: RetentionDecision[];
 }
 
@@ -89,6 +106,8 @@ export interface RetentionCounts {
   inUse: number;
   deleteFailed: number;
   notDeleted: number;
+  locked: number;
+  lockFailed: number;
   /** Gateways whose retention step failed as a whole. */
   stepFailures: number;
 }
@@ -104,7 +123,21 @@ export function retentionRows(plan: RetentionPlan, rounds: readonly RetentionRou
   for (const round of [...rounds].sort((a, b) => a.round - b.round)) {
     for (const result of round.results) results.set(result.snapshotId, result);
   }
-  return plan.decisions.map((d) => {
+  const locks = plan.locks.map(
+    ({ snapshotId, volumeArn, recoveryPointTime, outcome, reason, error, cause }): RetentionRow => ({
+      gatewayArn: plan.gatewayArn,
+      volumeArn,
+      snapshotId,
+      recoveryPointTime,
+      outcome,
+      rules: [],
+      guards: [],
+      reason,
+      ...(error ? { error } : {}),
+      ...(cause ? { cause } : {}),
+    }),
+  );
+  const decided = plan.decisions.map((d): RetentionRow => {
     const row: RetentionRow = {
       gatewayArn: plan.gatewayArn,
       volumeArn: d.volumeArn,
@@ -128,6 +161,7 @@ export function retentionRows(plan: RetentionPlan, rounds: readonly RetentionRou
       ...(result.cause ? { cause: result.cause } : {}),
     };
   });
+  return [...locks, ...decided];
 }
 
 /** The rows counted by outcome. */
@@ -139,6 +173,8 @@ export function retentionCounts(retention: readonly GatewayRetention[]): Retenti
     inUse: 0,
     deleteFailed: 0,
     notDeleted: 0,
+    locked: 0,
+    lockFailed: 0,
     stepFailures: 0,
   };
   const field: Record<RetentionOutcome, keyof RetentionCounts> = {
@@ -148,6 +184,8 @@ export function retentionCounts(retention: readonly GatewayRetention[]): Retenti
     'in-use': 'inUse',
     'delete-failed': 'deleteFailed',
     'not-deleted': 'notDeleted',
+    locked: 'locked',
+    'lock-failed': 'lockFailed',
   };
   for (const gateway of retention) {
     if (gateway.failure) counts.stepFailures += 1;

@@ -1,4 +1,4 @@
-import { CreateTagsCommand, LockSnapshotCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeLockedSnapshotsCommand, LockSnapshotCommand } from '@aws-sdk/client-ec2';
 import { SNAPSHOT_IN_USE } from '../../src/local/emulator/ec2-lifecycle-operations.ts';
 import { type Fleet, generateFleet } from '../../src/local/fleet.ts';
 import { REPORT_COLUMNS, reportRows } from '../../src/report/rows.ts';
@@ -66,6 +66,8 @@ describe('retention in the scheduled workflow', () => {
       inUse: 1,
       deleteFailed: 0,
       notDeleted: 0,
+      locked: 0,
+      lockFailed: 0,
       stepFailures: 0,
     });
     // report.csv lists every deletion and the snapshot in use, with its reason.
@@ -140,5 +142,32 @@ describe('retention in the scheduled workflow', () => {
     expect(entered('WaitBeforeRetention').length).toBeGreaterThan(0);
     const errors = new Set(workflow.emulator.calls.filter((c) => c.operation === 'DeleteSnapshot').map((c) => c.error));
     expect(errors).toEqual(new Set([undefined, 'RequestLimitExceeded', 'InternalError', 'UnauthorizedOperation']));
+  }, 60_000);
+
+  it('locks the snapshots a run makes, reports each lock, and never deletes them', async () => {
+    // Prepare
+    await workflow?.close();
+    fleet = generateFleet({ gateways: 2, volumesPerGateway: 2, snapshotHistory: { days: 3, everyHours: 6 } });
+    workflow = await startLocalWorkflow({ fleet });
+    const before = new Set(held().map((s) => s.snapshotId));
+
+    // Act
+    const lock = { mode: 'compliance', durationDays: 30, coolOffHours: 24 } as const;
+    const run = await workflow.run({ lock, retention: { keepLast: 1 } });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const made = held().filter((s) => !before.has(s.snapshotId));
+    expect(made).toHaveLength(4);
+    const { Snapshots = [] } = await workflow.ec2.send(
+      new DescribeLockedSnapshotsCommand({ SnapshotIds: made.map((s) => s.snapshotId) }),
+    );
+    expect(Snapshots.map((s) => s.LockState)).toEqual(made.map(() => 'compliance-cooloff'));
+    const rows = run.report?.retention ?? [];
+    const locked = rows.filter((r) => r.outcome === 'locked');
+    expect(locked.map((r) => r.snapshotId).sort()).toEqual(made.map((s) => s.snapshotId).sort());
+    expect(locked.every((r) => r.reason.startsWith('compliance-cooloff until '))).toBe(true);
+    expect(rows.filter((r) => r.outcome === 'kept' && made.some((s) => s.snapshotId === r.snapshotId))).toHaveLength(4);
+    expect(run.report?.summary.retention).toMatchObject({ locked: 4, lockFailed: 0, deleted: 4 * 12 });
   }, 60_000);
 });

@@ -81,6 +81,7 @@ const FUNCTIONS = {
       'ec2:DescribeSnapshots',
       'ec2:DescribeLockedSnapshots',
       'ec2:DeleteSnapshot',
+      'ec2:LockSnapshot',
       'ec2:CreateTags',
       's3:GetObject',
       's3:PutObject',
@@ -349,7 +350,7 @@ describe('the packaged IAM policies', () => {
     ]);
   });
 
-  it('let retention delete, and tag for the Recycle Bin, only snapshots carrying our volume tag', () => {
+  it('let retention delete, lock, and tag for the Recycle Bin, only snapshots carrying our volume tag', () => {
     const ours = {
       StringLike: {
         [`aws:ResourceTag/${SNAPSHOT_TAG.volumeArn}`]: {
@@ -366,6 +367,9 @@ describe('the packaged IAM policies', () => {
         Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' }],
         Condition: ours,
       },
+    ]);
+    expect(statementOf('ec2:LockSnapshot').map((s) => [s.Resource, s.Condition])).toEqual([
+      [[{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' }], ours],
     ]);
     expect(statementOf('ec2:CreateTags').map((s) => s.Condition)).toEqual([
       { 'ForAllValues:StringEquals': { 'aws:TagKeys': [RETENTION_DELETE_TAG.Key] }, ...ours },

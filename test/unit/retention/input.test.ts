@@ -35,4 +35,30 @@ describe('the retention input', () => {
     expect(error.field).toBe(field);
     expect(error.message).toContain(words);
   });
+
+  it.each([
+    [{ mode: 'governance' }, 'lock', 'exactly one of durationDays and expiresAt'],
+    [{ mode: 'governance', durationDays: 3, expiresAt: '2030-01-01T00:00:00Z' }, 'lock', 'exactly one'],
+    [{ mode: 'governance', durationDays: 3, coolOffHours: 2 }, 'lock.coolOffHours', 'only for compliance'],
+    [{ mode: 'compliance', durationDays: 36_501 }, 'lock.durationDays', ''],
+    [{ mode: 'compliance', durationDays: 1, coolOffHours: 73 }, 'lock.coolOffHours', ''],
+    [{ mode: 'legal', durationDays: 1 }, 'lock.mode', ''],
+  ])('refuses the lock %j, naming %s', (lock, field, words) => {
+    const error = rejection({ lock });
+
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(words);
+  });
+
+  it('takes a compliance lock with a cool-off, or a governance lock until a date', () => {
+    expect(parseExecutionInput({ lock: { mode: 'compliance', durationDays: 30, coolOffHours: 24 } }).lock).toEqual({
+      mode: 'compliance',
+      durationDays: 30,
+      coolOffHours: 24,
+    });
+    expect(parseExecutionInput({ lock: { mode: 'governance', expiresAt: '2030-01-01T00:00:00Z' } }).lock).toEqual({
+      mode: 'governance',
+      expiresAt: '2030-01-01T00:00:00Z',
+    });
+  });
 });

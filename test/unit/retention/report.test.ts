@@ -22,6 +22,7 @@ function decision(snapshotId: string, fields: Partial<RetentionDecision> = {}): 
 const PLAN: RetentionPlan = {
   gatewayArn: GATEWAY_ARN,
   dryRun: false,
+  locks: [],
   decisions: [
     decision('snap-kept', { action: 'keep', rules: ['daily'], guards: ['newest-completed'], deleteReason: undefined }),
     decision('snap-a'),
@@ -69,6 +70,8 @@ describe('retentionRows', () => {
       inUse: 1,
       deleteFailed: 0,
       notDeleted: 1,
+      locked: 0,
+      lockFailed: 0,
       stepFailures: 1,
     });
   });
