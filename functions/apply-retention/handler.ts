@@ -54,7 +54,7 @@ export function createApplyRetentionHandler({ ec2, evidence, evidenceBucket }: A
       logger.info('Retention planned (dry run)', {
         gatewayArn,
         snapshots: plan.decisions.length,
-        wouldDelete: deletions.length,
+        wouldDelete: plan.decisions.filter((d) => d.action === 'delete').length,
       });
       return { rounds: 0, cursor: 0, planned: deletions.length, done: true, throttled: false };
     }

@@ -8,6 +8,7 @@ import type { Guard, KeepRule, RetentionDecision } from './policy.ts';
  * - `in-use`: EC2 refused with `InvalidSnapshot.InUse` (an AMI or something else uses it): kept, never a failure;
  * - `delete-failed`: EC2 refused for another reason: that snapshot's failure, not the run's;
  * - `not-deleted`: the plan deleted it, but the retention step stopped (failed) before its turn;
+ * - `deferred`: past the {@link MAX_DELETIONS_PER_GATEWAY} of one run: kept until a later run;
  * - `locked`, `lock-failed`: this run locked the snapshot it made (the input's `lock`), or EC2 refused.
  */
 export const RETENTION_OUTCOMES = [
@@ -17,6 +18,7 @@ export const RETENTION_OUTCOMES = [
   'in-use',
   'delete-failed',
   'not-deleted',
+  'deferred',
   'locked',
   'lock-failed',
 ] as const;
@@ -106,15 +108,27 @@ export interface RetentionCounts {
   inUse: number;
   deleteFailed: number;
   notDeleted: number;
+  deferred: number;
   locked: number;
   lockFailed: number;
   /** Gateways whose retention step failed as a whole. */
   stepFailures: number;
 }
 
-/** The plan's deletions, in the order the rounds take them. */
+/**
+ * The most deletions one run makes on one gateway; the plan's others are `deferred` to the next runs. EC2 refills
+ * its mutating bucket 5 tokens a second for the whole account: the first run over a year of history of a large
+ * fleet would otherwise throttle for days, and a child execution's rounds would outgrow its 25,000-event history.
+ * Four runs a day clear a backlog of 8,000 per gateway a day.
+ */
+export const MAX_DELETIONS_PER_GATEWAY = 2_000;
+
+/** The plan's deletions this run makes, in the order the rounds take them: at most `MAX_DELETIONS_PER_GATEWAY`. */
 export function deletionsOf(plan: RetentionPlan): string[] {
-  return plan.decisions.filter((d) => d.action === 'delete').map((d) => d.snapshotId);
+  return plan.decisions
+    .filter((d) => d.action === 'delete')
+    .map((d) => d.snapshotId)
+    .slice(0, MAX_DELETIONS_PER_GATEWAY);
 }
 
 /** The rows of a gateway: its plan with every round's results applied; a deletion no round reached is `not-deleted`. */
@@ -137,6 +151,7 @@ export function retentionRows(plan: RetentionPlan, rounds: readonly RetentionRou
       ...(cause ? { cause } : {}),
     }),
   );
+  const thisRun = new Set(deletionsOf(plan));
   const decided = plan.decisions.map((d): RetentionRow => {
     const row: RetentionRow = {
       gatewayArn: plan.gatewayArn,
@@ -152,6 +167,7 @@ export function retentionRows(plan: RetentionPlan, rounds: readonly RetentionRou
     if (d.action === 'keep') return row;
     row.reason = d.deleteReason ?? 'no-rule';
     if (plan.dryRun) return { ...row, outcome: 'would-delete' };
+    if (!thisRun.has(d.snapshotId)) return { ...row, outcome: 'deferred' };
     const result = results.get(d.snapshotId);
     if (!result) return { ...row, outcome: 'not-deleted' };
     return {
@@ -173,6 +189,7 @@ export function retentionCounts(retention: readonly GatewayRetention[]): Retenti
     inUse: 0,
     deleteFailed: 0,
     notDeleted: 0,
+    deferred: 0,
     locked: 0,
     lockFailed: 0,
     stepFailures: 0,
@@ -184,6 +201,7 @@ export function retentionCounts(retention: readonly GatewayRetention[]): Retenti
     'in-use': 'inUse',
     'delete-failed': 'deleteFailed',
     'not-deleted': 'notDeleted',
+    deferred: 'deferred',
     locked: 'locked',
     'lock-failed': 'lockFailed',
   };

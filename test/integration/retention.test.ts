@@ -66,6 +66,7 @@ describe('retention in the scheduled workflow', () => {
       inUse: 1,
       deleteFailed: 0,
       notDeleted: 0,
+      deferred: 0,
       locked: 0,
       lockFailed: 0,
       stepFailures: 0,

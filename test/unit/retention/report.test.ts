@@ -1,6 +1,12 @@
 import { deleteFailureOutcome } from '../../../src/retention/context.ts';
 import type { RetentionDecision } from '../../../src/retention/policy.ts';
-import { type RetentionPlan, retentionCounts, retentionRows } from '../../../src/retention/report.ts';
+import {
+  deletionsOf,
+  MAX_DELETIONS_PER_GATEWAY,
+  type RetentionPlan,
+  retentionCounts,
+  retentionRows,
+} from '../../../src/retention/report.ts';
 import { GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
 
 const VOLUME = volumeArn('vol-1122AABB');
@@ -70,10 +76,28 @@ describe('retentionRows', () => {
       inUse: 1,
       deleteFailed: 0,
       notDeleted: 1,
+      deferred: 0,
       locked: 0,
       lockFailed: 0,
       stepFailures: 1,
     });
+  });
+
+  it('defers the deletions past one run’s share to later runs, and lists them all in a dry run', () => {
+    // Prepare
+    const many = Array.from({ length: MAX_DELETIONS_PER_GATEWAY + 3 }, (_, i) => decision(`snap-${i}`));
+    const plan = { ...PLAN, decisions: many };
+
+    // Act
+    const rows = retentionRows(plan, []);
+    const dry = retentionRows({ ...plan, dryRun: true }, []);
+
+    // Assess
+    expect(deletionsOf(plan)).toHaveLength(MAX_DELETIONS_PER_GATEWAY);
+    expect(rows.filter((r) => r.outcome === 'deferred').map((r) => r.snapshotId)).toEqual(
+      many.slice(MAX_DELETIONS_PER_GATEWAY).map((d) => d.snapshotId),
+    );
+    expect(dry.every((r) => r.outcome === 'would-delete')).toBe(true);
   });
 
   it('makes every deletion of a dry run a would-delete', () => {
