@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RetentionPolicy } from '../src/input/schema.ts';
 import { EC2_MUTATING_BUCKET } from '../src/local/emulator/cloud-rules.ts';
 import { generateFleet } from '../src/local/fleet.ts';
+import { EBS_SNAPSHOT_PRICES } from '../src/retention/archive.ts';
 import { planRetention, type RetentionCandidate, type RetentionDecision } from '../src/retention/policy.ts';
 import { MAX_DELETIONS_PER_GATEWAY, type RetentionCounts } from '../src/retention/report.ts';
 import type { AslDefinition } from '../src/statemachine/definition.ts';
@@ -17,13 +18,6 @@ export const SCHEDULED_RETENTION: RetentionPolicy = {
   keepYearly: 3,
   timeZone: 'UTC',
 };
-
-/**
- * EBS snapshot prices, US East (N. Virginia), https://aws.amazon.com/ebs/pricing/ ("Amazon EBS Snapshots"): standard
- * tier $0.05 per GB-month of data stored, archive tier $0.0125 per GB-month, archive retrieval $0.03 per GB; an
- * archived snapshot is billed for at least 90 days.
- */
-export const EBS_SNAPSHOT_PRICES = { standardGbMonth: 0.05, archiveGbMonth: 0.0125, retrievalGb: 0.03 } as const;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

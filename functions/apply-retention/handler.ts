@@ -1,16 +1,18 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { createEc2Client, createS3Client } from '../../src/aws/clients.ts';
 import { findSnapshotsOfGateway } from '../../src/aws/ec2.ts';
-import { deleteSnapshot, lockedSnapshots, lockSnapshot } from '../../src/aws/ec2-lifecycle.ts';
+import { archiveSnapshot, deleteSnapshot, lockedSnapshots, lockSnapshot } from '../../src/aws/ec2-lifecycle.ts';
 import { InvalidEvidenceError } from '../../src/errors.ts';
 import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../src/evidence/config.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import type { SnapshotLockOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
+import { type ArchiveChoice, planArchive } from '../../src/retention/archive.ts';
 import { candidatesOf, deleteFailureOutcome, retentionContextOf } from '../../src/retention/context.ts';
 import { retentionEvidence } from '../../src/retention/evidence.ts';
 import { planRetention } from '../../src/retention/policy.ts';
 import {
+  type ArchiveResult,
   type DeleteResult,
   deletionsOf,
   type LockResult,
@@ -77,8 +79,27 @@ async function makePlan(ec2: EC2Client, iteration: GatewayIteration): Promise<Re
     lockedSnapshots(ec2),
   ]);
   const policy = options.retention;
+  const now = Date.parse(iteration.execution.startTime);
   const decisions = policy ? planRetention(candidatesOf(snapshots, locked), policy, retentionContextOf(iteration)) : [];
-  return { gatewayArn: iteration.gatewayArn, dryRun: options.dryRun, locks, decisions };
+  const archived = snapshots.filter((s) => s.archived).map((s) => s.snapshotId);
+  const choices =
+    policy && options.archive ? planArchive(decisions, new Set(archived), policy, options.archive, now) : [];
+  const archives = options.dryRun
+    ? choices.map((c): ArchiveResult => ({ ...c, outcome: 'would-archive' }))
+    : await inBatches(choices, (c) => archiveOne(ec2, c));
+  return { gatewayArn: iteration.gatewayArn, dryRun: options.dryRun, locks, decisions, archives, archived };
+}
+
+/** Archives one kept snapshot; a refusal is that snapshot's `archive-failed`, as with a lock. */
+async function archiveOne(ec2: EC2Client, choice: ArchiveChoice): Promise<ArchiveResult> {
+  try {
+    await archiveSnapshot(ec2, choice.snapshotId);
+    return { ...choice, outcome: 'archived' };
+  } catch (error) {
+    const outcome = deleteFailureOutcome(choice.snapshotId, error);
+    if (outcome === 'retry' || outcome === 'throttled') throw error;
+    return { ...choice, outcome: 'archive-failed', error: outcome.error ?? 'Error', cause: outcome.cause ?? '' };
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   DescribeLockedSnapshotsCommand,
   type EC2Client,
   LockSnapshotCommand,
+  ModifySnapshotTierCommand,
 } from '@aws-sdk/client-ec2';
 import type { SnapshotLockOptions } from '../input/schema.ts';
 import { LOCKED_STATES } from '../retention/policy.ts';
@@ -52,4 +53,9 @@ export async function lockSnapshot(
     }),
   );
   return { lockState: answer.LockState ?? lock.mode, expiresOn: answer.LockExpiresOn?.toISOString() ?? '' };
+}
+
+/** Moves one snapshot to the archive tier (`ModifySnapshotTier`); EC2 archives it over the next hours. */
+export async function archiveSnapshot(client: EC2Client, snapshotId: string): Promise<void> {
+  await client.send(new ModifySnapshotTierCommand({ SnapshotId: snapshotId, StorageTier: 'archive' }));
 }

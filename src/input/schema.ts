@@ -129,6 +129,18 @@ export const LockSchema = z
     path: ['coolOffHours'],
   });
 
+/** Moving snapshots kept only by the monthly and yearly tiers to the EBS archive tier, where it pays. */
+export const ArchiveSchema = z.strictObject({
+  afterDays: z.int().min(1).describe('Archive a snapshot once it is this many days old.'),
+  uniqueShare: z
+    .number()
+    .positive()
+    .max(1)
+    .describe(
+      "Estimated share of a volume's data that a monthly snapshot alone holds (blocks rewritten within a month): what archiving frees in the standard tier. Archiving pays above about 0.25.",
+    ),
+});
+
 export const ExecutionInputSchema = z
   .strictObject({
     gatewayArns: uniqueList(gatewayArn)
@@ -198,11 +210,19 @@ export const ExecutionInputSchema = z
     retention: RetentionSchema.optional().describe(
       'Which of our snapshots to keep per volume after the run (see Retention). Default: none is deleted.',
     ),
+    archive: ArchiveSchema.optional().describe(
+      'Move snapshots kept only by the monthly or yearly tier to the archive tier where the estimate says it pays; needs retention.',
+    ),
     lock: LockSchema.optional().describe(
       'Lock the snapshots this run creates (EBS snapshot lock); retention never deletes a locked snapshot.',
     ),
   })
   .superRefine(checkCompletionWait)
+  // Archive (issue 12): only what the retention tiers keep is archived.
+  .refine((input) => input.archive === undefined || input.retention !== undefined, {
+    error: 'archive needs a retention policy: it archives what the monthly and yearly tiers keep',
+    path: ['archive'],
+  })
   .describe('Execution input of the state machine.');
 
 /** The execution input as a caller writes it. */
@@ -212,6 +232,8 @@ export type ExecutionOptions = z.output<typeof ExecutionInputSchema>;
 export type Policy = ExecutionOptions['policy'];
 /** The retention policy with its defaults applied. */
 export type RetentionPolicy = z.output<typeof RetentionSchema>;
+/** Which kept snapshots move to the archive tier. */
+export type ArchiveOptions = z.output<typeof ArchiveSchema>;
 /** How the snapshots a run makes are locked. */
 export type SnapshotLockOptions = z.output<typeof LockSchema>;
 

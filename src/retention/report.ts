@@ -9,7 +9,9 @@ import type { Guard, KeepRule, RetentionDecision } from './policy.ts';
  * - `delete-failed`: EC2 refused for another reason: that snapshot's failure, not the run's;
  * - `not-deleted`: the plan deleted it, but the retention step stopped (failed) before its turn;
  * - `deferred`: past the {@link MAX_DELETIONS_PER_GATEWAY} of one run: kept until a later run;
- * - `locked`, `lock-failed`: this run locked the snapshot it made (the input's `lock`), or EC2 refused.
+ * - `locked`, `lock-failed`: this run locked the snapshot it made (the input's `lock`), or EC2 refused;
+ * - `archived`, `archive-failed`, `would-archive`: this run moved a kept snapshot to the archive tier (the input's
+ *   `archive`), EC2 refused, or a dry run would have.
  */
 export const RETENTION_OUTCOMES = [
   'kept',
@@ -21,6 +23,9 @@ export const RETENTION_OUTCOMES = [
   'deferred',
   'locked',
   'lock-failed',
+  'archived',
+  'archive-failed',
+  'would-archive',
 ] as const;
 export type RetentionOutcome = (typeof RETENTION_OUTCOMES)[number];
 
@@ -39,6 +44,8 @@ export interface RetentionRow {
   reason: string;
   /** Its volume is no longer on its gateway. */
   volumeGone?: true;
+  /** It is in the archive tier: a restore must first bring it back (`ARCHIVE_RESTORE_NOTE`). */
+  archived?: true;
   /** With `in-use` and `delete-failed`: EC2's error and message. */
   error?: string;
   cause?: string;
@@ -64,6 +71,11 @@ export interface LockResult {
   cause?: string;
 }
 
+/** What moving one kept snapshot to the archive tier came to. */
+export interface ArchiveResult extends Omit<LockResult, 'outcome'> {
+  outcome: 'archived' | 'archive-failed' | 'would-archive';
+}
+
 /** The plan of one gateway, written once per execution before anything is deleted. */
 export interface RetentionPlan {
   gatewayArn: string;
@@ -71,6 +83,10 @@ export interface RetentionPlan {
   /** The locks of the snapshots this run made, set before planning, so the plan sees them. */
   locks: LockResult[];
   decisions: RetentionDecision[];
+  /** The snapshots this run moved (or, dry, would move) to the archive tier. */
+  archives?: ArchiveResult[];
+  /** Snapshots already in the archive tier when the run planned. */
+  archived?: string[];
 }
 
 /** What one round of deletions did: the plan's deletions `[from, to)`. */
@@ -111,6 +127,9 @@ export interface RetentionCounts {
   deferred: number;
   locked: number;
   lockFailed: number;
+  archived: number;
+  archiveFailed: number;
+  wouldArchive: number;
   /** Gateways whose retention step failed as a whole. */
   stepFailures: number;
 }
@@ -137,7 +156,7 @@ export function retentionRows(plan: RetentionPlan, rounds: readonly RetentionRou
   for (const round of [...rounds].sort((a, b) => a.round - b.round)) {
     for (const result of round.results) results.set(result.snapshotId, result);
   }
-  const locks = plan.locks.map(
+  const locks = [...plan.locks, ...(plan.archives ?? [])].map(
     ({ snapshotId, volumeArn, recoveryPointTime, outcome, reason, error, cause }): RetentionRow => ({
       gatewayArn: plan.gatewayArn,
       volumeArn,
@@ -152,6 +171,10 @@ export function retentionRows(plan: RetentionPlan, rounds: readonly RetentionRou
     }),
   );
   const thisRun = new Set(deletionsOf(plan));
+  const archived = new Set([
+    ...(plan.archived ?? []),
+    ...(plan.archives ?? []).filter((a) => a.outcome === 'archived').map((a) => a.snapshotId),
+  ]);
   const decided = plan.decisions.map((d): RetentionRow => {
     const row: RetentionRow = {
       gatewayArn: plan.gatewayArn,
@@ -163,6 +186,7 @@ export function retentionRows(plan: RetentionPlan, rounds: readonly RetentionRou
       guards: d.guards,
       reason: [...d.rules, ...d.guards].join('+'),
       ...(d.volumeGone ? { volumeGone: true as const } : {}),
+      ...(archived.has(d.snapshotId) ? { archived: true as const } : {}),
     };
     if (d.action === 'keep') return row;
     row.reason = d.deleteReason ?? 'no-rule';
@@ -192,6 +216,9 @@ export function retentionCounts(retention: readonly GatewayRetention[]): Retenti
     deferred: 0,
     locked: 0,
     lockFailed: 0,
+    archived: 0,
+    archiveFailed: 0,
+    wouldArchive: 0,
     stepFailures: 0,
   };
   const field: Record<RetentionOutcome, keyof RetentionCounts> = {
@@ -204,6 +231,9 @@ export function retentionCounts(retention: readonly GatewayRetention[]): Retenti
     deferred: 'deferred',
     locked: 'locked',
     'lock-failed': 'lockFailed',
+    archived: 'archived',
+    'archive-failed': 'archiveFailed',
+    'would-archive': 'wouldArchive',
   };
   for (const gateway of retention) {
     if (gateway.failure) counts.stepFailures += 1;

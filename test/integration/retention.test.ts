@@ -1,4 +1,9 @@
-import { CreateTagsCommand, DescribeLockedSnapshotsCommand, LockSnapshotCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateTagsCommand,
+  DescribeLockedSnapshotsCommand,
+  DescribeSnapshotsCommand,
+  LockSnapshotCommand,
+} from '@aws-sdk/client-ec2';
 import { SNAPSHOT_IN_USE } from '../../src/local/emulator/ec2-lifecycle-operations.ts';
 import { type Fleet, generateFleet } from '../../src/local/fleet.ts';
 import { REPORT_COLUMNS, reportRows } from '../../src/report/rows.ts';
@@ -69,6 +74,9 @@ describe('retention in the scheduled workflow', () => {
       deferred: 0,
       locked: 0,
       lockFailed: 0,
+      archived: 0,
+      archiveFailed: 0,
+      wouldArchive: 0,
       stepFailures: 0,
     });
     // report.csv lists every deletion and the snapshot in use, with its reason.
@@ -170,5 +178,32 @@ describe('retention in the scheduled workflow', () => {
     expect(locked.every((r) => r.reason.startsWith('compliance-cooloff until '))).toBe(true);
     expect(rows.filter((r) => r.outcome === 'kept' && made.some((s) => s.snapshotId === r.snapshotId))).toHaveLength(4);
     expect(run.report?.summary.retention).toMatchObject({ locked: 4, lockFailed: 0, deleted: 4 * 12 });
+  }, 60_000);
+
+  it('archives what the monthly and yearly tiers alone keep, marks it in the manifest, and archives nothing in a dry run', async () => {
+    // Prepare
+    await workflow?.close();
+    fleet = generateFleet({ gateways: 1, volumesPerGateway: 1, snapshotHistory: YEAR_OF_6_HOURLY });
+    workflow = await startLocalWorkflow({ fleet });
+    const input = { retention: POLICY, archive: { afterDays: 30, uniqueShare: 0.5 } };
+
+    // Act
+    const dry = await workflow.run({ ...input, dryRun: true }, { keepEvents: false });
+    const run = await workflow.run(input, { keepEvents: false });
+
+    // Assess
+    const wouldArchive = (dry.report?.retention ?? []).filter((r) => r.outcome === 'would-archive');
+    const archived = (run.report?.retention ?? []).filter((r) => r.outcome === 'archived');
+    expect(wouldArchive.length).toBeGreaterThan(5);
+    expect(archived.map((r) => r.snapshotId)).toEqual(wouldArchive.map((r) => r.snapshotId));
+    const { Snapshots = [] } = await workflow.ec2.send(
+      new DescribeSnapshotsCommand({ SnapshotIds: archived.map((r) => r.snapshotId) }),
+    );
+    expect(Snapshots.map((s) => s.StorageTier)).toEqual(archived.map(() => 'archive'));
+    expect(run.report?.manifest[0]?.archived?.map((a) => a.snapshotId).sort()).toEqual(
+      archived.map((r) => r.snapshotId).sort(),
+    );
+    expect(run.report?.manifest[0]?.archived?.[0]?.note).toContain('72 hours');
+    expect(run.report?.summary.retention).toMatchObject({ archived: archived.length, archiveFailed: 0 });
   }, 60_000);
 });

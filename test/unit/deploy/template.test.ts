@@ -82,6 +82,7 @@ const FUNCTIONS = {
       'ec2:DescribeLockedSnapshots',
       'ec2:DeleteSnapshot',
       'ec2:LockSnapshot',
+      'ec2:ModifySnapshotTier',
       'ec2:CreateTags',
       's3:GetObject',
       's3:PutObject',
@@ -350,7 +351,7 @@ describe('the packaged IAM policies', () => {
     ]);
   });
 
-  it('let retention delete, lock, and tag for the Recycle Bin, only snapshots carrying our volume tag', () => {
+  it('let retention delete, lock, archive, and tag for the Recycle Bin, only snapshots carrying our volume tag', () => {
     const ours = {
       StringLike: {
         [`aws:ResourceTag/${SNAPSHOT_TAG.volumeArn}`]: {
@@ -368,6 +369,7 @@ describe('the packaged IAM policies', () => {
         Condition: ours,
       },
     ]);
+    expect(statementOf('ec2:ModifySnapshotTier')).toEqual(statementOf('ec2:LockSnapshot'));
     expect(statementOf('ec2:LockSnapshot').map((s) => [s.Resource, s.Condition])).toEqual([
       [[{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' }], ours],
     ]);

@@ -79,6 +79,9 @@ describe('retentionRows', () => {
       deferred: 0,
       locked: 0,
       lockFailed: 0,
+      archived: 0,
+      archiveFailed: 0,
+      wouldArchive: 0,
       stepFailures: 1,
     });
   });
