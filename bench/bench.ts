@@ -9,6 +9,7 @@ import { type FunctionColdStart, measureColdStarts } from './cold-start.ts';
 import { type Accounting, accountFor, EVERY_CREATE_FAILS } from './evidence.ts';
 import { type LargestPayload, type LocalRun, type LocalRunOptions, runLocally, writeFleetFile } from './local-run.ts';
 import { loadAverageNow, type MachineFacts, machineFacts } from './machine.ts';
+import { measureRetention, type RetentionBench } from './retention.ts';
 import { answerS3InMemory } from './s3-in-memory.ts';
 import type { S3Figures } from './s3-tally.ts';
 import {
@@ -103,6 +104,8 @@ export interface BenchResult {
   evidence: EvidenceRow[];
   coldStart: FunctionColdStart[];
   coldStartRuns: number;
+  /** Retention (issue 12). */
+  retention: RetentionBench;
   durationMs: number;
 }
 
@@ -236,6 +239,8 @@ export async function runBench({
     progress('6. cold start');
     const coldStart = await measureColdStarts(join(workDir, 'bundles'), plan.coldStartRuns);
 
+    const retention = await measureRetention({ definition, workDir, ...plan.retention, progress });
+
     return {
       smoke,
       machine: machineFacts(now(), cli, loadAtStart),
@@ -249,6 +254,7 @@ export async function runBench({
       evidence,
       coldStart,
       coldStartRuns: plan.coldStartRuns,
+      retention,
       durationMs: performance.now() - began,
     };
   } finally {

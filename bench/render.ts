@@ -3,6 +3,7 @@ import { PAYLOAD_LIMIT_BYTES } from '../src/report/limits.ts';
 import type { BenchResult, EvidenceRow } from './bench.ts';
 import { FAILURE_ERROR } from './evidence.ts';
 import type { LargestPayload } from './local-run.ts';
+import { retentionSection } from './retention.ts';
 import { EVIDENCE_KINDS, type S3Figures } from './s3-tally.ts';
 import { fleetLabel, volumesOf } from './scenarios.ts';
 
@@ -61,6 +62,7 @@ export function renderResults(result: BenchResult): string {
     costSection(result),
     evidenceSection(result),
     coldStartSection(result),
+    retentionSection(result.retention),
   ].join('\n');
 
   function fanOutSection({ fanOut, fixedExecutionMs }: BenchResult): string {

@@ -44,6 +44,8 @@ export interface BenchPlan {
   /** The evidence section: successful fleets (timed `runs` times each), and one on which every create fails. */
   evidence: { fleets: Array<{ fleet: FleetShape; runs: number }>; failingFleet: FleetShape };
   coldStartRuns: number;
+  /** Retention (issue 12): the fleet whose year of history the first run prunes, and the fleet the EC2-rate figures are for. */
+  retention: { fleet: FleetShape; fleetVolumes: number };
 }
 
 export const FULL_PLAN: BenchPlan = {
@@ -67,6 +69,7 @@ export const FULL_PLAN: BenchPlan = {
     failingFleet: { gateways: 1000, volumesPerGateway: 32 },
   },
   coldStartRuns: 7,
+  retention: { fleet: { gateways: 3, volumesPerGateway: 4 }, fleetVolumes: 3_200 },
 };
 
 /** `--smoke`: every section once, on 10 volumes, so a test can keep the script from rotting. */
@@ -84,6 +87,7 @@ export const SMOKE_PLAN: BenchPlan = {
     failingFleet: { gateways: 2, volumesPerGateway: 5 },
   },
   coldStartRuns: 1,
+  retention: { fleet: { gateways: 1, volumesPerGateway: 1 }, fleetVolumes: 3_200 },
 };
 
 export function volumesOf(fleet: FleetShape): number {

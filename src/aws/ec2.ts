@@ -5,7 +5,7 @@ import {
   paginateDescribeSnapshots,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
-import { executionTagValue, SNAPSHOT_TAG } from '../snapshot/tags.ts';
+import { executionTagValue, LEGAL_HOLD_TAG, SNAPSHOT_TAG } from '../snapshot/tags.ts';
 import type { KnownSnapshot } from '../workflow/types.ts';
 
 /** A snapshot this tool made, as EC2 describes it. */
@@ -18,6 +18,10 @@ export interface OurSnapshot {
   volumeSizeGiB: number;
   /** EC2's `StartTime`: when the snapshot was started. */
   startTime?: string;
+  /** Set when the snapshot carries the legal-hold tag (retention never deletes it). */
+  legalHold?: true;
+  /** Set when the snapshot is in the archive tier. */
+  archived?: true;
 }
 
 const GIB = 2 ** 30;
@@ -118,5 +122,7 @@ function toOurSnapshot(snapshot: Snapshot): OurSnapshot {
     progress: snapshot.Progress ?? '',
     volumeSizeGiB: snapshot.VolumeSize ?? 0,
     ...(snapshot.StartTime ? { startTime: snapshot.StartTime.toISOString() } : {}),
+    ...(snapshot.Tags?.some((t) => t.Key === LEGAL_HOLD_TAG) ? { legalHold: true as const } : {}),
+    ...(snapshot.StorageTier === 'archive' ? { archived: true as const } : {}),
   };
 }

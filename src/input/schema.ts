@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MAX_GATEWAYS_PER_EXECUTION } from '../report/limits.ts';
+import { isTimeZone } from '../retention/calendar.ts';
 import { DESCRIPTION_PLACEHOLDERS, maxRenderedDescriptionLength } from '../snapshot/description.ts';
 import { MAX_USER_TAGS, RESERVED_TAG_PREFIX } from '../snapshot/tags.ts';
 import { completionChecks, MAX_COMPLETION_CHECKS } from './limits.ts';
@@ -74,6 +75,72 @@ export const PolicySchema = z
   })
   .prefault({});
 
+// Retention (issue 12): restic's `forget` field names, so people recognise them.
+const keepCount = (what: string) =>
+  z.int().min(1).optional().describe(`Keep the newest snapshot of each of the last N ${what} that have one.`);
+
+export const RetentionSchema = z
+  .strictObject({
+    keepLast: z.int().min(1).optional().describe('Keep the N newest completed snapshots of each volume.'),
+    keepHourly: keepCount('hours'),
+    keepDaily: keepCount('days'),
+    keepWeekly: keepCount('ISO weeks'),
+    keepMonthly: keepCount('months'),
+    keepYearly: keepCount('years'),
+    maxAgeDays: z
+      .number()
+      .positive()
+      .optional()
+      .describe('No rule keeps a snapshot older than this; alone, every younger one is kept.'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, { error: 'must be an IANA time zone, such as Europe/Berlin' })
+      .default('UTC')
+      .describe('IANA time zone of the calendar tiers (hours, days, weeks, months, years).'),
+  })
+  .refine((r) => Object.keys(r).some((key) => key !== 'timeZone'), {
+    error: 'needs at least one rule (keepLast, keepHourly, …, maxAgeDays); leave retention out to delete nothing',
+  });
+
+/**
+ * EBS snapshot lock of the snapshots a run makes, with `LockSnapshot`'s rules (EC2 API Reference): a mode, exactly
+ * one of a duration (1 to 36,500 days) or an expiry date, and a cool-off period (1 to 72 hours) only in compliance
+ * mode, during which the lock can still be removed.
+ */
+export const LockSchema = z
+  .strictObject({
+    mode: z
+      .enum(['governance', 'compliance'])
+      .describe('governance: users with permission can unlock; compliance: nobody can, once the cool-off is over.'),
+    durationDays: z.int().min(1).max(36_500).optional().describe('Lock for this many days (1 to 36,500).'),
+    expiresAt: z.iso.datetime({ offset: true }).optional().describe('Lock until this time (ISO 8601).'),
+    coolOffHours: z
+      .int()
+      .min(1)
+      .max(72)
+      .optional()
+      .describe('Compliance mode only: hours during which the lock can still be removed (1 to 72).'),
+  })
+  .refine((l) => (l.durationDays === undefined) !== (l.expiresAt === undefined), {
+    error: 'needs exactly one of durationDays and expiresAt',
+  })
+  .refine((l) => l.coolOffHours === undefined || l.mode === 'compliance', {
+    error: 'a cool-off period is only for compliance mode',
+    path: ['coolOffHours'],
+  });
+
+/** Moving snapshots kept only by the monthly and yearly tiers to the EBS archive tier, where it pays. */
+export const ArchiveSchema = z.strictObject({
+  afterDays: z.int().min(1).describe('Archive a snapshot once it is this many days old.'),
+  uniqueShare: z
+    .number()
+    .positive()
+    .max(1)
+    .describe(
+      "Estimated share of a volume's data that a monthly snapshot alone holds (blocks rewritten within a month): what archiving frees in the standard tier. Archiving pays above about 0.25.",
+    ),
+});
+
 export const ExecutionInputSchema = z
   .strictObject({
     gatewayArns: uniqueList(gatewayArn)
@@ -139,8 +206,23 @@ export const ExecutionInputSchema = z
       .describe(
         `Give up waiting after this long; snapshots still pending are reported as failed. With \`waitForCompletion\`, at most ${MAX_COMPLETION_CHECKS - 1} × \`completionCheckIntervalSeconds\`, so the polls fit the execution's history.`,
       ),
+    // Retention (issue 12)
+    retention: RetentionSchema.optional().describe(
+      'Which of our snapshots to keep per volume after the run (see Retention). Default: none is deleted.',
+    ),
+    archive: ArchiveSchema.optional().describe(
+      'Move snapshots kept only by the monthly or yearly tier to the archive tier where the estimate says it pays; needs retention.',
+    ),
+    lock: LockSchema.optional().describe(
+      'Lock the snapshots this run creates (EBS snapshot lock); retention never deletes a locked snapshot.',
+    ),
   })
   .superRefine(checkCompletionWait)
+  // Archive (issue 12): only what the retention tiers keep is archived.
+  .refine((input) => input.archive === undefined || input.retention !== undefined, {
+    error: 'archive needs a retention policy: it archives what the monthly and yearly tiers keep',
+    path: ['archive'],
+  })
   .describe('Execution input of the state machine.');
 
 /** The execution input as a caller writes it. */
@@ -148,6 +230,12 @@ export type ExecutionInput = z.input<typeof ExecutionInputSchema>;
 /** The execution input with every default applied. */
 export type ExecutionOptions = z.output<typeof ExecutionInputSchema>;
 export type Policy = ExecutionOptions['policy'];
+/** The retention policy with its defaults applied. */
+export type RetentionPolicy = z.output<typeof RetentionSchema>;
+/** Which kept snapshots move to the archive tier. */
+export type ArchiveOptions = z.output<typeof ArchiveSchema>;
+/** How the snapshots a run makes are locked. */
+export type SnapshotLockOptions = z.output<typeof LockSchema>;
 
 /** The completion wait writes about 9 history events per poll: its polls are bounded (see `MAX_COMPLETION_CHECKS`). */
 function checkCompletionWait(

@@ -26,6 +26,12 @@ export interface ChildItem {
   toleratedFailureCount?: number;
 }
 
+/**
+ * A Standard child execution may run for a year on AWS; without a `TimeoutSeconds` the engine would give the Task
+ * standing for it 60 s, and fail as `States.Timeout` any child that runs longer (retention's rounds over a year of
+ * history do). The engine times a Task out with `setTimeout`, which holds at most 2^31 − 1 ms (24.8 days).
+ */
+export const CHILD_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 // Any ARN will do: the runner handles the Task in-process by its state name.
 const CHILD_RESOURCE = 'arn:aws:lambda:us-east-1:000000000000:function:local-distributed-map-child';
 
@@ -100,7 +106,9 @@ function rewriteState(
     ItemProcessor: {
       ProcessorConfig: { Mode: 'INLINE' },
       StartAt: childState,
-      States: { [childState]: { Type: 'Task', Resource: CHILD_RESOURCE, End: true } },
+      States: {
+        [childState]: { Type: 'Task', Resource: CHILD_RESOURCE, TimeoutSeconds: CHILD_TIMEOUT_SECONDS, End: true },
+      },
     },
   };
 }

@@ -61,6 +61,14 @@ export const FleetSchema = z
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be a Region such as us-east-1' }),
     accountId: z.string().regex(/^\d{12}$/, { error: 'must be 12 digits' }),
     gateways: z.array(FleetGatewaySchema),
+    // Retention (issue 12): a year of earlier runs' snapshots, for tests and the bench.
+    snapshotHistory: z
+      .strictObject({
+        days: z.int().min(1).max(3660),
+        everyHours: z.number().positive().max(744),
+      })
+      .optional()
+      .describe('Completed snapshots of ours that earlier runs left on every cached volume, one every everyHours.'),
   })
   .superRefine((fleet, ctx) => {
     const ids = fleet.gateways.flatMap((g) => [g.id, ...g.volumes.map((v) => v.id)]);
@@ -114,6 +122,8 @@ export interface GenerateFleetOptions {
   region?: string;
   /** @default DEFAULT_FLEET_ACCOUNT_ID */
   accountId?: string;
+  /** Earlier runs' snapshots on every volume. @default none */
+  snapshotHistory?: Fleet['snapshotHistory'];
 }
 
 /**
@@ -143,6 +153,7 @@ export function generateFleet(options: GenerateFleetOptions): Fleet {
     region: options.region ?? DEFAULT_FLEET_REGION,
     accountId: options.accountId ?? DEFAULT_FLEET_ACCOUNT_ID,
     gateways,
+    ...(options.snapshotHistory ? { snapshotHistory: options.snapshotHistory } : {}),
   });
 }
 

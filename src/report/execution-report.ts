@@ -1,4 +1,5 @@
 import type { ExecutionOptions } from '../input/schema.ts';
+import { type RetentionCounts, type RetentionRow, retentionCounts } from '../retention/report.ts';
 import type { ExecutionRef, SkipReason } from '../workflow/types.ts';
 import { readableCause } from './cause.ts';
 import {
@@ -19,6 +20,8 @@ export interface ReportSummary extends GatewayCounts {
   volumes: number;
   /** Volumes in scope with no usable snapshot to restore from. */
   withoutSnapshot: number;
+  /** Retention (issue 12), when it ran: its rows counted by outcome. */
+  retention?: RetentionCounts;
 }
 
 /** Where an execution's evidence is: `s3://` URIs. */
@@ -46,6 +49,8 @@ export interface ExecutionReport {
   failures: ReportFailure[];
   manifest: ManifestGateway[];
   evidence?: EvidenceLocations;
+  /** Retention (issue 12), when it ran: every snapshot of ours it looked at, kept or not, with the rule and reason. */
+  retention?: RetentionRow[];
 }
 
 /** How many failures the digest names; the rest are counted, and all are in the evidence. */
@@ -118,6 +123,11 @@ export function buildReport(source: ReportSource): ExecutionReport {
     summary.volumes += manifest.volumes.length;
     summary.withoutSnapshot += manifest.volumes.filter((v) => v.snapshotId === null).length;
     report.manifest.push(manifest);
+  }
+  const retention = gateways.flatMap((g) => (g.retention ? [g.retention] : []));
+  if (retention.length) {
+    summary.retention = retentionCounts(retention);
+    report.retention = retention.flatMap((r) => r.rows);
   }
   return report;
 }

@@ -1,5 +1,7 @@
 import { GATEWAY_NOT_REPORTED } from '../errors.ts';
 import { newestPerVolume } from '../policy/plan-gateway.ts';
+import { ARCHIVE_RESTORE_NOTE } from '../retention/archive.ts';
+import type { GatewayRetention } from '../retention/report.ts';
 import { countsAsSnapshot } from '../snapshot/state.ts';
 import type { GatewayIteration, KnownSnapshot, SkipReason, SnapshotStatus } from '../workflow/types.ts';
 import { readableCause } from './cause.ts';
@@ -69,6 +71,17 @@ export interface ManifestGateway {
   volumes: ManifestVolume[];
   /** The gateway's own failure: its volumes could not be listed, so only those EC2 knows snapshots of are here. */
   error?: string;
+  /** Archive (issue 12): snapshots of ours in the archive tier, which a restore must first bring back. */
+  archived?: ArchivedSnapshot[];
+}
+
+/** A snapshot in the archive tier, as the manifest warns of it. */
+export interface ArchivedSnapshot {
+  volumeArn: string;
+  snapshotId: string;
+  recoveryPointTime: string;
+  /** `ARCHIVE_RESTORE_NOTE`: restore it to the standard tier first, up to 72 hours. */
+  note: string;
 }
 
 /**
@@ -84,6 +97,8 @@ export interface GatewayReport {
   failures: ReportFailure[];
   /** Per volume in scope, the newest usable snapshot earlier runs made. */
   earlierSnapshots: KnownSnapshot[];
+  /** Retention (issue 12): every snapshot of ours it looked at, and what became of it. */
+  retention?: GatewayRetention;
 }
 
 export interface GatewayCounts {
@@ -236,11 +251,20 @@ export function manifestOf(gateway: GatewayReport, gatewayName?: string): Manife
   }
   volumes.sort((a, b) => a.volumeArn.localeCompare(b.volumeArn));
   const gatewayFailure = gateway.failures.find((f) => !f.volumeArn);
+  const archived = (gateway.retention?.rows ?? [])
+    .filter((r) => r.outcome === 'kept' && r.archived)
+    .map(({ volumeArn, snapshotId, recoveryPointTime }) => ({
+      volumeArn,
+      snapshotId,
+      recoveryPointTime,
+      note: ARCHIVE_RESTORE_NOTE,
+    }));
   return {
     gatewayArn: gateway.gatewayArn,
     ...(gatewayName ? { gatewayName } : {}),
     volumes,
     ...(gatewayFailure ? { error: gatewayFailure.error } : {}),
+    ...(archived.length ? { archived } : {}),
   };
 }
 

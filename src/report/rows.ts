@@ -67,6 +67,18 @@ export function reportRows(report: ExecutionReport): string[][] {
         snapshot_id: s.snapshotId ?? '',
       }),
     ),
+    // Retention (issue 12): every snapshot it deleted, would delete, or could not; the kept ones are in report.json.
+    ...(report.retention ?? [])
+      .filter((r) => r.outcome !== 'kept')
+      .map((r) =>
+        row(r.gatewayArn, r.volumeArn, {
+          recovery_point_time: r.recoveryPointTime,
+          outcome: r.outcome,
+          reason_or_error: r.error ? `${r.reason}: ${r.error}` : r.reason,
+          snapshot_id: r.snapshotId,
+          cause: r.cause ?? '',
+        }),
+      ),
     ...report.failures.map((f) =>
       row(f.gatewayArn, f.volumeArn, {
         size_bytes: f.sizeBytes === undefined ? '' : String(f.sizeBytes),

@@ -11,6 +11,16 @@ export const SNAPSHOT_TAG = {
   execution: `${RESERVED_TAG_PREFIX}execution`,
 } as const;
 
+/** Puts a snapshot on legal hold, whatever its value: retention never deletes it (issue 12). */
+export const LEGAL_HOLD_TAG = `${RESERVED_TAG_PREFIX}legal-hold`;
+
+/**
+ * Set on a snapshot just before retention deletes it: the stack's Recycle Bin rule keeps snapshots carrying it, so a
+ * wrong policy can be undone for the rule's days (a Recycle Bin rule matches a tag key and one value, and this is the
+ * one tag all our deletions share).
+ */
+export const RETENTION_DELETE_TAG = { Key: `${RESERVED_TAG_PREFIX}retention`, Value: 'deleted' } as const;
+
 /** A snapshot holds 50 tags; ours take the rest. */
 export const MAX_USER_TAGS = 50 - Object.keys(SNAPSHOT_TAG).length;
 

@@ -1,3 +1,4 @@
+import { createApplyRetentionHandler } from '../../functions/apply-retention/handler.ts';
 import { createCheckSnapshotsHandler } from '../../functions/check-snapshots/handler.ts';
 import { createCreateSnapshotHandler } from '../../functions/create-snapshot/handler.ts';
 import { createListRecoveryPointsHandler } from '../../functions/list-recovery-points/handler.ts';
@@ -24,6 +25,11 @@ export const SnapshotState = {
   CreateSnapshots: 'CreateSnapshots',
   CreateSnapshot: 'CreateSnapshot',
   VolumeFailed: 'VolumeFailed',
+  // Retention (issue 12)
+  RetentionWanted: 'RetentionWanted',
+  ApplyRetention: 'ApplyRetention',
+  MoreRetention: 'MoreRetention',
+  WaitBeforeRetention: 'WaitBeforeRetention',
   SummariseGateway: 'SummariseGateway',
   WaitForCompletion: 'WaitForCompletion',
   CheckSnapshots: 'CheckSnapshots',
@@ -55,6 +61,7 @@ interface SnapshotStateOutputs {
   [SnapshotState.ListRecoveryPoints]: GatewayIteration;
   [SnapshotState.CreateSnapshot]: SnapshotOutcome;
   [SnapshotState.VolumeFailed]: VolumeFailure;
+  [SnapshotState.ApplyRetention]: GatewayIteration;
 }
 
 const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCounts, SnapshotStateOutputs[S]> } = {
@@ -92,6 +99,17 @@ const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCo
       return `${status} ${String(output?.snapshotId)} of ${idOf(output?.volumeArn)} (recovery point ${String(output?.recoveryPointTime)})`;
     },
   },
+  [SnapshotState.ApplyRetention]: {
+    tellExit(output) {
+      const progress = output?.retention;
+      const done = progress?.done ? '' : progress?.throttled ? ', throttled: waiting' : ', going on';
+      const count = output?.options.dryRun ? 'would delete' : `deleted ${progress?.cursor ?? 0} of`;
+      return `gateway ${idOf(output?.gatewayArn)}: retention ${count} ${progress?.planned ?? 0} snapshots${done}`;
+    },
+    tellFailOver(output, error) {
+      return `gateway ${idOf(output?.gatewayArn)}: retention stopped: ${error}`;
+    },
+  },
   [SnapshotState.VolumeFailed]: {
     countExit(counts) {
       counts.failed += 1;
@@ -114,6 +132,7 @@ export const snapshotWorkflow: WorkflowDescriptor<SnapshotCounts, ReportDigest> 
     plan: createPlanHandler,
     listRecoveryPoints: createListRecoveryPointsHandler,
     createSnapshot: createCreateSnapshotHandler,
+    applyRetention: createApplyRetentionHandler,
     summariseGateway: createSummariseGatewayHandler,
     checkSnapshots: createCheckSnapshotsHandler,
     summarise: createSummariseHandler,
@@ -121,7 +140,7 @@ export const snapshotWorkflow: WorkflowDescriptor<SnapshotCounts, ReportDigest> 
   stateNames: Object.values(SnapshotState),
   // The ASL names the Fail state after the error it ends the execution with.
   failState: { name: SnapshotState.SnapshotsFailed, error: SNAPSHOTS_FAILED },
-  caughtErrorKeys: ['failure', 'listFailure', 'mapFailure', 'waitFailure'] satisfies Array<
+  caughtErrorKeys: ['failure', 'listFailure', 'mapFailure', 'waitFailure', 'retentionFailure'] satisfies Array<
     keyof VolumeFailure | keyof GatewayIteration | keyof SummariseRequest
   >,
   states: STATE_READERS,

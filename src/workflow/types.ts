@@ -1,4 +1,5 @@
 import type { ExecutionOptions } from '../input/schema.ts';
+import type { RetentionProgress } from '../retention/report.ts';
 
 /** The payloads that pass between the states of `statemachines/snapshot-from-recovery-points.asl.json`. */
 
@@ -124,4 +125,7 @@ export interface GatewayIteration extends GatewayTask {
   listed?: ListResult;
   listFailure?: StatesError;
   outcomes?: Array<SnapshotOutcome | VolumeFailure>;
+  /** Retention (issue 12): the cursor of its rounds, or the failure that stopped them. */
+  retention?: RetentionProgress;
+  retentionFailure?: StatesError;
 }

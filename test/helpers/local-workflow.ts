@@ -1,3 +1,4 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { readerOf } from '../../src/cli/evidence.ts';
@@ -24,6 +25,8 @@ export const NO_VISIBILITY_LAG: FaultRule = { operation: 'CreateSnapshotFromVolu
  */
 export interface LocalWorkflow {
   emulator: Emulator;
+  /** An EC2 client of the emulator, to tag, lock or inspect snapshots as a person would. */
+  ec2: EC2Client;
   /** The client of the evidence bucket `bucket`. */
   s3: S3Client;
   bucket: string;
@@ -90,6 +93,7 @@ export async function startLocalWorkflow({
   });
   return {
     emulator,
+    ec2,
     s3,
     bucket: DEFAULT_LOCAL_EVIDENCE_BUCKET,
     async run(input = {}, options = {}) {

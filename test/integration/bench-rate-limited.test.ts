@@ -3,7 +3,7 @@ import { type RateLimitedScenario, renderRateLimited, runRateLimited } from '../
 describe('the bench section "fan-out against the rate-limited emulator", in small', () => {
   it('accounts for every volume against a throttled Storage Gateway, one snapshot each made, and reports wall time against the bound', async () => {
     // Prepare: the full section runs 100 volumes at 5 requests/s with AWS's retry intervals (npm run bench --
-    // --rate-limited) and expects none to fail; here 10 volumes with retries 100× faster, whose six attempts span
+    // --only rate-limited) and expects none to fail; here 10 volumes with retries 100× faster, whose six attempts span
     // well under a second, so a volume may run out of them: the smoke checks the accounting, not the outcome.
     const scenario: RateLimitedScenario = {
       fleet: { gateways: 1, volumesPerGateway: 10 },

@@ -11,6 +11,13 @@ export const EC2_DESCRIBE_SNAPSHOTS_BUCKET = { burst: 100, perSecond: 20 } as co
 export const EC2_CREATE_TAGS_BUCKET = { burst: 100, perSecond: 10 } as const;
 
 /**
+ * EC2's request token bucket for the mutating calls retention makes (`DeleteSnapshot`, `LockSnapshot`,
+ * `ModifySnapshotTier`): the "Mutating actions" row (bucket maximum capacity 50, refill rate 5 per second) of the
+ * same table: deletes refill four times slower than describes. Each call has a bucket of its own.
+ */
+export const EC2_MUTATING_BUCKET = { burst: 50, perSecond: 5 } as const;
+
+/**
  * How long a snapshot that Storage Gateway just made stays invisible to EC2 (`DescribeSnapshots` leaves it out,
  * `CreateTags` answers `InvalidSnapshot.NotFound`) unless the cloud rules say otherwise. EC2 is eventually
  * consistent and publishes no bound: "if you run a command to modify or describe the resource that you just
@@ -31,4 +38,8 @@ export const DEFAULT_CLOUD_RULES: readonly FaultRule[] = [
   { operation: 'DescribeSnapshots', rateLimit: EC2_DESCRIBE_SNAPSHOTS_BUCKET },
   { operation: 'CreateTags', rateLimit: EC2_CREATE_TAGS_BUCKET },
   { operation: 'CreateSnapshotFromVolumeRecoveryPoint', visibilityLagMs: DEFAULT_SNAPSHOT_VISIBILITY_LAG_MS },
+  // Retention, lock and archive (issue 12)
+  { operation: 'DeleteSnapshot', rateLimit: EC2_MUTATING_BUCKET },
+  { operation: 'LockSnapshot', rateLimit: EC2_MUTATING_BUCKET },
+  { operation: 'ModifySnapshotTier', rateLimit: EC2_MUTATING_BUCKET },
 ];

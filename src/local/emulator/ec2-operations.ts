@@ -182,7 +182,7 @@ function snapshotItem(snapshot: SnapshotRecord, ownerId: string, now: number): s
     xmlText('volumeSize', volumeSizeGib(snapshot)),
     xmlText('description', snapshot.description),
     xmlText('encrypted', false),
-    xmlText('storageTier', 'standard'),
+    xmlText('storageTier', snapshot.storageTier),
     tags.length > 0 ? xmlElement('tagSet', ...tags) : '',
   );
 }

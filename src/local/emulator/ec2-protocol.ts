@@ -20,8 +20,8 @@ export const ec2Service: ServiceProtocol<QueryParams, string> = {
     const { Action: _action, ...params } = parseQuery(body);
     return params;
   },
-  // EC2 calls name no gateway or volume; rules on them can only filter by operation.
-  callTarget: () => ({ gatewayArn: undefined, volumeArn: undefined }),
+  // EC2 calls name no gateway or volume; rules on them filter by operation, and by the snapshot a call names.
+  callTarget: (params) => ({ gatewayArn: undefined, volumeArn: undefined, snapshotId: params.SnapshotId }),
   encode(operation: string, result: string, requestId: string): HttpAnswer {
     const element = `${operation}Response`;
     const open = `<${element} xmlns="${EC2_XML_NAMESPACE}">`;

@@ -33,6 +33,12 @@ export const FaultRuleSchema = z.strictObject({
     .string()
     .optional()
     .describe('Only calls whose GatewayARN, or the gateway of whose VolumeARN, is this.'),
+  snapshotId: z
+    .string()
+    .optional()
+    .describe(
+      'Only EC2 calls that name this snapshot (SnapshotId), e.g. a DeleteSnapshot answered InvalidSnapshot.InUse.',
+    ),
   error: z
     .string()
     .min(1)
@@ -85,6 +91,8 @@ export interface FaultDecision {
 export interface CallTarget {
   gatewayArn: string | undefined;
   volumeArn: string | undefined;
+  /** The snapshot an EC2 call names (`SnapshotId`), if any. */
+  snapshotId?: string | undefined;
 }
 
 interface RuleState {
@@ -184,6 +192,7 @@ function matches(rule: ParsedRule, operation: string, target: CallTarget): boole
   return (
     (rule.operation === ANY_OPERATION || rule.operation === operation) &&
     (rule.volumeArn === undefined || rule.volumeArn === target.volumeArn) &&
-    (rule.gatewayArn === undefined || rule.gatewayArn === target.gatewayArn)
+    (rule.gatewayArn === undefined || rule.gatewayArn === target.gatewayArn) &&
+    (rule.snapshotId === undefined || rule.snapshotId === target.snapshotId)
   );
 }

@@ -1,5 +1,13 @@
 import { createRouter } from '../http/router.ts';
 import { type EmulatorRoute, routeOf } from './dispatch.ts';
+import {
+  deleteSnapshot,
+  describeLockedSnapshots,
+  describeSnapshotTierStatus,
+  lockSnapshot,
+  modifySnapshotTier,
+  unlockSnapshot,
+} from './ec2-lifecycle-operations.ts';
 import { createTags, describeSnapshots } from './ec2-operations.ts';
 import { ec2Service } from './ec2-protocol.ts';
 import {
@@ -20,6 +28,13 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
   routeOf(storageGatewayService, 'DescribeCachediSCSIVolumes', describeCachediSCSIVolumes),
   routeOf(ec2Service, 'DescribeSnapshots', describeSnapshots),
   routeOf(ec2Service, 'CreateTags', createTags),
+  // Retention, lock and archive (issue 12)
+  routeOf(ec2Service, 'DeleteSnapshot', deleteSnapshot),
+  routeOf(ec2Service, 'LockSnapshot', lockSnapshot),
+  routeOf(ec2Service, 'UnlockSnapshot', unlockSnapshot),
+  routeOf(ec2Service, 'DescribeLockedSnapshots', describeLockedSnapshots),
+  routeOf(ec2Service, 'ModifySnapshotTier', modifySnapshotTier),
+  routeOf(ec2Service, 'DescribeSnapshotTierStatus', describeSnapshotTierStatus),
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { Fleet, GatewayType } from '../fleet.ts';
 import { UnknownResourceError } from './errors.ts';
+import { seedHistory } from './history.ts';
 import { deterministicHex } from './random.ts';
 
 /** The state of an EC2 snapshot, as DescribeSnapshots reports it. */
@@ -39,7 +40,31 @@ export interface SnapshotRecord {
   /** When EC2 first shows the snapshot: until then DescribeSnapshots leaves it out and CreateTags refuses it. */
   readonly visibleAt: number;
   fails: boolean;
+  /** EBS snapshot lock, as `LockSnapshot` last set it (kept after it expires, as EC2 shows `expired`). */
+  lock?: SnapshotLock;
+  /** `ModifySnapshotTier` moves a snapshot to `archive`; it never comes back by itself. */
+  storageTier: 'standard' | 'archive';
+  /** When `ModifySnapshotTier` started archiving it. */
+  tieringStartedAt?: number;
 }
+
+/** The settings of a snapshot's lock; its state follows from them and the clock (`lockStateOf`). */
+export interface SnapshotLock {
+  mode: 'governance' | 'compliance';
+  createdAt: number;
+  /** When the duration started counting: the lock's creation, or the snapshot's completion if it was pending. */
+  durationStartAt: number;
+  durationDays?: number;
+  expiresAt: number;
+  coolOffHours?: number;
+  coolOffExpiresAt?: number;
+}
+
+/** `DescribeLockedSnapshots`' lock states. */
+export type LockState = 'governance' | 'compliance' | 'compliance-cooloff' | 'expired';
+
+/** A seeded history of completed snapshots for every cached volume (the fleet's `snapshotHistory`). */
+export type SnapshotHistory = NonNullable<Fleet['snapshotHistory']>;
 
 export interface SnapshotStatus {
   state: SnapshotState;
@@ -68,6 +93,8 @@ export class FleetState {
   readonly #snapshots = new Map<string, SnapshotRecord>();
   readonly #byTag = new Map<string, Set<SnapshotRecord>>();
   readonly #seed: number;
+  // Snapshots made so far, deleted ones included: IDs and ordinals never repeat after a delete.
+  #made = 0;
 
   constructor(fleet: Fleet, startedAt: number, seed: number) {
     this.region = fleet.region;
@@ -97,6 +124,7 @@ export class FleetState {
       }
       return gateway;
     });
+    if (fleet.snapshotHistory) seedHistory(this, fleet.snapshotHistory, startedAt);
   }
 
   gateway(arn: string): GatewayRecord | undefined {
@@ -153,18 +181,53 @@ export class FleetState {
     completionMs: number,
     visibilityLagMs = 0,
   ): SnapshotRecord {
-    const snapshot: SnapshotRecord = {
-      snapshotId: `snap-${deterministicHex(17, this.#seed, this.#snapshots.size)}`,
-      ordinal: this.#snapshots.size,
-      volume,
-      recoveryPointTime: volume.recoveryPointTime,
-      description,
-      tags: new Map(),
+    return this.#add(volume, volume.recoveryPointTime, description, tags, {
       startedAt: now,
       completesAt: now + completionMs,
       visibleAt: now + visibilityLagMs,
+    });
+  }
+
+  /** A snapshot of `recoveryPointTime` made and completed at `madeAt`: a history a fleet starts with. */
+  seedSnapshot(
+    volume: VolumeRecord,
+    recoveryPointTime: string,
+    description: string,
+    tags: readonly { Key: string; Value: string }[],
+    madeAt: number,
+  ): SnapshotRecord {
+    return this.#add(volume, recoveryPointTime, description, tags, {
+      startedAt: madeAt,
+      completesAt: madeAt,
+      visibleAt: madeAt,
+    });
+  }
+
+  /** Forgets a snapshot: `DeleteSnapshot`. */
+  deleteSnapshot(snapshot: SnapshotRecord): void {
+    this.#snapshots.delete(snapshot.snapshotId);
+    for (const [key, value] of snapshot.tags) this.#byTag.get(tagIndexKey(key, value))?.delete(snapshot);
+  }
+
+  #add(
+    volume: VolumeRecord,
+    recoveryPointTime: string,
+    description: string,
+    tags: readonly { Key: string; Value: string }[],
+    times: Pick<SnapshotRecord, 'startedAt' | 'completesAt' | 'visibleAt'>,
+  ): SnapshotRecord {
+    const snapshot: SnapshotRecord = {
+      snapshotId: `snap-${deterministicHex(17, this.#seed, this.#made)}`,
+      ordinal: this.#made,
+      volume,
+      recoveryPointTime,
+      description,
+      tags: new Map(),
+      ...times,
       fails: volume.failSnapshots,
+      storageTier: 'standard',
     };
+    this.#made += 1;
     this.#snapshots.set(snapshot.snapshotId, snapshot);
     for (const { Key, Value } of tags) this.tagSnapshot(snapshot, Key, Value);
     return snapshot;
@@ -192,6 +255,17 @@ export function snapshotStatus(snapshot: SnapshotRecord, now: number): SnapshotS
   }
   const done = (now - snapshot.startedAt) / (snapshot.completesAt - snapshot.startedAt);
   return { state: 'pending', progress: `${Math.floor(done * 100)}%` };
+}
+
+/** The state of a snapshot's lock at `now`, if it was ever locked. */
+export function lockStateOf(snapshot: SnapshotRecord, now: number): LockState | undefined {
+  const lock = snapshot.lock;
+  if (!lock) return undefined;
+  if (now >= lock.expiresAt) return 'expired';
+  if (lock.mode === 'compliance' && lock.coolOffExpiresAt !== undefined && now < lock.coolOffExpiresAt) {
+    return 'compliance-cooloff';
+  }
+  return lock.mode;
 }
 
 function tagIndexKey(key: string, value: string): string {

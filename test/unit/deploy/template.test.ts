@@ -13,7 +13,7 @@ import { ExecutionInputSchema } from '../../../src/input/schema.ts';
 import { DEFAULT_RPO_TARGET_HOURS, NOTIFIER_VARIABLES, RPO_TARGET_VARIABLE } from '../../../src/monitoring/config.ts';
 import { EXECUTION_METRICS, skippedMetricName } from '../../../src/monitoring/figures.ts';
 import { API_METRICS } from '../../../src/monitoring/metrics.ts';
-import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
+import { RETENTION_DELETE_TAG, SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import { SKIP_REASONS } from '../../../src/workflow/types.ts';
 import type { CfnResource, CfnTemplate, PackagedService } from '../../helpers/package.ts';
 import {
@@ -81,12 +81,27 @@ const FUNCTIONS = {
     id: 'CheckSnapshots',
     actions: ['ec2:DescribeSnapshots', 's3:GetObject', 's3:PutObject', 's3:ListBucket'],
   },
-  summariseGateway: { id: 'SummariseGateway', actions: ['s3:PutObject'] },
+  summariseGateway: { id: 'SummariseGateway', actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'] },
   summarise: {
     id: 'Summarise',
     actions: ['storagegateway:ListGateways', 'ec2:DescribeSnapshots', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
   },
   notify: { id: 'Notify', actions: ['sns:Publish', 'states:ListExecutions', 's3:GetObject', 's3:ListBucket'] },
+  // Retention (issue 12)
+  applyRetention: {
+    id: 'ApplyRetention',
+    actions: [
+      'ec2:DescribeSnapshots',
+      'ec2:DescribeLockedSnapshots',
+      'ec2:DeleteSnapshot',
+      'ec2:LockSnapshot',
+      'ec2:ModifySnapshotTier',
+      'ec2:CreateTags',
+      's3:GetObject',
+      's3:PutObject',
+      's3:ListBucket',
+    ],
+  },
 } as const satisfies Record<string, { id: string; actions: readonly string[] }>;
 
 /**
@@ -96,6 +111,7 @@ const FUNCTIONS = {
 const UNSCOPED_ACTIONS = new Set([
   'storagegateway:ListGateways',
   'ec2:DescribeSnapshots',
+  'ec2:DescribeLockedSnapshots',
   // Vended log delivery of the state machine: CloudWatch Logs requires "*" for these.
   'logs:CreateLogDelivery',
   'logs:GetLogDelivery',
@@ -359,6 +375,40 @@ describe('the packaged IAM policies', () => {
     ]);
   });
 
+  it('let retention delete, lock, archive, and tag for the Recycle Bin, only snapshots carrying our volume tag', () => {
+    const ours = {
+      StringLike: {
+        [`aws:ResourceTag/${SNAPSHOT_TAG.volumeArn}`]: {
+          'Fn::Sub': 'arn:${AWS::Partition}:storagegateway:${AWS::Region}:${AWS::AccountId}:gateway/*/volume/*',
+        },
+      },
+    };
+    const statementOf = (action: string) =>
+      roleStatements(template, 'ApplyRetentionRole').filter((s) => s.Action.includes(action));
+    expect(statementOf('ec2:DeleteSnapshot')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['ec2:DeleteSnapshot'],
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' }],
+        Condition: ours,
+      },
+    ]);
+    expect(statementOf('ec2:ModifySnapshotTier')).toEqual(statementOf('ec2:LockSnapshot'));
+    expect(statementOf('ec2:LockSnapshot').map((s) => [s.Resource, s.Condition])).toEqual([
+      [[{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' }], ours],
+    ]);
+    expect(statementOf('ec2:CreateTags').map((s) => s.Condition)).toEqual([
+      { 'ForAllValues:StringEquals': { 'aws:TagKeys': [RETENTION_DELETE_TAG.Key] }, ...ours },
+    ]);
+  });
+
+  it('has no Recycle Bin rule unless the stage asks for one', () => {
+    const rules = resourcesOfType(template, 'AWS::Rbin::Rule');
+    expect(rules.map(([, rule]) => (rule as { Condition?: string }).Condition)).toEqual(['RecycleBin']);
+    const parameters = (template as { Parameters?: Record<string, { Default?: unknown }> }).Parameters ?? {};
+    expect(Number(parameters.RecycleBinRetentionDays?.Default)).toBe(0);
+  });
+
   it('let the state machine invoke exactly the functions its Tasks call and run only its own children', () => {
     expect(referencedLogicalId(resource(STATE_MACHINE).Properties?.RoleArn)).toBe(STATE_MACHINE_ROLE);
     const name = String(resource(STATE_MACHINE).Properties?.StateMachineName);
@@ -436,6 +486,7 @@ const DEFAULT_EVIDENCE_RETENTION_DAYS = 400;
 const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const evidenceObjects = (pattern: string) => ({ 'Fn::Sub': `\${${EVIDENCE_BUCKET}.Arn}/${pattern}` });
 const GATEWAY_OBJECTS = evidenceObjects('executions/*/*/gateways/*.json');
+const RETENTION_OBJECTS = evidenceObjects('executions/*/*/retention/*');
 const EVIDENCE_BUCKET_ARN = { 'Fn::GetAtt': [EVIDENCE_BUCKET, 'Arn'] };
 const EXECUTION_FILES = ['report.json', 'manifest.json', 'report.csv'].map((file) =>
   evidenceObjects(`executions/*/*/${file}`),
@@ -444,8 +495,19 @@ const EXECUTION_FILES = ['report.json', 'manifest.json', 'report.csv'].map((file
 /** Each writer's S3 statements, exactly, and the KMS actions it needs when the bucket uses a KMS key. */
 const EVIDENCE_WRITERS = {
   SummariseGateway: {
-    s3: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [GATEWAY_OBJECTS] }],
-    kms: ['kms:GenerateDataKey'],
+    s3: [
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: [GATEWAY_OBJECTS] },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [RETENTION_OBJECTS] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
+    ],
+    kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  },
+  ApplyRetention: {
+    s3: [
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [RETENTION_OBJECTS] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
+    ],
+    kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
   },
   CheckSnapshots: {
     s3: [
@@ -645,6 +707,7 @@ describe('the evidence bucket of a stage that names a KMS key and Object Lock', 
       evidenceRetentionDays: '800',
       createSnapshotConcurrency: '25',
       gatewayStepConcurrency: '5',
+      recycleBinRetentionDays: '14',
     });
     lockedTemplate = resolveConditions(locked.template);
   }, PACKAGE_TIMEOUT_MS);
@@ -697,6 +760,20 @@ describe('the evidence bucket of a stage that names a KMS key and Object Lock', 
     expect(reservedOf(FUNCTIONS.createSnapshot.id)).toBe(25);
     expect(reservedOf(FUNCTIONS.listRecoveryPoints.id)).toBe(5);
     expect(reservedOf(FUNCTIONS.summariseGateway.id)).toBe(5);
+    expect(reservedOf(FUNCTIONS.applyRetention.id)).toBe(5);
+  });
+
+  it('keeps what retention deletes in the Recycle Bin for the days the param names, matched by the tag set before', () => {
+    const rules = resourcesOfType(lockedTemplate, 'AWS::Rbin::Rule');
+    expect(rules.map(([, rule]) => rule.Properties)).toEqual([
+      expect.objectContaining({
+        ResourceType: 'EBS_SNAPSHOT',
+        ResourceTags: [{ ResourceTagKey: RETENTION_DELETE_TAG.Key, ResourceTagValue: RETENTION_DELETE_TAG.Value }],
+        RetentionPeriod: { RetentionPeriodUnit: 'DAYS', RetentionPeriodValue: expect.anything() },
+      }),
+    ]);
+    const period = rules[0]?.[1].Properties?.RetentionPeriod as { RetentionPeriodValue: unknown } | undefined;
+    expect(Number(period?.RetentionPeriodValue)).toBe(14);
   });
 
   it('passes cfn-lint', async () => {
@@ -860,6 +937,7 @@ describe('the packaged stack', () => {
       summariseGateway: DEFAULT_GATEWAY_STEP_CONCURRENCY,
       summarise: undefined,
       notify: undefined,
+      applyRetention: DEFAULT_GATEWAY_STEP_CONCURRENCY,
     });
     const total = Object.values(reserved).reduce((sum: number, value) => sum + Number(value ?? 0), 0);
     expect(total).toBeLessThanOrEqual(ACCOUNT_CONCURRENCY - UNRESERVED_CONCURRENCY);

@@ -302,13 +302,22 @@ describe('the state machine definition', () => {
 
     // Assess
     expect(awsTasks.sort()).toEqual(
-      ['CheckSnapshots', 'CreateSnapshot', 'ListRecoveryPoints', 'Plan', 'Summarise', 'SummariseGateway'].sort(),
+      [
+        'ApplyRetention',
+        'CheckSnapshots',
+        'CreateSnapshot',
+        'ListRecoveryPoints',
+        'Plan',
+        'Summarise',
+        'SummariseGateway',
+      ].sort(),
     );
   });
 
   it.each([
     ['ListRecoveryPoints', '$.listFailure'],
     ['CreateSnapshot', '$.failure'],
+    ['ApplyRetention', '$.retentionFailure'],
   ])('%s catches every error into %s so its input survives', (name, resultPath) => {
     // Act
     const catchers = (state(name).Catch ?? []) as Catcher[];

@@ -1,0 +1,209 @@
+import {
+  CreateTagsCommand,
+  DescribeLockedSnapshotsCommand,
+  DescribeSnapshotsCommand,
+  LockSnapshotCommand,
+} from '@aws-sdk/client-ec2';
+import { SNAPSHOT_IN_USE } from '../../src/local/emulator/ec2-lifecycle-operations.ts';
+import { type Fleet, generateFleet } from '../../src/local/fleet.ts';
+import { REPORT_COLUMNS, reportRows } from '../../src/report/rows.ts';
+import { LEGAL_HOLD_TAG } from '../../src/snapshot/tags.ts';
+import { type LocalWorkflow, startLocalWorkflow } from '../helpers/local-workflow.ts';
+
+/** The tiers people start from: 4 latest, 7 days, 4 weeks, 12 months, 3 years. */
+const POLICY = { keepLast: 4, keepDaily: 7, keepWeekly: 4, keepMonthly: 12, keepYearly: 3 };
+const YEAR_OF_6_HOURLY = { days: 365, everyHours: 6 };
+const PER_VOLUME = (365 * 24) / 6;
+
+describe('retention in the scheduled workflow', () => {
+  let workflow: LocalWorkflow | undefined;
+  let fleet: Fleet;
+  afterEach(async () => {
+    await workflow?.close();
+    workflow = undefined;
+  });
+
+  beforeEach(async () => {
+    fleet = generateFleet({ gateways: 3, volumesPerGateway: 1, snapshotHistory: YEAR_OF_6_HOURLY });
+    workflow = await startLocalWorkflow({ fleet });
+  });
+
+  const held = () => workflow?.emulator.snapshots() ?? [];
+  const byVolume = () => Map.groupBy(held(), (s) => s.volumeArn);
+
+  it('prunes a year of history on three gateways to the policy in one run; a legal hold, a lock and a snapshot in use survive and are reported', async () => {
+    // Prepare: three old snapshots of the first volume no rule keeps.
+    const [hold, locked, used] = held()
+      .slice(10, 13)
+      .map((s) => s.snapshotId) as [string, string, string];
+    await workflow?.ec2.send(
+      new CreateTagsCommand({ Resources: [hold], Tags: [{ Key: LEGAL_HOLD_TAG, Value: 'case-7' }] }),
+    );
+    await workflow?.ec2.send(new LockSnapshotCommand({ SnapshotId: locked, LockMode: 'governance', LockDuration: 30 }));
+    workflow?.emulator.setFaults([{ operation: 'DeleteSnapshot', snapshotId: used, error: SNAPSHOT_IN_USE }]);
+
+    // Act
+    const run = await workflow?.run({ retention: POLICY }, { keepEvents: false });
+
+    // Assess: the run succeeded, made one snapshot per volume, and kept only what the rules and guards keep.
+    expect({ status: run?.status, failures: run?.digest?.failures }).toEqual({ status: 'SUCCEEDED', failures: [] });
+    // The rounds' cursor keeps every state small, whatever the history.
+    expect(run?.largestStatePayloadBytes).toBeLessThan(16_000);
+    const rows = run?.report?.retention ?? [];
+    expect(rows).toHaveLength(3 * (PER_VOLUME + 1));
+    const survivors = new Set(held().map((s) => s.snapshotId));
+    const kept = rows.filter((r) => r.outcome === 'kept' || r.outcome === 'in-use');
+    expect(new Set(kept.map((r) => r.snapshotId))).toEqual(survivors);
+    expect(rows.filter((r) => r.outcome === 'deleted').every((r) => !survivors.has(r.snapshotId))).toBe(true);
+    for (const [, snapshots] of byVolume()) {
+      // 4 + 7 + 4 + 12 + 1 periods, overlapping at the newest: about two dozen, never a year's 1,461.
+      expect(snapshots.length).toBeGreaterThanOrEqual(20);
+      expect(snapshots.length).toBeLessThanOrEqual(31);
+    }
+    const row = (id: string) => rows.find((r) => r.snapshotId === id);
+    expect(row(hold)).toMatchObject({ outcome: 'kept', rules: [], guards: ['legal-hold'] });
+    expect(row(locked)).toMatchObject({ outcome: 'kept', rules: [], guards: ['locked'] });
+    expect(row(used)).toMatchObject({ outcome: 'in-use', error: SNAPSHOT_IN_USE });
+    expect(run?.report?.summary.retention).toEqual({
+      kept: kept.length - 1,
+      deleted: rows.length - kept.length,
+      wouldDelete: 0,
+      inUse: 1,
+      deleteFailed: 0,
+      notDeleted: 0,
+      deferred: 0,
+      locked: 0,
+      lockFailed: 0,
+      archived: 0,
+      archiveFailed: 0,
+      wouldArchive: 0,
+      stepFailures: 0,
+    });
+    // report.csv lists every deletion and the snapshot in use, with its reason.
+    const csv = reportRows(run?.report ?? ({} as never)).map((cells) =>
+      Object.fromEntries(REPORT_COLUMNS.map((c, i) => [c, cells[i]])),
+    );
+    expect(csv.filter((r) => r.outcome === 'deleted')).toHaveLength(rows.length - kept.length);
+    expect(csv.filter((r) => r.outcome === 'deleted').every((r) => r.reason_or_error === 'no-rule')).toBe(true);
+    expect(csv.find((r) => r.snapshot_id === used)).toMatchObject({ outcome: 'in-use' });
+  }, 120_000);
+
+  it('deletes nothing in a dry run, and lists every snapshot it would delete by ID and why', async () => {
+    // Prepare
+    const before = held().map((s) => s.snapshotId);
+
+    // Act
+    const run = await workflow?.run({ retention: { ...POLICY, maxAgeDays: 200 }, dryRun: true }, { keepEvents: false });
+
+    // Assess
+    expect(run?.status).toBe('SUCCEEDED');
+    expect(held().map((s) => s.snapshotId)).toEqual(before);
+    const would = (run?.report?.retention ?? []).filter((r) => r.outcome === 'would-delete');
+    expect(would.length).toBeGreaterThan(3 * (PER_VOLUME - 31));
+    expect(new Set(would.map((r) => r.reason))).toEqual(new Set(['no-rule', 'older-than-max-age']));
+    expect(run?.report?.summary.retention).toMatchObject({ deleted: 0, wouldDelete: would.length });
+  }, 120_000);
+
+  it('deletes nothing without a retention policy', async () => {
+    const run = await workflow?.run({}, { keepEvents: false });
+
+    expect(run?.status).toBe('SUCCEEDED');
+    expect(held()).toHaveLength(3 * (PER_VOLUME + 1));
+    expect(run?.report?.retention).toBeUndefined();
+  }, 120_000);
+
+  it('survives EC2 throttling its deletions, a transient error and a refused delete: that snapshot fails, not the run', async () => {
+    // Prepare: a month of history on one volume; deletions throttled after 10 at once, the first two failing
+    // transiently, and one snapshot refused for good.
+    await workflow?.close();
+    fleet = generateFleet({ gateways: 1, volumesPerGateway: 1, snapshotHistory: { days: 30, everyHours: 6 } });
+    workflow = await startLocalWorkflow({
+      fleet,
+      cloud: [{ operation: 'DeleteSnapshot', rateLimit: { burst: 10, perSecond: 50 } }],
+    });
+    const refused = held()[5]?.snapshotId ?? '';
+    workflow.emulator.setFaults([
+      { operation: 'DeleteSnapshot', firstN: 2, error: 'InternalError' },
+      { operation: 'DeleteSnapshot', snapshotId: refused, error: 'UnauthorizedOperation' },
+    ]);
+
+    // Act
+    const run = await workflow.run({ retention: { keepDaily: 3 } });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const rows = run.report?.retention ?? [];
+    expect(rows.find((r) => r.snapshotId === refused)).toMatchObject({
+      outcome: 'delete-failed',
+      error: 'UnauthorizedOperation',
+    });
+    expect(run.report?.summary).toMatchObject({ failed: 0, retention: { deleteFailed: 1, notDeleted: 0 } });
+    const deleted = rows.filter((r) => r.outcome === 'deleted').map((r) => r.snapshotId);
+    expect(deleted).toHaveLength(4 * 30 + 1 - 3 - 1);
+    expect(
+      held()
+        .map((s) => s.snapshotId)
+        .filter((id) => deleted.includes(id)),
+    ).toEqual([]);
+    const entered = (name: string) =>
+      run.events.filter((e) => e.type === 'StateEntered' && (e as { state: { name: string } }).state.name === name);
+    expect(entered('ApplyRetention').length).toBeGreaterThan(2);
+    expect(entered('WaitBeforeRetention').length).toBeGreaterThan(0);
+    const errors = new Set(workflow.emulator.calls.filter((c) => c.operation === 'DeleteSnapshot').map((c) => c.error));
+    expect(errors).toEqual(new Set([undefined, 'RequestLimitExceeded', 'InternalError', 'UnauthorizedOperation']));
+  }, 60_000);
+
+  it('locks the snapshots a run makes, reports each lock, and never deletes them', async () => {
+    // Prepare
+    await workflow?.close();
+    fleet = generateFleet({ gateways: 2, volumesPerGateway: 2, snapshotHistory: { days: 3, everyHours: 6 } });
+    workflow = await startLocalWorkflow({ fleet });
+    const before = new Set(held().map((s) => s.snapshotId));
+
+    // Act
+    const lock = { mode: 'compliance', durationDays: 30, coolOffHours: 24 } as const;
+    const run = await workflow.run({ lock, retention: { keepLast: 1 } });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const made = held().filter((s) => !before.has(s.snapshotId));
+    expect(made).toHaveLength(4);
+    const { Snapshots = [] } = await workflow.ec2.send(
+      new DescribeLockedSnapshotsCommand({ SnapshotIds: made.map((s) => s.snapshotId) }),
+    );
+    expect(Snapshots.map((s) => s.LockState)).toEqual(made.map(() => 'compliance-cooloff'));
+    const rows = run.report?.retention ?? [];
+    const locked = rows.filter((r) => r.outcome === 'locked');
+    expect(locked.map((r) => r.snapshotId).sort()).toEqual(made.map((s) => s.snapshotId).sort());
+    expect(locked.every((r) => r.reason.startsWith('compliance-cooloff until '))).toBe(true);
+    expect(rows.filter((r) => r.outcome === 'kept' && made.some((s) => s.snapshotId === r.snapshotId))).toHaveLength(4);
+    expect(run.report?.summary.retention).toMatchObject({ locked: 4, lockFailed: 0, deleted: 4 * 12 });
+  }, 60_000);
+
+  it('archives what the monthly and yearly tiers alone keep, marks it in the manifest, and archives nothing in a dry run', async () => {
+    // Prepare
+    await workflow?.close();
+    fleet = generateFleet({ gateways: 1, volumesPerGateway: 1, snapshotHistory: YEAR_OF_6_HOURLY });
+    workflow = await startLocalWorkflow({ fleet });
+    const input = { retention: POLICY, archive: { afterDays: 30, uniqueShare: 0.5 } };
+
+    // Act
+    const dry = await workflow.run({ ...input, dryRun: true }, { keepEvents: false });
+    const run = await workflow.run(input, { keepEvents: false });
+
+    // Assess
+    const wouldArchive = (dry.report?.retention ?? []).filter((r) => r.outcome === 'would-archive');
+    const archived = (run.report?.retention ?? []).filter((r) => r.outcome === 'archived');
+    expect(wouldArchive.length).toBeGreaterThan(5);
+    expect(archived.map((r) => r.snapshotId)).toEqual(wouldArchive.map((r) => r.snapshotId));
+    const { Snapshots = [] } = await workflow.ec2.send(
+      new DescribeSnapshotsCommand({ SnapshotIds: archived.map((r) => r.snapshotId) }),
+    );
+    expect(Snapshots.map((s) => s.StorageTier)).toEqual(archived.map(() => 'archive'));
+    expect(run.report?.manifest[0]?.archived?.map((a) => a.snapshotId).sort()).toEqual(
+      archived.map((r) => r.snapshotId).sort(),
+    );
+    expect(run.report?.manifest[0]?.archived?.[0]?.note).toContain('72 hours');
+    expect(run.report?.summary.retention).toMatchObject({ archived: archived.length, archiveFailed: 0 });
+  }, 60_000);
+});
