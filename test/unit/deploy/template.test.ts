@@ -10,6 +10,7 @@ import {
 import { IDEMPOTENCY_ALREADY_IN_PROGRESS } from '../../../src/create-once/idempotent.ts';
 import { LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERRORS } from '../../../src/errors.ts';
 import { ExecutionInputSchema } from '../../../src/input/schema.ts';
+import { RESTORE_TAG, RESTORE_TEST_TAG_VALUE } from '../../../src/restore/tags.ts';
 import { SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import type { CfnResource, CfnTemplate, PackagedService } from '../../helpers/package.ts';
 import { lintTemplate, PACKAGE_TIMEOUT_MS, packageOnce, packageWithParams } from '../../helpers/package.ts';
@@ -74,6 +75,44 @@ const FUNCTIONS = {
     id: 'Summarise',
     actions: ['storagegateway:ListGateways', 'ec2:DescribeSnapshots', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
   },
+  // Restore (issue 14)
+  restorePlan: {
+    id: 'RestorePlan',
+    actions: [
+      'storagegateway:DescribeGatewayInformation',
+      'storagegateway:DescribeCache',
+      'storagegateway:DescribeUploadBuffer',
+      'storagegateway:ListVolumes',
+      'storagegateway:DescribeCachediSCSIVolumes',
+      'ec2:DescribeSnapshots',
+      's3:GetObject',
+      's3:ListBucket',
+    ],
+  },
+  restoreCreate: {
+    id: 'RestoreCreate',
+    actions: [
+      'storagegateway:CreateCachediSCSIVolume',
+      'storagegateway:AddTagsToResource',
+      'storagegateway:ListVolumes',
+      'storagegateway:DescribeCachediSCSIVolumes',
+      'ec2:CreateVolume',
+      'ec2:CreateVolume',
+      'ec2:CreateTags',
+      'ec2:DescribeVolumes',
+    ],
+  },
+  restoreCheck: { id: 'RestoreCheck', actions: ['storagegateway:DescribeCachediSCSIVolumes', 'ec2:DescribeVolumes'] },
+  restoreCleanup: {
+    id: 'RestoreCleanup',
+    actions: [
+      'storagegateway:ListTagsForResource',
+      'storagegateway:DeleteVolume',
+      'ec2:DeleteVolume',
+      'ec2:DescribeVolumes',
+    ],
+  },
+  restoreSummarise: { id: 'RestoreSummarise', actions: ['s3:PutObject'] },
 } as const satisfies Record<string, { id: string; actions: readonly string[] }>;
 
 /**
@@ -83,6 +122,8 @@ const FUNCTIONS = {
 const UNSCOPED_ACTIONS = new Set([
   'storagegateway:ListGateways',
   'ec2:DescribeSnapshots',
+  // Restore (issue 14): EC2's Describe actions take no resource.
+  'ec2:DescribeVolumes',
   // Vended log delivery of the state machine: CloudWatch Logs requires "*" for these.
   'logs:CreateLogDelivery',
   'logs:GetLogDelivery',
@@ -439,6 +480,26 @@ const EVIDENCE_WRITERS = {
     ],
     kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
   },
+  // Restore (issue 14): a restore's own report.
+  RestoreSummarise: {
+    s3: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [evidenceObjects('executions/*/*/report.json')] }],
+    kms: ['kms:GenerateDataKey'],
+  },
+} as const;
+
+/** Restore (issue 14): the role that reads the manifest it is given (by URI: it needs no EVIDENCE_BUCKET). */
+const EVIDENCE_READERS = {
+  RestorePlan: {
+    s3: [
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: [evidenceObjects('executions/*/*/manifest.json'), evidenceObjects('executions/*/*/report.json')],
+      },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
+    ],
+    kms: ['kms:Decrypt'],
+  },
 } as const;
 
 const statementsOn = (from: CfnTemplate, role: string, service: string) =>
@@ -568,14 +629,17 @@ describe('the evidence bucket', () => {
     expect(output?.Export?.Name).toEqual(expect.stringContaining('EvidenceBucketName'));
   });
 
-  it.each(Object.entries(EVIDENCE_WRITERS))('lets %s touch only its own evidence objects', (id, { s3 }) => {
-    const granted = statementsOn(template, `${id}Role`, 's3:').map((statement) => ({
-      ...statement,
-      Action: [...statement.Action].sort(),
-    }));
-    expect(granted).toEqual(s3);
-    expect(statementsOn(template, `${id}Role`, 'kms:')).toEqual([]);
-  });
+  it.each(Object.entries({ ...EVIDENCE_WRITERS, ...EVIDENCE_READERS }))(
+    'lets %s touch only its own evidence objects',
+    (id, { s3 }) => {
+      const granted = statementsOn(template, `${id}Role`, 's3:').map((statement) => ({
+        ...statement,
+        Action: [...statement.Action].sort(),
+      }));
+      expect(granted).toEqual(s3);
+      expect(statementsOn(template, `${id}Role`, 'kms:')).toEqual([]);
+    },
+  );
 
   it('names the bucket in EVIDENCE_BUCKET for the three writers only', () => {
     for (const [key, { id }] of Object.entries(FUNCTIONS)) {
@@ -589,7 +653,10 @@ describe('the evidence bucket', () => {
 
   it('lets no other role touch S3 or KMS', () => {
     const others = iamStatements(template)
-      .filter(({ owner }) => !Object.keys(EVIDENCE_WRITERS).some((id) => owner === `${id}Role`))
+      .filter(
+        ({ owner }) =>
+          ![...Object.keys(EVIDENCE_WRITERS), ...Object.keys(EVIDENCE_READERS)].some((id) => owner === `${id}Role`),
+      )
       .flatMap(({ owner, statement }) =>
         statement.Action.filter((action) => /^(s3|kms):/.test(action)).map((action) => `${owner}: ${action}`),
       );
@@ -646,14 +713,17 @@ describe('the evidence bucket of a stage that names a KMS key and Object Lock', 
     });
   });
 
-  it.each(Object.entries(EVIDENCE_WRITERS))('lets %s use that key for its own objects only', (id, { s3, kms }) => {
-    expect(statementsOn(lockedTemplate, `${id}Role`, 'kms:')).toEqual([
-      { Effect: 'Allow', Action: [...kms], Resource: [KMS_KEY_ARN] },
-    ]);
-    expect(statementsOn(lockedTemplate, `${id}Role`, 's3:').map((statement) => statement.Resource)).toEqual(
-      s3.map((statement) => statement.Resource),
-    );
-  });
+  it.each(Object.entries({ ...EVIDENCE_WRITERS, ...EVIDENCE_READERS }))(
+    'lets %s use that key for its own objects only',
+    (id, { s3, kms }) => {
+      expect(statementsOn(lockedTemplate, `${id}Role`, 'kms:')).toEqual([
+        { Effect: 'Allow', Action: [...kms], Resource: [KMS_KEY_ARN] },
+      ]);
+      expect(statementsOn(lockedTemplate, `${id}Role`, 's3:').map((statement) => statement.Resource)).toEqual(
+        s3.map((statement) => statement.Resource),
+      );
+    },
+  );
 
   it('caps the fan-out functions at the concurrency the params name', () => {
     const reservedOf = (id: string) =>
@@ -852,5 +922,56 @@ describe('the packaged stack', () => {
   it('passes cfn-lint', async () => {
     const { exitCode, output } = await lintTemplate(service.dir);
     expect({ exitCode, output }).toEqual({ exitCode: 0, output: '' });
+  });
+});
+
+// Restore (issue 14): what the restore may create, and the only volumes it may delete.
+describe('the restore state machine and its roles', () => {
+  const conditionsOf = (role: string, action: string) =>
+    roleStatements(template, role)
+      .filter((statement) => statement.Action.includes(action))
+      .map((statement) => statement.Condition);
+
+  it('deletes only volumes carrying the restore-test tag, Storage Gateway and EBS alike', () => {
+    const testTag = { StringEquals: { [`aws:ResourceTag/${RESTORE_TAG.test}`]: RESTORE_TEST_TAG_VALUE } };
+    expect(conditionsOf('RestoreCleanupRole', 'storagegateway:DeleteVolume')).toEqual([testTag]);
+    expect(conditionsOf('RestoreCleanupRole', 'ec2:DeleteVolume')).toEqual([testTag]);
+    const deleters = iamStatements(template)
+      .filter(({ statement }) => statement.Action.some((action) => /:Delete(Volume|Snapshot)$/.test(action)))
+      .map(({ owner }) => owner);
+    expect([...new Set(deleters)]).toEqual(['RestoreCleanupRole']);
+  });
+
+  it("creates volumes only with this tool's restore tags, EBS volumes only from snapshots it made", () => {
+    const requestTags = {
+      Null: {
+        [`aws:RequestTag/${RESTORE_TAG.execution}`]: 'false',
+        [`aws:RequestTag/${RESTORE_TAG.sourceVolume}`]: 'false',
+      },
+    };
+    expect(conditionsOf('RestoreCreateRole', 'storagegateway:CreateCachediSCSIVolume')).toEqual([requestTags]);
+    expect(conditionsOf('RestoreCreateRole', 'ec2:CreateVolume')).toEqual([
+      requestTags,
+      { Null: { [`aws:ResourceTag/${SNAPSHOT_TAG.volumeArn}`]: 'false' } },
+    ]);
+    expect(conditionsOf('RestoreCreateRole', 'ec2:CreateTags')).toEqual([
+      { StringEquals: { 'ec2:CreateAction': 'CreateVolume' } },
+    ]);
+  });
+
+  it('lets the restore state machine invoke exactly the functions its Tasks call', () => {
+    const machine = resource('RestoreStateMachine');
+    expect(referencedLogicalId(machine.Properties?.RoleArn)).toBe('RestoreStateMachineRole');
+    const { definition, substitutions } = stateMachineDefinition(machine);
+    const called = [...allStates(definition.States)]
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([, state]) => referencedLogicalId(substitutions[/^\$\{(.+)\}$/.exec(String(state.Resource))?.[1] ?? '']))
+      .sort();
+    const invoked = roleStatements(template, 'RestoreStateMachineRole')
+      .filter((statement) => statement.Action.includes('lambda:InvokeFunction'))
+      .flatMap((statement) => statement.Resource.map(referencedLogicalId))
+      .sort();
+    expect(invoked).toEqual([...new Set(called)]);
+    expect(invoked).toHaveLength(5);
   });
 });
