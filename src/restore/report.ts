@@ -1,10 +1,10 @@
 import type { ExecutionRef, StatesError } from '../workflow/types.ts';
 import type { PreflightProblem } from './preflight.ts';
 import type { RestoreTarget } from './schema.ts';
-import type { NotRestorable, RestoreOutcome, RestoreSummariseRequest } from './types.ts';
+import type { NotRestorable, RestoreItem, RestoreOutcome, RestoreSummariseRequest } from './types.ts';
 
-/** How one volume's restore ended. */
-export type RestoreVolumeState = 'restored' | 'failed';
+/** How one volume's restore ended; `planned` when nothing was created (a preflight only, or one that found problems). */
+export type RestoreVolumeState = 'restored' | 'failed' | 'planned';
 
 /** One volume of a restore, as the report, the evidence and the drill report tell it. */
 export interface RestoreVolumeRow {
@@ -82,7 +82,9 @@ export const MAX_DIGEST_VOLUMES = 100;
 /** The report of a restore from its plan and the volume Map's outcomes. Pure: `now` is given. */
 export function buildRestoreReport(request: RestoreSummariseRequest, now: number): RestoreReport {
   const { options } = request;
-  const volumes = (request.outcomes ?? []).map((outcome) => rowOf(outcome, options.rtoTargetMinutes));
+  const volumes = request.outcomes
+    ? request.outcomes.map((outcome) => rowOf(outcome, options.rtoTargetMinutes))
+    : request.items.map(plannedRow);
   const rtos = volumes.flatMap((v) => (v.rtoMs === undefined ? [] : [v.rtoMs]));
   const made = volumes.filter((v) => v.restoredVolume !== undefined);
   const summary: RestoreSummary = {
@@ -147,6 +149,11 @@ export function restoreDigestOf(report: RestoreReport, reportUri?: string): Rest
     preflight: report.preflight,
     ...(reportUri ? { evidence: { report: reportUri } } : {}),
   };
+}
+
+function plannedRow(item: RestoreItem): RestoreVolumeRow {
+  const { sourceVolumeArn, sourceGatewayArn, snapshotId, sizeBytes } = item;
+  return { sourceVolumeArn, sourceGatewayArn, snapshotId, sizeBytes, state: 'planned' };
 }
 
 function rowOf(outcome: RestoreOutcome, rtoTargetMinutes: number | undefined): RestoreVolumeRow {
