@@ -11,7 +11,7 @@ import type { SnapshotFacts } from '../restore/preflight.ts';
 const SNAPSHOT_BATCH = 50;
 
 /**
- * What EC2 says of each snapshot: state, storage tier, size and key. A snapshot EC2 does not know is left out:
+ * What EC2 says of each snapshot: state, storage tier and size. A snapshot EC2 does not know is left out:
  * DescribeSnapshots refuses the whole call (`InvalidSnapshot.NotFound`) for one unknown ID, so a refused batch is
  * asked again one ID at a time.
  */
@@ -51,7 +51,6 @@ async function describe(client: EC2Client, snapshotIds: string[]): Promise<Recor
                 state: s.State ?? 'unknown',
                 storageTier: s.StorageTier ?? 'standard',
                 volumeSizeGib: s.VolumeSize ?? 0,
-                ...(s.KmsKeyId ? { kmsKeyId: s.KmsKeyId } : {}),
               },
             ],
           ]

@@ -31,9 +31,6 @@ export interface SnapshotFacts {
   /** `standard` or `archive`. */
   storageTier: string;
   volumeSizeGib: number;
-  kmsKeyId?: string;
-  /** With `kmsKeyId`: why the key cannot be used (disabled, pending deletion, no access); absent when usable. */
-  kmsProblem?: string;
 }
 
 export interface PreflightFacts {
@@ -55,7 +52,6 @@ export const PREFLIGHT_CHECKS = [
   'snapshot-exists',
   'snapshot-completed',
   'snapshot-not-archived',
-  'kms-key',
 ] as const;
 export type PreflightCheck = (typeof PREFLIGHT_CHECKS)[number];
 
@@ -152,13 +148,6 @@ function snapshotProblems(
       check: 'snapshot-not-archived',
       subject,
       message: `snapshot ${id} is archived: restore it to the standard tier first (RestoreSnapshotTier; ${ARCHIVE_RESTORE_DELAY})`,
-    });
-  }
-  if (snapshot.kmsKeyId && snapshot.kmsProblem) {
-    problems.push({
-      check: 'kms-key',
-      subject,
-      message: `snapshot ${id}'s KMS key ${snapshot.kmsKeyId} cannot be used: ${snapshot.kmsProblem}`,
     });
   }
   return problems;

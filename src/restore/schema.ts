@@ -47,22 +47,27 @@ export const ManifestGatewaySchema = z.looseObject({
 export const ManifestDocumentSchema = z.looseObject({ manifest: z.array(ManifestGatewaySchema) });
 
 /** Where the restored volumes go: a (DR) gateway's cache, or EBS volumes to inspect without a gateway. */
-export const RestoreTargetSchema = z.union(
-  [
-    z.strictObject({
-      gateway: z.strictObject({
+export const RestoreTargetSchema = z
+  .strictObject({
+    gateway: z
+      .strictObject({
         gatewayArn: gatewayArn.describe('The cached gateway to create the volumes on.'),
         networkInterfaceId: ipAddress.describe('The gateway address to expose the iSCSI targets on.'),
-      }),
-    }),
-    z.strictObject({
-      ebs: z.strictObject({
-        availabilityZone: availabilityZone.describe('The Availability Zone of the EBS volumes.'),
-      }),
-    }),
-  ],
-  { error: 'must be { "gateway": { "gatewayArn", "networkInterfaceId" } } or { "ebs": { "availabilityZone" } }' },
-);
+      })
+      .optional(),
+    ebs: z
+      .strictObject({ availabilityZone: availabilityZone.describe('The Availability Zone of the EBS volumes.') })
+      .optional(),
+  })
+  // One object with both keys optional, not a union: a mistake inside either is named by its own field.
+  .superRefine((target, ctx) => {
+    if ((target.gateway === undefined) === (target.ebs === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of "gateway" and "ebs"' });
+    }
+  })
+  .transform((target): { gateway: NonNullable<typeof target.gateway> } | { ebs: NonNullable<typeof target.ebs> } =>
+    target.gateway ? { gateway: target.gateway } : { ebs: target.ebs as NonNullable<typeof target.ebs> },
+  );
 
 /** The input of the restore state machine: validator, type and defaults in one. */
 export const RestoreInputSchema = z
