@@ -5,6 +5,7 @@ import {
   DescribeVolumesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
+import { RestoredVolumeUnusableError } from '../errors.ts';
 import type { SnapshotFacts } from '../restore/preflight.ts';
 
 /** DescribeSnapshots takes this many IDs per call here: a missing one fails the call, so few at a time. */
@@ -81,8 +82,7 @@ export async function findEbsVolumesTagged(client: EC2Client, tags: Record<strin
 export async function describeEbsVolume(client: EC2Client, volumeId: string): Promise<EbsVolumeView> {
   const { Volumes = [] } = await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }));
   const [volume] = Volumes;
-  if (!volume)
-    throw Object.assign(new Error(`The volume '${volumeId}' does not exist.`), { name: 'InvalidVolume.NotFound' });
+  if (!volume) throw new RestoredVolumeUnusableError(`DescribeVolumes did not describe ${volumeId}`);
   return viewOf(volume);
 }
 

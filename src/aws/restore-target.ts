@@ -1,5 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
+import { RestoredVolumeUnusableError } from '../errors.ts';
 import { gibOf } from '../restore/names.ts';
 import type { RestoreTarget } from '../restore/schema.ts';
 import { restoreTags } from '../restore/tags.ts';
@@ -79,7 +80,7 @@ export function restoreTargetPort(
       },
       async describe(volumeArn) {
         const [found] = await describeCachedVolumes(client, [volumeArn]);
-        if (!found) throw new Error(`DescribeCachediSCSIVolumes did not describe ${volumeArn}`);
+        if (!found) throw new RestoredVolumeUnusableError(`DescribeCachediSCSIVolumes did not describe ${volumeArn}`);
         return view(found);
       },
       tags: (volumeArn) => tagsOfResource(client, volumeArn),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
-/** `TargetName` of CreateCachediSCSIVolume: 1 to 200 of lowercase letters, digits, `.` and `-` (API model). */
-export const TARGET_NAME_PATTERN = /^[-.a-z0-9]{1,200}$/;
+/** `TargetName` of CreateCachediSCSIVolume: 1 to 200 of `^[-\.;a-z0-9]+$` (API reference); ours use no `;`. */
+export const TARGET_NAME_PATTERN = /^[-.;a-z0-9]{1,200}$/;
 const GIB = 2 ** 30;
 
 /**

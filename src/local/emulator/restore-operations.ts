@@ -16,9 +16,8 @@ const GatewayArn = z.string().min(50).max(500);
 const VolumeArn = z.string().min(50).max(500);
 const Tag = z.object({ Key: z.string().min(1).max(128), Value: z.string().max(256) });
 
-// TargetName: 1–200 characters, `^[-\.;a-z0-9]+$` in the model; the emulator refuses `;` as the CLI docs'
-// "lowercase letters, numbers, periods (.), and hyphens (-)" do.
-const TARGET_NAME = /^[-.a-z0-9]+$/;
+// TargetName: 1–200 characters of `^[-\.;a-z0-9]+$` (API reference, CreateCachediSCSIVolume).
+const TARGET_NAME = /^[-.;a-z0-9]+$/;
 const CreateCachediSCSIVolumeInput = z.object({
   GatewayARN: GatewayArn,
   VolumeSizeInBytes: z.int(),
