@@ -91,7 +91,7 @@ const STATE_READERS: { [S in keyof RestoreStateOutputs]: StateReader<RestoreCoun
     tellExit(output) {
       const check = output?.check;
       if (check?.phase !== 'usable') return undefined;
-      return `usable ${idOf(output?.created?.volumeId)} (${check.status}) after ${Math.round((check.rtoMs ?? 0) / 1000)} s`;
+      return `usable ${idOf(output?.created?.volumeId)} (${check.status}) after ${((check.rtoMs ?? 0) / 1000).toFixed(1)} s`;
     },
     tellFailOver(output, error) {
       return `FAILED ${idOf(output?.created?.volumeId)}: ${error}: ${readableCause(output?.failure?.Cause ?? '', 200)}`;

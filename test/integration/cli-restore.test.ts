@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode } from '../../src/errors.ts';
@@ -68,6 +68,55 @@ describe('sgw-snap restore against sgw-snap serve', () => {
         ),
       );
     }
+  });
+
+  it('restores from a manifest file and from its s3:// URI, and refuses an execution that left none', async () => {
+    // Prepare
+    served = await serveForCli({ s3Directory: join(dir, 's3') });
+    const started = await driveCli(['start', '--name', 'nightly-2', '--wait', '--json'], served.env);
+    const manifestUri = (JSON.parse(started.stdout) as { evidence: { manifest: string } }).evidence.manifest;
+    const [first] = served.stack.emulator?.snapshots() ?? [];
+    const file = join(dir, 'manifest.json');
+    const manifest = [
+      { gatewayArn: first?.gatewayArn, volumes: [{ volumeArn: first?.volumeArn, snapshotId: first?.snapshotId }] },
+    ];
+    await writeFile(file, JSON.stringify({ manifest }));
+
+    // Act
+    const fromFile = await driveCli(
+      ['restore', '--from', file, '--to-ebs', 'us-east-1a', '--test', '--wait', '--json'],
+      served.env,
+    );
+    const fromUri = await driveCli(
+      [
+        'restore',
+        '--from',
+        manifestUri,
+        '--to-ebs',
+        'us-east-1b',
+        '--volume',
+        first?.volumeArn ?? '',
+        '--test',
+        '--wait',
+        '--json',
+      ],
+      served.env,
+    );
+    const unknown = await driveCli(['restore', '--from', 'no-such-run', '--to-ebs', 'us-east-1a'], served.env);
+
+    // Assess
+    for (const run of [fromFile, fromUri]) {
+      expect(run.exitCode).toBe(ExitCode.Succeeded);
+      expect((JSON.parse(run.stdout) as RestoreReport).volumes).toEqual([
+        expect.objectContaining({
+          snapshotId: first?.snapshotId,
+          state: 'restored',
+          restoredVolume: expect.stringMatching(/^vol-/),
+        }),
+      ]);
+    }
+    expect(unknown.exitCode).toBe(ExitCode.Usage);
+    expect(served.stack.emulator?.restoredVolumes()).toEqual([]);
   });
 
   it('refuses a bad target before any AWS call, naming the flag', async () => {

@@ -38,7 +38,8 @@ export function printRestoreOutcome(
   }
   for (const row of result.report?.volumes ?? []) io.stdout.write(`${volumeLine(row)}\n`);
   for (const volume of result.report?.notRestorable ?? []) {
-    io.stdout.write(`${volumeIdOf(volume.sourceVolumeArn)}  not restorable: ${volume.reason}\n`);
+    const asked = volume.requested ? ' (asked for with --volume: the restore fails)' : '';
+    io.stdout.write(`${volumeIdOf(volume.sourceVolumeArn)}  not restorable: ${volume.reason}${asked}\n`);
   }
 }
 
