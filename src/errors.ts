@@ -203,3 +203,36 @@ export const INVALID_MONITORING_CONFIG = 'InvalidMonitoringConfig';
 export class InvalidMonitoringConfigError extends SgwSnapshotError {
   override readonly name = INVALID_MONITORING_CONFIG;
 }
+
+// --- Restore (issue 14): the errors of the restore workflow, matched by `statemachines/restore.asl.json`. ---
+
+/** The restore workflow failed: at least one volume was not restored (or not cleaned up), or the preflight found problems. */
+export const RESTORE_FAILED = 'RestoreFailed';
+/** A restored volume the service reports as unusable (`IRRECOVERABLE`, EBS `error`): that volume's failure. */
+export const RESTORED_VOLUME_UNUSABLE = 'RestoredVolumeUnusable';
+/** A restored volume still not usable when the wait timed out: that volume's failure. */
+export const RESTORE_TIMED_OUT = 'RestoreTimedOut';
+/** A restored volume that is usable but not what was asked for (size, source snapshot): that volume's failure. */
+export const RESTORE_NOT_VERIFIED = 'RestoreNotVerified';
+/** A delete refused by our own check: the volume does not carry the tags of this restore test. */
+export const NOT_OURS_TO_DELETE = 'NotOursToDelete';
+
+/** A restored volume the service reports as unusable. */
+export class RestoredVolumeUnusableError extends SgwSnapshotError {
+  override readonly name = RESTORED_VOLUME_UNUSABLE;
+}
+
+/** A restored volume that did not become usable in time. */
+export class RestoreTimedOutError extends SgwSnapshotError {
+  override readonly name = RESTORE_TIMED_OUT;
+}
+
+/** A restored volume that does not match its source (size, snapshot). */
+export class RestoreNotVerifiedError extends SgwSnapshotError {
+  override readonly name = RESTORE_NOT_VERIFIED;
+}
+
+/** The cleanup of a restore test refused to delete a volume without the test's tags. */
+export class NotOursToDeleteError extends SgwSnapshotError {
+  override readonly name = NOT_OURS_TO_DELETE;
+}

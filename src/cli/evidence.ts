@@ -12,6 +12,8 @@ export interface EvidenceReader {
   readReport(digest: ReportDigest): Promise<ExecutionReport>;
   /** The report at an `s3://` URI. */
   readReportAt(uri: string): Promise<ExecutionReport>;
+  /** Restore (issue 14): the JSON object at an `s3://` URI, unchecked (the caller knows its shape). */
+  readJsonAt(uri: string): Promise<unknown>;
   close(): void;
 }
 
@@ -67,12 +69,11 @@ export function readerOf(store: EvidenceStore, endpoint: string, close: () => vo
         throw new InvalidEvidenceError(`execution ${digest.execution.name} names no evidence to read`);
       return reader.readReportAt(digest.evidence.report);
     },
-    async readReportAt(uri) {
+    async readJsonAt(uri) {
       const location = locationOfUri(uri);
       if (!location) throw new InvalidEvidenceError(`${uri} is not an s3:// URI`);
-      let value: unknown;
       try {
-        value = await store.getJson(location);
+        return await store.getJson(location);
       } catch (error) {
         const name = (error as Error).name;
         if (name === 'NoSuchKey' || name === 'NoSuchBucket') {
@@ -80,6 +81,9 @@ export function readerOf(store: EvidenceStore, endpoint: string, close: () => vo
         }
         throw classifyAwsError('GetObject', error, { service: 'S3', endpoint, permission: 's3:GetObject' });
       }
+    },
+    async readReportAt(uri) {
+      const value = await reader.readJsonAt(uri);
       const report = value as Partial<ExecutionReport> | null;
       if (!report?.summary || !Array.isArray(report.manifest) || !Array.isArray(report.snapshots)) {
         throw new InvalidEvidenceError(`${uri} is not an execution report`);

@@ -3,6 +3,7 @@ import { ExitCode } from '../errors.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerReportCommand } from './commands/report.ts';
+import { registerRestoreCommand } from './commands/restore.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStartCommand } from './commands/start.ts';
@@ -21,6 +22,7 @@ export function makeProgram(): Command {
   registerListCommand(program);
   registerReportCommand(program);
   registerServeCommand(program);
+  registerRestoreCommand(program);
   return program;
 }
 

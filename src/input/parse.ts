@@ -35,13 +35,13 @@ export function assertVolumesInGateways(options: ExecutionOptions, gatewayArns: 
   if (problems.length) throw invalidInput(problems);
 }
 
-interface Problem {
+export interface Problem {
   field: string;
   message: string;
 }
 
 /** One `InvalidInputError` for all `problems`, naming the first. */
-function invalidInput(problems: readonly Problem[], cause?: unknown): InvalidInputError {
+export function invalidInput(problems: readonly Problem[], cause?: unknown): InvalidInputError {
   const message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
   return new InvalidInputError(problems[0]?.field ?? '(input)', message, cause === undefined ? undefined : { cause });
 }
@@ -86,7 +86,7 @@ function hiddenKeyPath(value: unknown, path = '', depth = 0): string | undefined
   return undefined;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): Problem {
+export function describeIssue(issue: z.core.$ZodIssue): Problem {
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
   const message = issue.code === 'unrecognized_keys' ? 'unknown field (a typo?)' : issue.message;
   return { field: fieldName(path) || '(input)', message };

@@ -49,6 +49,22 @@ export const FleetGatewaySchema = z
     name: z.string().min(1).max(255),
     type: z.enum(GATEWAY_TYPES),
     volumes: z.array(FleetVolumeSchema).default([]),
+    // Restore (issue 14): what a gateway needs to be the target of a restore.
+    state: z
+      .enum(['RUNNING', 'SHUTDOWN'])
+      .optional()
+      .describe('GatewayState of DescribeGatewayInformation. Default: RUNNING.'),
+    networkInterfaces: z
+      .array(z.ipv4())
+      .optional()
+      .describe('IPv4 addresses of the gateway: the NetworkInterfaceId a cached volume is exposed on.'),
+    cacheBytes: z.int().min(0).optional().describe('Cache disk allocated (DescribeCache). Default: none.'),
+    cacheFull: z.boolean().optional().describe('The cache disk is full: creating a cached volume fails.'),
+    uploadBufferBytes: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('Upload buffer allocated (DescribeUploadBuffer). Default: none.'),
   })
   .refine((g) => g.volumes.length === 0 || TYPES_WITH_VOLUMES.includes(g.type), {
     error: `only ${TYPES_WITH_VOLUMES.join(' and ')} gateways have volumes`,

@@ -48,6 +48,8 @@ export interface LocalStack {
   /** The workflow `handlers` belong to. */
   workflow: WorkflowDescriptor;
   handlers: Record<string, StepHandler>;
+  /** Restore (issue 14): the handlers of another workflow over the same clients (`serve` runs two workflows). */
+  handlersOf(workflow: WorkflowDescriptor): Record<string, StepHandler>;
   /** Absent when `AWS_ENDPOINT_URL_STORAGE_GATEWAY` named an endpoint of the user's. */
   emulator?: Emulator;
   endpoint: string;
@@ -114,18 +116,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   const { s3 } = evidence;
   const { evidenceBucket } = evidence;
+  const deps = {
+    storageGateway,
+    ec2,
+    now,
+    evidence: createEvidenceStore({ s3 }),
+    evidenceBucket: () => evidenceBucket,
+    idempotency: { dynamodb: idempotency.dynamodb, tableName: idempotency.idempotencyTable },
+  };
   return {
     storageGateway,
     ec2,
     workflow,
-    handlers: createStepHandlers(workflow, {
-      storageGateway,
-      ec2,
-      now,
-      evidence: createEvidenceStore({ s3 }),
-      evidenceBucket: () => evidenceBucket,
-      idempotency: { dynamodb: idempotency.dynamodb, tableName: idempotency.idempotencyTable },
-    }),
+    handlers: createStepHandlers(workflow, deps),
+    handlersOf: (other) => createStepHandlers(other, deps),
     ...(emulator ? { emulator } : {}),
     endpoint,
     ...evidence,

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerListCommand } from '../../src/cli/commands/list.ts';
 import { registerReportCommand } from '../../src/cli/commands/report.ts';
+import { registerRestoreCommand } from '../../src/cli/commands/restore.ts';
 import { registerStartCommand } from '../../src/cli/commands/start.ts';
 import { registerStatusCommand } from '../../src/cli/commands/status.ts';
 import type { CliIo } from '../../src/cli/io.ts';
@@ -22,7 +23,7 @@ export const LOCAL_AWS_ENV = {
 };
 
 /**
- * Runs `sgw-snap start|status|list|report ...args` in this process, as `makeProgram()` registers them,
+ * Runs `sgw-snap start|status|list|report|restore ...args` in this process, as `makeProgram()` registers them,
  * with captured streams; a command line commander refuses exits 2, as the bin's does; `process.exitCode` is read
  * and restored.
  */
@@ -45,6 +46,7 @@ export async function driveCli(
   registerStatusCommand(program, io, { pollMs: 20, ...deps });
   registerListCommand(program, io, { pollMs: 20, ...deps });
   registerReportCommand(program, io, { pollMs: 20, ...deps });
+  registerRestoreCommand(program, io, { pollMs: 20, ...deps });
   const before = process.exitCode;
   process.exitCode = undefined;
   try {

@@ -1,8 +1,10 @@
+import { DEFAULT_RESTORE_STATE_MACHINE } from '../../src/cli/commands/restore.ts';
 import { DEFAULT_STATE_MACHINE } from '../../src/cli/options.ts';
 import type { FaultRule } from '../../src/local/emulator/index.ts';
 import { loadFleet } from '../../src/local/fleet.ts';
 import { createSfnEndpoint, type SfnEndpoint } from '../../src/local/sfn-endpoint/index.ts';
 import { DEMO_FLEET_PATH, type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import { restoreWorkflow } from '../../src/workflow/restore.ts';
 import { LOCAL_AWS_ENV } from './drive-cli.ts';
 
 /** `sgw-snap serve` as the CLI tests run it, and the environment its output tells a user to export. */
@@ -25,7 +27,12 @@ export interface ServedCliOptions {
 /** Serves the state machine `sgw-snap` starts by default on an ephemeral port, over a stack of its own. */
 export async function serveForCli({ s3Directory, fleetPath, faults = [] }: ServedCliOptions): Promise<ServedCli> {
   const stack = await startLocalStack({ env: {}, faults, s3Directory, ...(fleetPath ? { fleetPath } : {}) });
-  const endpoint = createSfnEndpoint({ stack, stateMachineName: DEFAULT_STATE_MACHINE });
+  const endpoint = createSfnEndpoint({
+    stack,
+    stateMachineName: DEFAULT_STATE_MACHINE,
+    // Restore (issue 14): as `serve` does, the restore state machine over the same stack.
+    alsoServe: [{ workflow: restoreWorkflow, stateMachineName: DEFAULT_RESTORE_STATE_MACHINE }],
+  });
   const { url, evidenceUrl } = await endpoint.listen({ port: 0 });
   return {
     stack,

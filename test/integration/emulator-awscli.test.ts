@@ -59,6 +59,7 @@ describe('the emulator seen by the independent AWS CLI', () => {
       'sgw-34C5678D',
       'sgw-45D6789E',
       'sgw-56E7890F',
+      'sgw-67F8901A',
     ]);
     expect(running.emulator.calls.filter((c) => c.operation === 'ListGateways').map((c) => c.params)).toEqual([
       { Limit: 2 },

@@ -87,8 +87,11 @@ function snapshotsPerRecoveryPoint(shared: LocalStack): number[] {
 /** Each execution's snapshot ID of every volume, by volume ARN. */
 function snapshotIdsByVolume(runs: readonly Run[]): Map<string, Set<string | undefined>> {
   const ids = new Map<string, Set<string | undefined>>();
-  for (const run of runs)
+  for (const run of runs) {
     for (const s of run.report.snapshots) ids.set(s.volumeArn, (ids.get(s.volumeArn) ?? new Set()).add(s.snapshotId));
+    for (const s of run.report.skipped.filter((skip) => skip.reason === 'already-snapshotted'))
+      ids.set(s.volumeArn, (ids.get(s.volumeArn) ?? new Set()).add(s.snapshotId));
+  }
   return ids;
 }
 
@@ -104,9 +107,16 @@ describe('exactly one snapshot per recovery point across concurrent executions',
     expect(runs.map((run) => run.status)).toEqual(Array(count).fill('SUCCEEDED'));
     expect(snapshotsPerRecoveryPoint(shared)).toEqual(Array(DEMO_RECOVERY_POINTS).fill(1));
     const created = runs.reduce((sum, run) => sum + run.report.summary.created, 0);
-    const existing = runs.reduce((sum, run) => sum + run.report.summary.existing, 0);
+    // Every other execution reports each point as the one made: `existing` when it listed the point before that
+    // snapshot was made, `already-snapshotted` after; how many of each depends on timing (the demo fleet's DR
+    // gateway, issue 14, adds a child execution per run and, under load, some listings come after a create).
+    const reported = runs.reduce(
+      (sum, run) =>
+        sum + run.report.summary.existing + (run.report.summary.skippedByReason['already-snapshotted'] ?? 0),
+      0,
+    );
     expect(created).toBe(DEMO_RECOVERY_POINTS);
-    expect(existing).toBe(DEMO_RECOVERY_POINTS * (count - 1));
+    expect(reported).toBe(DEMO_RECOVERY_POINTS * (count - 1));
     for (const run of runs) expect(run.report.summary).toMatchObject({ failed: 0, created: expect.any(Number) });
     // Every execution names the same snapshot of each volume: the one that was made.
     const ids = snapshotIdsByVolume(runs);
@@ -219,9 +229,10 @@ describe('exactly one snapshot per recovery point across concurrent executions',
         // Assess
         expect(snapshotsPerRecoveryPoint(shared)).toEqual(Array(DEMO_RECOVERY_POINTS).fill(1));
         expect(digests.reduce((sum, digest) => sum + digest.summary.created, 0)).toBe(DEMO_RECOVERY_POINTS);
-        expect(digests.reduce((sum, digest) => sum + digest.summary.existing, 0)).toBe(
-          DEMO_RECOVERY_POINTS * (count - 1),
-        );
+        // As above: `existing`, or `already-snapshotted` for a listing that came after the create.
+        const reported = (digest: ReportDigest) =>
+          digest.summary.existing + (digest.summary.skippedByReason['already-snapshotted'] ?? 0);
+        expect(digests.reduce((sum, digest) => sum + reported(digest), 0)).toBe(DEMO_RECOVERY_POINTS * (count - 1));
         expect(digests.map((digest) => digest.summary.failed)).toEqual(Array(count).fill(0));
       } finally {
         sfn.destroy();

@@ -46,7 +46,7 @@ describe('sgw-snap run --local', () => {
 
     // Assess
     expect(code).toBe(ExitCode.Succeeded);
-    expect(io.err()).toMatch(/gateways 3 · created 11 · existing 0 · skipped 1 · failed 0/);
+    expect(io.err()).toMatch(/gateways 4 · created 11 · existing 0 · skipped 1 · failed 0/);
     expect(io.out()).toMatch(/SUCCEEDED/);
     // gateway, name, created, existing, skipped, failed, and how many of its volumes can be restored
     expect(io.out()).toMatch(/sgw-12A3456B\s+branch-office-1\s+3\s+0\s+1\s+0\s+3/);
@@ -96,7 +96,7 @@ describe('sgw-snap run --local', () => {
     // Assess
     expect(code).toBe(ExitCode.Succeeded);
     const report = JSON.parse(io.out()) as ExecutionReport;
-    expect(report).toMatchObject({ dryRun: true, summary: { gateways: 3, wouldCreate: 11, created: 0 } });
+    expect(report).toMatchObject({ dryRun: true, summary: { gateways: 4, wouldCreate: 11, created: 0 } });
     expect(io.err()).toBe('');
   });
 

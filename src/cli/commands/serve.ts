@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { createSfnEndpoint, type SfnEndpointOptions } from '../../local/sfn-endpoint/index.ts';
+import { restoreWorkflow } from '../../workflow/restore.ts';
 import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo, type SignalSource, waitForStopSignal } from '../io.ts';
 import { DEFAULT_SERVE_PORT, DEFAULT_SERVE_S3_PORT, DEFAULT_STATE_MACHINE, portNumber } from '../options.ts';
+import { DEFAULT_RESTORE_STATE_MACHINE } from './restore.ts';
 
 export interface ServeOptions {
   port: number;
@@ -52,6 +54,8 @@ export function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): P
       workflow: snapshotWorkflow,
       ...deps.endpoint,
       stateMachineName: DEFAULT_STATE_MACHINE,
+      // Restore (issue 14): the restore state machine over the same emulator, so a run's snapshots can be restored.
+      alsoServe: [{ workflow: restoreWorkflow, stateMachineName: DEFAULT_RESTORE_STATE_MACHINE }],
       ...(options.fleet ? { fleetPath: options.fleet } : {}),
       ...(options.realTime ? { realTime: true } : {}),
       ...(options.s3Port === undefined ? {} : { s3Port: options.s3Port }),
@@ -66,7 +70,9 @@ export function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): P
       const flag = options.fleet ? `--fleet ${options.fleet}: ` : '';
       throw new UsageError(`${flag}${(error as Error).message}`, { cause: error });
     }
-    io.stdout.write(`Step Functions endpoint listening on ${url}, serving ${endpoint.stateMachineArn}\n`);
+    io.stdout.write(
+      `Step Functions endpoint listening on ${url}, serving ${endpoint.stateMachineArns.join(' and ')}\n`,
+    );
     io.stdout.write(`export AWS_ENDPOINT_URL_SFN=${url}\n`);
     // The executions' whole reports are in this S3 server: `start --wait`, `status` and `report` read them there.
     if (evidenceUrl) io.stdout.write(`export AWS_ENDPOINT_URL_S3=${evidenceUrl}\n`);

@@ -9,6 +9,7 @@ import {
   volumeCells,
 } from './facts.ts';
 import type { DrillReport } from './model.ts';
+import { RESTORE_HEADER, restoreCells, restoreFacts } from './restore.ts';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -72,6 +73,28 @@ export function renderDrillHtml(report: DrillReport): string {
         )
       : '<p>None.</p>',
   );
+  // Restore (issue 14)
+  const { restore } = report;
+  if (restore) {
+    body.push(
+      '<h2>Restore</h2>',
+      `<table>${restoreFacts(restore)
+        .map(([label, value]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+        .join('')}</table>`,
+      table(
+        RESTORE_HEADER,
+        restore.rows.map((row) => restoreCells(row, restore)),
+        restore.rows.map((row) => row.failed),
+      ),
+    );
+    for (const [title, lines] of [
+      ['Preflight problems', restore.preflight],
+      ['Not restorable', restore.notRestorable],
+    ] as const) {
+      if (lines.length)
+        body.push(`<h3>${title}</h3>`, `<ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`);
+    }
+  }
   if (report.notes.length)
     body.push('<h2>Notes</h2>', `<ul>${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`);
   return [

@@ -9,6 +9,7 @@ import {
   volumeCells,
 } from './facts.ts';
 import type { DrillReport } from './model.ts';
+import { RESTORE_HEADER, restoreCells, restoreFacts } from './restore.ts';
 
 /** The drill report as Markdown, for an audit ticket. */
 export function renderDrillMarkdown(report: DrillReport): string {
@@ -40,6 +41,24 @@ export function renderDrillMarkdown(report: DrillReport): string {
     report.failures.length ? table([...FAILURE_HEADER], report.failures.map(failureCells)) : 'None.',
     '',
   );
+  // Restore (issue 14)
+  const { restore } = report;
+  if (restore) {
+    out.push('## Restore', '', table(['', ''], restoreFacts(restore)), '');
+    out.push(
+      table(
+        RESTORE_HEADER,
+        restore.rows.map((row) => restoreCells(row, restore)),
+      ),
+      '',
+    );
+    for (const [title, lines] of [
+      ['Preflight problems', restore.preflight],
+      ['Not restorable', restore.notRestorable],
+    ] as const) {
+      if (lines.length) out.push(`### ${title}`, '', ...lines.map((line) => `- ${inline(line)}`), '');
+    }
+  }
   if (report.notes.length) out.push('## Notes', '', ...report.notes.map((note) => `- ${inline(note)}`), '');
   return out.join('\n');
 }

@@ -3,6 +3,7 @@ import type { EvidenceLocations, ExecutionReport, ReportSummary } from '../../re
 import { type SnapshotSource, volumeIdOf } from '../../report/gateway-report.ts';
 import type { ExecutionDescription } from '../sfn/step-functions.ts';
 import type { CallerIdentity } from './caller.ts';
+import type { RestoreDrillSection } from './restore.ts';
 
 /** What a drill report is made from. */
 export interface DrillReportSource {
@@ -13,6 +14,8 @@ export interface DrillReportSource {
   report: ExecutionReport | undefined;
   /** The RPO the business agreed: each volume's achieved RPO is held against it, and one miss fails the drill. */
   rpoTargetMs?: number;
+  /** Restore (issue 14): the restore section, when the execution is a restore; it passes or fails the drill. */
+  restore?: RestoreDrillSection;
 }
 
 /** How a snapshot's creation time is known. */
@@ -85,12 +88,16 @@ export interface DrillReport {
   failures: Array<{ gatewayId: string; volumeId?: string; snapshotId?: string; error: string; cause: string }>;
   /** The execution ended without a report (bad input, time-out, abort): its error. */
   executionError?: { error: string; cause: string };
+  /** Restore (issue 14): per volume the restored volume, its state, its RTO and what was cleaned up. */
+  restore?: RestoreDrillSection;
   notes: string[];
 }
 
 /** Builds the report's data model from the execution's evidence; pure, every time comes from `source`. */
 export function buildDrillReport(source: DrillReportSource): DrillReport {
-  const { execution, report, rpoTargetMs } = source;
+  const { execution, report, rpoTargetMs, restore } = source;
+  // A restore's drill stands on its restore section; a snapshot run's on its report.
+  const reported = report !== undefined || restore !== undefined;
   const notes: string[] = [];
   const outcomes = outcomesByVolume(report);
   const startMs = execution.startDate.getTime();
@@ -153,19 +160,20 @@ export function buildDrillReport(source: DrillReportSource): DrillReport {
   if (source.caller.placeholderReason)
     notes.push(`Caller identity is a placeholder: ${source.caller.placeholderReason}.`);
   if (execution.status === 'RUNNING') notes.push('The execution had not ended when this report was written.');
-  if (!report && execution.status !== 'RUNNING')
+  if (!reported && execution.status !== 'RUNNING')
     notes.push('The execution ended without a report; its error is below.');
 
   return {
-    title: `Snapshot drill ${execution.name}`,
+    title: `${restore ? 'Restore' : 'Snapshot'} drill ${execution.name}`,
     generatedAt: source.generatedAt.toISOString(),
     status: execution.status,
-    passed:
-      execution.status === 'SUCCEEDED' &&
-      report !== undefined &&
-      volumesWithoutSnapshot === 0 &&
-      rpoMissed === 0 &&
-      (rows.length > 0 || report.dryRun),
+    passed: restore
+      ? execution.status === 'SUCCEEDED' && restore.passed
+      : execution.status === 'SUCCEEDED' &&
+        report !== undefined &&
+        volumesWithoutSnapshot === 0 &&
+        rpoMissed === 0 &&
+        (rows.length > 0 || report.dryRun),
     execution: {
       arn: execution.executionArn,
       name: execution.name,
@@ -201,7 +209,8 @@ export function buildDrillReport(source: DrillReportSource): DrillReport {
       error: failure.error,
       cause: readableCause(failure.cause),
     })),
-    ...(!report && execution.status !== 'RUNNING'
+    ...(restore ? { restore } : {}),
+    ...(!reported && execution.status !== 'RUNNING'
       ? {
           executionError: {
             error: execution.error ?? execution.status,

@@ -1,5 +1,6 @@
 import type { ExecutionReport } from '../../report/execution-report.ts';
 import { buildDrillReport, type DrillReport, lookUpCaller, writeDrillReport } from '../drill-report/index.ts';
+import type { RestoreDrillSection } from '../drill-report/restore.ts';
 import type { CliIo } from '../io.ts';
 import type { SfnCommandDeps, SfnSession } from './session.ts';
 import type { ExecutionDescription } from './step-functions.ts';
@@ -8,7 +9,7 @@ import type { ExecutionDescription } from './step-functions.ts';
 export async function drillReportOf(
   execution: ExecutionDescription,
   report: ExecutionReport | undefined,
-  options: { rpoTargetMs?: number | undefined; local: boolean },
+  options: { rpoTargetMs?: number | undefined; local: boolean; restore?: RestoreDrillSection },
   io: CliIo,
   deps: SfnCommandDeps,
 ): Promise<DrillReport> {
@@ -19,6 +20,7 @@ export async function drillReportOf(
     execution,
     report,
     ...(options.rpoTargetMs === undefined ? {} : { rpoTargetMs: options.rpoTargetMs }),
+    ...(options.restore ? { restore: options.restore } : {}),
   });
 }
 

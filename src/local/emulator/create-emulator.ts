@@ -2,8 +2,10 @@ import { type FleetInput, parseFleet } from '../fleet.ts';
 import { closeServer, listenOn } from '../http/answering-server.ts';
 import { DEFAULT_CLOUD_RULES } from './cloud-rules.ts';
 import type { EmulatorCall } from './dispatch.ts';
+import { UnknownResourceError } from './errors.ts';
 import { FaultInjector, type FaultRule } from './faults.ts';
 import { seededRandom } from './random.ts';
+import { DEFAULT_RESTORE_TIMINGS, type DeletedVolume, type RestoreTimings } from './restore-state.ts';
 import { createEmulatorServer } from './server.ts';
 import { FleetState, type SnapshotState, snapshotStatus } from './state.ts';
 
@@ -39,6 +41,8 @@ export interface EmulatorOptions {
    * small limit makes clients prove they follow `NextToken`. @default DEFAULT_DESCRIBE_SNAPSHOTS_PAGE_LIMIT
    */
   describeSnapshotsPageLimit?: number;
+  /** Restore (issue 14): how long restored volumes take to become usable. @default DEFAULT_RESTORE_TIMINGS */
+  restoreTimings?: Partial<RestoreTimings>;
 }
 
 export interface ListenOptions {
@@ -83,6 +87,12 @@ export interface Emulator {
   advanceRecoveryPoint(volumeArn: string, time?: string): string;
   /** Makes the volume's pending and future snapshots end in `error`. @throws {UnknownResourceError} */
   failSnapshots(volumeArn: string): void;
+  /** Restore (issue 14): the restored volumes that exist now, gateway volume ARNs and EBS volume IDs. */
+  restoredVolumes(): Array<{ service: 'storagegateway' | 'ec2'; id: string; tags: Record<string, string> }>;
+  /** Restore (issue 14): every volume deleted, in order. */
+  deletedVolumes(): DeletedVolume[];
+  /** Restore (issue 14): fills (or frees) a gateway's cache disk. @throws {UnknownResourceError} */
+  setCacheFull(gatewayArn: string, full: boolean): void;
 }
 
 /** Builds an emulator; nothing listens until `listen()`. */
@@ -98,6 +108,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     snapshotCompletionMs: options.snapshotCompletionMs ?? DEFAULT_SNAPSHOT_COMPLETION_MS,
     describeSnapshotsPageLimit: options.describeSnapshotsPageLimit ?? DEFAULT_DESCRIBE_SNAPSHOTS_PAGE_LIMIT,
     snapshotVisibilityLagMs: 0,
+    restoreTimings: { ...DEFAULT_RESTORE_TIMINGS, ...options.restoreTimings },
   };
   const server = createEmulatorServer({ context, faults }, (call) => calls.push(call));
 
@@ -132,5 +143,17 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       return volume.recoveryPointTime;
     },
     failSnapshots: (volumeArn) => state.failSnapshots(volumeArn, now()),
+    restoredVolumes: () => [
+      ...state.restores
+        .cachedVolumes()
+        .map((v) => ({ service: 'storagegateway' as const, id: v.arn, tags: { ...v.tags } })),
+      ...state.restores.ebsVolumes().map((v) => ({ service: 'ec2' as const, id: v.volumeId, tags: { ...v.tags } })),
+    ],
+    deletedVolumes: () => [...state.restores.deleted],
+    setCacheFull(gatewayArn, full) {
+      const gateway = state.gateway(gatewayArn);
+      if (!gateway) throw new UnknownResourceError(`The fleet has no gateway ${gatewayArn}`);
+      gateway.restoreTarget.cacheFull = full;
+    },
   };
 }

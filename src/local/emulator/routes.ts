@@ -1,5 +1,7 @@
 import { createRouter } from '../http/router.ts';
 import { type EmulatorRoute, routeOf } from './dispatch.ts';
+// Restore (issue 14)
+import { createVolume, deleteEbsVolume, describeVolumes } from './ebs-operations.ts';
 import {
   deleteSnapshot,
   describeLockedSnapshots,
@@ -10,6 +12,14 @@ import {
 } from './ec2-lifecycle-operations.ts';
 import { createTags, describeSnapshots } from './ec2-operations.ts';
 import { ec2Service } from './ec2-protocol.ts';
+import {
+  createCachediSCSIVolume,
+  deleteVolume,
+  describeCache,
+  describeGatewayInformation,
+  describeUploadBuffer,
+  listTagsForResource,
+} from './restore-operations.ts';
 import {
   createSnapshotFromVolumeRecoveryPoint,
   describeCachediSCSIVolumes,
@@ -35,6 +45,16 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
   routeOf(ec2Service, 'DescribeLockedSnapshots', describeLockedSnapshots),
   routeOf(ec2Service, 'ModifySnapshotTier', modifySnapshotTier),
   routeOf(ec2Service, 'DescribeSnapshotTierStatus', describeSnapshotTierStatus),
+  // Restore (issue 14): cached volumes from snapshots on a gateway, EBS volumes, and the target gateway's facts.
+  routeOf(storageGatewayService, 'CreateCachediSCSIVolume', createCachediSCSIVolume),
+  routeOf(storageGatewayService, 'DeleteVolume', deleteVolume),
+  routeOf(storageGatewayService, 'ListTagsForResource', listTagsForResource),
+  routeOf(storageGatewayService, 'DescribeGatewayInformation', describeGatewayInformation),
+  routeOf(storageGatewayService, 'DescribeCache', describeCache),
+  routeOf(storageGatewayService, 'DescribeUploadBuffer', describeUploadBuffer),
+  routeOf(ec2Service, 'CreateVolume', createVolume),
+  routeOf(ec2Service, 'DescribeVolumes', describeVolumes),
+  routeOf(ec2Service, 'DeleteVolume', deleteEbsVolume),
 ];
 
 /**

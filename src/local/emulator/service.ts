@@ -2,6 +2,7 @@ import type { HttpAnswer } from '../http/answering-server.ts';
 import type { RoutedProtocol } from '../http/router.ts';
 import type { AwsError } from './errors.ts';
 import type { CallTarget } from './faults.ts';
+import type { RestoreTimings } from './restore-state.ts';
 import type { FleetState } from './state.ts';
 
 /** What every operation may use: the fleet, the clock and the emulator settings. */
@@ -13,6 +14,8 @@ export interface OperationContext {
   readonly describeSnapshotsPageLimit: number;
   /** How long a snapshot made by this call stays out of EC2's sight (the fault rules' `visibilityLagMs`). */
   readonly snapshotVisibilityLagMs: number;
+  /** Restore (issue 14): how long restored volumes take to become usable. */
+  readonly restoreTimings: RestoreTimings;
 }
 
 /** One operation: validates its parameters, acts on the state, returns what the protocol encodes. */

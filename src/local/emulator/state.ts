@@ -1,7 +1,8 @@
-import type { Fleet, GatewayType } from '../fleet.ts';
+import type { Fleet, FleetGateway, GatewayType } from '../fleet.ts';
 import { UnknownResourceError } from './errors.ts';
 import { seedHistory } from './history.ts';
 import { deterministicHex } from './random.ts';
+import { RestoreState } from './restore-state.ts';
 
 /** The state of an EC2 snapshot, as DescribeSnapshots reports it. */
 export type SnapshotState = 'pending' | 'completed' | 'error';
@@ -12,6 +13,10 @@ export interface GatewayRecord {
   readonly name: string;
   readonly type: GatewayType;
   readonly volumes: VolumeRecord[];
+  /** Restore (issue 14): what makes the gateway a restore target; tests may change it (a full cache). */
+  readonly restoreTarget: Required<
+    Pick<FleetGateway, 'state' | 'networkInterfaces' | 'cacheBytes' | 'cacheFull' | 'uploadBufferBytes'>
+  >;
 }
 
 export interface VolumeRecord {
@@ -95,11 +100,14 @@ export class FleetState {
   readonly #seed: number;
   // Snapshots made so far, deleted ones included: IDs and ordinals never repeat after a delete.
   #made = 0;
+  /** Restore (issue 14): the volumes restores made, and those deleted. */
+  readonly restores: RestoreState;
 
   constructor(fleet: Fleet, startedAt: number, seed: number) {
     this.region = fleet.region;
     this.accountId = fleet.accountId;
     this.#seed = seed;
+    this.restores = new RestoreState(seed);
     this.gateways = fleet.gateways.map((g) => {
       const gateway: GatewayRecord = {
         arn: gatewayArnOf(fleet, g.id),
@@ -107,6 +115,13 @@ export class FleetState {
         name: g.name,
         type: g.type,
         volumes: [],
+        restoreTarget: {
+          state: g.state ?? 'RUNNING',
+          networkInterfaces: g.networkInterfaces ?? [],
+          cacheBytes: g.cacheBytes ?? 0,
+          cacheFull: g.cacheFull ?? false,
+          uploadBufferBytes: g.uploadBufferBytes ?? 0,
+        },
       };
       for (const v of g.volumes) {
         const volume: VolumeRecord = {
@@ -133,6 +148,13 @@ export class FleetState {
 
   volume(arn: string): VolumeRecord | undefined {
     return this.#volumes.get(arn);
+  }
+
+  /** Restore (issue 14): DeleteVolume of a fleet volume takes it off its gateway; what was deleted is recorded. */
+  deleteFleetVolume(volume: VolumeRecord, now: number): void {
+    this.#volumes.delete(volume.arn);
+    volume.gateway.volumes.splice(volume.gateway.volumes.indexOf(volume), 1);
+    this.restores.deleted.push({ service: 'storagegateway', id: volume.arn, tags: {}, deletedAt: now });
   }
 
   /** @throws {UnknownResourceError} */

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { paginate } from '../http/paging.ts';
 import { AwsError } from './errors.ts';
+import { restoredVolumeInfo } from './restore-operations.ts';
+import type { CachedVolumeRecord } from './restore-state.ts';
 import type { OperationContext } from './service.ts';
 import type { GatewayRecord, VolumeRecord } from './state.ts';
 
@@ -47,7 +49,7 @@ const DescribeCachediSCSIVolumesInput = z.object({ VolumeARNs: z.array(VolumeArn
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
-function invalidRequest(errorCode: string, message: string): AwsError {
+export function invalidRequest(errorCode: string, message: string): AwsError {
   return new AwsError(INVALID_GATEWAY_REQUEST, message, errorCode);
 }
 
@@ -63,12 +65,12 @@ export function listVolumes(params: JsonObject, { state }: OperationContext): Js
   const input = validate(ListVolumesInput, params);
   const gateways =
     input.GatewayARN === undefined ? state.gateways : [findGateway(input.GatewayARN, state.gateway(input.GatewayARN))];
-  const page = pageOf(
-    gateways.flatMap((g) => g.volumes),
-    input.Limit,
-    input.Marker,
+  // Restore (issue 14): the volumes restores made are the gateways' volumes too.
+  const restored = gateways.flatMap((g) =>
+    state.restores.cachedVolumes(g.arn).map((v) => restoredVolumeListInfo(v, g)),
   );
-  return { GatewayARN: input.GatewayARN, Marker: page.next, VolumeInfos: page.items.map(volumeInfo) };
+  const page = pageOf([...gateways.flatMap((g) => g.volumes).map(volumeInfo), ...restored], input.Limit, input.Marker);
+  return { GatewayARN: input.GatewayARN, Marker: page.next, VolumeInfos: page.items };
 }
 
 /** Storage Gateway's `ListVolumeRecoveryPoints`. */
@@ -109,18 +111,28 @@ export function createSnapshotFromVolumeRecoveryPoint(params: JsonObject, contex
 /** Storage Gateway's `DescribeCachediSCSIVolumes`. */
 export function describeCachediSCSIVolumes(params: JsonObject, context: OperationContext): JsonObject {
   const input = validate(DescribeCachediSCSIVolumesInput, params);
-  const volumes = input.VolumeARNs.map((arn) => findVolume(arn, context));
+  // Restore (issue 14): a restored volume is described as it stands now.
+  const restored = new Map(
+    input.VolumeARNs.flatMap((arn) => {
+      const volume = context.state.restores.cachedVolume(arn);
+      return volume ? [[arn, restoredVolumeInfo(volume, context.now())] as const] : [];
+    }),
+  );
+  const volumes = input.VolumeARNs.filter((arn) => !restored.has(arn)).map((arn) => findVolume(arn, context));
   for (const volume of volumes) requireCached(volume.gateway);
   return {
-    CachediSCSIVolumes: volumes.map((v) => ({
-      VolumeARN: v.arn,
-      VolumeId: v.id,
-      VolumeType: 'CACHED iSCSI',
-      VolumeStatus: 'AVAILABLE',
-      VolumeAttachmentStatus: 'ATTACHED',
-      VolumeSizeInBytes: v.sizeBytes,
-      VolumeUsedInBytes: v.usageBytes,
-    })),
+    CachediSCSIVolumes: [
+      ...restored.values(),
+      ...volumes.map((v) => ({
+        VolumeARN: v.arn,
+        VolumeId: v.id,
+        VolumeType: 'CACHED iSCSI',
+        VolumeStatus: 'AVAILABLE',
+        VolumeAttachmentStatus: 'ATTACHED',
+        VolumeSizeInBytes: v.sizeBytes,
+        VolumeUsedInBytes: v.usageBytes,
+      })),
+    ],
   };
 }
 
@@ -132,6 +144,18 @@ function gatewayInfo(gateway: GatewayRecord): JsonObject {
     GatewayOperationalState: 'ACTIVE',
     GatewayName: gateway.name,
     HostEnvironment: 'VMWARE',
+  };
+}
+
+function restoredVolumeListInfo(volume: CachedVolumeRecord, gateway: GatewayRecord): JsonObject {
+  return {
+    VolumeARN: volume.arn,
+    VolumeId: volume.id,
+    GatewayARN: gateway.arn,
+    GatewayId: gateway.id,
+    VolumeType: 'CACHED iSCSI',
+    VolumeSizeInBytes: volume.sizeBytes,
+    VolumeAttachmentStatus: 'ATTACHED',
   };
 }
 
@@ -153,7 +177,7 @@ function pageOf<T>(items: readonly T[], limit: number | undefined, marker: strin
   return page;
 }
 
-function findGateway(arn: string, gateway: GatewayRecord | undefined): GatewayRecord {
+export function findGateway(arn: string, gateway: GatewayRecord | undefined): GatewayRecord {
   if (!gateway) throw invalidRequest('GatewayNotFound', `The specified gateway was not found: ${arn}`);
   return gateway;
 }
@@ -164,14 +188,14 @@ function findVolume(arn: string, { state }: OperationContext): VolumeRecord {
   return volume;
 }
 
-function requireCached(gateway: GatewayRecord): GatewayRecord {
+export function requireCached(gateway: GatewayRecord): GatewayRecord {
   if (gateway.type !== 'CACHED') {
     throw invalidRequest('NotSupported', 'This operation is only supported in the cached volume gateway type.');
   }
   return gateway;
 }
 
-function validate<T>(schema: z.ZodType<T>, params: JsonObject): T {
+export function validate<T>(schema: z.ZodType<T>, params: JsonObject): T {
   const result = schema.safeParse(params);
   if (result.success) return result.data;
   const problems = result.error.issues.map(

@@ -20,7 +20,7 @@ export interface SfnEndpointOptions {
    * workflow its handlers belong to; the caller closes it.
    * @default a stack of `workflow` that `listen()` starts over `fleetPath`, closed by `close()`
    */
-  stack?: Pick<LocalStack, 'handlers' | 'workflow'> & Partial<Pick<LocalStack, 's3Endpoint'>>;
+  stack?: Pick<LocalStack, 'handlers' | 'workflow'> & Partial<Pick<LocalStack, 's3Endpoint' | 'handlersOf'>>;
   /** Fleet of the stack started when none is given. @default the demo fleet */
   fleetPath?: string;
   /** Environment of the stack started when none is given. @default process.env */
@@ -32,11 +32,19 @@ export interface SfnEndpointOptions {
   /** Keep the ASL's retry and wait intervals instead of compressing them. @default false */
   realTime?: boolean;
   now?: () => Date;
+  /**
+   * Restore (issue 14): more workflows served beside the first, over the same stack (one emulator, one S3), each
+   * under its own state machine name: a snapshot run's snapshots can be restored there. The stack must offer
+   * `handlersOf`. @default none
+   */
+  alsoServe?: ReadonlyArray<{ workflow: WorkflowDescriptor; stateMachineName: string }>;
 }
 
-/** A local Step Functions API over one workflow's state machine. */
+/** A local Step Functions API over one workflow's state machine (and those of `alsoServe`). */
 export interface SfnEndpoint {
   readonly stateMachineArn: string;
+  /** Restore (issue 14): every state machine served, the first one's first. */
+  readonly stateMachineArns: readonly string[];
   /**
    * Starts serving; resolves with the endpoint URL for `AWS_ENDPOINT_URL_SFN` and, where the stack has one, the
    * S3 endpoint of its evidence for `AWS_ENDPOINT_URL_S3`.
@@ -57,14 +65,17 @@ export function createSfnEndpoint(options: SfnEndpointOptions): SfnEndpoint {
   if (options.workflow && options.workflow !== workflow)
     throw new TypeError("createSfnEndpoint was given a workflow other than its stack's");
   const name = options.stateMachineName ?? workflow.defaultStateMachineName;
-  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
+  const arnOf = (machineName: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${machineName}`;
+  const stateMachineArn = arnOf(name);
+  const served = [{ workflow, stateMachineName: name }, ...(options.alsoServe ?? [])];
   const now = options.now ?? (() => new Date());
   let server: Server | undefined;
   let ownStack: LocalStack | undefined;
-  let executions: ExecutionStore | undefined;
+  let stores: ExecutionStore[] = [];
 
   return {
     stateMachineArn,
+    stateMachineArns: served.map((s) => arnOf(s.stateMachineName)),
     async listen({ port = DEFAULT_SFN_ENDPOINT_PORT, host = DEFAULT_SFN_ENDPOINT_HOST } = {}) {
       if (server) throw new Error('The endpoint is already listening');
       const ownStackOptions = {
@@ -75,31 +86,40 @@ export function createSfnEndpoint(options: SfnEndpointOptions): SfnEndpoint {
       };
       const stack = options.stack ?? (await startLocalStack(ownStackOptions));
       if (stack !== options.stack) ownStack = stack as LocalStack;
-      const facts = stateFactsOf(
-        loadDefinition(workflow.definitionUrl),
-        (key) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}-${key}`,
-      );
-      executions = new ExecutionStore({
-        stateMachineArn,
-        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}-local`,
-        facts,
-        now,
-        start: (run) =>
-          startLocalExecution({
-            ...run,
-            workflow,
-            handlers: stack.handlers,
-            stateMachineName: name,
-            ...(options.realTime ? { realTime: true } : {}),
-          }),
+      const machines = served.map((machine) => {
+        const machineName = machine.stateMachineName;
+        const handlers = machine.workflow === workflow ? stack.handlers : stack.handlersOf?.(machine.workflow);
+        if (!handlers) throw new TypeError(`the stack has no handlers for the state machine ${machineName}`);
+        const facts = stateFactsOf(
+          loadDefinition(machine.workflow.definitionUrl),
+          (key) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${machineName}-${key}`,
+        );
+        const machineArn = arnOf(machineName);
+        const executions = new ExecutionStore({
+          stateMachineArn: machineArn,
+          roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${machineName}-local`,
+          facts,
+          now,
+          start: (run) =>
+            startLocalExecution({
+              ...run,
+              workflow: machine.workflow,
+              handlers,
+              stateMachineName: machineName,
+              ...(options.realTime ? { realTime: true } : {}),
+            }),
+        });
+        return { stateMachine: { stateMachineArn: machineArn, name: machineName, creationDate: now() }, executions };
       });
-      const listening = createSfnServer({ stateMachine: { stateMachineArn, name, creationDate: now() }, executions });
+      stores = machines.map((m) => m.executions);
+      const listening = createSfnServer({ machines });
       server = listening;
       const { url } = await listenOn(listening, { port, host });
       return { url, ...(stack.s3Endpoint ? { evidenceUrl: stack.s3Endpoint } : {}) };
     },
     async close() {
-      await executions?.close();
+      await Promise.all(stores.map((store) => store.close()));
+      stores = [];
       if (server) await closeServer(server);
       server = undefined;
       await ownStack?.close();

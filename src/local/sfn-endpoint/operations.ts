@@ -4,16 +4,22 @@ import { SfnApiError, SfnErrorType } from './errors.ts';
 import type { ExecutionRecord, ExecutionStore } from './executions.ts';
 import type { HistoryEventRecord } from './history.ts';
 
-/** The one state machine the endpoint serves. */
+/** A state machine the endpoint serves. */
 export interface ServedStateMachine {
   stateMachineArn: string;
   name: string;
   creationDate: Date;
 }
 
-export interface OperationDeps {
+/** A state machine the endpoint serves, and its executions. */
+export interface ServedMachine {
   stateMachine: ServedStateMachine;
   executions: ExecutionStore;
+}
+
+/** The state machines the endpoint serves (the snapshot workflow's and the restore workflow's), over one stack. */
+export interface OperationDeps {
+  machines: readonly ServedMachine[];
 }
 
 /** A Step Functions operation: its request schema and what it answers. */
@@ -37,8 +43,12 @@ function operation<S extends z.ZodType>(op: Operation<S>): Operation<S> {
 export const OPERATIONS = {
   ListStateMachines: operation({
     request: z.object(paging),
-    handle(request, { stateMachine }) {
-      const { page, nextToken } = pageOf([stateMachine], 'ListStateMachines', request);
+    handle(request, { machines }) {
+      const { page, nextToken } = pageOf(
+        machines.map((m) => m.stateMachine),
+        'ListStateMachines',
+        request,
+      );
       return {
         stateMachines: page.map((machine) => ({
           stateMachineArn: machine.stateMachineArn,
@@ -57,8 +67,8 @@ export const OPERATIONS = {
       input: z.string().optional(),
       traceHeader: z.string().optional(),
     }),
-    handle(request, { stateMachine, executions }) {
-      requireStateMachine(request.stateMachineArn, stateMachine);
+    handle(request, deps) {
+      const { executions } = requireStateMachine(request.stateMachineArn, deps);
       const record = executions.start({
         ...(request.name === undefined ? {} : { name: request.name }),
         ...(request.input === undefined ? {} : { input: request.input }),
@@ -68,8 +78,8 @@ export const OPERATIONS = {
   }),
   DescribeExecution: operation({
     request: z.object({ executionArn: z.string() }),
-    handle(request, { executions }) {
-      const record = executions.get(requireExecutionArn(request.executionArn));
+    handle(request, deps) {
+      const record = executionsOf(request.executionArn, deps).get(request.executionArn);
       return {
         ...listItem(record),
         input: record.input,
@@ -87,8 +97,8 @@ export const OPERATIONS = {
       includeExecutionData: z.boolean().optional(),
       ...paging,
     }),
-    handle(request, { executions }) {
-      const record = executions.get(requireExecutionArn(request.executionArn));
+    handle(request, deps) {
+      const record = executionsOf(request.executionArn, deps).get(request.executionArn);
       const events = request.reverseOrder ? [...record.history].reverse() : [...record.history];
       const scope = `GetExecutionHistory:${record.executionArn}:${request.reverseOrder ? 'reverse' : 'forward'}`;
       const { page, nextToken } = pageOf(events, scope, request);
@@ -105,7 +115,7 @@ export const OPERATIONS = {
       statusFilter: z.enum(STATUSES).optional(),
       ...paging,
     }),
-    handle(request, { stateMachine, executions }) {
+    handle(request, deps) {
       if (request.mapRunArn !== undefined) {
         if (request.stateMachineArn !== undefined) {
           throw new SfnApiError(
@@ -121,7 +131,7 @@ export const OPERATIONS = {
       if (request.stateMachineArn === undefined) {
         throw new SfnApiError(SfnErrorType.ValidationException, 'Must provide a StateMachine ARN or MapRun ARN');
       }
-      requireStateMachine(request.stateMachineArn, stateMachine);
+      const { executions } = requireStateMachine(request.stateMachineArn, deps);
       const matching = request.statusFilter === 'PENDING_REDRIVE' ? [] : executions.list(request.statusFilter);
       const scope = `ListExecutions:${request.statusFilter ?? ''}`;
       const { page, nextToken } = pageOf(matching, scope, request);
@@ -130,8 +140,8 @@ export const OPERATIONS = {
   }),
   StopExecution: operation({
     request: z.object({ executionArn: z.string(), error: z.string().optional(), cause: z.string().optional() }),
-    handle(request, { executions }) {
-      const stopDate = executions.stop(requireExecutionArn(request.executionArn), {
+    handle(request, deps) {
+      const stopDate = executionsOf(request.executionArn, deps).stop(request.executionArn, {
         ...(request.error === undefined ? {} : { error: request.error }),
         ...(request.cause === undefined ? {} : { cause: request.cause }),
       });
@@ -197,16 +207,24 @@ function historyEventJson(event: HistoryEventRecord, includeExecutionData: boole
   return json;
 }
 
-function requireStateMachine(arn: string, stateMachine: ServedStateMachine): void {
+function requireStateMachine(arn: string, { machines }: OperationDeps): ServedMachine {
   if (!arn.startsWith('arn:')) throw new SfnApiError(SfnErrorType.InvalidArn, `Invalid Arn: '${arn}'`);
-  if (arn !== stateMachine.stateMachineArn) {
+  const machine = machines.find((m) => m.stateMachine.stateMachineArn === arn);
+  if (!machine) {
     throw new SfnApiError(SfnErrorType.StateMachineDoesNotExist, `State Machine Does Not Exist: '${arn}'`);
   }
+  return machine;
 }
 
-function requireExecutionArn(arn: string): string {
-  if (!/^arn:[^:]+:states:[^:]*:[^:]*:execution:[^:]+:[^:]+$/.test(arn)) {
-    throw new SfnApiError(SfnErrorType.InvalidArn, `Invalid Arn: '${arn}'`);
-  }
-  return arn;
+/**
+ * The executions of the state machine an execution ARN names (`execution:<state machine>:<name>`, or a Map Run
+ * child's `execution:<state machine>/<label>:<id>`); one no served machine owns is asked of the first, which
+ * answers it does not exist.
+ */
+function executionsOf(arn: string, { machines }: OperationDeps): ExecutionStore {
+  const match = /^arn:[^:]+:states:[^:]*:[^:]*:execution:([^:/]+)(\/[^:]+)?:[^:]+$/.exec(arn);
+  if (!match) throw new SfnApiError(SfnErrorType.InvalidArn, `Invalid Arn: '${arn}'`);
+  const owner = machines.find((m) => m.stateMachine.name === match[1]) ?? machines[0];
+  if (!owner) throw new SfnApiError(SfnErrorType.ExecutionDoesNotExist, `Execution Does Not Exist: '${arn}'`);
+  return owner.executions;
 }

@@ -13,6 +13,7 @@ import { ExecutionInputSchema } from '../../../src/input/schema.ts';
 import { DEFAULT_RPO_TARGET_HOURS, NOTIFIER_VARIABLES, RPO_TARGET_VARIABLE } from '../../../src/monitoring/config.ts';
 import { EXECUTION_METRICS, skippedMetricName } from '../../../src/monitoring/figures.ts';
 import { API_METRICS } from '../../../src/monitoring/metrics.ts';
+import { RESTORE_TAG, RESTORE_TEST_TAG_VALUE } from '../../../src/restore/tags.ts';
 import { RETENTION_DELETE_TAG, SNAPSHOT_TAG } from '../../../src/snapshot/tags.ts';
 import { SKIP_REASONS } from '../../../src/workflow/types.ts';
 import type { CfnResource, CfnTemplate, PackagedService } from '../../helpers/package.ts';
@@ -102,6 +103,44 @@ const FUNCTIONS = {
       's3:ListBucket',
     ],
   },
+  // Restore (issue 14)
+  restorePlan: {
+    id: 'RestorePlan',
+    actions: [
+      'storagegateway:DescribeGatewayInformation',
+      'storagegateway:DescribeCache',
+      'storagegateway:DescribeUploadBuffer',
+      'storagegateway:ListVolumes',
+      'storagegateway:DescribeCachediSCSIVolumes',
+      'ec2:DescribeSnapshots',
+      's3:GetObject',
+      's3:ListBucket',
+    ],
+  },
+  restoreCreate: {
+    id: 'RestoreCreate',
+    actions: [
+      'storagegateway:CreateCachediSCSIVolume',
+      'storagegateway:AddTagsToResource',
+      'storagegateway:ListVolumes',
+      'storagegateway:DescribeCachediSCSIVolumes',
+      'ec2:CreateVolume',
+      'ec2:CreateVolume',
+      'ec2:CreateTags',
+      'ec2:DescribeVolumes',
+    ],
+  },
+  restoreCheck: { id: 'RestoreCheck', actions: ['storagegateway:DescribeCachediSCSIVolumes', 'ec2:DescribeVolumes'] },
+  restoreCleanup: {
+    id: 'RestoreCleanup',
+    actions: [
+      'storagegateway:ListTagsForResource',
+      'storagegateway:DeleteVolume',
+      'ec2:DeleteVolume',
+      'ec2:DescribeVolumes',
+    ],
+  },
+  restoreSummarise: { id: 'RestoreSummarise', actions: ['s3:PutObject'] },
 } as const satisfies Record<string, { id: string; actions: readonly string[] }>;
 
 /**
@@ -112,6 +151,8 @@ const UNSCOPED_ACTIONS = new Set([
   'storagegateway:ListGateways',
   'ec2:DescribeSnapshots',
   'ec2:DescribeLockedSnapshots',
+  // Restore (issue 14): EC2's Describe actions take no resource.
+  'ec2:DescribeVolumes',
   // Vended log delivery of the state machine: CloudWatch Logs requires "*" for these.
   'logs:CreateLogDelivery',
   'logs:GetLogDelivery',
@@ -525,11 +566,30 @@ const EVIDENCE_WRITERS = {
     ],
     kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
   },
+  // Restore (issue 14): a restore's own report.
+  RestoreSummarise: {
+    s3: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [evidenceObjects('executions/*/*/report.json')] }],
+    kms: ['kms:GenerateDataKey'],
+  },
 } as const;
 
-/** The roles that read or write evidence: the writers, and the notifier, which reads manifests. */
-const EVIDENCE_ROLES = {
-  ...EVIDENCE_WRITERS,
+/** Restore (issue 14): the role that reads the manifest it is given (by URI: it needs no EVIDENCE_BUCKET). */
+const EVIDENCE_READERS = {
+  RestorePlan: {
+    s3: [
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: [evidenceObjects('executions/*/*/manifest.json'), evidenceObjects('executions/*/*/report.json')],
+      },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
+    ],
+    kms: ['kms:Decrypt'],
+  },
+} as const;
+
+/** The notifier, which reads manifests of the bucket its EVIDENCE_BUCKET names. */
+const EVIDENCE_NOTIFIER = {
   Notify: {
     s3: [
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [evidenceObjects('executions/*/*/manifest.json')] },
@@ -538,6 +598,9 @@ const EVIDENCE_ROLES = {
     kms: ['kms:Decrypt'],
   },
 } as const;
+
+/** The roles that read or write evidence. */
+const EVIDENCE_ROLES = { ...EVIDENCE_WRITERS, ...EVIDENCE_READERS, ...EVIDENCE_NOTIFIER } as const;
 
 const statementsOn = (from: CfnTemplate, role: string, service: string) =>
   roleStatements(from, role).filter((statement) => statement.Action.some((action) => action.startsWith(service)));
@@ -675,12 +738,13 @@ describe('the evidence bucket', () => {
     expect(statementsOn(template, `${id}Role`, 'kms:')).toEqual([]);
   });
 
-  it('names the bucket in EVIDENCE_BUCKET for the three writers and the notifier only', () => {
+  it('names the bucket in EVIDENCE_BUCKET for the writers and the notifier only', () => {
     for (const [key, { id }] of Object.entries(FUNCTIONS)) {
       const variables =
         (resource(`${id}LambdaFunction`).Properties?.Environment as { Variables: Record<string, unknown> } | undefined)
           ?.Variables ?? {};
-      const expected = id in EVIDENCE_ROLES ? { Ref: EVIDENCE_BUCKET } : undefined;
+      const named = id in EVIDENCE_WRITERS || id in EVIDENCE_NOTIFIER;
+      const expected = named ? { Ref: EVIDENCE_BUCKET } : undefined;
       expect({ key, bucket: variables.EVIDENCE_BUCKET }).toEqual({ key, bucket: expected });
     }
   });
@@ -1133,5 +1197,56 @@ describe('monitoring', () => {
     // Every function's errors are on it.
     const functions = references.filter((reference) => reference.endsWith('LambdaFunction'));
     expect(new Set(functions)).toEqual(new Set(Object.values(FUNCTIONS).map(({ id }) => `${id}LambdaFunction`)));
+  });
+});
+
+// Restore (issue 14): what the restore may create, and the only volumes it may delete.
+describe('the restore state machine and its roles', () => {
+  const conditionsOf = (role: string, action: string) =>
+    roleStatements(template, role)
+      .filter((statement) => statement.Action.includes(action))
+      .map((statement) => statement.Condition);
+
+  it('deletes only volumes carrying the restore-test tag, Storage Gateway and EBS alike', () => {
+    const testTag = { StringEquals: { [`aws:ResourceTag/${RESTORE_TAG.test}`]: RESTORE_TEST_TAG_VALUE } };
+    expect(conditionsOf('RestoreCleanupRole', 'storagegateway:DeleteVolume')).toEqual([testTag]);
+    expect(conditionsOf('RestoreCleanupRole', 'ec2:DeleteVolume')).toEqual([testTag]);
+    const deleters = iamStatements(template)
+      .filter(({ statement }) => statement.Action.some((action) => /:Delete(Volume|Snapshot)$/.test(action)))
+      .map(({ owner }) => owner);
+    expect([...new Set(deleters)]).toEqual(['RestoreCleanupRole']);
+  });
+
+  it("creates volumes only with this tool's restore tags, EBS volumes only from snapshots it made", () => {
+    const requestTags = {
+      Null: {
+        [`aws:RequestTag/${RESTORE_TAG.execution}`]: 'false',
+        [`aws:RequestTag/${RESTORE_TAG.sourceVolume}`]: 'false',
+      },
+    };
+    expect(conditionsOf('RestoreCreateRole', 'storagegateway:CreateCachediSCSIVolume')).toEqual([requestTags]);
+    expect(conditionsOf('RestoreCreateRole', 'ec2:CreateVolume')).toEqual([
+      requestTags,
+      { Null: { [`aws:ResourceTag/${SNAPSHOT_TAG.volumeArn}`]: 'false' } },
+    ]);
+    expect(conditionsOf('RestoreCreateRole', 'ec2:CreateTags')).toEqual([
+      { StringEquals: { 'ec2:CreateAction': 'CreateVolume' } },
+    ]);
+  });
+
+  it('lets the restore state machine invoke exactly the functions its Tasks call', () => {
+    const machine = resource('RestoreStateMachine');
+    expect(referencedLogicalId(machine.Properties?.RoleArn)).toBe('RestoreStateMachineRole');
+    const { definition, substitutions } = stateMachineDefinition(machine);
+    const called = [...allStates(definition.States)]
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([, state]) => referencedLogicalId(substitutions[/^\$\{(.+)\}$/.exec(String(state.Resource))?.[1] ?? '']))
+      .sort();
+    const invoked = roleStatements(template, 'RestoreStateMachineRole')
+      .filter((statement) => statement.Action.includes('lambda:InvokeFunction'))
+      .flatMap((statement) => statement.Resource.map(referencedLogicalId))
+      .sort();
+    expect(invoked).toEqual([...new Set(called)]);
+    expect(invoked).toHaveLength(5);
   });
 });

@@ -47,7 +47,7 @@ describe('emulator command', () => {
       `export AWS_ENDPOINT_URL_STORAGE_GATEWAY=${url}`,
       `export AWS_ENDPOINT_URL_EC2=${url}`,
     ]);
-    expect(gateways).toHaveLength(5);
+    expect(gateways).toHaveLength(6);
     await expect(fetch(url)).rejects.toThrow();
     expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
   });

@@ -60,7 +60,7 @@ describe('parseFleet', () => {
 });
 
 describe('loadFleet', () => {
-  it('loads the demo fleet: three cached gateways, one stored, one file gateway', async () => {
+  it('loads the demo fleet: three cached gateways, one stored, one file gateway, and an empty DR gateway', async () => {
     // Act
     const fleet = await loadFleet(DEMO_FLEET);
 
@@ -71,7 +71,9 @@ describe('loadFleet', () => {
       'CACHED:5',
       'STORED:2',
       'FILE_S3:0',
+      'CACHED:0',
     ]);
+    expect(fleet.gateways.at(-1)).toMatchObject({ name: 'dr-site', networkInterfaces: ['10.20.0.15'] });
     const cached = fleet.gateways.filter((g) => g.type === 'CACHED').flatMap((g) => g.volumes);
     expect(cached.filter((v) => v.usageBytes === undefined)).toHaveLength(1);
     expect(cached.filter((v) => v.usageBytes === 0)).toHaveLength(1);

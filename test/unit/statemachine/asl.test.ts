@@ -5,6 +5,7 @@ import { IDEMPOTENCY_ALREADY_IN_PROGRESS, IDEMPOTENCY_ITEM_NOT_FOUND } from '../
 import {
   INVALID_INPUT,
   LAMBDA_SERVICE_ERRORS,
+  RESTORE_FAILED,
   SNAPSHOTS_FAILED,
   TRANSIENT_AWS_ERRORS,
   TRANSIENT_NETWORK_ERROR,
@@ -17,6 +18,7 @@ import {
   resolveFunctionArns,
   taskFunctions,
 } from '../../../src/statemachine/definition.ts';
+import { restoreWorkflow } from '../../../src/workflow/restore.ts';
 import { snapshotWorkflow } from '../../../src/workflow/snapshot.ts';
 import { optionsOf } from '../../helpers/fixtures.ts';
 
@@ -357,5 +359,36 @@ describe('the state machine definition', () => {
 
     // Assess
     expect(fails.map((s) => s.Error)).toEqual([SNAPSHOTS_FAILED]);
+  });
+});
+
+// Restore (issue 14): the restore workflow's ASL keeps the same conventions.
+describe('the restore state machine definition', () => {
+  const restore = loadDefinition(restoreWorkflow.definitionUrl);
+  const restoreStates = allStates(restore);
+
+  it('is valid ASL, with a handler for each Lambda task and the shared retriers on every Task', () => {
+    // Act
+    const result = aslValidator(resolveFunctionArns(restore, functionArn));
+    const restoreTasks = taskFunctions(restore);
+
+    // Assess
+    expect(result.errorsText()).toBe('');
+    expect([...new Set(restoreTasks.values())].sort()).toEqual(Object.keys(restoreWorkflow.handlers).sort());
+    for (const key of restoreTasks.values()) expect(existsSync(handlerUrl(key))).toBe(true);
+    expect(driftedTasks(restore)).toEqual([]);
+    expect([...restoreStates.keys()].sort()).toEqual([...restoreWorkflow.stateNames].sort());
+  });
+
+  it('catches every failure of a volume inside its iteration, so no volume costs the others their outcome', () => {
+    // Act
+    const perVolume = ['CreateRestoredVolume', 'CheckRestoredVolume', 'DeleteRestoredVolume'].map(
+      (name) => (restoreStates.get(name)?.Catch as Catcher[] | undefined)?.[0],
+    );
+
+    // Assess
+    for (const catcher of perVolume) expect(catcher?.ErrorEquals).toEqual(['States.ALL']);
+    expect(perVolume.map((c) => c?.ResultPath)).toEqual(['$.failure', '$.failure', '$.cleanupFailure']);
+    expect(restoreStates.get('RestoreFailed')).toMatchObject({ Type: 'Fail', Error: RESTORE_FAILED });
   });
 });

@@ -2,12 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseSync } from '@swc/core';
 import { allStates, loadDefinition } from '../../../src/statemachine/definition.ts';
+import { restoreWorkflow } from '../../../src/workflow/restore.ts';
 import { snapshotWorkflow } from '../../../src/workflow/snapshot.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const SCANNED = ['src', 'functions', 'bin'];
 /** Each workflow and the one module allowed to name its states. */
-const WORKFLOWS = [{ workflow: snapshotWorkflow, module: 'src/workflow/snapshot.ts' }];
+const WORKFLOWS = [
+  { workflow: snapshotWorkflow, module: 'src/workflow/snapshot.ts' },
+  { workflow: restoreWorkflow, module: 'src/workflow/restore.ts' },
+];
 // A Fail state is named after the error it fails with, and the error contract names the error.
 const ERROR_CONTRACT = 'src/errors.ts';
 

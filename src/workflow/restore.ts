@@ -1,0 +1,148 @@
+import { createRestoreCheckHandler } from '../../functions/restore-check/handler.ts';
+import { createRestoreCleanupHandler } from '../../functions/restore-cleanup/handler.ts';
+import { createRestoreCreateHandler } from '../../functions/restore-create/handler.ts';
+import { createRestorePlanHandler } from '../../functions/restore-plan/handler.ts';
+import {
+  createRestoreSummariseHandler,
+  type RestoreSummariseResult,
+} from '../../functions/restore-summarise/handler.ts';
+import { RESTORE_FAILED } from '../errors.ts';
+import { readableCause } from '../report/cause.ts';
+import { volumeIdOf } from '../report/gateway-report.ts';
+import type { RestoreDigest } from '../restore/report.ts';
+import type {
+  RestoreOutcome,
+  RestorePlan,
+  RestoreSummariseRequest,
+  RestoreTask,
+  VolumeCheck,
+} from '../restore/types.ts';
+import type { StateReader, WorkflowDescriptor } from './descriptor.ts';
+
+/** The states of `statemachines/restore.asl.json`: the only place their names are written. */
+export const RestoreState = {
+  PlanRestore: 'PlanRestore',
+  ReadyToRestore: 'ReadyToRestore',
+  RestoreVolumes: 'RestoreVolumes',
+  CreateRestoredVolume: 'CreateRestoredVolume',
+  WaitForVolume: 'WaitForVolume',
+  CheckRestoredVolume: 'CheckRestoredVolume',
+  VolumeUsable: 'VolumeUsable',
+  CleanUpAfterTest: 'CleanUpAfterTest',
+  DeleteRestoredVolume: 'DeleteRestoredVolume',
+  VolumeDone: 'VolumeDone',
+  SummariseRestore: 'SummariseRestore',
+  AnyRestoreFailed: 'AnyRestoreFailed',
+  RestoreFailed: 'RestoreFailed',
+  RestoreDone: 'RestoreDone',
+} as const;
+
+/** What a restore has done so far, as a person watching it wants to know. */
+export interface RestoreCounts {
+  planned: number;
+  requested: number;
+  usable: number;
+  failed: number;
+  deleted: number;
+  retries: number;
+}
+
+interface RestoreStateOutputs {
+  [RestoreState.PlanRestore]: RestorePlan;
+  [RestoreState.CreateRestoredVolume]: RestoreOutcome;
+  [RestoreState.CheckRestoredVolume]: RestoreOutcome;
+  [RestoreState.DeleteRestoredVolume]: RestoreOutcome;
+}
+
+const STATE_READERS: { [S in keyof RestoreStateOutputs]: StateReader<RestoreCounts, RestoreStateOutputs[S]> } = {
+  [RestoreState.PlanRestore]: {
+    countExit(counts, output) {
+      counts.planned += output?.items.length ?? 0;
+    },
+    tellExit(output) {
+      const problems = output?.preflight.problems ?? [];
+      const head = `${output?.items.length ?? 0} volumes to restore, ${output?.notRestorable.length ?? 0} not restorable`;
+      if (!problems.length) return `${head}; preflight passed`;
+      return `${head}; preflight found ${problems.length} problem(s): ${problems.map((p) => `${idOf(p.subject)}: ${p.message}`).join('; ')}`;
+    },
+  },
+  [RestoreState.CreateRestoredVolume]: {
+    countExit(counts) {
+      counts.requested += 1;
+    },
+    countFailOver(counts) {
+      counts.failed += 1;
+    },
+    tellExit(output) {
+      const made = output?.created?.status === 'existing' ? 'found' : 'creating';
+      return `${made} ${idOf(output?.created?.volumeId)} from ${String(output?.item.snapshotId)} (${idOf(output?.item.sourceVolumeArn)})`;
+    },
+    tellFailOver(output, error) {
+      return `FAILED ${idOf(output?.item.sourceVolumeArn)}: ${error}: ${readableCause(output?.failure?.Cause ?? '', 200)}`;
+    },
+  },
+  [RestoreState.CheckRestoredVolume]: {
+    countExit(counts, output) {
+      if ((output?.check as VolumeCheck | undefined)?.phase === 'usable') counts.usable += 1;
+    },
+    countFailOver(counts) {
+      counts.failed += 1;
+    },
+    tellExit(output) {
+      const check = output?.check;
+      if (check?.phase !== 'usable') return undefined;
+      return `usable ${idOf(output?.created?.volumeId)} (${check.status}) after ${((check.rtoMs ?? 0) / 1000).toFixed(1)} s`;
+    },
+    tellFailOver(output, error) {
+      return `FAILED ${idOf(output?.created?.volumeId)}: ${error}: ${readableCause(output?.failure?.Cause ?? '', 200)}`;
+    },
+  },
+  [RestoreState.DeleteRestoredVolume]: {
+    countExit(counts) {
+      counts.deleted += 1;
+    },
+    tellExit(output) {
+      return `deleted ${idOf(output?.cleanup?.deleted)} (restore test)`;
+    },
+    tellFailOver(output, error) {
+      return `NOT DELETED ${idOf(output?.created?.volumeId)}: ${error}: ${readableCause(output?.cleanupFailure?.Cause ?? '', 200)}`;
+    },
+  },
+};
+
+/**
+ * The restore workflow: plan and preflight, create each volume once on the DR gateway or in EBS, wait until
+ * usable, record the RTO, delete what a test made, report; fails with `RestoreFailed` when anything failed.
+ */
+export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> = {
+  definitionUrl: new URL('../../statemachines/restore.asl.json', import.meta.url),
+  defaultStateMachineName: 'sgw-recovery-restore',
+  handlers: {
+    restorePlan: createRestorePlanHandler,
+    restoreCreate: createRestoreCreateHandler,
+    restoreCheck: createRestoreCheckHandler,
+    restoreCleanup: createRestoreCleanupHandler,
+    restoreSummarise: createRestoreSummariseHandler,
+  },
+  stateNames: Object.values(RestoreState),
+  failState: { name: RestoreState.RestoreFailed, error: RESTORE_FAILED },
+  caughtErrorKeys: ['failure', 'cleanupFailure', 'mapFailure'] satisfies Array<
+    keyof RestoreOutcome | keyof RestoreSummariseRequest
+  >,
+  states: STATE_READERS,
+  initialCounts: () => ({ planned: 0, requested: 0, usable: 0, failed: 0, deleted: 0, retries: 0 }),
+  progressLine: (c) =>
+    `volumes ${c.planned} · requested ${c.requested} · usable ${c.usable} · failed ${c.failed} · deleted ${c.deleted} · retries ${c.retries}`,
+  mapItemLabel: (input) => `volume ${idOf((input as Partial<RestoreTask> | undefined)?.item?.sourceVolumeArn)}`,
+  reportOf(execution) {
+    if (execution.status === 'SUCCEEDED') return execution.output as RestoreDigest;
+    if (execution.error !== RESTORE_FAILED) return undefined;
+    const digest = (execution.failStateInput as Partial<RestoreSummariseResult> | undefined)?.digest;
+    if (digest) return digest;
+    return execution.cause ? (JSON.parse(execution.cause) as RestoreDigest) : undefined;
+  },
+};
+
+function idOf(arn: string | undefined): string {
+  return typeof arn === 'string' ? volumeIdOf(arn) : '?';
+}

@@ -1,0 +1,166 @@
+import { RESTORE_FAILED } from '../../src/errors.ts';
+import { RESTORE_TAG } from '../../src/restore/tags.ts';
+import {
+  DR_GATEWAY_ARN,
+  DR_NETWORK_INTERFACE,
+  type LocalRestoreWorld,
+  startLocalRestoreWorld,
+} from '../helpers/local-restore.ts';
+
+describe('restore of the demo fleet on the local engine against the emulator', () => {
+  let world: LocalRestoreWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+
+  it('restore-tests every snapshot to the DR gateway, records each RTO and deletes what it made, nothing else', async () => {
+    // Prepare
+    world = await startLocalRestoreWorld();
+    const snapshotRun = await world.snapshot();
+    const manifestUri = snapshotRun.evidence?.manifest;
+    const snapshots = world.emulator.snapshots();
+
+    // Act
+    const run = await world.restore({
+      manifestUri,
+      target: { gateway: { gatewayArn: DR_GATEWAY_ARN, networkInterfaceId: DR_NETWORK_INTERFACE } },
+      test: true,
+      rtoTargetMinutes: 5,
+    });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const report = run.report;
+    expect(report?.volumes).toHaveLength(snapshots.length);
+    for (const row of report?.volumes ?? []) {
+      expect(row).toMatchObject({ state: 'restored', status: 'AVAILABLE', rtoMet: true });
+      expect(row.restoredVolume).toMatch(/^arn:aws:storagegateway:.*gateway\/sgw-67F8901A\/volume\/vol-/);
+      expect(row.rtoMs).toBeGreaterThanOrEqual(300);
+      expect(row.cleanup?.deleted).toBe(row.restoredVolume);
+    }
+    expect(new Set(report?.volumes.map((v) => v.snapshotId))).toEqual(new Set(snapshots.map((s) => s.snapshotId)));
+    expect(report?.summary).toMatchObject({
+      restored: snapshots.length,
+      failed: 0,
+      cleanedUp: snapshots.length,
+      leftBehind: 0,
+    });
+    expect(world.emulator.restoredVolumes()).toEqual([]);
+    const deleted = world.emulator.deletedVolumes();
+    expect(deleted.map((d) => d.id).sort()).toEqual(report?.volumes.map((v) => v.restoredVolume).sort());
+    for (const volume of deleted) expect(volume.tags[RESTORE_TAG.test]).toBe('true');
+    expect(world.emulator.snapshots()).toHaveLength(snapshots.length);
+  });
+
+  it('restore-tests to EBS: available volumes of the right size, all deleted afterwards', async () => {
+    // Prepare
+    world = await startLocalRestoreWorld();
+    const snapshotRun = await world.snapshot();
+
+    // Act
+    const run = await world.restore({
+      manifestUri: snapshotRun.evidence?.manifest,
+      target: { ebs: { availabilityZone: 'us-east-1a' } },
+      test: true,
+    });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const rows = run.report?.volumes ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row).toMatchObject({ state: 'restored', status: 'available' });
+      expect(row.restoredVolume).toMatch(/^vol-[0-9a-f]{17}$/);
+      expect(row.rtoMs).toEqual(expect.any(Number));
+    }
+    expect(run.digest?.volumes.map((v) => v.snapshotId).sort()).toEqual(rows.map((r) => r.snapshotId).sort());
+    expect(world.emulator.restoredVolumes()).toEqual([]);
+    expect(
+      world.emulator
+        .deletedVolumes()
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(rows.map((r) => r.restoredVolume).sort());
+  });
+
+  it('makes no second volume when a create is retried after its answer was lost', async () => {
+    // Prepare: the first create takes effect, then the connection drops.
+    world = await startLocalRestoreWorld({
+      faults: [{ operation: 'CreateCachediSCSIVolume', firstN: 1, kind: 'reset', afterEffect: true }],
+    });
+    const snapshotRun = await world.snapshot();
+
+    // Act
+    const run = await world.restore({
+      manifestUri: snapshotRun.evidence?.manifest,
+      target: { gateway: { gatewayArn: DR_GATEWAY_ARN, networkInterfaceId: DR_NETWORK_INTERFACE } },
+      volumeArns: [snapshotRun.evidence ? firstVolume(world) : ''],
+    });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const creates = world.emulator.calls.filter((c) => c.operation === 'CreateCachediSCSIVolume');
+    expect(creates[0]?.error).toBe('ConnectionReset');
+    expect(world.emulator.restoredVolumes()).toHaveLength(1);
+    expect(run.report?.volumes).toEqual([
+      expect.objectContaining({ state: 'restored', restoredVolume: world.emulator.restoredVolumes()[0]?.id }),
+    ]);
+  });
+
+  it('fails the volume whose create meets a full cache, with a clear cause, and restores the others', async () => {
+    // Prepare: the cache fills after the preflight read it, before the second create.
+    world = await startLocalRestoreWorld();
+    const snapshotRun = await world.snapshot();
+    const current = world;
+    let creates = 0;
+
+    // Act
+    const run = await world.restore(
+      {
+        manifestUri: snapshotRun.evidence?.manifest,
+        target: { gateway: { gatewayArn: DR_GATEWAY_ARN, networkInterfaceId: DR_NETWORK_INTERFACE } },
+        maxConcurrency: 1,
+      },
+      {
+        onEvent: (event) => {
+          if (event.type === 'StateExited' && event.state.name === 'CreateRestoredVolume' && ++creates === 2) {
+            current.emulator.setCacheFull(DR_GATEWAY_ARN, true);
+          }
+        },
+      },
+    );
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe(RESTORE_FAILED);
+    const failed = run.report?.volumes.filter((v) => v.state === 'failed') ?? [];
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0]?.failure?.Error).toBe('InvalidGatewayRequestException');
+    expect(failed[0]?.failure?.Cause).toMatch(/cache disk of the gateway is full/);
+    expect(run.report?.volumes.filter((v) => v.state === 'restored')).toHaveLength(2);
+  });
+
+  it('names every preflight problem and creates nothing', async () => {
+    // Prepare
+    world = await startLocalRestoreWorld();
+    const snapshotRun = await world.snapshot();
+    world.emulator.setCacheFull(DR_GATEWAY_ARN, true);
+
+    // Act
+    const run = await world.restore({
+      manifestUri: snapshotRun.evidence?.manifest,
+      target: { gateway: { gatewayArn: DR_GATEWAY_ARN, networkInterfaceId: '10.9.9.9' } },
+    });
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.report?.preflight.map((p) => p.check)).toEqual(['network-interface', 'cache']);
+    expect(world.emulator.calls.filter((c) => c.operation === 'CreateCachediSCSIVolume')).toEqual([]);
+  });
+});
+
+function firstVolume(world: LocalRestoreWorld): string {
+  const [snapshot] = world.emulator.snapshots();
+  return snapshot?.volumeArn ?? '';
+}
