@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { InvalidFleetError, UsageError } from '../errors.ts';
 import { executionNameProblem } from '../input/execution-name.ts';
+import type { FaultRule } from '../local/emulator/faults.ts';
+import { loadFaultFile } from '../local/fault-file.ts';
 
 /**
  * The state machine `sgw-snap` starts unless `--state-machine` says otherwise: the name
@@ -48,6 +50,17 @@ export function portNumber(value: string): number {
 /** A `--fleet` file that cannot be read or is no fleet, as the usage error it is; any other error as it is. */
 export function asFleetUsageError(error: unknown): unknown {
   return error instanceof InvalidFleetError ? new UsageError(`--fleet: ${error.message}`, { cause: error }) : error;
+}
+
+/**
+ * Reads `--faults FILE`: the emulator's fault rules to apply over the fleet; none without the flag.
+ * @throws {UsageError} when the file cannot be read or is not a list of fault rules
+ */
+export async function readFaultsOption(path: string | undefined): Promise<FaultRule[]> {
+  if (path === undefined) return [];
+  return loadFaultFile(path).catch((error: unknown) => {
+    throw new UsageError(`--faults: ${(error as Error).message}`, { cause: error });
+  });
 }
 
 const DURATION_UNITS_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -7,7 +7,7 @@ import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { readerOf } from '../evidence.ts';
 import { type CliIo, processIo, readInputOption } from '../io.ts';
-import { asFleetUsageError, executionName } from '../options.ts';
+import { asFleetUsageError, executionName, readFaultsOption } from '../options.ts';
 import { failureLine } from '../outcome.ts';
 import { ProgressTracker, stepEventOf } from '../progress.ts';
 import { renderReport } from '../render-report.ts';
@@ -16,6 +16,7 @@ export interface RunOptions {
   local?: boolean;
   input?: string;
   fleet?: string;
+  faults?: string;
   name?: string;
   json?: boolean;
   realTime?: boolean;
@@ -29,6 +30,7 @@ export function registerRunCommand(program: Command, io: CliIo = processIo): voi
     .option('--local', 'run locally (required; to run on AWS use `sgw-snap start`)')
     .option('--input <json|@file>', 'execution input as JSON, or @path to a JSON file', '{}')
     .option('--fleet <file>', 'fleet file for the Storage Gateway emulator (default: the demo fleet)')
+    .option('--faults <file>', 'fault file: fault rules (a JSON list) applied over the fleet')
     .option('--name <name>', 'execution name (1 to 80 characters, as Step Functions takes them)', executionName)
     .option('--json', 'print only the execution report as JSON')
     .option('--real-time', 'keep retry and wait intervals as written instead of compressing them')
@@ -47,10 +49,12 @@ async function runOnce(options: RunOptions, io: CliIo): Promise<ExitCode> {
   try {
     if (!options.local) throw new UsageError('run needs --local; to run the deployed workflow use `sgw-snap start`');
     const input = await readInputOption(options.input);
+    const faults = await readFaultsOption(options.faults);
     const workflow = snapshotWorkflow;
     stack = await startLocalStack({
       workflow,
       ...(options.fleet ? { fleetPath: options.fleet } : {}),
+      faults,
       env: io.env,
     }).catch((error: unknown) => {
       throw asFleetUsageError(error);
