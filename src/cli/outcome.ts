@@ -7,6 +7,7 @@ import type { EvidenceReader } from './evidence.ts';
 import type { CliIo } from './io.ts';
 import { renderReport } from './render-report.ts';
 import type { ExecutionDescription } from './sfn/step-functions.ts';
+import { stylerFor, styleStatus } from './style.ts';
 
 /** One line for an execution that ended without a report (bad input, time-out, abort). */
 export function failureLine(outcome: EndedExecution): string {
@@ -67,7 +68,8 @@ export function printOutcome(
   const took = description.stopDate
     ? ` in ${((description.stopDate.getTime() - description.startDate.getTime()) / 1000).toFixed(1)} s`
     : '';
-  io.stdout.write(`Execution ${description.name} ${description.status}${took}\n${description.executionArn}\n\n`);
+  const status = styleStatus(stylerFor(io.stdout, io.env), description.status);
+  io.stdout.write(`Execution ${description.name} ${status}${took}\n${description.executionArn}\n\n`);
   if (report) io.stdout.write(renderReport(report));
   else if (description.status !== 'RUNNING') io.stdout.write(`${failureLine(outcomeOf(execution))}\n`);
 }

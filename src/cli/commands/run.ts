@@ -9,8 +9,10 @@ import { readerOf } from '../evidence.ts';
 import { type CliIo, processIo, readInputOption } from '../io.ts';
 import { asFleetUsageError, executionName, readFaultsOption } from '../options.ts';
 import { failureLine } from '../outcome.ts';
-import { ProgressTracker, stepEventOf } from '../progress.ts';
+import { EngineStepReader, tellStep } from '../progress.ts';
+import { ProgressView } from '../progress-view.ts';
 import { renderReport } from '../render-report.ts';
+import { stylerFor, styleStatus } from '../style.ts';
 
 export interface RunOptions {
   local?: boolean;
@@ -19,6 +21,7 @@ export interface RunOptions {
   faults?: string;
   name?: string;
   json?: boolean;
+  verbose?: boolean;
   realTime?: boolean;
 }
 
@@ -32,7 +35,8 @@ export function registerRunCommand(program: Command, io: CliIo = processIo): voi
     .option('--fleet <file>', 'fleet file for the Storage Gateway emulator (default: the demo fleet)')
     .option('--faults <file>', 'fault file: fault rules (a JSON list) applied over the fleet')
     .option('--name <name>', 'execution name (1 to 80 characters, as Step Functions takes them)', executionName)
-    .option('--json', 'print only the execution report as JSON')
+    .option('--json', 'print only the execution report as JSON; stderr carries errors only')
+    .option('--verbose', 'tell every step on stderr, not only failures and retries')
     .option('--real-time', 'keep retry and wait intervals as written instead of compressing them')
     .action(async (options: RunOptions) => {
       process.exitCode = await runLocally(options, io);
@@ -59,9 +63,12 @@ async function runOnce(options: RunOptions, io: CliIo): Promise<ExitCode> {
     }).catch((error: unknown) => {
       throw asFleetUsageError(error);
     });
-    const progress = new ProgressTracker(workflow);
     let failStateInput: unknown;
-    const live = !options.json && Boolean(io.stderr.isTTY);
+    const startMs = Date.now();
+    const view = options.json
+      ? undefined
+      : new ProgressView({ io, workflow, startMs, ...(options.verbose ? { verbose: true } : {}) });
+    const steps = new EngineStepReader(workflow);
     const execution = startLocalExecution({
       workflow,
       handlers: stack.handlers,
@@ -70,11 +77,15 @@ async function runOnce(options: RunOptions, io: CliIo): Promise<ExitCode> {
       ...(options.realTime ? { realTime: true } : {}),
       onEvent: (event) => {
         if (event.type === 'StateEntered' && event.state.type === 'Fail') failStateInput = event.state.input;
-        const step = stepEventOf(event, workflow);
-        if (step && progress.record(step) && live) io.stderr.write(`\r${progress.line()}`);
+        const step = steps.read(event);
+        if (step) view?.step(step, tellStep(workflow, step));
       },
     });
-    const result = await execution.result;
+    view?.note(`execution ${execution.name} started`);
+    const result = await execution.result.catch((error: unknown) => {
+      view?.abandon();
+      throw error;
+    });
     const seconds = ((result.stopDate.getTime() - result.startDate.getTime()) / 1000).toFixed(1);
     const digest = workflow.reportOf({ ...result, failStateInput });
     const evidence = readerOf(createEvidenceStore({ s3: stack.s3 }), stack.s3Endpoint);
@@ -82,8 +93,9 @@ async function runOnce(options: RunOptions, io: CliIo): Promise<ExitCode> {
     if (options.json) {
       io.stdout.write(`${JSON.stringify(report ?? { error: result.error, cause: result.cause }, null, 2)}\n`);
     } else {
-      io.stderr.write(`${live ? '\r' : ''}${progress.line()}\n`);
-      io.stdout.write(`Execution ${result.name} ${result.status} in ${seconds} s\n\n`);
+      view?.finish(digest);
+      const style = stylerFor(io.stdout, io.env);
+      io.stdout.write(`Execution ${result.name} ${styleStatus(style, result.status)} in ${seconds} s\n\n`);
       io.stdout.write(report ? renderReport(report) : `${failureLine(result)}\n`);
     }
     return result.status === 'SUCCEEDED' ? ExitCode.Succeeded : ExitCode.Failed;

@@ -1,11 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { ExecutionNameTakenError, ExitCode, UsageError } from '../../errors.ts';
-import { snapshotWorkflow } from '../../workflow/snapshot.ts';
+import type { ReportDigest } from '../../report/execution-report.ts';
+import { type SnapshotCounts, snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { assertWritablePath, type CliIo, processIo, readInputOption } from '../io.ts';
 import { DEFAULT_STATE_MACHINE, durationMs, executionName, wholeNumber } from '../options.ts';
-import { exitCodeOf, printOutcome, wholeReportOf } from '../outcome.ts';
+import { exitCodeOf, printOutcome, reportOfExecution, wholeReportOf } from '../outcome.ts';
+import { ProgressView } from '../progress-view.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
@@ -17,6 +19,7 @@ export interface StartOptions {
   name?: string;
   wait?: boolean;
   json?: boolean;
+  verbose?: boolean;
   report?: string;
   rpoTarget?: number;
   pollMs?: number;
@@ -35,7 +38,11 @@ export function registerStartCommand(program: Command, io: CliIo = processIo, de
       executionName,
     )
     .option('--wait', 'follow the execution until it ends: progress on stderr, the result on stdout')
-    .option('--json', 'print only the report as JSON (the output, or the report in the cause of a failure)')
+    .option(
+      '--json',
+      'print only the report as JSON (the output, or the report in the cause of a failure); stderr carries errors only',
+    )
+    .option('--verbose', 'with --wait: tell every step on stderr, not only failures and retries')
     .option('--report <file>', 'with --wait: write a drill report (Markdown, or HTML if FILE ends in .html)')
     .option(
       '--rpo-target <duration>',
@@ -59,7 +66,7 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
     const session = openSession(io, deps);
     try {
       const stateMachineArn = await session.sfn.stateMachineArn(options.stateMachine);
-      const started = await startOrFind(session, stateMachineArn, input, options.name, io);
+      const started = await startOrFind(session, stateMachineArn, input, options.name, io, Boolean(options.json));
       if (!options.wait) {
         const line = options.json
           ? JSON.stringify(started, null, 2)
@@ -67,8 +74,18 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
         io.stdout.write(`${line}\n`);
         return ExitCode.Succeeded;
       }
-      const followed = await watchUntilInterrupted(session, started, options, io, deps);
+      const view = options.json
+        ? undefined
+        : new ProgressView({
+            io,
+            workflow: snapshotWorkflow,
+            startMs: started.startDate.getTime(),
+            ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),
+            ...(options.verbose ? { verbose: true } : {}),
+          });
+      const followed = await watchUntilInterrupted(session, started, options, io, deps, view);
       if (!followed) return ExitCode.Interrupted;
+      view?.finish(reportOfExecution(followed, snapshotWorkflow));
       const report = await wholeReportOf(followed, snapshotWorkflow, session);
       printOutcome(io, followed, report, Boolean(options.json));
       if (options.report) {
@@ -93,6 +110,7 @@ async function startOrFind(
   input: string,
   name: string | undefined,
   io: CliIo,
+  json: boolean,
 ): Promise<{ executionArn: string; startDate: Date }> {
   try {
     return await session.sfn.startExecution({ stateMachineArn, input, ...(name ? { name } : {}) });
@@ -107,9 +125,10 @@ async function startOrFind(
         { cause: error },
       );
     }
-    io.stderr.write(
-      `execution ${name} already exists (${existing.status}, started ${existing.startDate.toISOString()}): following it, not starting another\n`,
-    );
+    if (!json)
+      io.stderr.write(
+        `execution ${name} already exists (${existing.status}, started ${existing.startDate.toISOString()}): following it, not starting another\n`,
+      );
     return { executionArn, startDate: existing.startDate };
   }
 }
@@ -139,6 +158,7 @@ async function watchUntilInterrupted(
   options: StartOptions,
   io: CliIo,
   deps: SfnCommandDeps,
+  view: ProgressView<SnapshotCounts, ReportDigest> | undefined,
 ): Promise<Awaited<ReturnType<typeof watchExecution>> | undefined> {
   const signals = deps.signals ?? process;
   let interrupt: (error: WaitInterrupted) => void = () => undefined;
@@ -155,6 +175,7 @@ async function watchUntilInterrupted(
     return await Promise.race([
       watchExecution(session.sfn, started, io, {
         workflow: snapshotWorkflow,
+        ...(view ? { view } : {}),
         ...(pollMs === undefined ? {} : { pollMs }),
         // Every poll waits on the interrupt too, so the loop ends at its next pause.
         sleep: (ms) => Promise.race([sleep(ms), interrupted]),
@@ -162,6 +183,7 @@ async function watchUntilInterrupted(
       interrupted,
     ]);
   } catch (error) {
+    view?.abandon();
     if (!(error instanceof WaitInterrupted)) throw error;
     const name = started.executionArn.slice(started.executionArn.lastIndexOf(':') + 1);
     const machine = options.stateMachine === DEFAULT_STATE_MACHINE ? '' : ` --state-machine ${options.stateMachine}`;

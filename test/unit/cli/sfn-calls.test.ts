@@ -193,7 +193,10 @@ describe('the Step Functions calls of sgw-snap', () => {
 
     // Assess
     expect(run.exitCode).toBe(ExitCode.Succeeded);
-    expect(run.stderr).toContain('execution drill already exists (SUCCEEDED');
+    // --json: stderr carries errors only; without it the same run says which execution it follows.
+    expect(run.stderr).toBe('');
+    const told = await driveCli(['start', '--name', 'drill', '--input', '{"dryRun":false}', '--wait'], {}, deps());
+    expect(told.stderr).toContain('execution drill already exists (SUCCEEDED');
     expect(JSON.parse(run.stdout)).toEqual(report);
     expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
       stateMachineArn: STATE_MACHINE_ARN,
