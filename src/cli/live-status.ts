@@ -71,7 +71,7 @@ export class LiveStatus {
 
   #draw(): void {
     this.#clear();
-    const width = (this.#stream as { columns?: number }).columns;
+    const width = this.#stream.columns;
     const lines = this.#render()
       .split('\n')
       .map((line) => (width && visibleLength(line) >= width ? cut(line, width - 1) : line));

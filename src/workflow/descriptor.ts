@@ -33,7 +33,7 @@ export interface StateReader<TCounts, TOutput = unknown> {
   tellExit?(output: TOutput | undefined): string | undefined;
   /** The line a person watching reads when the state's failure was caught; `error` is the failure's name. */
   tellFailOver?(output: TOutput | undefined, error: string): string | undefined;
-  /** Every exit of this state is a failure: its line is always told, as a failure, even when steps are not. */
+  /** The lines told of this state's exits are failures: always told, as failures, even when steps are not. */
   failure?: boolean;
 }
 

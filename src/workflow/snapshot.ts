@@ -123,6 +123,8 @@ const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCo
   },
   // A snapshot that ends in `error` (or is still pending at the time-out) was counted as made: it moves to failed.
   [SnapshotState.CheckSnapshots]: {
+    // It tells a line only of snapshots that failed.
+    failure: true,
     countExit(counts, output) {
       const check = output?.completion;
       if (!check) return;

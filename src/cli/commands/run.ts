@@ -25,8 +25,14 @@ export interface RunOptions {
   realTime?: boolean;
 }
 
+/** What `run` takes from its surroundings; tests pass their own. */
+export interface RunDeps {
+  /** @default startLocalStack */
+  startStack?: typeof startLocalStack;
+}
+
 /** `sgw-snap run --local`: the real state machine and handlers on this machine. */
-export function registerRunCommand(program: Command, io: CliIo = processIo): void {
+export function registerRunCommand(program: Command, io: CliIo = processIo, deps: RunDeps = {}): void {
   program
     .command('run')
     .description('Run the workflow on this machine: the real ASL and handlers on a local engine')
@@ -39,23 +45,23 @@ export function registerRunCommand(program: Command, io: CliIo = processIo): voi
     .option('--verbose', 'tell every step on stderr, not only failures and retries')
     .option('--real-time', 'keep retry and wait intervals as written instead of compressing them')
     .action(async (options: RunOptions) => {
-      process.exitCode = await runLocally(options, io);
+      process.exitCode = await runLocally(options, io, deps);
     });
 }
 
 /** Runs one local execution and prints it; returns the exit code. */
-export function runLocally(options: RunOptions, io: CliIo): Promise<ExitCode> {
-  return runCommand(io, 'run', () => runOnce(options, io));
+export function runLocally(options: RunOptions, io: CliIo, deps: RunDeps = {}): Promise<ExitCode> {
+  return runCommand(io, 'run', () => runOnce(options, io, deps));
 }
 
-async function runOnce(options: RunOptions, io: CliIo): Promise<ExitCode> {
+async function runOnce(options: RunOptions, io: CliIo, deps: RunDeps): Promise<ExitCode> {
   let stack: LocalStack | undefined;
   try {
     if (!options.local) throw new UsageError('run needs --local; to run the deployed workflow use `sgw-snap start`');
     const input = await readInputOption(options.input);
     const faults = await readFaultsOption(options.faults);
     const workflow = snapshotWorkflow;
-    stack = await startLocalStack({
+    stack = await (deps.startStack ?? startLocalStack)({
       workflow,
       ...(options.fleet ? { fleetPath: options.fleet } : {}),
       faults,
