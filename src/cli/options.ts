@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { InvalidFleetError, UsageError } from '../errors.ts';
 import { executionNameProblem } from '../input/execution-name.ts';
 import type { FaultRule } from '../local/emulator/faults.ts';
@@ -10,6 +10,48 @@ import { loadFaultFile } from '../local/fault-file.ts';
  * `sgw-snap serve` serves the same name, so the local runbook needs no flags either.
  */
 export const DEFAULT_STATE_MACHINE = 'sgw-recovery-snapshots-dev';
+/** The environment variable naming the state machine when neither `--state-machine` nor `--stage` does. */
+export const STATE_MACHINE_VARIABLE = 'SGW_SNAP_STATE_MACHINE';
+// serverless.yml names the state machine `${self:service}-${sls:stage}`.
+const SERVICE = 'sgw-recovery-snapshots';
+
+/** The flags that pick the state machine a command works on, in the order {@link stateMachineOf} reads them. */
+export interface StateMachineFlags {
+  stateMachine?: string;
+  stage?: string;
+}
+
+/** Adds `--state-machine NAME|ARN` and `--stage STAGE` to a command. */
+export function addStateMachineOptions(command: Command, what: string): Command {
+  return command
+    .option(
+      '--state-machine <name|arn>',
+      `${what} (default: the --stage's, else $${STATE_MACHINE_VARIABLE}, else ${DEFAULT_STATE_MACHINE})`,
+    )
+    .option('--stage <stage>', `the stage it was deployed with (npx serverless deploy --stage): ${SERVICE}-<stage>`);
+}
+
+/** The state machine a command works on: `--state-machine`, else `--stage`'s, else `$SGW_SNAP_STATE_MACHINE`, else the default. */
+export function stateMachineOf(flags: StateMachineFlags, env: NodeJS.ProcessEnv): string {
+  return (
+    flags.stateMachine ??
+    (flags.stage === undefined ? undefined : `${SERVICE}-${flags.stage}`) ??
+    (env[STATE_MACHINE_VARIABLE] || DEFAULT_STATE_MACHINE)
+  );
+}
+
+/**
+ * Parses an enumerated flag value whatever its case (`failed`, `Failed`, `FAILED`), into the spelling of `choices`.
+ * @throws {InvalidArgumentError} naming the choices
+ */
+export function oneOf<const T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    const found = choices.find((choice) => choice.toLowerCase() === value.toLowerCase());
+    if (!found) throw new InvalidArgumentError(`must be one of ${choices.join(', ')} (any case)`);
+    return found;
+  };
+}
+
 /** How many executions `sgw-snap list` shows unless `--max` says otherwise. */
 export const DEFAULT_LIST_MAX = 20;
 /** Port `sgw-snap serve` listens on unless `--port` says otherwise: Step Functions Local's. */

@@ -5,9 +5,18 @@ import type { ReportDigest } from '../../report/execution-report.ts';
 import { type SnapshotCounts, snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { assertWritablePath, type CliIo, processIo, readInputOption } from '../io.ts';
-import { DEFAULT_STATE_MACHINE, durationMs, executionName, wholeNumber } from '../options.ts';
+import {
+  addStateMachineOptions,
+  DEFAULT_STATE_MACHINE,
+  durationMs,
+  executionName,
+  type StateMachineFlags,
+  stateMachineOf,
+  wholeNumber,
+} from '../options.ts';
 import { exitCodeOf, printOutcome, reportOfExecution, wholeReportOf } from '../outcome.ts';
 import { ProgressView } from '../progress-view.ts';
+import { consoleLinkOf } from '../sfn/console-link.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
@@ -27,10 +36,12 @@ export interface StartOptions {
 
 /** `sgw-snap start`: starts the deployed state machine, and with `--wait` follows it to the end. */
 export function registerStartCommand(program: Command, io: CliIo = processIo, deps: SfnCommandDeps = {}): void {
-  program
-    .command('start')
-    .description('Start an execution of the deployed state machine (AWS_ENDPOINT_URL_SFN for a local one)')
-    .option('--state-machine <name|arn>', 'state machine to start', DEFAULT_STATE_MACHINE)
+  addStateMachineOptions(
+    program
+      .command('start')
+      .description('Start an execution of the deployed state machine (AWS_ENDPOINT_URL_SFN for a local one)'),
+    'state machine to start',
+  )
     .option('--input <json|@file>', 'execution input as JSON, or @path to a JSON file', '{}')
     .option(
       '--name <name>',
@@ -50,8 +61,9 @@ export function registerStartCommand(program: Command, io: CliIo = processIo, de
       durationMs,
     )
     .option('--poll-ms <ms>', 'how often --wait reads the history', wholeNumber(1))
-    .action(async (options: StartOptions) => {
-      process.exitCode = await startExecution(options, io, deps);
+    .action(async (options: StartOptions & StateMachineFlags) => {
+      const stateMachine = stateMachineOf(options, io.env);
+      process.exitCode = await startExecution({ ...options, stateMachine }, io, deps);
     });
 }
 
@@ -68,9 +80,10 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
       const stateMachineArn = await session.sfn.stateMachineArn(options.stateMachine);
       const started = await startOrFind(session, stateMachineArn, input, options.name, io, Boolean(options.json));
       if (!options.wait) {
+        const link = session.local ? undefined : consoleLinkOf(started.executionArn);
         const line = options.json
           ? JSON.stringify(started, null, 2)
-          : `${started.executionArn}\nstarted ${started.startDate.toISOString()}`;
+          : `${started.executionArn}\nstarted ${started.startDate.toISOString()}${link ? `\n${link}` : ''}`;
         io.stdout.write(`${line}\n`);
         return ExitCode.Succeeded;
       }
@@ -87,10 +100,19 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
       if (!followed) return ExitCode.Interrupted;
       view?.finish(reportOfExecution(followed, snapshotWorkflow));
       const report = await wholeReportOf(followed, snapshotWorkflow, session);
-      printOutcome(io, followed, report, Boolean(options.json));
+      printOutcome(io, followed, report, Boolean(options.json), !session.local);
       if (options.report) {
         const target = { rpoTargetMs: options.rpoTarget };
-        await writeDrillReportFile(options.report, followed.description, report, target, session, io, deps);
+        await writeDrillReportFile(
+          options.report,
+          followed.description,
+          report,
+          target,
+          session,
+          io,
+          deps,
+          Boolean(options.json),
+        );
       }
       return exitCodeOf(followed.description.status);
     } finally {

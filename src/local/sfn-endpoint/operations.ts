@@ -77,6 +77,8 @@ export const OPERATIONS = {
         ...(record.output === undefined ? {} : { output: record.output, outputDetails: { included: true } }),
         ...(record.error === undefined ? {} : { error: record.error }),
         ...(record.cause === undefined ? {} : { cause: record.cause }),
+        redriveCount: record.redriveCount,
+        ...(record.redriveDate ? { redriveDate: epochSeconds(record.redriveDate) } : {}),
       };
     },
   }),
@@ -136,6 +138,12 @@ export const OPERATIONS = {
         ...(request.cause === undefined ? {} : { cause: request.cause }),
       });
       return { stopDate: epochSeconds(stopDate) };
+    },
+  }),
+  RedriveExecution: operation({
+    request: z.object({ executionArn: z.string(), clientToken: z.string().optional() }),
+    handle(request, { executions }) {
+      return { redriveDate: epochSeconds(executions.redrive(requireExecutionArn(request.executionArn))) };
     },
   }),
 } as const;
