@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { registerListCommand } from '../../src/cli/commands/list.ts';
+import { registerRedriveCommand } from '../../src/cli/commands/redrive.ts';
 import { registerReportCommand } from '../../src/cli/commands/report.ts';
 import { registerStartCommand } from '../../src/cli/commands/start.ts';
 import { registerStatusCommand } from '../../src/cli/commands/status.ts';
+import { registerStopCommand } from '../../src/cli/commands/stop.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { runProgram } from '../../src/cli/program.ts';
 import type { SfnCommandDeps } from '../../src/cli/sfn/session.ts';
@@ -22,7 +24,7 @@ export const LOCAL_AWS_ENV = {
 };
 
 /**
- * Runs `sgw-snap start|status|list|report ...args` in this process, as `makeProgram()` registers them,
+ * Runs `sgw-snap start|status|list|report|stop|redrive ...args` in this process, as `makeProgram()` registers them,
  * with captured streams; a command line commander refuses exits 2, as the bin's does; `process.exitCode` is read
  * and restored.
  */
@@ -45,6 +47,8 @@ export async function driveCli(
   registerStatusCommand(program, io, { pollMs: 20, ...deps });
   registerListCommand(program, io, { pollMs: 20, ...deps });
   registerReportCommand(program, io, { pollMs: 20, ...deps });
+  registerStopCommand(program, io, deps);
+  registerRedriveCommand(program, io, deps);
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
