@@ -167,7 +167,7 @@ describe('sgw-snap against sgw-snap serve', () => {
     );
     expect(status.exitCode).toBe(ExitCode.Failed);
     expect(status.stdout).toContain('Execution drill-3 FAILED');
-    expect(status.stdout).toMatch(/vol-1122AABC\s+InvalidGatewayRequestException/);
+    expect(status.stdout).toMatch(/vol-1122AABC\s+sgw-12A3456B branch-office-1\s+InvalidGatewayRequestException/);
     expect(JSON.parse(statusJson.stdout)).toEqual(report);
     expect(failed.stdout).toMatch(/drill-3\s+FAILED/);
   });
