@@ -43,7 +43,7 @@ export async function watchExecution<TCounts extends ProgressCountsBase, TReport
   return followed;
 }
 
-/** Counts of what the histories of an execution of `workflow` show so far, as one line. */
+/** Counts of what the histories of an execution of `workflow` show so far, and what it waits for, as one line. */
 export function progressLineOf<TCounts extends ProgressCountsBase>(
   histories: ExecutionHistories,
   workflow: WorkflowDescriptor<TCounts>,
@@ -57,7 +57,8 @@ export function progressLineOf<TCounts extends ProgressCountsBase>(
   };
   count(histories.events, new HistoryNarrator(workflow));
   for (const child of histories.children) count(child.events, new HistoryNarrator(workflow, { child: true }));
-  return progress.line();
+  const { waiting } = progress.figures();
+  return waiting ? `${progress.line()}; waiting for completion: ${waiting}` : progress.line();
 }
 
 // Event IDs count from 1 in every execution, so each history needs a narrator of its own.

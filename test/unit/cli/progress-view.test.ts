@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { ProgressView } from '../../../src/cli/progress-view.ts';
+import { progressLineOf } from '../../../src/cli/sfn/watch.ts';
 import { colourEnabled, stylerFor } from '../../../src/cli/style.ts';
 import type { ReportDigest } from '../../../src/report/execution-report.ts';
 import { snapshotWorkflow } from '../../../src/workflow/snapshot.ts';
@@ -151,5 +152,34 @@ describe('colour', () => {
     // Assess
     expect(colourEnabled(stream, env)).toBe(expected);
     expect(style('red', 'FAILED') === 'FAILED').toBe(!expected);
+  });
+});
+
+describe('the progress line of a running execution (status)', () => {
+  it('narrates the completion wait from the last CheckSnapshots in the history', () => {
+    // Prepare
+    const completion = { pending: 4, completed: 7, failed: { created: 1, existing: 0 }, oldestPendingProgress: 42 };
+    const events = [
+      {
+        id: 1,
+        type: 'TaskStateExited' as const,
+        timestamp: new Date(0),
+        stateExitedEventDetails: { name: 'CreateSnapshot', output: JSON.stringify({ status: 'created' }) },
+      },
+      {
+        id: 2,
+        type: 'TaskStateExited' as const,
+        timestamp: new Date(0),
+        stateExitedEventDetails: { name: 'CheckSnapshots', output: JSON.stringify({ completion }) },
+      },
+    ];
+
+    // Act
+    const line = progressLineOf({ events, children: [] }, snapshotWorkflow);
+
+    // Assess
+    expect(line).toBe(
+      'gateways 0 · created 0 · existing 0 · skipped 0 · failed 1 · retries 0; waiting for completion: 7 of 11 snapshots complete, oldest pending 42 %',
+    );
   });
 });
