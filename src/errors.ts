@@ -190,6 +190,12 @@ export class ExecutionNameTakenError extends StepFunctionsCallError {
   override readonly exitCode = ExitCode.Usage;
 }
 
+/** `RedriveExecution` refused: the execution is running or succeeded, or was started over 14 days ago. */
+export class ExecutionNotRedrivableError extends StepFunctionsCallError {
+  override readonly name = 'ExecutionNotRedrivable';
+  override readonly exitCode = ExitCode.Usage;
+}
+
 /** Any other refusal of the service: a bad ARN, a bad name, a throttled call. */
 export class StepFunctionsRejectedError extends StepFunctionsCallError {
   override readonly name = 'StepFunctionsRejected';

@@ -19,6 +19,12 @@ export interface CheckSnapshotsRequest {
 export interface CheckSnapshotsResult {
   /** Snapshots neither `completed` nor `error` yet; the state machine waits and checks again while > 0. */
   pending: number;
+  /** Snapshots `completed` so far: with `pending`, what the CLI narrates of the wait. */
+  completed: number;
+  /** Snapshots that became failures at this poll, by status: the CLI's live figures move them to `failed`. */
+  failed: { created: number; existing: number };
+  /** The lowest progress, in percent, of the pending snapshots, when EC2 gave one. */
+  oldestPendingProgress?: number;
 }
 
 export interface CheckSnapshotsDependencies extends EvidenceDependencies {
@@ -43,8 +49,19 @@ export function createCheckSnapshotsHandler({ ec2, now, evidence, evidenceBucket
         (check) => run.writeGateway(check.gateway),
       );
       const pending = checks.reduce((sum, check) => sum + check.pending, 0);
+      const completed = checks.reduce((sum, check) => sum + check.completed, 0);
+      const failed = {
+        created: checks.reduce((sum, check) => sum + check.failed.created, 0),
+        existing: checks.reduce((sum, check) => sum + check.failed.existing, 0),
+      };
+      const progress = checks.flatMap((check) => check.lowestPendingProgress ?? []);
       logger.info('Checked snapshots', { checked: states.size, pending, timedOut });
-      return { pending };
+      return {
+        pending,
+        completed,
+        failed,
+        ...(progress.length ? { oldestPendingProgress: Math.min(...progress) } : {}),
+      };
     },
   );
 }

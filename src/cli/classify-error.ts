@@ -2,6 +2,7 @@ import {
   AwsUnreachableError,
   ExecutionNameTakenError,
   ExecutionNotFoundError,
+  ExecutionNotRedrivableError,
   PermissionDeniedError,
   StateMachineNotFoundError,
   type StepFunctionsCallError,
@@ -39,6 +40,7 @@ const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeout
 const REFUSALS = new Map<string, StepFunctionsCallErrorClass>([
   ['ExecutionAlreadyExists', ExecutionNameTakenError],
   ['ExecutionDoesNotExist', ExecutionNotFoundError],
+  ['ExecutionNotRedrivable', ExecutionNotRedrivableError],
   ['StateMachineDoesNotExist', StateMachineNotFoundError],
 ]);
 const INVALID_REQUEST = new Set([
@@ -105,6 +107,15 @@ export function classifyAwsError(
     return new AwsUnreachableError(
       call,
       `${call} was refused: the AWS credentials were not accepted (${name}: ${message}); ${permission} is needed once they are`,
+      options,
+      permission,
+    );
+  }
+  // The SDK refuses to send a call with no Region before any endpoint is asked: nothing was unreachable.
+  if (name === 'Error' && /Region is missing/.test(message)) {
+    return new AwsUnreachableError(
+      call,
+      `${call} was not sent: no AWS Region is configured (set AWS_REGION, or a region in the AWS profile; an endpoint on this machine needs none)`,
       options,
       permission,
     );

@@ -6,7 +6,8 @@ import { UsageError } from '../errors.ts';
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** `columns`: a terminal's width, which a live status area is cut to. */
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
 }
 

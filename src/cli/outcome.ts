@@ -6,7 +6,9 @@ import type { EndedExecution, ProgressCountsBase, WorkflowDescriptor } from '../
 import type { EvidenceReader } from './evidence.ts';
 import type { CliIo } from './io.ts';
 import { renderReport } from './render-report.ts';
+import { consoleLinkOf } from './sfn/console-link.ts';
 import type { ExecutionDescription } from './sfn/step-functions.ts';
+import { stylerFor, styleStatus } from './style.ts';
 
 /** One line for an execution that ended without a report (bad input, time-out, abort). */
 export function failureLine(outcome: EndedExecution): string {
@@ -51,12 +53,16 @@ export function reportOfExecution<TReport>(
   }
 }
 
-/** Prints how the execution ended on stdout: its whole report only with `json`, else a headline and tables. */
+/**
+ * Prints how the execution ended on stdout: its whole report only with `json`, else a headline (with the console's
+ * page of the execution when `consoleLink`, i.e. on AWS) and tables.
+ */
 export function printOutcome(
   io: CliIo,
   execution: ExecutionSeen,
   report: ExecutionReport | undefined,
   json: boolean,
+  consoleLink = false,
 ): void {
   const { description } = execution;
   if (json) {
@@ -67,7 +73,11 @@ export function printOutcome(
   const took = description.stopDate
     ? ` in ${((description.stopDate.getTime() - description.startDate.getTime()) / 1000).toFixed(1)} s`
     : '';
-  io.stdout.write(`Execution ${description.name} ${description.status}${took}\n${description.executionArn}\n\n`);
+  const status = styleStatus(stylerFor(io.stdout, io.env), description.status);
+  const link = consoleLink ? consoleLinkOf(description.executionArn) : undefined;
+  io.stdout.write(
+    `Execution ${description.name} ${status}${took}\n${description.executionArn}\n${link ? `${link}\n` : ''}\n`,
+  );
   if (report) io.stdout.write(renderReport(report));
   else if (description.status !== 'RUNNING') io.stdout.write(`${failureLine(outcomeOf(execution))}\n`);
 }

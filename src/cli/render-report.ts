@@ -71,9 +71,11 @@ export function renderReport(report: ExecutionReport): string {
   if (report.failures.length) {
     sections.push(
       textTable(
-        ['failed', 'snapshot', 'error', 'cause'],
+        ['failed', 'gateway', 'snapshot', 'error', 'cause'],
         report.failures.map((f) => [
           f.volumeArn ? volumeIdOf(f.volumeArn) : volumeIdOf(f.gatewayArn),
+          // The gateway by ID and name, as in the table above.
+          `${volumeIdOf(f.gatewayArn)} ${row(f.gatewayArn)?.name ?? ''}`.trim(),
           f.snapshotId ?? '',
           f.error,
           f.cause,

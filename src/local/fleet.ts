@@ -18,8 +18,11 @@ const GENERATED_MAX_AGE_MINUTES = 120;
 
 export const FleetVolumeSchema = z
   .strictObject({
-    id: z.string().regex(/^vol-[0-9A-Za-z]{8,26}$/, { error: 'must look like vol-1122AABB' }),
-    sizeBytes: z.int().positive(),
+    id: z
+      .string()
+      .regex(/^vol-[0-9A-Za-z]{8,26}$/, { error: 'must look like vol-1122AABB' })
+      .describe('Volume ID, unique in the fleet; its ARN is the gateway ARN + `/volume/<id>`.'),
+    sizeBytes: z.int().positive().describe('VolumeSizeInBytes.'),
     usageBytes: z
       .int()
       .min(0)
@@ -45,10 +48,20 @@ export const FleetVolumeSchema = z
 
 export const FleetGatewaySchema = z
   .strictObject({
-    id: z.string().regex(/^sgw-[0-9A-Za-z]{8,26}$/, { error: 'must look like sgw-12A3456B' }),
-    name: z.string().min(1).max(255),
-    type: z.enum(GATEWAY_TYPES),
-    volumes: z.array(FleetVolumeSchema).default([]),
+    id: z
+      .string()
+      .regex(/^sgw-[0-9A-Za-z]{8,26}$/, { error: 'must look like sgw-12A3456B' })
+      .describe(
+        'Gateway ID, unique in the fleet; its ARN is `arn:aws:storagegateway:<region>:<accountId>:gateway/<id>`.',
+      ),
+    name: z.string().min(1).max(255).describe('GatewayName, shown beside the ID.'),
+    type: z.enum(GATEWAY_TYPES).describe('GatewayType; only CACHED gateways have recovery points.'),
+    volumes: z
+      .array(FleetVolumeSchema)
+      .default([])
+      .describe(
+        'Its volumes (CACHED or STORED gateways only); each needs exactly one of the two recovery-point fields.',
+      ),
     // Restore (issue 14): what a gateway needs to be the target of a restore.
     state: z
       .enum(['RUNNING', 'SHUTDOWN'])
@@ -74,9 +87,15 @@ export const FleetGatewaySchema = z
 /** A fleet of gateways and volumes the emulator serves. The types below come from this schema. */
 export const FleetSchema = z
   .strictObject({
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be a Region such as us-east-1' }),
-    accountId: z.string().regex(/^\d{12}$/, { error: 'must be 12 digits' }),
-    gateways: z.array(FleetGatewaySchema),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be a Region such as us-east-1' })
+      .describe('Region of the ARNs.'),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'must be 12 digits' })
+      .describe('Account of the ARNs; local executions run in 111122223333, the default.'),
+    gateways: z.array(FleetGatewaySchema).describe('The gateways ListGateways returns.'),
     // Retention (issue 12): a year of earlier runs' snapshots, for tests and the bench.
     snapshotHistory: z
       .strictObject({

@@ -15,6 +15,12 @@ export interface CompletionCheck {
   gateway: GatewayReport;
   /** Snapshots not yet `completed` or `error`. */
   pending: number;
+  /** Snapshots `completed`, this poll or before. */
+  completed: number;
+  /** Snapshots that became failures at this poll (ended in `error`, or pending at the time-out), by their status. */
+  failed: { created: number; existing: number };
+  /** The lowest progress, in percent, of the snapshots still pending; `undefined` when none is or EC2 gave none. */
+  lowestPendingProgress: number | undefined;
   /** Whether anything in the gateway's account changed (only then is its evidence rewritten). */
   changed: boolean;
 }
@@ -35,11 +41,15 @@ export function applySnapshotStates(
   timedOut: boolean,
 ): CompletionCheck {
   let pending = 0;
+  let completed = 0;
   let changed = false;
+  const failed = { created: 0, existing: 0 };
+  const pendingProgress: number[] = [];
   const snapshots: ReportSnapshot[] = [];
   const failures = [...gateway.failures];
   for (const snapshot of gateway.snapshots) {
     if (!snapshot.snapshotId || snapshot.state === 'completed') {
+      if (snapshot.snapshotId) completed += 1;
       snapshots.push(snapshot);
       continue;
     }
@@ -49,21 +59,33 @@ export function applySnapshotStates(
     if (state !== snapshot.state || progress !== snapshot.progress) changed = true;
     const updated = { ...snapshot, state, progress };
     if (state === 'completed') {
+      completed += 1;
       snapshots.push(updated);
     } else if (!countsAsSnapshot({ state })) {
       changed = true;
+      failed[snapshot.status === 'existing' ? 'existing' : 'created'] += 1;
       failures.push(failureOf(updated, SNAPSHOT_ERROR, 'snapshot ended in error', state));
     } else if (timedOut) {
       changed = true;
+      failed[snapshot.status === 'existing' ? 'existing' : 'created'] += 1;
       failures.push(
         failureOf(updated, SNAPSHOT_NOT_COMPLETED, 'snapshot still pending when the wait timed out', state),
       );
     } else {
       pending += 1;
+      const percent = Number.parseFloat(progress);
+      if (Number.isFinite(percent)) pendingProgress.push(percent);
       snapshots.push(updated);
     }
   }
-  return { gateway: changed ? { ...gateway, snapshots, failures } : gateway, pending, changed };
+  return {
+    gateway: changed ? { ...gateway, snapshots, failures } : gateway,
+    pending,
+    completed,
+    failed,
+    lowestPendingProgress: pendingProgress.length ? Math.min(...pendingProgress) : undefined,
+    changed,
+  };
 }
 
 /**

@@ -33,6 +33,22 @@ export interface StateReader<TCounts, TOutput = unknown> {
   tellExit?(output: TOutput | undefined): string | undefined;
   /** The line a person watching reads when the state's failure was caught; `error` is the failure's name. */
   tellFailOver?(output: TOutput | undefined, error: string): string | undefined;
+  /** The lines told of this state's exits are failures: always told, as failures, even when steps are not. */
+  failure?: boolean;
+}
+
+/**
+ * What a live status shows of a run: how many items (`unit`) there are, how many are done and how many of those
+ * failed, and, while the run waits for something, what it waits for.
+ */
+export interface ProgressFigures {
+  unit: string;
+  /** Unknown until every item has been found (e.g. every gateway listed). */
+  total: number | undefined;
+  done: number;
+  failed: number;
+  /** A sentence while the run waits, e.g. `7 of 11 snapshots complete, oldest pending 42 %`. */
+  waiting?: string;
 }
 
 /** The counts a run's progress is told in; every workflow counts retried attempts. */
@@ -77,6 +93,12 @@ export interface WorkflowDescriptor<TCounts extends ProgressCountsBase = Progres
   progressLine(counts: TCounts): string;
   /** What a Distributed Map's child execution works on, told from its input (e.g. `gateway sgw-12A3456B`). */
   mapItemLabel(input: unknown): string;
+  /** What a live status shows of the counts. */
+  progressFigures(counts: TCounts): ProgressFigures;
+  /** Makes the counts say what the ended execution's report says, where they differ; returns whether they did. */
+  reconcile(counts: TCounts, report: TReport): boolean;
+  /** What a Task's step works on, told from the state's input (e.g. `vol-1122AABB on sgw-12A3456B`), if anything. */
+  subjectOf(input: unknown): string | undefined;
   /** The report of an ended execution: from its output, its Fail state's input or its cause. */
   reportOf(execution: EndedExecution): TReport | undefined;
 }

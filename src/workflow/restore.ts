@@ -134,6 +134,24 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
   progressLine: (c) =>
     `volumes ${c.planned} · requested ${c.requested} · usable ${c.usable} · failed ${c.failed} · deleted ${c.deleted} · retries ${c.retries}`,
   mapItemLabel: (input) => `volume ${idOf((input as Partial<RestoreTask> | undefined)?.item?.sourceVolumeArn)}`,
+  progressFigures: (c) => ({
+    unit: 'volumes',
+    total: c.planned || undefined,
+    done: c.usable + c.failed,
+    failed: c.failed,
+  }),
+  reconcile(counts, digest) {
+    const { summary } = digest;
+    const live = [counts.usable, counts.failed, counts.deleted];
+    counts.usable = summary.restored;
+    counts.failed = summary.failed;
+    counts.deleted = summary.cleanedUp;
+    return live.join() !== [summary.restored, summary.failed, summary.cleanedUp].join();
+  },
+  subjectOf(input) {
+    const source = (input as Partial<RestoreTask> | undefined)?.item?.sourceVolumeArn;
+    return typeof source === 'string' ? `volume ${idOf(source)}` : undefined;
+  },
   reportOf(execution) {
     if (execution.status === 'SUCCEEDED') return execution.output as RestoreDigest;
     if (execution.error !== RESTORE_FAILED) return undefined;

@@ -1,5 +1,5 @@
 import { createApplyRetentionHandler } from '../../functions/apply-retention/handler.ts';
-import { createCheckSnapshotsHandler } from '../../functions/check-snapshots/handler.ts';
+import { type CheckSnapshotsResult, createCheckSnapshotsHandler } from '../../functions/check-snapshots/handler.ts';
 import { createCreateSnapshotHandler } from '../../functions/create-snapshot/handler.ts';
 import { createListRecoveryPointsHandler } from '../../functions/list-recovery-points/handler.ts';
 import { createPlanHandler } from '../../functions/plan/handler.ts';
@@ -14,7 +14,7 @@ import { readableCause } from '../report/cause.ts';
 import type { ReportDigest } from '../report/execution-report.ts';
 import { volumeIdOf } from '../report/gateway-report.ts';
 import type { StateReader, WorkflowDescriptor } from './descriptor.ts';
-import type { GatewayIteration, GatewayTask, SnapshotOutcome, VolumeFailure } from './types.ts';
+import type { GatewayIteration, GatewayTask, PlanResult, SnapshotOutcome, VolumeFailure } from './types.ts';
 
 /** The states of `statemachines/snapshot-from-recovery-points.asl.json`: the only place their names are written. */
 export const SnapshotState = {
@@ -45,12 +45,20 @@ export type SnapshotStateName = (typeof SnapshotState)[keyof typeof SnapshotStat
 
 /** What a snapshot run has done so far, as a person watching it wants to know. */
 export interface SnapshotCounts {
+  /** Gateways in scope, once `Plan` has found them. */
+  gatewaysTotal: number | undefined;
+  /** A dry run creates nothing: a volume is done once its gateway is listed. */
+  dryRun?: boolean;
   gatewaysListed: number;
+  /** Volumes found to work on: selected for a snapshot, or failed at listing (a gateway that failed counts one). */
+  volumes: number;
   created: number;
   existing: number;
   failed: number;
   skipped: number;
   retries: number;
+  /** How the wait for completion stands, once it has polled. */
+  completion?: { completed: number; pending: number; oldestPendingProgress?: number };
 }
 
 /**
@@ -58,21 +66,32 @@ export interface SnapshotCounts {
  * caught failure under `listFailure`), and `VolumeFailed` passes on a `VolumeFailure`.
  */
 interface SnapshotStateOutputs {
+  [SnapshotState.Plan]: PlanResult;
   [SnapshotState.ListRecoveryPoints]: GatewayIteration;
+  [SnapshotState.CheckSnapshots]: { completion?: CheckSnapshotsResult };
   [SnapshotState.CreateSnapshot]: SnapshotOutcome;
   [SnapshotState.VolumeFailed]: VolumeFailure;
   [SnapshotState.ApplyRetention]: GatewayIteration;
 }
 
 const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCounts, SnapshotStateOutputs[S]> } = {
+  [SnapshotState.Plan]: {
+    countExit(counts, output) {
+      counts.gatewaysTotal = output?.gatewayArns.length;
+      if (output?.options.dryRun) counts.dryRun = true;
+    },
+  },
   [SnapshotState.ListRecoveryPoints]: {
     countExit(counts, output) {
       counts.gatewaysListed += 1;
+      counts.volumes += (output?.listed?.selected.length ?? 0) + (output?.listed?.failures.length ?? 0);
       counts.skipped += output?.listed?.skipped.length ?? 0;
       counts.failed += output?.listed?.failures.length ?? 0;
     },
     // A gateway whose listing failed for good is one failure; a volume's is counted at `VolumeFailed`.
     countFailOver(counts) {
+      counts.gatewaysListed += 1;
+      counts.volumes += 1;
       counts.failed += 1;
     },
     tellExit(output) {
@@ -111,12 +130,38 @@ const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCo
     },
   },
   [SnapshotState.VolumeFailed]: {
+    failure: true,
     countExit(counts) {
       counts.failed += 1;
     },
     tellExit(output) {
       const failure = output?.failure;
       return `FAILED ${idOf(output?.volumeArn)}: ${String(failure?.Error)}: ${readableCause(failure?.Cause ?? '', 200)}`;
+    },
+  },
+  // A snapshot that ends in `error` (or is still pending at the time-out) was counted as made: it moves to failed.
+  [SnapshotState.CheckSnapshots]: {
+    // It tells a line only of snapshots that failed.
+    failure: true,
+    countExit(counts, output) {
+      const check = output?.completion;
+      if (!check) return;
+      const failed = check.failed ?? { created: 0, existing: 0 };
+      counts.created -= failed.created;
+      counts.existing -= failed.existing;
+      counts.failed += failed.created + failed.existing;
+      counts.completion = {
+        completed: check.completed ?? 0,
+        pending: check.pending,
+        ...(check.oldestPendingProgress === undefined ? {} : { oldestPendingProgress: check.oldestPendingProgress }),
+      };
+    },
+    tellExit(output) {
+      const failed = output?.completion?.failed;
+      const count = (failed?.created ?? 0) + (failed?.existing ?? 0);
+      return count
+        ? `FAILED ${count} snapshot${count === 1 ? '' : 's'} ended in error or did not complete in time`
+        : undefined;
     },
   },
 };
@@ -144,10 +189,49 @@ export const snapshotWorkflow: WorkflowDescriptor<SnapshotCounts, ReportDigest> 
     keyof VolumeFailure | keyof GatewayIteration | keyof SummariseRequest
   >,
   states: STATE_READERS,
-  initialCounts: () => ({ gatewaysListed: 0, created: 0, existing: 0, failed: 0, skipped: 0, retries: 0 }),
+  initialCounts: () => ({
+    gatewaysTotal: undefined,
+    gatewaysListed: 0,
+    volumes: 0,
+    created: 0,
+    existing: 0,
+    failed: 0,
+    skipped: 0,
+    retries: 0,
+  }),
   progressLine: (c) =>
     `gateways ${c.gatewaysListed} · created ${c.created} · existing ${c.existing} · skipped ${c.skipped} · failed ${c.failed} · retries ${c.retries}`,
   mapItemLabel: (input) => `gateway ${idOf((input as Partial<GatewayTask> | undefined)?.gatewayArn)}`,
+  progressFigures(c) {
+    const listedAll = c.gatewaysTotal !== undefined && c.gatewaysListed >= c.gatewaysTotal;
+    const wait = c.completion;
+    const pendingAt =
+      wait?.oldestPendingProgress === undefined ? '' : `, oldest pending ${wait.oldestPendingProgress} %`;
+    return {
+      unit: 'volumes',
+      total: listedAll ? c.volumes : undefined,
+      done: c.dryRun ? c.volumes : c.created + c.existing + c.failed,
+      failed: c.failed,
+      ...(wait?.pending
+        ? { waiting: `${wait.completed} of ${wait.completed + wait.pending} snapshots complete${pendingAt}` }
+        : {}),
+    };
+  },
+  reconcile(counts, digest) {
+    const { summary } = digest;
+    const live = [counts.created, counts.existing, counts.skipped, counts.failed];
+    counts.created = summary.created;
+    counts.existing = summary.existing;
+    counts.skipped = summary.skipped;
+    counts.failed = summary.failed;
+    return live.join() !== [summary.created, summary.existing, summary.skipped, summary.failed].join();
+  },
+  subjectOf(input) {
+    const item = input as { volumeArn?: unknown; gatewayArn?: unknown } | undefined;
+    if (typeof item?.volumeArn === 'string') return `${idOf(item.volumeArn)} on ${gatewayIdOf(item.volumeArn)}`;
+    if (typeof item?.gatewayArn === 'string') return `gateway ${idOf(item.gatewayArn)}`;
+    return undefined;
+  },
   reportOf(execution) {
     if (execution.status === 'SUCCEEDED') return execution.output as ReportDigest;
     if (execution.error !== SNAPSHOTS_FAILED) return undefined;
@@ -157,6 +241,10 @@ export const snapshotWorkflow: WorkflowDescriptor<SnapshotCounts, ReportDigest> 
     return execution.cause ? (JSON.parse(execution.cause) as ReportDigest) : undefined;
   },
 };
+
+function gatewayIdOf(volumeArn: string): string {
+  return /gateway\/([^/]+)/.exec(volumeArn)?.[1] ?? '?';
+}
 
 function idOf(arn: string | undefined): string {
   return typeof arn === 'string' ? volumeIdOf(arn) : '?';

@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { registerListCommand } from '../../src/cli/commands/list.ts';
+import { registerRedriveCommand } from '../../src/cli/commands/redrive.ts';
 import { registerReportCommand } from '../../src/cli/commands/report.ts';
 import { registerRestoreCommand } from '../../src/cli/commands/restore.ts';
 import { registerStartCommand } from '../../src/cli/commands/start.ts';
 import { registerStatusCommand } from '../../src/cli/commands/status.ts';
+import { registerStopCommand } from '../../src/cli/commands/stop.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { runProgram } from '../../src/cli/program.ts';
 import type { SfnCommandDeps } from '../../src/cli/sfn/session.ts';
@@ -23,7 +25,7 @@ export const LOCAL_AWS_ENV = {
 };
 
 /**
- * Runs `sgw-snap start|status|list|report|restore ...args` in this process, as `makeProgram()` registers them,
+ * Runs `sgw-snap start|status|list|report|restore|stop|redrive ...args` in this process, as `makeProgram()` registers them,
  * with captured streams; a command line commander refuses exits 2, as the bin's does; `process.exitCode` is read
  * and restored.
  */
@@ -47,6 +49,8 @@ export async function driveCli(
   registerListCommand(program, io, { pollMs: 20, ...deps });
   registerReportCommand(program, io, { pollMs: 20, ...deps });
   registerRestoreCommand(program, io, { pollMs: 20, ...deps });
+  registerStopCommand(program, io, deps);
+  registerRedriveCommand(program, io, deps);
   const before = process.exitCode;
   process.exitCode = undefined;
   try {

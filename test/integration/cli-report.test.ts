@@ -179,7 +179,7 @@ describe('sgw-snap report', () => {
 
     // Assess
     expect(run.exitCode).toBe(ExitCode.Usage);
-    expect(run.stderr).toContain("argument 'xml' is invalid. Allowed choices are json, md, html, csv.");
+    expect(run.stderr).toContain("argument 'xml' is invalid. must be one of json, md, html, csv (any case)");
     expect(run.stdout).toBe('');
   });
 

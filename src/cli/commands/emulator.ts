@@ -5,7 +5,7 @@ import { loadFleet } from '../../local/fleet.ts';
 import { DEMO_FLEET_PATH } from '../../local/stack.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, type SignalSource, waitForStopSignal } from '../io.ts';
-import { asFleetUsageError, DEFAULT_EMULATOR_PORT, portNumber, wholeNumber } from '../options.ts';
+import { asFleetUsageError, DEFAULT_EMULATOR_PORT, portNumber, readFaultsOption, wholeNumber } from '../options.ts';
 
 /** What the command needs from its surroundings; tests pass their own. */
 export interface EmulatorCommandIo {
@@ -19,31 +19,38 @@ export interface EmulatorCommandIo {
 
 /** The flags of `sgw-snap emulator`, parsed. */
 export interface EmulatorCommandOptions {
-  fleet: string;
+  /** @default DEMO_FLEET_PATH */
+  fleet?: string;
+  /** A fault file: fault rules applied over the fleet. */
+  faults?: string;
   port: number;
   snapshotCompletionMs: number;
 }
 
 /**
- * Adds `emulator [--fleet FILE] [--port N] [--snapshot-completion-ms MS]`: serves the fleet until
+ * Adds `emulator [--fleet FILE] [--faults FILE] [--port N] [--snapshot-completion-ms MS]`: serves the fleet until
  * SIGINT or SIGTERM, and its action resolves once the server is closed.
  * @returns the `emulator` command
  */
 export function registerEmulatorCommand(program: Command, io: EmulatorCommandIo = {}): Command {
-  return program
-    .command('emulator')
-    .description('Serve a local Storage Gateway + EC2 API over a fleet file')
-    .option('--fleet <file>', 'fleet JSON file', DEMO_FLEET_PATH)
-    .option('--port <n>', 'port to listen on, 0 for any free port', portNumber, DEFAULT_EMULATOR_PORT)
-    .option(
-      '--snapshot-completion-ms <ms>',
-      'how long new snapshots stay pending',
-      wholeNumber(0),
-      DEFAULT_SNAPSHOT_COMPLETION_MS,
-    )
-    .action(async (options: EmulatorCommandOptions) => {
-      process.exitCode = await runEmulator(options, io);
-    });
+  return (
+    program
+      .command('emulator')
+      .description('Serve a local Storage Gateway + EC2 API over a fleet file')
+      // No default value: commander would print it, a path of this machine, in the help.
+      .option('--fleet <file>', 'fleet JSON file (default: the demo fleet)')
+      .option('--faults <file>', 'fault file: fault rules (a JSON list) applied over the fleet')
+      .option('--port <n>', 'port to listen on, 0 for any free port', portNumber, DEFAULT_EMULATOR_PORT)
+      .option(
+        '--snapshot-completion-ms <ms>',
+        'how long new snapshots stay pending',
+        wholeNumber(0),
+        DEFAULT_SNAPSHOT_COMPLETION_MS,
+      )
+      .action(async (options: EmulatorCommandOptions) => {
+        process.exitCode = await runEmulator(options, io);
+      })
+  );
 }
 
 /** Serves the fleet until SIGINT or SIGTERM; returns the exit code. */
@@ -51,9 +58,10 @@ export function runEmulator(options: EmulatorCommandOptions, io: EmulatorCommand
   const log = io.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   return runCommand({ stderr: io.stderr ?? process.stderr }, 'emulator', async () => {
     const emulator = createEmulator({
-      fleet: await loadFleet(options.fleet).catch((error: unknown) => {
+      fleet: await loadFleet(options.fleet ?? DEMO_FLEET_PATH).catch((error: unknown) => {
         throw asFleetUsageError(error);
       }),
+      faults: await readFaultsOption(options.faults),
       snapshotCompletionMs: options.snapshotCompletionMs,
     });
     const { url } = await emulator.listen({ port: options.port }).catch(async (error: unknown) => {

@@ -1,11 +1,23 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { ExitCode } from '../../errors.ts';
+import { mapConcurrently } from '../../evidence/run-evidence.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo } from '../io.ts';
-import { DEFAULT_LIST_MAX, DEFAULT_STATE_MACHINE, wholeNumber } from '../options.ts';
+import {
+  addStateMachineOptions,
+  DEFAULT_LIST_MAX,
+  oneOf,
+  type StateMachineFlags,
+  stateMachineOf,
+  wholeNumber,
+} from '../options.ts';
+import { reportOfExecution } from '../outcome.ts';
 import { textTable } from '../render-report.ts';
 import { openSession, type SfnCommandDeps } from '../sfn/session.ts';
+import type { ExecutionDescription } from '../sfn/step-functions.ts';
+import { stylerFor, styleStatus } from '../style.ts';
 
 const STATUSES = [
   'RUNNING',
@@ -24,15 +36,15 @@ export interface ListOptions {
 
 /** `sgw-snap list`: the recent executions, newest first. */
 export function registerListCommand(program: Command, io: CliIo = processIo, deps: SfnCommandDeps = {}): void {
-  program
-    .command('list')
-    .description('List the recent executions, newest first')
-    .option('--state-machine <name|arn>', 'state machine whose executions to list', DEFAULT_STATE_MACHINE)
-    .addOption(new Option('--status <status>', 'only executions with this status').choices(STATUSES))
+  addStateMachineOptions(
+    program.command('list').description('List the recent executions, newest first, with what each made'),
+    'state machine whose executions to list',
+  )
+    .option('--status <status>', `only executions with this status: ${STATUSES.join(', ')} (any case)`, oneOf(STATUSES))
     .option('--max <n>', 'at most this many executions', wholeNumber(1), DEFAULT_LIST_MAX)
     .option('--json', 'print the executions as JSON')
-    .action(async (options: ListOptions) => {
-      process.exitCode = await listExecutions(options, io, deps);
+    .action(async (options: ListOptions & StateMachineFlags) => {
+      process.exitCode = await listExecutions({ ...options, stateMachine: stateMachineOf(options, io.env) }, io, deps);
     });
 }
 
@@ -47,19 +59,31 @@ export function listExecutions(options: ListOptions, io: CliIo, deps: SfnCommand
         max: options.max,
         ...(options.status ? { statusFilter: options.status } : {}),
       });
+      // Each ended execution's digest (its output, or the cause of SnapshotsFailed) holds what it made.
+      const described = await mapConcurrently(executions, (e) => session.sfn.describeExecution(e.executionArn));
+      const rows = executions.map((e, i) => {
+        const description = described[i] as ExecutionDescription;
+        return { ...e, summary: reportOfExecution({ description }, snapshotWorkflow)?.summary };
+      });
       if (options.json) {
-        io.stdout.write(`${JSON.stringify(executions, null, 2)}\n`);
-      } else if (!executions.length) {
+        io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else if (!rows.length) {
         io.stdout.write(`No ${options.status ? `${options.status} ` : ''}executions of ${stateMachineArn}\n`);
       } else {
-        const rows = executions.map((e) => [
+        const style = stylerFor(io.stdout, io.env);
+        const width = Math.max(...rows.map((e) => e.status.length));
+        const table = rows.map((e) => [
           e.name,
-          e.status,
+          styleStatus(style, e.status.padEnd(width)),
           e.startDate.toISOString(),
-          e.stopDate?.toISOString() ?? '',
           e.stopDate ? Number(((e.stopDate.getTime() - e.startDate.getTime()) / 1000).toFixed(1)) : '',
+          e.summary?.created ?? '',
+          e.summary?.existing ?? '',
+          e.summary?.skipped ?? '',
+          e.summary?.failed ?? '',
         ]);
-        io.stdout.write(`${textTable(['name', 'status', 'started', 'ended', 'seconds'], rows)}\n`);
+        const header = ['name', 'status', 'started', 'seconds', 'created', 'existing', 'skipped', 'failed'];
+        io.stdout.write(`${textTable(header, table)}\n`);
       }
       return ExitCode.Succeeded;
     } finally {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { EVIDENCE_BUCKET_VARIABLE } from '../../evidence/config.ts';
 import { formatCsv } from '../../evidence/csv.ts';
@@ -20,7 +20,14 @@ import { runCommand } from '../command-runner.ts';
 import { renderDrillHtml, renderDrillMarkdown } from '../drill-report/index.ts';
 import { createEvidenceReader, type EvidenceReader, readerOf } from '../evidence.ts';
 import { assertWritablePath, type CliIo, processIo } from '../io.ts';
-import { DEFAULT_STATE_MACHINE, durationMs } from '../options.ts';
+import {
+  addStateMachineOptions,
+  DEFAULT_STATE_MACHINE,
+  durationMs,
+  oneOf,
+  type StateMachineFlags,
+  stateMachineOf,
+} from '../options.ts';
 import { reportOfExecution } from '../outcome.ts';
 import { isLocalEndpoint } from '../sfn/client.ts';
 import { drillReportOf } from '../sfn/drill.ts';
@@ -40,12 +47,19 @@ export interface ReportOptions {
 
 /** `sgw-snap report EXECUTION`: an execution's whole report, from its evidence in S3. */
 export function registerReportCommand(program: Command, io: CliIo = processIo, deps: SfnCommandDeps = {}): void {
-  program
-    .command('report')
-    .description("Fetch an execution's whole report from its evidence: JSON, a drill report (Markdown or HTML) or CSV")
-    .argument('<execution>', 'execution ARN, name of an execution of --state-machine, or the s3:// URI of its evidence')
-    .option('--state-machine <name|arn>', 'state machine of an execution given by name', DEFAULT_STATE_MACHINE)
-    .addOption(new Option('--format <format>', 'default: from --output, else json').choices(FORMATS))
+  addStateMachineOptions(
+    program
+      .command('report')
+      .description(
+        "Fetch an execution's whole report from its evidence: JSON, a drill report (Markdown or HTML) or CSV",
+      )
+      .argument(
+        '<execution>',
+        'execution ARN, name of an execution of --state-machine, or the s3:// URI of its evidence',
+      ),
+    'state machine of an execution given by name',
+  )
+    .option('--format <format>', `${FORMATS.join(', ')} (any case); default: from --output, else json`, oneOf(FORMATS))
     .option('--output <file>', 'write to FILE instead of stdout')
     .option(
       '--rpo-target <duration>',
@@ -53,8 +67,9 @@ export function registerReportCommand(program: Command, io: CliIo = processIo, d
       durationMs,
     )
     .option('--local', 'an execution of `sgw-snap run --local`: read the evidence this machine keeps')
-    .action(async (execution: string, options: ReportOptions) => {
-      process.exitCode = await fetchReport(execution, options, io, deps);
+    .action(async (execution: string, options: ReportOptions & StateMachineFlags) => {
+      const stateMachine = stateMachineOf(options, io.env);
+      process.exitCode = await fetchReport(execution, { ...options, stateMachine }, io, deps);
     });
 }
 

@@ -5,7 +5,13 @@ import { restoreWorkflow } from '../../workflow/restore.ts';
 import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { type CliIo, processIo, type SignalSource, waitForStopSignal } from '../io.ts';
-import { DEFAULT_SERVE_PORT, DEFAULT_SERVE_S3_PORT, DEFAULT_STATE_MACHINE, portNumber } from '../options.ts';
+import {
+  DEFAULT_SERVE_PORT,
+  DEFAULT_SERVE_S3_PORT,
+  DEFAULT_STATE_MACHINE,
+  portNumber,
+  readFaultsOption,
+} from '../options.ts';
 import { DEFAULT_RESTORE_STATE_MACHINE } from './restore.ts';
 
 export interface ServeOptions {
@@ -13,6 +19,7 @@ export interface ServeOptions {
   /** @default 0 in tests that pass options directly: any free port */
   s3Port?: number;
   fleet?: string;
+  faults?: string;
   realTime?: boolean;
 }
 
@@ -40,6 +47,7 @@ export function registerServeCommand(program: Command, io: CliIo = processIo, de
       DEFAULT_SERVE_S3_PORT,
     )
     .option('--fleet <file>', 'fleet file for the emulator (default: the demo fleet)')
+    .option('--faults <file>', 'fault file: fault rules (a JSON list) applied over the fleet')
     .option('--real-time', 'keep retry and wait intervals as written instead of compressing them')
     .action(async (options: ServeOptions) => {
       process.exitCode = await serve(options, io, deps);
@@ -49,6 +57,7 @@ export function registerServeCommand(program: Command, io: CliIo = processIo, de
 /** Serves until SIGINT or SIGTERM; returns the exit code. */
 export function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): Promise<ExitCode> {
   return runCommand(io, 'serve', async () => {
+    const faults = await readFaultsOption(options.faults);
     const endpoint = createSfnEndpoint({
       env: io.env,
       workflow: snapshotWorkflow,
@@ -57,6 +66,7 @@ export function serve(options: ServeOptions, io: CliIo, deps: ServeDeps = {}): P
       // Restore (issue 14): the restore state machine over the same emulator, so a run's snapshots can be restored.
       alsoServe: [{ workflow: restoreWorkflow, stateMachineName: DEFAULT_RESTORE_STATE_MACHINE }],
       ...(options.fleet ? { fleetPath: options.fleet } : {}),
+      ...(faults.length ? { faults } : {}),
       ...(options.realTime ? { realTime: true } : {}),
       ...(options.s3Port === undefined ? {} : { s3Port: options.s3Port }),
     });

@@ -1,11 +1,22 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { ExecutionNameTakenError, ExitCode, UsageError } from '../../errors.ts';
-import { snapshotWorkflow } from '../../workflow/snapshot.ts';
+import type { ReportDigest } from '../../report/execution-report.ts';
+import { type SnapshotCounts, snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { assertWritablePath, type CliIo, processIo, readInputOption } from '../io.ts';
-import { DEFAULT_STATE_MACHINE, durationMs, executionName, wholeNumber } from '../options.ts';
-import { exitCodeOf, printOutcome, wholeReportOf } from '../outcome.ts';
+import {
+  addStateMachineOptions,
+  DEFAULT_STATE_MACHINE,
+  durationMs,
+  executionName,
+  type StateMachineFlags,
+  stateMachineOf,
+  wholeNumber,
+} from '../options.ts';
+import { exitCodeOf, printOutcome, reportOfExecution, wholeReportOf } from '../outcome.ts';
+import { ProgressView } from '../progress-view.ts';
+import { consoleLinkOf } from '../sfn/console-link.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
@@ -17,6 +28,7 @@ export interface StartOptions {
   name?: string;
   wait?: boolean;
   json?: boolean;
+  verbose?: boolean;
   report?: string;
   rpoTarget?: number;
   pollMs?: number;
@@ -24,10 +36,12 @@ export interface StartOptions {
 
 /** `sgw-snap start`: starts the deployed state machine, and with `--wait` follows it to the end. */
 export function registerStartCommand(program: Command, io: CliIo = processIo, deps: SfnCommandDeps = {}): void {
-  program
-    .command('start')
-    .description('Start an execution of the deployed state machine (AWS_ENDPOINT_URL_SFN for a local one)')
-    .option('--state-machine <name|arn>', 'state machine to start', DEFAULT_STATE_MACHINE)
+  addStateMachineOptions(
+    program
+      .command('start')
+      .description('Start an execution of the deployed state machine (AWS_ENDPOINT_URL_SFN for a local one)'),
+    'state machine to start',
+  )
     .option('--input <json|@file>', 'execution input as JSON, or @path to a JSON file', '{}')
     .option(
       '--name <name>',
@@ -35,7 +49,11 @@ export function registerStartCommand(program: Command, io: CliIo = processIo, de
       executionName,
     )
     .option('--wait', 'follow the execution until it ends: progress on stderr, the result on stdout')
-    .option('--json', 'print only the report as JSON (the output, or the report in the cause of a failure)')
+    .option(
+      '--json',
+      'print only the report as JSON (the output, or the report in the cause of a failure); stderr carries errors only',
+    )
+    .option('--verbose', 'with --wait: tell every step on stderr, not only failures and retries')
     .option('--report <file>', 'with --wait: write a drill report (Markdown, or HTML if FILE ends in .html)')
     .option(
       '--rpo-target <duration>',
@@ -43,8 +61,9 @@ export function registerStartCommand(program: Command, io: CliIo = processIo, de
       durationMs,
     )
     .option('--poll-ms <ms>', 'how often --wait reads the history', wholeNumber(1))
-    .action(async (options: StartOptions) => {
-      process.exitCode = await startExecution(options, io, deps);
+    .action(async (options: StartOptions & StateMachineFlags) => {
+      const stateMachine = stateMachineOf(options, io.env);
+      process.exitCode = await startExecution({ ...options, stateMachine }, io, deps);
     });
 }
 
@@ -59,21 +78,41 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
     const session = openSession(io, deps);
     try {
       const stateMachineArn = await session.sfn.stateMachineArn(options.stateMachine);
-      const started = await startOrFind(session, stateMachineArn, input, options.name, io);
+      const started = await startOrFind(session, stateMachineArn, input, options.name, io, Boolean(options.json));
       if (!options.wait) {
+        const link = session.local ? undefined : consoleLinkOf(started.executionArn);
         const line = options.json
           ? JSON.stringify(started, null, 2)
-          : `${started.executionArn}\nstarted ${started.startDate.toISOString()}`;
+          : `${started.executionArn}\nstarted ${started.startDate.toISOString()}${link ? `\n${link}` : ''}`;
         io.stdout.write(`${line}\n`);
         return ExitCode.Succeeded;
       }
-      const followed = await watchUntilInterrupted(session, started, options, io, deps);
+      const view = options.json
+        ? undefined
+        : new ProgressView({
+            io,
+            workflow: snapshotWorkflow,
+            startMs: started.startDate.getTime(),
+            ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),
+            ...(options.verbose ? { verbose: true } : {}),
+          });
+      const followed = await watchUntilInterrupted(session, started, options, io, deps, view);
       if (!followed) return ExitCode.Interrupted;
+      view?.finish(reportOfExecution(followed, snapshotWorkflow));
       const report = await wholeReportOf(followed, snapshotWorkflow, session);
-      printOutcome(io, followed, report, Boolean(options.json));
+      printOutcome(io, followed, report, Boolean(options.json), !session.local);
       if (options.report) {
         const target = { rpoTargetMs: options.rpoTarget };
-        await writeDrillReportFile(options.report, followed.description, report, target, session, io, deps);
+        await writeDrillReportFile(
+          options.report,
+          followed.description,
+          report,
+          target,
+          session,
+          io,
+          deps,
+          Boolean(options.json),
+        );
       }
       return exitCodeOf(followed.description.status);
     } finally {
@@ -93,6 +132,7 @@ async function startOrFind(
   input: string,
   name: string | undefined,
   io: CliIo,
+  json: boolean,
 ): Promise<{ executionArn: string; startDate: Date }> {
   try {
     return await session.sfn.startExecution({ stateMachineArn, input, ...(name ? { name } : {}) });
@@ -107,9 +147,10 @@ async function startOrFind(
         { cause: error },
       );
     }
-    io.stderr.write(
-      `execution ${name} already exists (${existing.status}, started ${existing.startDate.toISOString()}): following it, not starting another\n`,
-    );
+    if (!json)
+      io.stderr.write(
+        `execution ${name} already exists (${existing.status}, started ${existing.startDate.toISOString()}): following it, not starting another\n`,
+      );
     return { executionArn, startDate: existing.startDate };
   }
 }
@@ -139,6 +180,7 @@ async function watchUntilInterrupted(
   options: StartOptions,
   io: CliIo,
   deps: SfnCommandDeps,
+  view: ProgressView<SnapshotCounts, ReportDigest> | undefined,
 ): Promise<Awaited<ReturnType<typeof watchExecution>> | undefined> {
   const signals = deps.signals ?? process;
   let interrupt: (error: WaitInterrupted) => void = () => undefined;
@@ -155,6 +197,7 @@ async function watchUntilInterrupted(
     return await Promise.race([
       watchExecution(session.sfn, started, io, {
         workflow: snapshotWorkflow,
+        ...(view ? { view } : {}),
         ...(pollMs === undefined ? {} : { pollMs }),
         // Every poll waits on the interrupt too, so the loop ends at its next pause.
         sleep: (ms) => Promise.race([sleep(ms), interrupted]),
@@ -162,6 +205,7 @@ async function watchUntilInterrupted(
       interrupted,
     ]);
   } catch (error) {
+    view?.abandon();
     if (!(error instanceof WaitInterrupted)) throw error;
     const name = started.executionArn.slice(started.executionArn.lastIndexOf(':') + 1);
     const machine = options.stateMachine === DEFAULT_STATE_MACHINE ? '' : ` --state-machine ${options.stateMachine}`;

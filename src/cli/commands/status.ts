@@ -3,13 +3,12 @@ import type { ExitCode } from '../../errors.ts';
 import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { assertWritablePath, type CliIo, processIo } from '../io.ts';
-import { DEFAULT_STATE_MACHINE, durationMs } from '../options.ts';
+import { addStateMachineOptions, durationMs, type StateMachineFlags, stateMachineOf } from '../options.ts';
 import { type ExecutionSeen, exitCodeOf, printOutcome, wholeReportOf } from '../outcome.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { failStateInputOf, readFailStateInput } from '../sfn/fail-state-input.ts';
 import { type ExecutionHistories, readExecutionHistories } from '../sfn/follow.ts';
 import { openSession, type SfnCommandDeps } from '../sfn/session.ts';
-import { executionArnOf } from '../sfn/step-functions.ts';
 import { progressLineOf } from '../sfn/watch.ts';
 
 export interface StatusOptions {
@@ -21,11 +20,13 @@ export interface StatusOptions {
 
 /** `sgw-snap status EXECUTION`: how an execution stands or ended. */
 export function registerStatusCommand(program: Command, io: CliIo = processIo, deps: SfnCommandDeps = {}): void {
-  program
-    .command('status')
-    .description('Show an execution: its progress while it runs, its report once it has ended')
-    .argument('<execution>', 'execution ARN, or name of an execution of --state-machine')
-    .option('--state-machine <name|arn>', 'state machine of an execution given by name', DEFAULT_STATE_MACHINE)
+  addStateMachineOptions(
+    program
+      .command('status')
+      .description('Show an execution: its progress while it runs, its report once it has ended')
+      .argument('<execution>', 'execution ARN, or name of an execution of --state-machine'),
+    'state machine of an execution given by name',
+  )
     .option('--json', 'print only the report as JSON')
     .option('--report <file>', 'write a drill report (Markdown, or HTML if FILE ends in .html)')
     .option(
@@ -33,8 +34,9 @@ export function registerStatusCommand(program: Command, io: CliIo = processIo, d
       'with --report: the agreed RPO (e.g. 4h); a volume over it fails the drill',
       durationMs,
     )
-    .action(async (execution: string, options: StatusOptions) => {
-      process.exitCode = await showStatus(execution, options, io, deps);
+    .action(async (execution: string, options: StatusOptions & StateMachineFlags) => {
+      const stateMachine = stateMachineOf(options, io.env);
+      process.exitCode = await showStatus(execution, { ...options, stateMachine }, io, deps);
     });
 }
 
@@ -49,9 +51,7 @@ export function showStatus(
     if (options.report) await assertWritablePath(options.report, '--report');
     const session = openSession(io, deps);
     try {
-      const executionArn = execution.startsWith('arn:')
-        ? execution
-        : executionArnOf(await session.sfn.stateMachineArn(options.stateMachine), execution);
+      const executionArn = await session.sfn.executionArn(execution, options.stateMachine);
       const description = await session.sfn.describeExecution(executionArn);
       const onRefused = (message: string): void => {
         io.stderr.write(`${message}\n`);
@@ -65,7 +65,7 @@ export function showStatus(
         : await readFailStateInput(session.sfn, description, snapshotWorkflow, onRefused);
       const seen: ExecutionSeen = { description, failStateInput };
       const report = await wholeReportOf(seen, snapshotWorkflow, session);
-      printOutcome(io, seen, report, Boolean(options.json));
+      printOutcome(io, seen, report, Boolean(options.json), !session.local);
       if (description.status === 'RUNNING' && !options.json) {
         io.stdout.write(
           `running since ${description.startDate.toISOString()}: ${progressLineOf(histories, snapshotWorkflow)}\n`,
@@ -73,7 +73,16 @@ export function showStatus(
       }
       if (options.report) {
         const target = { rpoTargetMs: options.rpoTarget };
-        await writeDrillReportFile(options.report, description, report, target, session, io, deps);
+        await writeDrillReportFile(
+          options.report,
+          description,
+          report,
+          target,
+          session,
+          io,
+          deps,
+          Boolean(options.json),
+        );
       }
       return exitCodeOf(description.status);
     } finally {

@@ -24,7 +24,7 @@ export async function drillReportOf(
   });
 }
 
-/** Writes the drill report of an execution, from its whole report, to `path` and says so on stderr. */
+/** Writes the drill report of an execution, from its whole report, to `path` and says so on stderr unless `quiet` (`--json`). */
 export async function writeDrillReportFile(
   path: string,
   execution: ExecutionDescription,
@@ -33,8 +33,9 @@ export async function writeDrillReportFile(
   session: SfnSession,
   io: CliIo,
   deps: SfnCommandDeps,
+  quiet = false,
 ): Promise<void> {
   const drill = await drillReportOf(execution, report, { ...options, local: session.local }, io, deps);
   await writeDrillReport(path, drill);
-  io.stderr.write(`drill report written to ${path}: ${drill.passed ? 'PASSED' : 'FAILED'}\n`);
+  if (!quiet) io.stderr.write(`drill report written to ${path}: ${drill.passed ? 'PASSED' : 'FAILED'}\n`);
 }

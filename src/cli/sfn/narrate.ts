@@ -1,15 +1,17 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { stateReaderOf, type WorkflowDescriptor } from '../../workflow/descriptor.ts';
-import type { StepEvent } from '../progress.ts';
+import { type Importance, retryLine, type StepEvent } from '../progress.ts';
 
 /** What one history event means to a person watching, and to the `ProgressTracker`. */
 export interface Narration {
   step?: StepEvent;
   line?: string;
+  /** A `problem` (a failure, a retry) is told even when steps are not; a line without a step is a milestone. */
+  importance?: Importance;
 }
 
 /** What the narrator reads in a workflow's descriptor. */
-export type NarratedWorkflow = Pick<WorkflowDescriptor, 'states' | 'mapItemLabel'>;
+export type NarratedWorkflow = Pick<WorkflowDescriptor, 'states' | 'mapItemLabel' | 'subjectOf'>;
 
 const FAILED_ATTEMPTS = new Set(['LambdaFunctionFailed', 'LambdaFunctionTimedOut', 'TaskFailed', 'TaskTimedOut']);
 // How far back a retry's cause is looked for: Scheduled ← Failed ← Started ← Scheduled ← Entered.
@@ -43,24 +45,40 @@ export class HistoryNarrator {
         const error =
           previous.lambdaFunctionFailedEventDetails?.error ?? previous.taskFailedEventDetails?.error ?? previous.type;
         return {
-          step: { kind: 'failed-over', stateName: exited.name, output },
+          step: { kind: 'failed-over', stateName: exited.name, output, error: String(error) },
           line: reader?.tellFailOver?.(output, String(error)),
+          importance: 'problem',
         };
       }
-      return { step: { kind: 'exited', stateName: exited.name, output }, line: reader?.tellExit?.(output) };
+      return {
+        step: { kind: 'exited', stateName: exited.name, output },
+        line: reader?.tellExit?.(output),
+        importance: reader?.failure ? 'problem' : 'step',
+      };
     }
     if (event.type === 'LambdaFunctionScheduled' || event.type === 'TaskScheduled') {
       const previous = this.#previous(event);
       if (previous && FAILED_ATTEMPTS.has(previous.type ?? '')) {
         const stateName = this.#stateNameOf(event) ?? 'a task';
         const failure = previous.lambdaFunctionFailedEventDetails ?? previous.taskFailedEventDetails;
-        return {
-          step: { kind: 'retried', stateName },
-          line: `retrying ${stateName} after ${failure?.error ?? previous.type}`,
+        const scheduled =
+          event.lambdaFunctionScheduledEventDetails?.input ?? event.taskScheduledEventDetails?.parameters;
+        const subject = this.#workflow.subjectOf(parse(scheduled));
+        const step: StepEvent = {
+          kind: 'retried',
+          stateName,
+          ...(subject ? { subject } : {}),
+          error: failure?.error ?? previous.type ?? 'an error',
+          ...(failure?.cause ? { cause: failure.cause } : {}),
         };
+        return { step, line: retryLine(step), importance: 'problem' };
       }
     }
-    return { line: this.#child ? this.#childLine(event) : executionLine(event) };
+    if (this.#child) {
+      const line = this.#childLine(event);
+      return line ? { line, importance: 'problem' } : {};
+    }
+    return { line: executionLine(event) };
   }
 
   #childLine(event: HistoryEvent): string | undefined {

@@ -5,8 +5,10 @@ import {
   type HistoryEvent,
   ListExecutionsCommand,
   ListStateMachinesCommand,
+  RedriveExecutionCommand,
   type SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { StateMachineNotFoundError } from '../../errors.ts';
 import { classifySfnError } from '../classify-error.ts';
@@ -76,6 +78,11 @@ export class StepFunctions {
     );
   }
 
+  /** The ARN of the execution `ref` names: an ARN as it is, a name as an execution of the state machine `stateMachine`. */
+  async executionArn(ref: string, stateMachine: string): Promise<string> {
+    return ref.startsWith('arn:') ? ref : executionArnOf(await this.stateMachineArn(stateMachine), ref);
+  }
+
   async startExecution(request: {
     stateMachineArn: string;
     input: string;
@@ -101,6 +108,23 @@ export class StepFunctions {
       ...(out.error === undefined ? {} : { error: out.error }),
       ...(out.cause === undefined ? {} : { cause: out.cause }),
     };
+  }
+
+  /** `StopExecution`: aborts a running execution; a closed one is left as it is. */
+  async stopExecution(request: { executionArn: string; error?: string; cause?: string }): Promise<Date> {
+    const out = await this.#call('StopExecution', () => this.#client.send(new StopExecutionCommand(request)));
+    return out.stopDate ?? new Date(0);
+  }
+
+  /**
+   * `RedriveExecution`: runs a failed, timed-out or aborted execution again from where it failed.
+   * @throws {ExecutionNotRedrivableError} when it is running, succeeded, or older than 14 days
+   */
+  async redriveExecution(executionArn: string): Promise<Date> {
+    const out = await this.#call('RedriveExecution', () =>
+      this.#client.send(new RedriveExecutionCommand({ executionArn })),
+    );
+    return out.redriveDate ?? new Date(0);
   }
 
   async historyPage(request: {

@@ -3,6 +3,7 @@ import type { ProgressCountsBase, WorkflowDescriptor } from '../../workflow/desc
 import type { CliIo } from '../io.ts';
 import type { ExecutionSeen } from '../outcome.ts';
 import { ProgressTracker } from '../progress.ts';
+import type { ProgressView } from '../progress-view.ts';
 import { type ExecutionHistories, followExecution } from './follow.ts';
 import { HistoryNarrator, type NarratedWorkflow } from './narrate.ts';
 import type { StepFunctions } from './step-functions.ts';
@@ -12,32 +13,37 @@ import type { StepFunctions } from './step-functions.ts';
  * it (its states' steps as the descriptor tells them, failures, retries) and the counts at the end. The
  * steps of a Distributed Map run's child executions are told as if they were the execution's own.
  */
-export async function watchExecution<TCounts extends ProgressCountsBase>(
+export async function watchExecution<TCounts extends ProgressCountsBase, TReport>(
   sfn: StepFunctions,
   execution: { executionArn: string; startDate: Date },
   io: CliIo,
-  options: { workflow: WorkflowDescriptor<TCounts>; pollMs?: number; sleep?: (ms: number) => Promise<void> },
+  options: {
+    workflow: WorkflowDescriptor<TCounts, TReport>;
+    pollMs?: number;
+    sleep?: (ms: number) => Promise<void>;
+    /** Where the narration goes; `undefined` (with `--json`) for none. */
+    view?: ProgressView<TCounts, TReport>;
+  },
 ): Promise<ExecutionSeen & ExecutionHistories> {
-  const { workflow } = options;
+  const { workflow, view } = options;
   const narrators = new Map<string, HistoryNarrator>();
-  const progress = new ProgressTracker(workflow);
-  const startMs = execution.startDate.getTime();
   const followed = await followExecution(sfn, execution.executionArn, {
     ...options,
     onEvents: (events) => {
       for (const { executionArn, child, event } of events) {
-        const { step, line } = narratorOf(narrators, workflow, executionArn, child).read(event);
-        if (step) progress.record(step);
-        if (line) io.stderr.write(`[+${elapsed(event.timestamp, startMs)}] ${line}\n`);
+        const { step, line, importance } = narratorOf(narrators, workflow, executionArn, child).read(event);
+        const atMs = event.timestamp?.getTime();
+        if (step) view?.step(step, { line, atMs, ...(importance ? { importance } : {}) });
+        else if (line && importance === 'problem') view?.step(undefined, { line, importance, atMs });
+        else if (line) view?.note(line, atMs);
       }
     },
-    onRefused: (message) => io.stderr.write(`${message}\n`),
+    onRefused: (message) => (view ? view.note(message) : io.stderr.write(`${message}\n`)),
   });
-  io.stderr.write(`${progress.line()}\n`);
   return followed;
 }
 
-/** Counts of what the histories of an execution of `workflow` show so far, as one line. */
+/** Counts of what the histories of an execution of `workflow` show so far, and what it waits for, as one line. */
 export function progressLineOf<TCounts extends ProgressCountsBase>(
   histories: ExecutionHistories,
   workflow: WorkflowDescriptor<TCounts>,
@@ -51,7 +57,8 @@ export function progressLineOf<TCounts extends ProgressCountsBase>(
   };
   count(histories.events, new HistoryNarrator(workflow));
   for (const child of histories.children) count(child.events, new HistoryNarrator(workflow, { child: true }));
-  return progress.line();
+  const { waiting } = progress.figures();
+  return waiting ? `${progress.line()}; waiting for completion: ${waiting}` : progress.line();
 }
 
 // Event IDs count from 1 in every execution, so each history needs a narrator of its own.
@@ -64,9 +71,4 @@ function narratorOf(
   const found = narrators.get(executionArn) ?? new HistoryNarrator(workflow, { child });
   narrators.set(executionArn, found);
   return found;
-}
-
-function elapsed(timestamp: Date | undefined, startMs: number): string {
-  const seconds = Math.max(0, ((timestamp?.getTime() ?? startMs) - startMs) / 1000);
-  return `${seconds.toFixed(1)}s`;
 }

@@ -51,7 +51,10 @@ export const FaultRuleSchema = z.strictObject({
   afterEffect: z.boolean().default(false).describe('Perform the operation, then fail the call anyway.'),
   latencyMs: z.int().min(0).default(0).describe('Delay before the call is served; latencies of matching rules add up.'),
   rateLimit: z
-    .strictObject({ perSecond: z.number().positive(), burst: z.int().min(1) })
+    .strictObject({
+      perSecond: z.number().positive().describe('Tokens added per second.'),
+      burst: z.int().min(1).describe('Tokens the bucket holds, and starts with.'),
+    })
     .optional()
     .describe('Token bucket; calls finding it empty are throttled and have no effect.'),
   visibilityLagMs: z

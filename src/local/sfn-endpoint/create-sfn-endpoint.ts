@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { loadDefinition } from '../../statemachine/definition.ts';
 import type { WorkflowDescriptor } from '../../workflow/descriptor.ts';
+import type { FaultRule } from '../emulator/faults.ts';
 import { closeServer, listenOn } from '../http/answering-server.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalExecution } from '../runner.ts';
 import { type LocalStack, startLocalStack } from '../stack.ts';
@@ -23,6 +24,8 @@ export interface SfnEndpointOptions {
   stack?: Pick<LocalStack, 'handlers' | 'workflow'> & Partial<Pick<LocalStack, 's3Endpoint' | 'handlersOf'>>;
   /** Fleet of the stack started when none is given. @default the demo fleet */
   fleetPath?: string;
+  /** Fault rules of the emulator of the stack started when none is given (`serve --faults`). @default [] */
+  faults?: readonly FaultRule[];
   /** Environment of the stack started when none is given. @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Port of the S3 server of the stack started when none is given. @default 0, any free port */
@@ -81,6 +84,7 @@ export function createSfnEndpoint(options: SfnEndpointOptions): SfnEndpoint {
       const ownStackOptions = {
         workflow,
         ...(options.fleetPath ? { fleetPath: options.fleetPath } : {}),
+        ...(options.faults ? { faults: options.faults } : {}),
         ...(options.env ? { env: options.env } : {}),
         ...(options.s3Port === undefined ? {} : { s3Port: options.s3Port }),
       };

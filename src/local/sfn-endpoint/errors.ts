@@ -4,6 +4,7 @@ import { SgwSnapshotError } from '../../errors.ts';
 export const SfnErrorType = {
   ExecutionAlreadyExists: 'ExecutionAlreadyExists',
   ExecutionDoesNotExist: 'ExecutionDoesNotExist',
+  ExecutionNotRedrivable: 'ExecutionNotRedrivable',
   StateMachineDoesNotExist: 'StateMachineDoesNotExist',
   InvalidArn: 'InvalidArn',
   InvalidName: 'InvalidName',

@@ -18,11 +18,23 @@ export interface ExecutionRecord {
   output?: string;
   error?: string;
   cause?: string;
+  /** How often `RedriveExecution` ran it again, and when last. */
+  redriveCount: number;
+  redriveDate?: Date;
   readonly history: readonly HistoryEventRecord[];
 }
 
+/**
+ * How long a closed execution may be redriven: "executions … that didn't complete successfully in the last 14 days"
+ * (`RedriveExecution`, Step Functions API reference; the SDK model's `redriveStatusReason` says
+ * "Execution redrivable period exceeded" past it).
+ */
+export const REDRIVE_PERIOD_MS = 14 * 86_400_000;
+
 /** Starts one local execution; `startLocalExecution` bound to the stack's handlers. */
-export type StartLocal = (options: Pick<LocalExecutionOptions, 'input' | 'name' | 'onEvent'>) => LocalExecution;
+export type StartLocal = (
+  options: Pick<LocalExecutionOptions, 'input' | 'name' | 'onEvent' | 'executionArn'>,
+) => LocalExecution;
 
 export interface ExecutionStoreOptions {
   stateMachineArn: string;
@@ -37,6 +49,8 @@ interface Entry {
   recorder: HistoryRecorder;
   local: LocalExecution;
   done: Promise<void>;
+  /** The parsed input, for a redrive. */
+  input: unknown;
 }
 
 /** The executions of the one local state machine, with their histories; STANDARD semantics. */
@@ -102,12 +116,56 @@ export class ExecutionStore {
       status: 'RUNNING',
       startDate: local.startDate,
       input: inputText,
+      redriveCount: 0,
       history: recorder.events,
     };
     recorder.started(inputText, this.#options.roleArn, local.startDate);
     const done = local.result.then((result) => this.#close(record, recorder, result));
-    this.#entries.set(record.executionArn, { record, recorder, local, done });
+    this.#entries.set(record.executionArn, { record, recorder, local, done, input });
     return record;
+  }
+
+  /**
+   * Runs a closed execution that did not succeed again, under its ARN, as `RedriveExecution` does; refused, as on
+   * AWS (`ExecutionNotRedrivable`, with the reasons the SDK model lists for `redriveStatusReason`), for a running or
+   * succeeded execution and past {@link REDRIVE_PERIOD_MS}. AWS resumes at the states that failed; the local engine
+   * cannot resume, so the workflow runs again from the start with the same input, which this workflow makes safe:
+   * every recovery point it snapshotted is found and reported as `existing`, never made twice.
+   * @returns the redrive date
+   * @throws {SfnApiError} `ExecutionDoesNotExist`, `ExecutionNotRedrivable`
+   */
+  redrive(executionArn: string): Date {
+    const entry = this.#entry(executionArn);
+    const { record, recorder } = entry;
+    if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') {
+      throw new SfnApiError(
+        SfnErrorType.ExecutionNotRedrivable,
+        `Execution is ${record.status} and cannot be redriven: '${executionArn}'`,
+      );
+    }
+    const now = this.#now();
+    if (now.getTime() - record.startDate.getTime() > REDRIVE_PERIOD_MS) {
+      throw new SfnApiError(
+        SfnErrorType.ExecutionNotRedrivable,
+        `Execution redrivable period exceeded: '${executionArn}'`,
+      );
+    }
+    record.status = 'RUNNING';
+    record.redriveCount += 1;
+    record.redriveDate = now;
+    delete record.stopDate;
+    delete record.output;
+    delete record.error;
+    delete record.cause;
+    recorder.redriven(record.redriveCount, now);
+    entry.local = this.#options.start({
+      input: entry.input,
+      name: record.name,
+      executionArn: record.executionArn,
+      onEvent: (event) => recorder.record(event),
+    });
+    entry.done = entry.local.result.then((result) => this.#close(record, recorder, result));
+    return now;
   }
 
   /** @throws {SfnApiError} `ExecutionDoesNotExist` */

@@ -89,6 +89,14 @@ export class HistoryRecorder {
     });
   }
 
+  /** `ExecutionRedriven`: a closed execution runs again under its ARN; its history goes on from here. */
+  redriven(redriveCount: number, at: Date): void {
+    this.#lanes.clear();
+    this.#caught.clear();
+    this.#awaitingRetry.clear();
+    this.#add('ExecutionRedriven', 'executionRedrivenEventDetails', { redriveCount }, undefined, at);
+  }
+
   /** Records one engine event; execution-level events are the store's to write. */
   record(event: EngineEvent): void {
     if ('state' in event) this.#onState[event.type as StateEvent['type']]?.(event as never);

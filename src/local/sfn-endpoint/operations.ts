@@ -87,6 +87,8 @@ export const OPERATIONS = {
         ...(record.output === undefined ? {} : { output: record.output, outputDetails: { included: true } }),
         ...(record.error === undefined ? {} : { error: record.error }),
         ...(record.cause === undefined ? {} : { cause: record.cause }),
+        redriveCount: record.redriveCount,
+        ...(record.redriveDate ? { redriveDate: epochSeconds(record.redriveDate) } : {}),
       };
     },
   }),
@@ -146,6 +148,12 @@ export const OPERATIONS = {
         ...(request.cause === undefined ? {} : { cause: request.cause }),
       });
       return { stopDate: epochSeconds(stopDate) };
+    },
+  }),
+  RedriveExecution: operation({
+    request: z.object({ executionArn: z.string(), clientToken: z.string().optional() }),
+    handle(request, deps) {
+      return { redriveDate: epochSeconds(executionsOf(request.executionArn, deps).redrive(request.executionArn)) };
     },
   }),
 } as const;

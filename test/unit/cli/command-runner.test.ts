@@ -1,7 +1,13 @@
 import { Command } from 'commander';
 import { runCommand } from '../../../src/cli/command-runner.ts';
 import { runProgram } from '../../../src/cli/program.ts';
-import { AwsUnreachableError, ExitCode, InvalidFleetError, UsageError } from '../../../src/errors.ts';
+import {
+  AwsUnreachableError,
+  ExitCode,
+  InvalidFleetError,
+  PermissionDeniedError,
+  UsageError,
+} from '../../../src/errors.ts';
 
 function captureStderr(): { stderr: { write: (text: string) => boolean }; text: () => string } {
   let text = '';
@@ -30,22 +36,34 @@ describe('runCommand', () => {
   });
 
   it.each([
-    [new UsageError('--input: not valid JSON'), ExitCode.Usage],
-    [new InvalidFleetError('fleet.json: not JSON'), ExitCode.Usage],
-    [new AwsUnreachableError('StartExecution', 'StartExecution: could not reach Step Functions'), ExitCode.Unreachable],
-  ])('turns %s into one line on stderr and the exit code the error carries', async (error, exitCode) => {
-    // Prepare
-    const io = captureStderr();
+    [new UsageError('--input: not valid JSON'), ExitCode.Usage, 'Run sgw-snap start --help to see its flags.\n'],
+    [new InvalidFleetError('fleet.json: not JSON'), ExitCode.Usage, ''],
+    [
+      new AwsUnreachableError('StartExecution', 'StartExecution: could not reach Step Functions'),
+      ExitCode.Unreachable,
+      'Check the Region and credentials this shell uses (aws sts get-caller-identity), or point AWS_ENDPOINT_URL_SFN at a local endpoint (sgw-snap serve).\n',
+    ],
+    [
+      new PermissionDeniedError('StartExecution', 'StartExecution was refused', {}, 'states:StartExecution'),
+      ExitCode.Unreachable,
+      'Ask for states:StartExecution on the identity this shell uses.\n',
+    ],
+  ])(
+    'turns %s into what failed and why, what to do, and the exit code the error carries',
+    async (error, exitCode, hint) => {
+      // Prepare
+      const io = captureStderr();
 
-    // Act
-    const code = await runCommand(io, 'start', async () => {
-      throw error;
-    });
+      // Act
+      const code = await runCommand(io, 'start', async () => {
+        throw error;
+      });
 
-    // Assess
-    expect(code).toBe(exitCode);
-    expect(io.text()).toBe(`sgw-snap start: ${error.message}\n`);
-  });
+      // Assess
+      expect(code).toBe(exitCode);
+      expect(io.text()).toBe(`sgw-snap start: ${error.message}\n${hint}`);
+    },
+  );
 
   it('exits 1 with the stack for an error that is not ours', async () => {
     // Prepare

@@ -162,7 +162,9 @@ describe('the report of an execution that failed with SnapshotsFailed', () => {
       for (const volumeId of FAILED_VOLUMES)
         expect(markdown).toMatch(new RegExp(`\\| ${volumeId} \\|.*\\| FAILED: InvalidGatewayRequestException \\|`));
       expect(markdown).toContain('| Evidence | s3://sgw-snap-evidence/executions/sgw-recovery-snapshots-dev/drill/ |');
-      expect(run.stderr).toContain(`drill report written to ${reportPath}: FAILED`);
+      // --json: the verdict is in the report file; stderr carries errors only.
+      expect(markdown).toContain('**Result: FAILED');
+      expect(run.stderr).toBe('');
     },
   );
 

@@ -208,7 +208,7 @@ describe('following a Distributed Map run into its child executions', () => {
     const reportPath = join(dir, 'drill.md');
 
     // Act
-    const run = await driveCli(['start', '--wait', '--report', reportPath], {}, deps());
+    const run = await driveCli(['start', '--wait', '--verbose', '--report', reportPath], {}, deps());
 
     // Assess
     expect(run.exitCode).toBe(ExitCode.Succeeded);

@@ -3,6 +3,7 @@ import { HistoryNarrator } from '../../../src/cli/sfn/narrate.ts';
 import { snapshotWorkflow } from '../../../src/workflow/snapshot.ts';
 
 const GATEWAY = 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-12A3456B';
+const VOLUME = `${GATEWAY}/volume/vol-1122AABB`;
 const at = new Date('2025-01-15T12:00:00Z');
 
 function event(id: number, previousEventId: number, type: string, details: Partial<HistoryEvent> = {}): HistoryEvent {
@@ -18,9 +19,14 @@ describe('HistoryNarrator', () => {
       event(2, 1, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: 'arn:fn' } }),
       event(3, 2, 'LambdaFunctionStarted'),
       event(4, 3, 'LambdaFunctionFailed', {
-        lambdaFunctionFailedEventDetails: { error: 'ThrottlingException', cause: '{}' },
+        lambdaFunctionFailedEventDetails: {
+          error: 'ThrottlingException',
+          cause: JSON.stringify({ errorType: 'ThrottlingException', errorMessage: 'Rate exceeded' }),
+        },
       }),
-      event(5, 4, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: 'arn:fn' } }),
+      event(5, 4, 'LambdaFunctionScheduled', {
+        lambdaFunctionScheduledEventDetails: { resource: 'arn:fn', input: JSON.stringify({ volumeArn: VOLUME }) },
+      }),
     ];
 
     // Act
@@ -28,7 +34,10 @@ describe('HistoryNarrator', () => {
 
     // Assess
     expect(narrations.map((n) => n.step?.kind)).toEqual([undefined, undefined, undefined, undefined, 'retried']);
-    expect(narrations[4]?.line).toBe('retrying CreateSnapshot after ThrottlingException');
+    expect(narrations[4]?.line).toBe(
+      'retrying CreateSnapshot for vol-1122AABB on sgw-12A3456B after ThrottlingException: Rate exceeded',
+    );
+    expect(narrations[4]?.importance).toBe('problem');
   });
 
   it('reports a caught failure as failed over, not as a step that succeeded', () => {

@@ -125,13 +125,20 @@ describe('the Step Functions calls of sgw-snap', () => {
       .on(ListExecutionsCommand)
       .resolvesOnce({ executions: [item('c'), item('b')], nextToken: 'more' })
       .resolvesOnce({ executions: [item('a')] });
+    sfnMock.on(DescribeExecutionCommand).callsFake(({ executionArn }: { executionArn: string }) => ({
+      ...item(executionArn.slice(executionArn.lastIndexOf('-') + 1)),
+      output: JSON.stringify({ summary: { created: 2, existing: 1, skipped: 0, failed: 0 } }),
+    }));
 
     // Act
-    const run = await driveCli(['list', '--max', '3', '--status', 'SUCCEEDED'], {}, deps());
+    const run = await driveCli(['list', '--max', '3', '--status', 'succeeded'], {}, deps());
 
     // Assess
     expect(run.exitCode).toBe(ExitCode.Succeeded);
     expect(run.stdout.match(/^[abc]\s+SUCCEEDED/gm)?.map((line) => line[0])).toEqual(['c', 'b', 'a']);
+    // What each made, from its digest: created, existing, skipped, failed.
+    expect(run.stdout).toMatch(/^c\s+SUCCEEDED\s+\S+\s+[\d.]+\s+2\s+1\s+0\s+0$/m);
+    expect(run.stdout.split('\n')[0]).toMatch(/created\s+existing\s+skipped\s+failed/);
     const inputs = sfnMock.commandCalls(ListExecutionsCommand).map((call) => call.args[0].input);
     expect(inputs).toEqual([
       { stateMachineArn: STATE_MACHINE_ARN, maxResults: 3, statusFilter: 'SUCCEEDED' },
@@ -193,7 +200,10 @@ describe('the Step Functions calls of sgw-snap', () => {
 
     // Assess
     expect(run.exitCode).toBe(ExitCode.Succeeded);
-    expect(run.stderr).toContain('execution drill already exists (SUCCEEDED');
+    // --json: stderr carries errors only; without it the same run says which execution it follows.
+    expect(run.stderr).toBe('');
+    const told = await driveCli(['start', '--name', 'drill', '--input', '{"dryRun":false}', '--wait'], {}, deps());
+    expect(told.stderr).toContain('execution drill already exists (SUCCEEDED');
     expect(JSON.parse(run.stdout)).toEqual(report);
     expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
       stateMachineArn: STATE_MACHINE_ARN,

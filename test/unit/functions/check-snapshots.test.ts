@@ -128,7 +128,12 @@ describe('check-snapshots handler', () => {
     const result = await handler(request, context());
 
     // Assess
-    expect(result).toEqual({ pending: 1 });
+    expect(result).toEqual({
+      pending: 1,
+      completed: 3,
+      failed: { created: 0, existing: 0 },
+      oldestPendingProgress: 40,
+    });
     expect((await stored(request))?.snapshots.map((s) => [s.snapshotId, s.state, s.progress])).toEqual([
       ['snap-vol-a', 'pending', '40%'],
       ['snap-vol-b', 'completed', '100%'],
@@ -262,7 +267,7 @@ describe('check-snapshots handler', () => {
     const result = await handler(request, context());
 
     // Assess
-    expect(result).toEqual({ pending: 0 });
+    expect(result).toEqual({ pending: 0, completed: 1, failed: { created: 0, existing: 0 } });
     expect(ec2.calls()).toHaveLength(0);
     expect(await stored(request, OTHER_GATEWAY_ARN)).toBeUndefined();
   });

@@ -128,6 +128,65 @@ describe('emulator command', () => {
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 
+  it('applies a fault file over the fleet, and its help shows no path of this machine', async () => {
+    // Prepare
+    const lines: string[] = [];
+    const signals = new EventEmitter();
+    const program = new Command().exitOverride();
+    const command = registerEmulatorCommand(program, { log: (line) => lines.push(line), signals });
+    const faults = new URL('../../../examples/faults.json', import.meta.url).pathname;
+    const listGateways = (url: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'x-amz-target': 'StorageGateway_20130630.ListVolumeRecoveryPoints',
+          'content-type': 'application/x-amz-json-1.1',
+        },
+        body: JSON.stringify({ GatewayARN: 'arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-0A1B2C3D' }),
+      });
+
+    // Act
+    const running = program.parseAsync(
+      ['emulator', '--port', '0', '--fleet', 'examples/fleet.json', '--faults', faults],
+      { from: 'user' },
+    );
+    await waitForLines(lines, 3);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(lines[0] ?? '')?.[1] ?? '';
+    const statuses = [];
+    for (let call = 0; call < 3; call += 1) statuses.push((await listGateways(url)).status);
+    signals.emit('SIGINT');
+    await running;
+
+    // Assess
+    expect(statuses).toEqual([400, 400, 200]);
+    expect(command.helpInformation()).not.toContain(DEMO_FLEET_PATH);
+    expect(command.helpInformation()).toContain('--faults <file>');
+  });
+
+  it('exits 2 naming --faults and the rule at fault when the fault file is not a list of rules', async () => {
+    // Prepare
+    const dir = await mkdtemp(path.join(tmpdir(), 'faults-'));
+    const bad = path.join(dir, 'faults.json');
+    await writeFile(bad, JSON.stringify([{ operation: 'ListGateways', rate: 2 }]));
+    let stderr = '';
+    const io = {
+      log: () => undefined,
+      stderr: { write: (text: string) => (stderr += text) },
+      signals: new EventEmitter(),
+    };
+
+    // Act
+    const code = await runEmulator({ faults: bad, port: 0, snapshotCompletionMs: 0 }, io).finally(() =>
+      rm(dir, { recursive: true, force: true }),
+    );
+
+    // Assess
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain(`--faults: ${bad} is not a list of fault rules`);
+    expect(stderr).toContain('at [0].rate');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('listens on 4599 by default', () => {
     // Prepare
     const program = new Command();

@@ -43,6 +43,33 @@ describe('applySnapshotStates', () => {
       expect.objectContaining({ error: SNAPSHOT_ERROR, snapshotId: 'snap-3', state: 'error', sizeBytes: 1_000 }),
     ]);
     expect(unsettledSnapshotIds(check.gateway)).toEqual(['snap-2']);
+    expect(check.completed).toBe(1);
+    expect(check.failed).toEqual({ created: 1, existing: 0 });
+    expect(check.lowestPendingProgress).toBe(50);
+  });
+
+  it('tells how many it failed at this poll by status, and the lowest progress of those still pending', () => {
+    // Prepare
+    const mixed = {
+      ...gateway,
+      snapshots: gateway.snapshots.map((s, i) => (i === 0 ? { ...s, status: 'existing' as const } : s)),
+    };
+    const progress = new Map<string, SnapshotState>([
+      ['snap-1', { snapshotId: 'snap-1', state: 'error', progress: '10%' }],
+      ['snap-2', { snapshotId: 'snap-2', state: 'pending', progress: '42%' }],
+      ['snap-3', { snapshotId: 'snap-3', state: 'pending', progress: '' }],
+    ]);
+
+    // Act
+    const check = applySnapshotStates(mixed, progress, false);
+    const timedOut = applySnapshotStates(mixed, new Map(), true);
+
+    // Assess
+    expect(check.failed).toEqual({ created: 0, existing: 1 });
+    expect(check.lowestPendingProgress).toBe(42);
+    expect(check.pending).toBe(2);
+    expect(timedOut.failed).toEqual({ created: 2, existing: 1 });
+    expect(timedOut.lowestPendingProgress).toBeUndefined();
   });
 
   it('fails the snapshots still pending at the time-out, keeping their IDs and last state', () => {

@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExitCode } from '../../src/errors.ts';
+import { volumeArnOf } from '../../src/local/emulator/index.ts';
+import type { ExecutionReport } from '../../src/report/execution-report.ts';
+import { driveCli } from '../helpers/drive-cli.ts';
+import { type ServedCli, serveForCli, snapshotRefusedFor } from '../helpers/served-cli.ts';
+
+const FAILING_VOLUME = volumeArnOf({ region: 'us-east-1', accountId: '111122223333' }, 'sgw-12A3456B', 'vol-1122AABC');
+
+describe('sgw-snap stop and redrive against sgw-snap serve', () => {
+  let dir: string;
+  let served: ServedCli | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sgw-snap-redrive-'));
+  });
+  afterEach(async () => {
+    await served?.close();
+    served = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Polls `status --json` until the execution has ended. */
+  async function ended(name: string, env: NodeJS.ProcessEnv): Promise<ExecutionReport> {
+    for (;;) {
+      const status = await driveCli(['status', name, '--json'], env);
+      const report = JSON.parse(status.stdout) as ExecutionReport & { status?: string };
+      if (report.status !== 'RUNNING') return report;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('redrives a failed execution under its ARN once its cause is gone, and refuses to redrive one that succeeded', async () => {
+    // Prepare: one volume's snapshot is refused, so the drill fails.
+    served = await serveForCli({ s3Directory: join(dir, 's3'), faults: [snapshotRefusedFor(FAILING_VOLUME)] });
+    const first = await driveCli(['start', '--name', 'drill', '--wait', '--json'], served.env);
+    served.stack.emulator?.setFaults([]);
+
+    // Act
+    const redrive = await driveCli(['redrive', 'drill'], served.env);
+    const report = await ended('drill', served.env);
+    const again = await driveCli(['redrive', 'drill'], served.env);
+    const list = await driveCli(['list', '--json'], served.env);
+
+    // Assess
+    expect(first.exitCode).toBe(ExitCode.Failed);
+    expect(redrive.exitCode).toBe(ExitCode.Succeeded);
+    expect(redrive.stdout).toMatch(/^Execution drill redriven at \S+Z\n/);
+    expect(redrive.stdout).toContain('Follow it with: sgw-snap status drill');
+    // Locally the workflow runs again from the start: the ten snapshots of the first attempt are found, not made again.
+    expect(report.summary).toEqual(expect.objectContaining({ created: 1, failed: 0, skipped: 11 }));
+    expect(again.exitCode).toBe(ExitCode.Usage);
+    expect(again.stderr).toContain('Execution is SUCCEEDED and cannot be redriven');
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'drill', status: 'SUCCEEDED' })]);
+  });
+
+  it('stops a running execution, says so when it is no longer running, and redrives the aborted one', async () => {
+    // Prepare: every call answers slowly, so the execution is still running when it is stopped.
+    served = await serveForCli({ s3Directory: join(dir, 's3'), faults: [{ operation: '*', latencyMs: 200 }] });
+    await driveCli(['start', '--name', 'slow'], served.env);
+
+    // Act
+    const stop = await driveCli(['stop', 'slow', '--cause', 'drill cancelled'], served.env);
+    const stopAgain = await driveCli(['stop', 'slow'], served.env);
+    const status = await driveCli(['status', 'slow'], served.env);
+    served.stack.emulator?.setFaults([]);
+    const redrive = await driveCli(['redrive', 'slow', '--json'], served.env);
+    const report = await ended('slow', served.env);
+
+    // Assess
+    expect(stop.exitCode).toBe(ExitCode.Succeeded);
+    expect(stop.stdout).toMatch(/^Execution slow stopped: ABORTED\n/);
+    expect(stopAgain.stdout).toMatch(/^Execution slow was not running \(ABORTED\): nothing to stop\n/);
+    expect(status.exitCode).toBe(ExitCode.Failed);
+    expect(status.stdout).toContain('drill cancelled');
+    expect(redrive.exitCode).toBe(ExitCode.Succeeded);
+    expect(JSON.parse(redrive.stdout)).toEqual(
+      expect.objectContaining({ executionArn: expect.stringMatching(/:slow$/) }),
+    );
+    expect(report.summary.failed).toBe(0);
+  });
+});
