@@ -11,6 +11,7 @@ interface JsonSchemaNode {
   items?: JsonSchemaNode;
   enum?: unknown[];
   pattern?: string;
+  format?: string;
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
@@ -76,6 +77,8 @@ function typeOf(node: JsonSchemaNode): string {
   if (node.enum) return node.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
   const type = Array.isArray(node.type) ? node.type.join(' \\| ') : (node.type ?? 'object');
   if (type === 'array') return `${node.items?.type ?? 'value'}[]`;
+  // A named format (an ISO 8601 date-time) says more than the regular expression zod writes for it.
+  if (node.format === 'date-time') return `${type} (ISO 8601 date-time with offset)`;
   if (node.pattern) return `${type} matching \`${node.pattern.replace(/\|/g, '\\|')}\``;
   const low = node.minimum ?? node.exclusiveMinimum;
   // zod writes the largest safe integer as the maximum of every integer: no limit worth printing.

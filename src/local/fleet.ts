@@ -99,8 +99,8 @@ export const FleetSchema = z
     // Retention (issue 12): a year of earlier runs' snapshots, for tests and the bench.
     snapshotHistory: z
       .strictObject({
-        days: z.int().min(1).max(3660),
-        everyHours: z.number().positive().max(744),
+        days: z.int().min(1).max(3660).describe('How many days back the history reaches.'),
+        everyHours: z.number().positive().max(744).describe('Hours between two snapshots of a volume.'),
       })
       .optional()
       .describe('Completed snapshots of ours that earlier runs left on every cached volume, one every everyHours.'),

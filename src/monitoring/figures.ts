@@ -16,7 +16,13 @@ export const EXECUTION_METRICS = {
   existing: 'SnapshotsExisting',
   /** Recovery points (or whole gateways) that failed. */
   failed: 'Failures',
-  // Retention (issue 12) adds its `deleted` count here, from what its own report says it deleted.
+  /** Snapshots retention deleted (0 without a `retention` policy). */
+  deleted: 'SnapshotsDeleted',
+  /**
+   * Snapshots retention meant to delete but could not: EC2 said in use (an AMI), refused, or the step stopped
+   * before their turn. Above zero, the bill keeps what the policy let go: its alarm says so.
+   */
+  notRemoved: 'SnapshotsNotRemoved',
   volumes: 'VolumesInScope',
   /** Volumes in scope whose newest usable snapshot is older than the RPO target, or that have none. */
   stale: 'StaleVolumes',
@@ -36,6 +42,8 @@ export interface ExecutionFigures {
   created: number;
   existing: number;
   failed: number;
+  deleted: number;
+  notRemoved: number;
   /** Every skip reason, those with none at 0. */
   skippedByReason: Record<SkipReason, number>;
   rpo: RpoFigures;
@@ -57,6 +65,9 @@ export function executionFigures(report: ExecutionReport, now: number, rpoTarget
     created: summary.created,
     existing: summary.existing,
     failed: summary.failed,
+    deleted: summary.retention?.deleted ?? 0,
+    notRemoved:
+      (summary.retention?.inUse ?? 0) + (summary.retention?.deleteFailed ?? 0) + (summary.retention?.notDeleted ?? 0),
     skippedByReason: Object.fromEntries(SKIP_REASONS.map((r) => [r, summary.skippedByReason[r] ?? 0])) as Record<
       SkipReason,
       number
@@ -76,6 +87,8 @@ export function metricValues(figures: ExecutionFigures): MetricValue[] {
     count(EXECUTION_METRICS.created, figures.created),
     count(EXECUTION_METRICS.existing, figures.existing),
     count(EXECUTION_METRICS.failed, figures.failed),
+    count(EXECUTION_METRICS.deleted, figures.deleted),
+    count(EXECUTION_METRICS.notRemoved, figures.notRemoved),
     ...SKIP_REASONS.map((reason) => count(skippedMetricName(reason), figures.skippedByReason[reason])),
     count(EXECUTION_METRICS.volumes, figures.rpo.volumes),
     count(EXECUTION_METRICS.stale, figures.rpo.stale.length),
@@ -92,7 +105,8 @@ export function formatFigures(figures: ExecutionFigures): string {
     .join(', ');
   return (
     `Metrics: ${figures.created} created, ${figures.existing} existing, ${figures.failed} failed` +
-    `${skipped ? `, skipped ${skipped}` : ''}; ` +
+    `${skipped ? `, skipped ${skipped}` : ''}` +
+    `${figures.deleted || figures.notRemoved ? `, ${figures.deleted} deleted, ${figures.notRemoved} not removed` : ''}; ` +
     `RPO worst ${formatAge(rpo.worstSeconds)}, median ${formatAge(rpo.medianSeconds)}; ` +
     `${rpo.stale.length} of ${rpo.volumes} volumes older than ${rpo.targetHours}h` +
     `${figures.succeeded ? '' : figures.dryRun ? ' (dry run: not a successful execution)' : ' (not a successful execution)'}`

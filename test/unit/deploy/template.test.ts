@@ -326,6 +326,7 @@ describe('the packaged state machine', () => {
       'ExecutionsFailed',
       'ExecutionsTimedOut',
       'Metrics Insights query',
+      'SnapshotsNotRemoved',
       'SuccessfulExecutions',
     ]);
 
@@ -1081,6 +1082,22 @@ describe('monitoring', () => {
     expect(properties.ActionsEnabled).toBe(schedule?.Properties?.State === 'ENABLED');
   });
 
+  it('alarms when retention could not delete what its policy let go, straight to the topic', () => {
+    const properties = alarm('SnapshotsNotRemovedAlarm');
+    expect(properties).toEqual(
+      expect.objectContaining({
+        Namespace: namespace(),
+        MetricName: EXECUTION_METRICS.notRemoved,
+        Dimensions: SERVICE_DIMENSION,
+        Statistic: 'Maximum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    );
+    expect(asArray(properties.AlarmActions as unknown[]).map(referencedLogicalId)).toEqual(['AlarmTopic']);
+  });
+
   it('alarms on stale volumes above zero, and sends that alarm through the notifier, which names the volumes', () => {
     expect(alarm(STALE_VOLUMES_ALARM)).toEqual(
       expect.objectContaining({
@@ -1212,7 +1229,7 @@ describe('the restore state machine and its roles', () => {
     expect(conditionsOf('RestoreCleanupRole', 'storagegateway:DeleteVolume')).toEqual([testTag]);
     expect(conditionsOf('RestoreCleanupRole', 'ec2:DeleteVolume')).toEqual([testTag]);
     const deleters = iamStatements(template)
-      .filter(({ statement }) => statement.Action.some((action) => /:Delete(Volume|Snapshot)$/.test(action)))
+      .filter(({ statement }) => statement.Action.some((action) => /:DeleteVolume$/.test(action)))
       .map(({ owner }) => owner);
     expect([...new Set(deleters)]).toEqual(['RestoreCleanupRole']);
   });

@@ -118,6 +118,8 @@ describe('executionFigures and metricValues', () => {
       SnapshotsCreated: [2, 'Count'],
       SnapshotsExisting: [1, 'Count'],
       Failures: [0, 'Count'],
+      SnapshotsDeleted: [0, 'Count'],
+      SnapshotsNotRemoved: [0, 'Count'],
       SkippedExcluded: [0, 'Count'],
       SkippedAlreadySnapshotted: [0, 'Count'],
       SkippedTooNew: [2, 'Count'],
@@ -139,7 +141,7 @@ describe('executionFigures and metricValues', () => {
     const names = (manifest: ManifestGateway[]) =>
       metricValues(executionFigures(reportOf(manifest), NOW, 24)).map((v) => v.name);
     expect(names(big)).toEqual(names(MANIFEST));
-    expect(names(big)).toHaveLength(9 + SKIP_REASONS.length);
+    expect(names(big)).toHaveLength(11 + SKIP_REASONS.length);
   });
 
   it('count an execution that failed something, or a dry run, as no successful execution', () => {
@@ -148,6 +150,34 @@ describe('executionFigures and metricValues', () => {
     const succeeded = (values: typeof failed) => values.find((v) => v.name === EXECUTION_METRICS.succeeded)?.value;
     expect([succeeded(failed), succeeded(dryRun)]).toEqual([0, 0]);
     expect(failed.find((v) => v.name === EXECUTION_METRICS.failed)?.value).toBe(1);
+  });
+
+  it('carry what retention deleted, and what it meant to delete but could not (in use, refused, not reached)', () => {
+    // Prepare
+    const retention = {
+      kept: 40,
+      deleted: 7,
+      wouldDelete: 0,
+      inUse: 2,
+      deleteFailed: 1,
+      notDeleted: 3,
+      deferred: 5,
+      locked: 0,
+      lockFailed: 0,
+      archived: 0,
+      archiveFailed: 0,
+      wouldArchive: 0,
+      stepFailures: 0,
+    };
+
+    // Act
+    const figures = executionFigures(reportOf(MANIFEST, { retention }), NOW, 24);
+    const values = metricValues(figures);
+
+    // Assess: deferred deletions are the policy's own pacing, not a failure to remove.
+    const value = (name: string) => values.find((v) => v.name === name)?.value;
+    expect([value(EXECUTION_METRICS.deleted), value(EXECUTION_METRICS.notRemoved)]).toEqual([7, 6]);
+    expect(formatFigures(figures)).toContain(', 7 deleted, 6 not removed;');
   });
 
   it('leave the RPO ages out when no volume has a snapshot, rather than publish a zero that looks healthy', () => {
