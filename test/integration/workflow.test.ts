@@ -123,7 +123,11 @@ describe('the state machine on the local engine against the emulator', () => {
     const fleet = generateFleet({ gateways: 2, volumesPerGateway: 16 });
     workflow = await startLocalWorkflow({
       fleet,
-      faults: [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', rateLimit: { perSecond: 50, burst: 2 } }],
+      faults: [
+        { operation: 'CreateSnapshotFromVolumeRecoveryPoint', rateLimit: { perSecond: 50, burst: 2 } },
+        // However slowly a loaded machine sends the creates, the first ones meet an empty bucket.
+        { operation: 'CreateSnapshotFromVolumeRecoveryPoint', error: 'ThrottlingException', firstN: 2 },
+      ],
     });
 
     // Act
