@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { logger } from '../src/lambda/handler.ts';
 import { runBench } from './bench.ts';
-import { RATE_LIMITED_FULL, renderRateLimited, runRateLimited } from './rate-limited.ts';
+import { assertWithinBounds, RATE_LIMITED_FULL, renderRateLimited, runRateLimited } from './rate-limited.ts';
 import { renderResults } from './render.ts';
 import { FULL_PLAN, SMOKE_PLAN } from './scenarios.ts';
 
@@ -24,7 +24,11 @@ const { values } = parseArgs({
 logger.setLogLevel('SILENT');
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 // The rate-limited section runs with AWS's retry intervals: alone with --rate-limited, and after the full bench.
-const rateLimited = () => runRateLimited(RATE_LIMITED_FULL, progress).then(renderRateLimited);
+const rateLimited = async () => {
+  const rows = await runRateLimited(RATE_LIMITED_FULL, progress);
+  assertWithinBounds(rows);
+  return renderRateLimited(rows);
+};
 if (values['rate-limited']) {
   const section = await rateLimited();
   process.stdout.write(section);
