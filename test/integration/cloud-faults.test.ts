@@ -127,9 +127,11 @@ describe('the workflow against what the cloud does', () => {
 
   it('absorbs Storage Gateway throttling on every call it makes', async () => {
     // Prepare
-    const throttled = ['ListGateways', 'ListVolumeRecoveryPoints', CREATE].map(
-      (operation): FaultRule => ({ operation, rateLimit: { perSecond: 50, burst: 3 } }),
-    );
+    // The firstN rules: however slowly a loaded machine sends its calls, each operation meets an empty bucket once.
+    const throttled = ['ListGateways', 'ListVolumeRecoveryPoints', CREATE].flatMap((operation): FaultRule[] => [
+      { operation, rateLimit: { perSecond: 50, burst: 3 } },
+      { operation, error: 'ThrottlingException', firstN: 1 },
+    ]);
     workflow = await startLocalWorkflow({ fleet, faults: throttled });
 
     // Act
