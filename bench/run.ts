@@ -7,7 +7,7 @@ import { logger } from '../src/lambda/handler.ts';
 import { loadDefinition } from '../src/statemachine/definition.ts';
 import { snapshotWorkflow } from '../src/workflow/snapshot.ts';
 import { runBench } from './bench.ts';
-import { RATE_LIMITED_FULL, renderRateLimited, runRateLimited } from './rate-limited.ts';
+import { assertWithinBounds, RATE_LIMITED_FULL, renderRateLimited, runRateLimited } from './rate-limited.ts';
 import { renderResults } from './render.ts';
 import { measureRetention, retentionSection } from './retention.ts';
 import { FULL_PLAN, SMOKE_PLAN } from './scenarios.ts';
@@ -37,8 +37,13 @@ const plan = values.smoke ? SMOKE_PLAN : FULL_PLAN;
 
 /** The sections that run after the main figures, each also alone with `--only <name>`. */
 const SECTIONS: Readonly<Record<string, () => Promise<string>>> = {
-  // With AWS's retry intervals: the point of the section is what real backoff carries through a rate limit.
-  'rate-limited': () => runRateLimited(RATE_LIMITED_FULL, progress).then(renderRateLimited),
+  // With AWS's retry intervals: the point of the section is what real backoff carries through a rate limit. A failed
+  // volume, or more DescribeSnapshots than the bound, fails the bench.
+  'rate-limited': async () => {
+    const rows = await runRateLimited(RATE_LIMITED_FULL, progress);
+    assertWithinBounds(rows);
+    return renderRateLimited(rows);
+  },
   retention: async () => {
     const workDir = await mkdtemp(join(tmpdir(), 'sgw-bench-'));
     try {

@@ -112,7 +112,8 @@ describe('sgw-snap against sgw-snap serve', () => {
       .split('\n')
       .filter((line) => /^\| vol-[0-9A-F]+ \| .* \| snap-[0-9a-f]+ \| created \|/.test(line));
     expect(rows).toHaveLength(400);
-  });
+    // 400 creates each write an idempotency record and an attempt mark to dynalite: past 30 s on a loaded machine.
+  }, 60_000);
 
   it('starts one execution for the same --name twice, and refuses the name with another input', async () => {
     // Prepare

@@ -8,13 +8,18 @@ import {
 } from '../../src/local/emulator/index.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
 import type { EngineEvent } from '../../src/local/runner.ts';
+import { DEFAULT_RETAG_DELAYS_MS } from '../../src/snapshot/recovery-point-snapshot.ts';
 import { SNAPSHOT_TAG } from '../../src/snapshot/tags.ts';
 import { type LocalWorkflow, startLocalWorkflow, type WorkflowRun } from '../helpers/local-workflow.ts';
 
 const CREATE = 'CreateSnapshotFromVolumeRecoveryPoint';
-/** The fleet of the issue's measurement: 3,200 volumes, 32 on each of 100 gateways. */
-const BIG_FLEET_GATEWAYS = 100;
-const BIG_FLEET_VOLUMES = 3200;
+/**
+ * 400 volumes on 20 gateways: four times the DescribeSnapshots bucket's 100, so a check per create would be throttled.
+ * The issue's 3,200 volumes on 100 gateways run in the bench (`npm run bench -- --only rate-limited`, section 7), which
+ * holds them to the same bound: on a loaded 2-core machine they take minutes and would time out a test.
+ */
+const BIG_FLEET_GATEWAYS = 20;
+const BIG_FLEET_VOLUMES = 400;
 const fleet = generateFleet({ gateways: 2, volumesPerGateway: 6 });
 const VOLUMES = fleet.gateways.flatMap((g) => g.volumes.map((v) => volumeArnOf(fleet, g.id, v.id)));
 const volumeArn = (gateway: number, volume: number) =>
@@ -122,9 +127,11 @@ describe('the workflow against what the cloud does', () => {
 
   it('absorbs Storage Gateway throttling on every call it makes', async () => {
     // Prepare
-    const throttled = ['ListGateways', 'ListVolumeRecoveryPoints', CREATE].map(
-      (operation): FaultRule => ({ operation, rateLimit: { perSecond: 50, burst: 3 } }),
-    );
+    // The firstN rules: however slowly a loaded machine sends its calls, each operation meets an empty bucket once.
+    const throttled = ['ListGateways', 'ListVolumeRecoveryPoints', CREATE].flatMap((operation): FaultRule[] => [
+      { operation, rateLimit: { perSecond: 50, burst: 3 } },
+      { operation, error: 'ThrottlingException', firstN: 1 },
+    ]);
     workflow = await startLocalWorkflow({ fleet, faults: throttled });
 
     // Act
@@ -238,24 +245,39 @@ describe('the workflow against what the cloud does', () => {
 
       // Act
       const started = Date.now();
-      const run = await workflow.run({ maxConcurrency: { gateways: 40, snapshots: 40 } }, { keepEvents: false });
+      let retriedCreates = 0;
+      const run = await workflow.run(
+        { maxConcurrency: { gateways: 40, snapshots: 40 } },
+        {
+          keepEvents: false,
+          onEvent: (event) => {
+            if (event.type === 'StateRetried' && event.state.name === 'CreateSnapshot') retriedCreates += 1;
+          },
+        },
+      );
 
       // Assess
       const describes = workflow.emulator.calls.filter((c) => c.operation === 'DescribeSnapshots');
       const throttled = describes.filter((c) => c.error === 'RequestLimitExceeded');
+      const summary = run.report?.summary;
       console.log(
         `${BIG_FLEET_VOLUMES} volumes on ${BIG_FLEET_GATEWAYS} gateways under EC2's DescribeSnapshots bucket ` +
           `(${EC2_DESCRIBE_SNAPSHOTS_BUCKET.burst}, ${EC2_DESCRIBE_SNAPSHOTS_BUCKET.perSecond}/s): ` +
-          `${describes.length} DescribeSnapshots calls, ${throttled.length} throttled; ` +
-          `${run.report?.summary.created} created, ${run.report?.summary.failed} failed, ${Date.now() - started} ms`,
+          `${describes.length} DescribeSnapshots calls, ${throttled.length} throttled, ${retriedCreates} creates retried; ` +
+          `${summary?.created} created, ${summary?.existing} existing, ${summary?.failed} failed, ${Date.now() - started} ms`,
       );
       expect(run.status).toBe('SUCCEEDED');
-      expect(run.report?.summary).toMatchObject({ selected: BIG_FLEET_VOLUMES, created: BIG_FLEET_VOLUMES, failed: 0 });
-      // The list step's one query per gateway (each a page or two), and Summarise's; no create asks.
-      expect(describes.length - throttled.length).toBeLessThanOrEqual(2 * BIG_FLEET_GATEWAYS + 1);
-      expect(describes.length).toBeLessThan(BIG_FLEET_VOLUMES / 10);
+      expect(summary).toMatchObject({ selected: BIG_FLEET_VOLUMES, failed: 0 });
+      // A create the client gave up on (a loaded machine) may be retried and find its own snapshot: existing.
+      expect((summary?.created ?? 0) + (summary?.existing ?? 0)).toBe(BIG_FLEET_VOLUMES);
+      // The list step's one query per gateway (a page or two each); a create asks only when it is a retry, at most
+      // once and once after each of the backoff's delays.
+      const perRetry = 1 + DEFAULT_RETAG_DELAYS_MS.length;
+      expect(describes.length - throttled.length).toBeLessThanOrEqual(
+        2 * BIG_FLEET_GATEWAYS + 1 + perRetry * retriedCreates,
+      );
       expect(new Set(workflow.emulator.snapshots().map((s) => s.volumeArn)).size).toBe(BIG_FLEET_VOLUMES);
       expect(workflow.emulator.snapshots()).toHaveLength(BIG_FLEET_VOLUMES);
-    }, 240_000);
+    }, 120_000);
   });
 });
