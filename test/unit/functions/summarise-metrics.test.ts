@@ -94,6 +94,9 @@ describe('summarise handler metrics (EMF lines)', () => {
       SnapshotsCreated: 2,
       SnapshotsExisting: 0,
       Failures: 0,
+      // No retention policy in this execution: nothing deleted, nothing it could not delete.
+      SnapshotsDeleted: 0,
+      SnapshotsNotRemoved: 0,
       SkippedExcluded: 1,
       SkippedAlreadySnapshotted: 0,
       SkippedTooNew: 1,
