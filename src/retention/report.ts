@@ -204,9 +204,9 @@ export function retentionRows(plan: RetentionPlan, rounds: readonly RetentionRou
   return [...locks, ...decided];
 }
 
-/** The rows counted by outcome. */
-export function retentionCounts(retention: readonly GatewayRetention[]): RetentionCounts {
-  const counts: RetentionCounts = {
+/** The counts of a retention that looked at nothing: every outcome 0. */
+export function noRetentionCounts(): RetentionCounts {
+  return {
     kept: 0,
     deleted: 0,
     wouldDelete: 0,
@@ -221,6 +221,11 @@ export function retentionCounts(retention: readonly GatewayRetention[]): Retenti
     wouldArchive: 0,
     stepFailures: 0,
   };
+}
+
+/** The rows counted by outcome. */
+export function retentionCounts(retention: readonly GatewayRetention[]): RetentionCounts {
+  const counts = noRetentionCounts();
   const field: Record<RetentionOutcome, keyof RetentionCounts> = {
     kept: 'kept',
     deleted: 'deleted',

@@ -8,6 +8,7 @@ import {
 import { formatAge, rpoOf } from '../../../src/monitoring/rpo.ts';
 import type { ExecutionReport } from '../../../src/report/execution-report.ts';
 import type { ManifestGateway } from '../../../src/report/gateway-report.ts';
+import { noRetentionCounts } from '../../../src/retention/report.ts';
 import { SKIP_REASONS } from '../../../src/workflow/types.ts';
 import { GATEWAY_ARN, NOW, OTHER_GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
 
@@ -155,19 +156,13 @@ describe('executionFigures and metricValues', () => {
   it('carry what retention deleted, and what it meant to delete but could not (in use, refused, not reached)', () => {
     // Prepare
     const retention = {
+      ...noRetentionCounts(),
       kept: 40,
       deleted: 7,
-      wouldDelete: 0,
       inUse: 2,
       deleteFailed: 1,
       notDeleted: 3,
       deferred: 5,
-      locked: 0,
-      lockFailed: 0,
-      archived: 0,
-      archiveFailed: 0,
-      wouldArchive: 0,
-      stepFailures: 0,
     };
 
     // Act
