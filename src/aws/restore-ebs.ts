@@ -29,6 +29,8 @@ export async function snapshotFacts(
       Object.assign(facts, await describe(client, batch));
     } catch (error) {
       if ((error as Error).name !== 'InvalidSnapshot.NotFound') throw error;
+      // A refused batch of one already names its unknown snapshot: asking again would spend a token for nothing.
+      if (batch.length === 1) continue;
       for (const id of batch) {
         try {
           Object.assign(facts, await describe(client, [id]));
