@@ -1,7 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createS3Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
-import { snapshotFacts } from '../../src/aws/restore-ebs.ts';
+import { type SnapshotLagBackoff, snapshotFactsOnceVisible } from '../../src/aws/restore-ebs.ts';
 import { gatewayFacts } from '../../src/aws/restore-gateway.ts';
 import { InvalidEvidenceError } from '../../src/errors.ts';
 import type { EvidenceDependencies } from '../../src/evidence/config.ts';
@@ -19,13 +19,16 @@ import type { RestorePlan, RestorePlanRequest } from '../../src/restore/types.ts
 export interface RestorePlanDependencies extends Pick<EvidenceDependencies, 'evidence'> {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
+  /** How long a snapshot EC2 does not show yet is waited for. @default DEFAULT_SNAPSHOT_LAG_DELAYS_MS, real sleeps */
+  snapshotLag?: SnapshotLagBackoff;
 }
 
 /**
  * Validates the restore input (`InvalidInput` before any AWS call), reads the manifest, chooses the volumes and
- * runs the preflight: every problem is named here, before anything is created; the state machine stops on any.
+ * runs the preflight: every problem is named here, before anything is created; the state machine stops on any. A
+ * snapshot EC2 does not show yet (just made: EC2's eventual consistency) is waited for before it is named missing.
  */
-export function createRestorePlanHandler({ storageGateway, ec2, evidence }: RestorePlanDependencies) {
+export function createRestorePlanHandler({ storageGateway, ec2, evidence, snapshotLag }: RestorePlanDependencies) {
   return stepHandler(async ({ input, execution }: RestorePlanRequest): Promise<RestorePlan> => {
     const { manifest: inline, ...options } = parseRestoreInput(input);
     const manifest = inline ?? (await readManifest(evidence, options.manifestUri ?? ''));
@@ -34,9 +37,10 @@ export function createRestorePlanHandler({ storageGateway, ec2, evidence }: Rest
     const { target } = options;
     const [gateway, snapshots] = await Promise.all([
       'gateway' in target ? gatewayFacts(storageGateway, target.gateway.gatewayArn) : undefined,
-      snapshotFacts(
+      snapshotFactsOnceVisible(
         ec2,
         candidates.map((c) => c.snapshotId),
+        snapshotLag,
       ),
     ]);
     const problems = preflightProblems(candidates, target, { ...(gateway ? { gateway } : {}), snapshots }, (c) =>

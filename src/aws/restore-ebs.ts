@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateVolumeCommand,
   DeleteVolumeCommand,
@@ -28,6 +29,8 @@ export async function snapshotFacts(
       Object.assign(facts, await describe(client, batch));
     } catch (error) {
       if ((error as Error).name !== 'InvalidSnapshot.NotFound') throw error;
+      // A refused batch of one already names its unknown snapshot: asking again would spend a token for nothing.
+      if (batch.length === 1) continue;
       for (const id of batch) {
         try {
           Object.assign(facts, await describe(client, [id]));
@@ -36,6 +39,47 @@ export async function snapshotFacts(
         }
       }
     }
+  }
+  return facts;
+}
+
+/**
+ * How long the preflight waits, between looks, for EC2 to show a snapshot of the manifest it does not know yet:
+ * 0.25 s doubling to 8 s, 15.75 s in all. EC2 is eventually consistent: a snapshot Storage Gateway made moments ago
+ * (a restore started right after its run, as the README's `start --wait` then `restore`) may be unknown to
+ * `DescribeSnapshots` for a while, and EC2 advises backing off "starting with a couple of seconds"
+ * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html). The whole wait lies well inside the
+ * preflight Task's 120 s; a snapshot still unknown after it is reported missing.
+ */
+export const DEFAULT_SNAPSHOT_LAG_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000, 8000];
+
+/** How the preflight waits for EC2 to show a snapshot; tests pass a sleep that does not wait. */
+export interface SnapshotLagBackoff {
+  /** @default DEFAULT_SNAPSHOT_LAG_DELAYS_MS */
+  delaysMs?: readonly number[];
+  /** @default node's timers/promises setTimeout */
+  sleep?: (ms: number) => Promise<unknown>;
+}
+
+/**
+ * {@link snapshotFacts}, asking again after each of `backoff.delaysMs` about the snapshots EC2 did not know, until
+ * it knows them all or the backoff ends: only a snapshot still unknown then is left out (and so reported missing).
+ * Why here and not a Retry of the preflight Task on a named error: the Task would fail without naming the
+ * preflight's other problems, and only the Task's retry count (`$$.State.RetryCount`, which aws-local-stepfunctions
+ * does not supply) could tell the last attempt to report the snapshot missing instead of throwing again.
+ */
+export async function snapshotFactsOnceVisible(
+  client: EC2Client,
+  snapshotIds: readonly string[],
+  backoff: SnapshotLagBackoff = {},
+): Promise<Record<string, SnapshotFacts>> {
+  const facts = await snapshotFacts(client, snapshotIds);
+  const wait = backoff.sleep ?? sleep;
+  for (const delay of backoff.delaysMs ?? DEFAULT_SNAPSHOT_LAG_DELAYS_MS) {
+    const unknown = snapshotIds.filter((id) => !Object.hasOwn(facts, id));
+    if (!unknown.length) break;
+    await wait(delay);
+    Object.assign(facts, await snapshotFacts(client, unknown));
   }
   return facts;
 }

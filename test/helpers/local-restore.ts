@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
+import type { SnapshotLagBackoff } from '../../src/aws/restore-ebs.ts';
 import { locationOfUri } from '../../src/evidence/run-evidence.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/local/emulator/index.ts';
@@ -35,8 +36,14 @@ export interface LocalRestoreWorld {
   close(): Promise<void>;
 }
 
-/** Starts the world over `options.fleet` (default: the demo fleet). */
-export async function startLocalRestoreWorld(options: Partial<EmulatorOptions> = {}): Promise<LocalRestoreWorld> {
+/**
+ * Starts the world over `options.fleet` (default: the demo fleet); `snapshotLag` replaces how the restore preflight
+ * waits for snapshots EC2 does not show yet (e.g. a sleep that moves the emulator's clock instead of waiting).
+ */
+export async function startLocalRestoreWorld({
+  snapshotLag,
+  ...options
+}: Partial<EmulatorOptions> & { snapshotLag?: SnapshotLagBackoff } = {}): Promise<LocalRestoreWorld> {
   const emulator = createEmulator({ fleet: options.fleet ?? (await loadFleet(DEMO_FLEET_PATH)), ...options });
   const { url } = await emulator.listen();
   const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
@@ -52,7 +59,7 @@ export async function startLocalRestoreWorld(options: Partial<EmulatorOptions> =
     evidenceBucket: () => DEFAULT_LOCAL_EVIDENCE_BUCKET,
   };
   const snapshotHandlers = createStepHandlers(snapshotWorkflow, deps);
-  const restoreHandlers = createStepHandlers(restoreWorkflow, deps);
+  const restoreHandlers = createStepHandlers(restoreWorkflow, { ...deps, ...(snapshotLag ? { snapshotLag } : {}) });
   return {
     emulator,
     s3: testS3.s3,

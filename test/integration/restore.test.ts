@@ -1,3 +1,4 @@
+import { DEFAULT_SNAPSHOT_LAG_DELAYS_MS } from '../../src/aws/restore-ebs.ts';
 import { RESTORE_FAILED } from '../../src/errors.ts';
 import { RESTORE_TAG } from '../../src/restore/tags.ts';
 import {
@@ -6,6 +7,10 @@ import {
   type LocalRestoreWorld,
   startLocalRestoreWorld,
 } from '../helpers/local-restore.ts';
+import { NO_VISIBILITY_LAG } from '../helpers/local-workflow.ts';
+
+// Tests about something other than EC2's visibility lag switch it off: the preflight would wait it out (seconds of
+// real time each). The first test and the "visibility lag" tests below keep it.
 
 describe('restore of the demo fleet on the local engine against the emulator', () => {
   let world: LocalRestoreWorld | undefined;
@@ -55,7 +60,7 @@ describe('restore of the demo fleet on the local engine against the emulator', (
 
   it('restore-tests to EBS: available volumes of the right size, all deleted afterwards', async () => {
     // Prepare
-    world = await startLocalRestoreWorld();
+    world = await startLocalRestoreWorld({ faults: [NO_VISIBILITY_LAG] });
     const snapshotRun = await world.snapshot();
 
     // Act
@@ -87,7 +92,10 @@ describe('restore of the demo fleet on the local engine against the emulator', (
   it('makes no second volume when a create is retried after its answer was lost', async () => {
     // Prepare: the first create takes effect, then the connection drops.
     world = await startLocalRestoreWorld({
-      faults: [{ operation: 'CreateCachediSCSIVolume', firstN: 1, kind: 'reset', afterEffect: true }],
+      faults: [
+        { operation: 'CreateCachediSCSIVolume', firstN: 1, kind: 'reset', afterEffect: true },
+        NO_VISIBILITY_LAG,
+      ],
     });
     const snapshotRun = await world.snapshot();
 
@@ -110,7 +118,7 @@ describe('restore of the demo fleet on the local engine against the emulator', (
 
   it('fails the volume whose create meets a full cache, with a clear cause, and restores the others', async () => {
     // Prepare: the cache fills after the preflight read it, before the second create.
-    world = await startLocalRestoreWorld();
+    world = await startLocalRestoreWorld({ faults: [NO_VISIBILITY_LAG] });
     const snapshotRun = await world.snapshot();
     const current = world;
     let creates = 0;
@@ -143,7 +151,7 @@ describe('restore of the demo fleet on the local engine against the emulator', (
 
   it('names every preflight problem and creates nothing', async () => {
     // Prepare
-    world = await startLocalRestoreWorld();
+    world = await startLocalRestoreWorld({ faults: [NO_VISIBILITY_LAG] });
     const snapshotRun = await world.snapshot();
     world.emulator.setCacheFull(DR_GATEWAY_ARN, true);
 
@@ -157,6 +165,67 @@ describe('restore of the demo fleet on the local engine against the emulator', (
     expect(run.status).toBe('FAILED');
     expect(run.report?.preflight.map((p) => p.check)).toEqual(['network-interface', 'cache']);
     expect(world.emulator.calls.filter((c) => c.operation === 'CreateCachediSCSIVolume')).toEqual([]);
+  });
+
+  describe("EC2's visibility lag of the run's new snapshots", () => {
+    const target = { gateway: { gatewayArn: DR_GATEWAY_ARN, networkInterfaceId: DR_NETWORK_INTERFACE } };
+    const waits: number[] = [];
+    let shiftMs = 0;
+    /** A world whose EC2 shows a new snapshot `lagMs` after it was made; the preflight's waits move its clock. */
+    const laggingWorld = (lagMs: number) => {
+      waits.length = 0;
+      shiftMs = 0;
+      return startLocalRestoreWorld({
+        now: () => Date.now() + shiftMs,
+        faults: [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', visibilityLagMs: lagMs }],
+        snapshotLag: {
+          sleep: async (ms) => {
+            waits.push(ms);
+            shiftMs += ms;
+          },
+        },
+      });
+    };
+    const refusedDescribes = (current: LocalRestoreWorld) =>
+      current.emulator.calls.filter(
+        (c) => c.operation === 'DescribeSnapshots' && c.error === 'InvalidSnapshot.NotFound',
+      );
+
+    it('waits, backing off, for the snapshots EC2 does not show yet when the restore starts right after the run', async () => {
+      // Prepare: 10 s of lag, longer than the run takes, so the preflight's first look misses the new snapshots.
+      world = await laggingWorld(10_000);
+      const snapshotRun = await world.snapshot();
+
+      // Act
+      const run = await world.restore({ manifestUri: snapshotRun.evidence?.manifest, target, check: true });
+
+      // Assess
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.report?.preflight).toEqual([]);
+      expect(refusedDescribes(world).length).toBeGreaterThan(0);
+      expect(waits.length).toBeGreaterThan(0);
+      expect(waits).toEqual(DEFAULT_SNAPSHOT_LAG_DELAYS_MS.slice(0, waits.length));
+      expect(world.emulator.calls.filter((c) => c.operation === 'CreateCachediSCSIVolume')).toEqual([]);
+    });
+
+    it('names a snapshot still unknown after the whole backoff missing, and creates nothing', async () => {
+      // Prepare: an hour of lag, longer than the preflight waits.
+      world = await laggingWorld(3_600_000);
+      const snapshotRun = await world.snapshot();
+      const snapshots = world.emulator.snapshots();
+
+      // Act
+      const run = await world.restore({ manifestUri: snapshotRun.evidence?.manifest, target });
+
+      // Assess
+      expect(run.status).toBe('FAILED');
+      expect(waits).toEqual(DEFAULT_SNAPSHOT_LAG_DELAYS_MS);
+      expect(run.report?.preflight.map((p) => p.check)).toEqual(snapshots.map(() => 'snapshot-exists'));
+      expect(run.report?.preflight.map((p) => p.message).sort()).toEqual(
+        snapshots.map((s) => `snapshot ${s.snapshotId} does not exist`).sort(),
+      );
+      expect(world.emulator.calls.filter((c) => c.operation === 'CreateCachediSCSIVolume')).toEqual([]);
+    });
   });
 });
 
