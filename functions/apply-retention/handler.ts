@@ -20,7 +20,7 @@ import {
   type RetentionPlan,
   type RetentionProgress,
 } from '../../src/retention/report.ts';
-import { orNotFound, untilVisible } from '../../src/retention/visibility.ts';
+import { orNotFound, SNAPSHOT_NOT_FOUND, untilVisible } from '../../src/retention/visibility.ts';
 import type { GatewayIteration, SnapshotOutcome } from '../../src/workflow/types.ts';
 
 /**
@@ -81,7 +81,7 @@ async function makePlan(ec2: EC2Client, iteration: GatewayIteration): Promise<Re
   const { options, gatewayArn } = iteration;
   const made = (iteration.outcomes ?? []).filter((o): o is SnapshotOutcome => 'status' in o && o.status === 'created');
   const lock = options.lock;
-  const locks = lock && !options.dryRun ? await inBatches(made, (s) => lockOne(ec2, s, lock)) : [];
+  const locks = lock && !options.dryRun ? await lockMade(ec2, made, lock) : [];
   const shown = (list: readonly { snapshotId: string }[]) => {
     const ids = new Set(list.map((s) => s.snapshotId));
     return made.filter((s) => !ids.has(s.snapshotId));
@@ -120,28 +120,51 @@ async function archiveOne(ec2: EC2Client, choice: ArchiveChoice): Promise<Archiv
 }
 
 /**
+ * Locks the snapshots this run made. They are new, so `InvalidSnapshot.NotFound` is EC2 not showing them yet: those
+ * not found are tried again after each backoff, all together, so the wait is bounded however many there are; one
+ * still not found after the backoff is `lock-failed` with EC2's answer (never read as deleted).
+ */
+async function lockMade(
+  ec2: EC2Client,
+  made: readonly SnapshotOutcome[],
+  lock: SnapshotLockOptions,
+): Promise<LockResult[]> {
+  const answers = new Map<string, LockResult | Error>();
+  const notFound = () => made.filter((s) => answers.get(s.snapshotId) instanceof Error);
+  await untilVisible(
+    async () => {
+      const pending = answers.size ? notFound() : made;
+      const tried = await inBatches(pending, (s) => orNotFound(() => lockOne(ec2, s, lock)));
+      for (const [i, s] of pending.entries()) answers.set(s.snapshotId, tried[i] as LockResult | Error);
+      return notFound();
+    },
+    (missing) => missing.length === 0,
+  );
+  return made.map((s): LockResult => {
+    const answer = answers.get(s.snapshotId) ?? new Error('not tried');
+    if (!(answer instanceof Error)) return answer;
+    const { snapshotId, volumeArn, recoveryPointTime } = s;
+    const failure = { error: answer.name, cause: readableCause(answer.message) };
+    return { snapshotId, volumeArn, recoveryPointTime, outcome: 'lock-failed', reason: lock.mode, ...failure };
+  });
+}
+
+/**
  * Locks one snapshot; a refusal is that snapshot's `lock-failed`, a transient error or a throttle fails the first
- * round, which the state machine retries (locking again what is locked only sets the same lock). The snapshot is
- * one this run just made, so `InvalidSnapshot.NotFound` is EC2 not showing it yet: the lock backs off and tries
- * again, and only a snapshot still not found after the backoff is `lock-failed` (never read as deleted).
+ * round, which the state machine retries (locking again what is locked only sets the same lock).
+ * `InvalidSnapshot.NotFound` reaches the caller, {@link lockMade}.
  */
 async function lockOne(ec2: EC2Client, made: SnapshotOutcome, lock: SnapshotLockOptions): Promise<LockResult> {
   const { snapshotId, volumeArn, recoveryPointTime } = made;
-  const failed = (error: string, cause: string): LockResult => {
-    return { snapshotId, volumeArn, recoveryPointTime, outcome: 'lock-failed', reason: lock.mode, error, cause };
-  };
   try {
-    const answer = await untilVisible(
-      () => orNotFound(() => lockSnapshot(ec2, snapshotId, lock)),
-      (result) => !(result instanceof Error),
-    );
-    if (answer instanceof Error) return failed(answer.name, readableCause(answer.message));
-    const { lockState, expiresOn } = answer;
+    const { lockState, expiresOn } = await lockSnapshot(ec2, snapshotId, lock);
     return { snapshotId, volumeArn, recoveryPointTime, outcome: 'locked', reason: `${lockState} until ${expiresOn}` };
   } catch (error) {
+    if (error instanceof Error && error.name === SNAPSHOT_NOT_FOUND) throw error;
     const outcome = deleteFailureOutcome(snapshotId, error);
     if (outcome === 'retry' || outcome === 'throttled') throw error;
-    return failed(outcome.error ?? 'Error', outcome.cause ?? '');
+    const { error: name = 'Error', cause = '' } = outcome;
+    return { snapshotId, volumeArn, recoveryPointTime, outcome: 'lock-failed', reason: lock.mode, error: name, cause };
   }
 }
 
