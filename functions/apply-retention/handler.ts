@@ -7,6 +7,7 @@ import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import type { SnapshotLockOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
+import { readableCause } from '../../src/report/cause.ts';
 import { type ArchiveChoice, planArchive } from '../../src/retention/archive.ts';
 import { candidatesOf, deleteFailureOutcome, retentionContextOf } from '../../src/retention/context.ts';
 import { retentionEvidence } from '../../src/retention/evidence.ts';
@@ -19,6 +20,7 @@ import {
   type RetentionPlan,
   type RetentionProgress,
 } from '../../src/retention/report.ts';
+import { orNotFound, SNAPSHOT_NOT_FOUND, untilVisible } from '../../src/retention/visibility.ts';
 import type { GatewayIteration, SnapshotOutcome } from '../../src/workflow/types.ts';
 
 /**
@@ -68,16 +70,31 @@ export function createApplyRetentionHandler({ ec2, evidence, evidenceBucket }: A
   });
 }
 
-/** Locks the snapshots this run made (the input's `lock`, never in a dry run), then plans over the gateway's. */
+/**
+ * Locks the snapshots this run made (the input's `lock`, never in a dry run), then plans over the gateway's. EC2
+ * may not show a snapshot just made yet (`src/retention/visibility.ts`): the lock and the listing back off until it
+ * does, so the run's snapshots are locked and planned (kept by `in-run-manifest`) rather than missed. A listing that
+ * still lacks one after the backoff is planned as it is: retention deletes only what it lists, so it deletes none
+ * of them.
+ */
 async function makePlan(ec2: EC2Client, iteration: GatewayIteration): Promise<RetentionPlan> {
-  const { options } = iteration;
+  const { options, gatewayArn } = iteration;
   const made = (iteration.outcomes ?? []).filter((o): o is SnapshotOutcome => 'status' in o && o.status === 'created');
   const lock = options.lock;
-  const locks = lock && !options.dryRun ? await inBatches(made, (s) => lockOne(ec2, s, lock)) : [];
+  const locks = lock && !options.dryRun ? await lockMade(ec2, made, lock) : [];
+  const shown = (list: readonly { snapshotId: string }[]) => {
+    const ids = new Set(list.map((s) => s.snapshotId));
+    return made.filter((s) => !ids.has(s.snapshotId));
+  };
   const [snapshots, locked] = await Promise.all([
-    findSnapshotsOfGateway(ec2, iteration.gatewayArn),
+    untilVisible(
+      () => findSnapshotsOfGateway(ec2, gatewayArn),
+      (list) => shown(list).length === 0,
+    ),
     lockedSnapshots(ec2),
   ]);
+  const unseen = shown(snapshots).map((s) => s.snapshotId);
+  if (unseen.length) logger.warn('EC2 does not list snapshots this run made yet', { gatewayArn, unseen });
   const policy = options.retention;
   const now = Date.parse(iteration.execution.startTime);
   const decisions = policy ? planRetention(candidatesOf(snapshots, locked), policy, retentionContextOf(iteration)) : [];
@@ -103,8 +120,39 @@ async function archiveOne(ec2: EC2Client, choice: ArchiveChoice): Promise<Archiv
 }
 
 /**
+ * Locks the snapshots this run made. They are new, so `InvalidSnapshot.NotFound` is EC2 not showing them yet: those
+ * not found are tried again after each backoff, all together, so the wait is bounded however many there are; one
+ * still not found after the backoff is `lock-failed` with EC2's answer (never read as deleted).
+ */
+async function lockMade(
+  ec2: EC2Client,
+  made: readonly SnapshotOutcome[],
+  lock: SnapshotLockOptions,
+): Promise<LockResult[]> {
+  const answers = new Map<string, LockResult | Error>();
+  const notFound = () => made.filter((s) => answers.get(s.snapshotId) instanceof Error);
+  await untilVisible(
+    async () => {
+      const pending = answers.size ? notFound() : made;
+      const tried = await inBatches(pending, (s) => orNotFound(() => lockOne(ec2, s, lock)));
+      for (const [i, s] of pending.entries()) answers.set(s.snapshotId, tried[i] as LockResult | Error);
+      return notFound();
+    },
+    (missing) => missing.length === 0,
+  );
+  return made.map((s): LockResult => {
+    const answer = answers.get(s.snapshotId) ?? new Error('not tried');
+    if (!(answer instanceof Error)) return answer;
+    const { snapshotId, volumeArn, recoveryPointTime } = s;
+    const failure = { error: answer.name, cause: readableCause(answer.message) };
+    return { snapshotId, volumeArn, recoveryPointTime, outcome: 'lock-failed', reason: lock.mode, ...failure };
+  });
+}
+
+/**
  * Locks one snapshot; a refusal is that snapshot's `lock-failed`, a transient error or a throttle fails the first
  * round, which the state machine retries (locking again what is locked only sets the same lock).
+ * `InvalidSnapshot.NotFound` reaches the caller, {@link lockMade}.
  */
 async function lockOne(ec2: EC2Client, made: SnapshotOutcome, lock: SnapshotLockOptions): Promise<LockResult> {
   const { snapshotId, volumeArn, recoveryPointTime } = made;
@@ -112,6 +160,7 @@ async function lockOne(ec2: EC2Client, made: SnapshotOutcome, lock: SnapshotLock
     const { lockState, expiresOn } = await lockSnapshot(ec2, snapshotId, lock);
     return { snapshotId, volumeArn, recoveryPointTime, outcome: 'locked', reason: `${lockState} until ${expiresOn}` };
   } catch (error) {
+    if (error instanceof Error && error.name === SNAPSHOT_NOT_FOUND) throw error;
     const outcome = deleteFailureOutcome(snapshotId, error);
     if (outcome === 'retry' || outcome === 'throttled') throw error;
     const { error: name = 'Error', cause = '' } = outcome;

@@ -6,6 +6,7 @@ import { gatewayReportOf, manifestOf } from '../report/gateway-report.ts';
 import type { GatewayIteration } from '../workflow/types.ts';
 import type { RetentionCandidate, RetentionContext } from './policy.ts';
 import type { DeleteResult } from './report.ts';
+import { SNAPSHOT_NOT_FOUND } from './visibility.ts';
 
 /** Our snapshots of a gateway, with the lock states of the locked ones, as retention plans over them. */
 export function candidatesOf(
@@ -44,7 +45,6 @@ export function retentionContextOf(iteration: GatewayIteration): RetentionContex
 
 /** EC2's answer to deleting a snapshot that an AMI or anything else uses. */
 export const SNAPSHOT_IN_USE = 'InvalidSnapshot.InUse';
-const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
 const THROTTLED = 'RequestLimitExceeded';
 
 /**
