@@ -108,6 +108,15 @@ describe('npm run bench -- --smoke', () => {
     expect((failing?.digestFailures ?? 0) + (failing?.moreFailures ?? 0)).toBe(volumes);
   });
 
+  it("prunes the retention section's year of history in a first run that succeeds", () => {
+    // Assess
+    const { firstRun } = result.retention;
+    expect(firstRun.status).toBe('SUCCEEDED');
+    expect(firstRun.retention?.deleted).toBeGreaterThan(0);
+    expect(firstRun.deleteCalls).toBeGreaterThanOrEqual(firstRun.retention?.deleted ?? 0);
+    expect(firstRun.snapshotsAfter).toBeLessThan(firstRun.snapshotsBefore);
+  });
+
   it('bundles and loads every function', () => {
     // Assess
     expect(result.coldStart.map((row) => row.name)).toEqual(expect.arrayContaining(['plan', 'create-snapshot']));
