@@ -86,22 +86,6 @@ describe('the workflow against what the cloud does', () => {
     expect(run.events.filter((e) => e.type === 'StateRetried')).toHaveLength(failures.length);
   });
 
-  it('reports the snapshot a reset create made as existing, not made twice', async () => {
-    // Prepare
-    const ambiguous = volumeArn(1, 2);
-    workflow = await startLocalWorkflow({
-      fleet,
-      faults: [{ operation: CREATE, volumeArn: ambiguous, kind: 'reset', afterEffect: true, firstN: 1 }],
-    });
-
-    // Act
-    const run = await workflow.run();
-
-    // Assess
-    expectEveryVolumeSnapshottedOnce(run, workflow);
-    expect(run.report?.snapshots.find((s) => s.volumeArn === ambiguous)?.status).toBe('existing');
-  });
-
   it('retries a request that hung until the SDK gave up on it', async () => {
     // Prepare
     workflow = await startLocalWorkflow({
