@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
  * How long retention waits for EC2 to show a snapshot this run just made, between tries: EC2 is eventually
  * consistent, and a call naming a snapshot just made may answer `InvalidSnapshot.NotFound` or leave it out of
@@ -10,8 +12,6 @@ export const VISIBILITY_BACKOFF_MS: readonly number[] = [2000, 4000, 8000];
 /** EC2's answer to a call naming a snapshot it does not show (yet, for one just made). */
 export const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Calls `attempt` until `visible` says its answer shows what this run made, waiting {@link VISIBILITY_BACKOFF_MS}
  * between tries; answers the last try's result however it reads, for the caller to report.
@@ -19,7 +19,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export async function untilVisible<T>(
   attempt: () => Promise<T>,
   visible: (result: T) => boolean,
-  wait: (ms: number) => Promise<void> = sleep,
+  wait: (ms: number) => Promise<unknown> = sleep,
 ): Promise<T> {
   let result = await attempt();
   for (const ms of VISIBILITY_BACKOFF_MS) {
