@@ -25,6 +25,8 @@ export interface LocalRun {
   status: string;
   /** From starting the execution to its result; the stack is started before and closed after. */
   wallMs: number;
+  /** The Wait and retry intervals the runner compressed, which the emulator's clock skipped (AWS would wait them). */
+  skippedMs: number;
   /** `StateEntered` events: what Step Functions bills as state transitions. */
   transitions: number;
   /** Task states entered or retried: each is one Lambda invocation. */
@@ -89,6 +91,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       handlers: stack.handlers,
       definition: options.definition,
       input: options.input ?? {},
+      ...(stack.clock ? { clock: stack.clock } : {}),
       onEvent: (event) => log.add(event),
     });
     const result = await execution.result;
@@ -99,6 +102,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     return {
       status: result.status,
       wallMs,
+      skippedMs: stack.clock?.aheadMs ?? 0,
       transitions: log.transitions,
       invocations: log.invocations,
       calls,

@@ -109,6 +109,7 @@ export async function runRateLimited(
           definition,
           input: { maxConcurrency: { gateways: 40, snapshots: 40 } },
           realTime: scenario.realTime,
+          ...(stack.clock ? { clock: stack.clock } : {}),
           onEvent: (event) => {
             if (event.type === 'StateRetried' && event.state.name === 'CreateSnapshot') retriedCreates += 1;
           },

@@ -9,11 +9,13 @@ import {
   taskFunctions,
 } from '../statemachine/definition.ts';
 import type { StepHandler, WorkflowDescriptor } from '../workflow/descriptor.ts';
+import type { SimulatedClock } from './clock.ts';
 import { childExecutionHandler, type DistributedMap, inlineDistributedMaps } from './distributed-map.ts';
 import { ExecutionLimits } from './execution-limits.ts';
 import { DEFAULT_FLEET_ACCOUNT_ID } from './fleet.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import { stateFactsOf } from './sfn-endpoint/state-facts.ts';
+import { skippedTimeObserver } from './skipped-time.ts';
 
 type LocalTaskHandler = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>[string];
 type JsonValue = Parameters<LocalTaskHandler>[0];
@@ -61,6 +63,11 @@ export interface LocalExecutionOptions {
   realTime?: boolean;
   /** How long a Wait state pauses when intervals are compressed, in milliseconds. @default DEFAULT_COMPRESSED_WAIT_MS */
   compressedWaitMs?: number;
+  /**
+   * The clock the emulator and handlers of this process read: when intervals are compressed, the runner moves it by
+   * the time each Wait state or retry skips (its children's included), so the world it calls lives in AWS's time.
+   */
+  clock?: SimulatedClock;
   /** @internal The ARN a Distributed Map gives its child execution. */
   executionArn?: string;
   /** Called for each engine event as it happens. */
@@ -163,7 +170,11 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
     overrides,
     context: { Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString() } },
   });
-  const eventsDone = watch(execution.eventLogs, maps, limits, options.onEvent);
+  const skipped =
+    compressed && options.clock
+      ? skippedTimeObserver(options.clock, states, (retrier) => retrySpeedUp(retrier, DEFAULT_RETRY_SPEED_UP))
+      : undefined;
+  const eventsDone = watch(execution.eventLogs, maps, limits, options.onEvent, skipped);
 
   const result = execution.result.then(
     (output): Omit<LocalExecutionResult, 'historyEventCount'> => ({
@@ -222,13 +233,18 @@ function validateOnce(source: AslDefinition, functionArnOf: (functionKey: string
 function scaleRetryIntervals(definition: AslDefinition, speedUp: number): AslDefinition {
   return JSON.parse(JSON.stringify(definition), (_key, value: unknown) => {
     if (!isRetrier(value)) return value;
-    const waitsForAnother = value.ErrorEquals.some((name) => WAITS_FOR_ANOTHER_INVOCATION.has(name));
-    const factor = 1 / (waitsForAnother ? Math.min(speedUp, DEFAULT_IN_PROGRESS_RETRY_SPEED_UP) : speedUp);
+    const factor = 1 / retrySpeedUp(value, speedUp);
     const scaled = { ...value };
     if (typeof value.IntervalSeconds === 'number') scaled.IntervalSeconds = value.IntervalSeconds * factor;
     if (typeof value.MaxDelaySeconds === 'number') scaled.MaxDelaySeconds = value.MaxDelaySeconds * factor;
     return scaled;
   }) as AslDefinition;
+}
+
+/** How many times faster a retrier's intervals run when the runner compresses them by `speedUp`. */
+function retrySpeedUp(retrier: Pick<Retrier, 'ErrorEquals'>, speedUp: number): number {
+  const waitsForAnother = retrier.ErrorEquals.some((name) => WAITS_FOR_ANOTHER_INVOCATION.has(name));
+  return waitsForAnother ? Math.min(speedUp, DEFAULT_IN_PROGRESS_RETRY_SPEED_UP) : speedUp;
 }
 
 interface Retrier {
@@ -295,10 +311,12 @@ async function watch(
   maps: DistributedMap[],
   limits: ExecutionLimits,
   onEvent: ((event: EngineEvent) => void) | undefined,
+  skipped: ((event: EngineEvent) => void) | undefined,
 ): Promise<void> {
   const childStates = new Set(maps.map((map) => map.childState));
   const distributed = new Set(maps.map((map) => map.name));
   for await (const event of events) {
+    skipped?.(event);
     if ('state' in event && childStates.has(event.state.name)) continue;
     if (!('parentState' in event && distributed.has(event.parentState.name))) limits.record(event);
     onEvent?.(event);

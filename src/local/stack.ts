@@ -9,6 +9,7 @@ import { EVIDENCE_BUCKET_VARIABLE } from '../evidence/config.ts';
 import { createEvidenceStore } from '../evidence/store.ts';
 import type { StepHandler, WorkflowDescriptor } from '../workflow/descriptor.ts';
 import { snapshotWorkflow } from '../workflow/snapshot.ts';
+import { SimulatedClock } from './clock.ts';
 import { createLocalDynamoDbClient, createLocalDynamoDbServer, type LocalDynamoDbServer } from './dynamodb-server.ts';
 import type { FaultRule } from './emulator/faults.ts';
 import { createEmulator, type Emulator } from './emulator/index.ts';
@@ -52,6 +53,11 @@ export interface LocalStack {
   handlersOf(workflow: WorkflowDescriptor): Record<string, StepHandler>;
   /** Absent when `AWS_ENDPOINT_URL_STORAGE_GATEWAY` named an endpoint of the user's. */
   emulator?: Emulator;
+  /**
+   * The clock the stack's emulator and handlers read (unless `now` was given), for the runner to move by what it
+   * skips (`LocalExecutionOptions.clock`). Absent with an endpoint of the user's: that one lives in real time.
+   */
+  clock?: SimulatedClock;
   endpoint: string;
   /** The client of the evidence bucket: the embedded S3 server's, or `AWS_ENDPOINT_URL_S3`'s. */
   s3: S3Client;
@@ -81,8 +87,10 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
   const workflow = options.workflow ?? snapshotWorkflow;
-  const now = options.now ?? Date.now;
   const external = env.AWS_ENDPOINT_URL_STORAGE_GATEWAY;
+  // The runner's clock: the emulator started here and the handlers live in the time the runner skips.
+  const clock = external ? undefined : new SimulatedClock();
+  const now = options.now ?? clock?.now ?? Date.now;
   let emulator: Emulator | undefined;
   let endpoint: string;
   if (external) {
@@ -91,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     emulator = createEmulator({
       fleet: await loadFleet(options.fleetPath ?? DEMO_FLEET_PATH),
       faults: options.faults ?? [],
+      now,
       ...(options.snapshotCompletionMs === undefined ? {} : { snapshotCompletionMs: options.snapshotCompletionMs }),
     });
     endpoint = (await emulator.listen()).url;
@@ -131,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     handlers: createStepHandlers(workflow, deps),
     handlersOf: (other) => createStepHandlers(other, deps),
     ...(emulator ? { emulator } : {}),
+    ...(clock && !options.now ? { clock } : {}),
     endpoint,
     ...evidence,
     ...idempotency,

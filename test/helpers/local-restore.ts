@@ -3,6 +3,7 @@ import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clien
 import type { SnapshotLagBackoff } from '../../src/aws/restore-ebs.ts';
 import { locationOfUri } from '../../src/evidence/run-evidence.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
+import { SimulatedClock } from '../../src/local/clock.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/local/emulator/index.ts';
 import { loadFleet } from '../../src/local/fleet.ts';
 import { type EngineEvent, type LocalExecutionResult, startLocalExecution } from '../../src/local/runner.ts';
@@ -44,7 +45,10 @@ export async function startLocalRestoreWorld({
   snapshotLag,
   ...options
 }: Partial<EmulatorOptions> & { snapshotLag?: SnapshotLagBackoff } = {}): Promise<LocalRestoreWorld> {
-  const emulator = createEmulator({ fleet: options.fleet ?? (await loadFleet(DEMO_FLEET_PATH)), ...options });
+  // As `run --local`: the emulator and handlers on the runner's clock, unless the test brings a clock of its own.
+  const clock = options.now ? undefined : new SimulatedClock();
+  const now = options.now ?? clock?.now ?? Date.now;
+  const emulator = createEmulator({ fleet: options.fleet ?? (await loadFleet(DEMO_FLEET_PATH)), ...options, now });
   const { url } = await emulator.listen();
   const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const storageGateway = createStorageGatewayClient(config);
@@ -54,7 +58,7 @@ export async function startLocalRestoreWorld({
   const deps = {
     storageGateway,
     ec2,
-    now: Date.now,
+    now,
     evidence,
     evidenceBucket: () => DEFAULT_LOCAL_EVIDENCE_BUCKET,
   };
@@ -68,6 +72,7 @@ export async function startLocalRestoreWorld({
         workflow: snapshotWorkflow,
         handlers: snapshotHandlers,
         input,
+        ...(clock && { clock }),
       }).result;
       const digest = snapshotWorkflow.reportOf(result);
       if (!digest) throw new Error(`the snapshot run ended ${result.status} without a digest: ${result.cause}`);
@@ -80,6 +85,7 @@ export async function startLocalRestoreWorld({
         workflow: restoreWorkflow,
         handlers: restoreHandlers,
         input,
+        ...(clock && { clock }),
         ...(runOptions.name ? { name: runOptions.name } : {}),
         onEvent: (event) => {
           events.push(event);

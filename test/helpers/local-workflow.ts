@@ -4,6 +4,7 @@ import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clien
 import { readerOf } from '../../src/cli/evidence.ts';
 import { DEFAULT_LOCAL_IDEMPOTENCY_TABLE } from '../../src/create-once/idempotency-table.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
+import { SimulatedClock } from '../../src/local/clock.ts';
 import { createLocalDynamoDbClient, createLocalDynamoDbServer } from '../../src/local/dynamodb-server.ts';
 import { createEmulator, type Emulator, type EmulatorOptions, type FaultRule } from '../../src/local/emulator/index.ts';
 import { type EngineEvent, type LocalExecutionResult, startLocalExecution } from '../../src/local/runner.ts';
@@ -69,7 +70,10 @@ export async function startLocalWorkflow({
    */
   idempotency?: boolean;
 }): Promise<LocalWorkflow> {
-  const emulator = createEmulator(options);
+  // As `run --local`: the emulator and handlers on the runner's clock, unless the test brings a clock of its own.
+  const clock = options.now ? undefined : new SimulatedClock();
+  const now = options.now ?? clock?.now ?? Date.now;
+  const emulator = createEmulator({ ...options, now });
   const { url } = await emulator.listen();
   const dynamodbServer = idempotency
     ? createLocalDynamoDbServer({ tables: [DEFAULT_LOCAL_IDEMPOTENCY_TABLE] })
@@ -86,7 +90,7 @@ export async function startLocalWorkflow({
   const handlers = createStepHandlers(workflow, {
     storageGateway,
     ec2,
-    now: options.now ?? Date.now,
+    now,
     evidence,
     evidenceBucket: () => DEFAULT_LOCAL_EVIDENCE_BUCKET,
     ...(dynamodb && { idempotency: { dynamodb, tableName: DEFAULT_LOCAL_IDEMPOTENCY_TABLE } }),
@@ -117,6 +121,7 @@ export async function startLocalWorkflow({
         handlers,
         input,
         ...(options.name ? { name: options.name } : {}),
+        ...(clock && { clock }),
         onEvent,
       }).result;
       const digest = workflow.reportOf({ ...result, failStateInput });

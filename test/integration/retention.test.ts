@@ -4,7 +4,8 @@ import {
   DescribeSnapshotsCommand,
   LockSnapshotCommand,
 } from '@aws-sdk/client-ec2';
-import { DEFAULT_CLOUD_RULES } from '../../src/local/emulator/cloud-rules.ts';
+import { DELETE_CONCURRENCY } from '../../functions/apply-retention/handler.ts';
+import { EC2_MUTATING_BUCKET } from '../../src/local/emulator/cloud-rules.ts';
 import { SNAPSHOT_IN_USE } from '../../src/local/emulator/ec2-lifecycle-operations.ts';
 import type { FaultRule } from '../../src/local/emulator/index.ts';
 import { type GenerateFleetOptions, generateFleet } from '../../src/local/fleet.ts';
@@ -19,16 +20,6 @@ const THREE_DAYS_OF_6_HOURLY = { days: 3, everyHours: 6 };
 const PER_VOLUME = (365 * 24) / 6;
 /** The acceptance point's fleet: three gateways with a year of history, one volume each (the tiers are per volume). */
 const YEAR_ON_THREE_GATEWAYS = { gateways: 3, volumesPerGateway: 1, snapshotHistory: YEAR_OF_6_HOURLY };
-/**
- * AWS's rules without EC2's buckets for the calls a deletion makes (`CreateTags`, then `DeleteSnapshot`), for the
- * tests of what a year of history is pruned to: at EC2's mutating rate (5 a second) a year on three volumes takes
- * some 15 minutes of real time. What retention does when EC2 throttles its deletions is the throttling test's (and
- * the bench's, `npm run bench -- --only retention`, which prunes the big fleet at EC2's real rates).
- */
-const WITHOUT_DELETE_BUCKETS: readonly FaultRule[] = DEFAULT_CLOUD_RULES.filter(
-  (rule) => !(rule.rateLimit && ['CreateTags', 'DeleteSnapshot'].includes(rule.operation)),
-);
-
 describe('retention in the scheduled workflow', () => {
   let workflow: LocalWorkflow | undefined;
   afterEach(async () => {
@@ -47,7 +38,7 @@ describe('retention in the scheduled workflow', () => {
 
   it('prunes a year of history on three gateways to the policy in one run; a legal hold, a lock and a snapshot in use survive and are reported', async () => {
     // Prepare: three old snapshots of the first volume no rule keeps.
-    await start(YEAR_ON_THREE_GATEWAYS, WITHOUT_DELETE_BUCKETS);
+    await start(YEAR_ON_THREE_GATEWAYS);
     const [hold, locked, used] = held()
       .slice(10, 13)
       .map((s) => s.snapshotId) as [string, string, string];
@@ -131,6 +122,34 @@ describe('retention in the scheduled workflow', () => {
     expect(run?.report?.retention).toBeUndefined();
   }, 120_000);
 
+  it("prunes past the mutating bucket's burst under EC2's own buckets: the wait between rounds refills it", async () => {
+    // Prepare: a month of 6-hourly history on one volume, twice and more the deletions EC2's burst allows at once.
+    const workflow = await start({ gateways: 1, volumesPerGateway: 1, snapshotHistory: { days: 30, everyHours: 6 } });
+    const exited = (name: string) => (e: { type: string; state?: { name: string } }) =>
+      e.type === 'StateExited' && e.state?.name === name;
+
+    // Act
+    const run = await workflow.run({ retention: { keepDaily: 3 } });
+
+    // Assess: every planned deletion done, in rounds EC2's buckets cut; each round after a wait found the bucket
+    // full again (10 s at 5 tokens a second), as on AWS, not a handful of tokens for the runner's 50 ms.
+    expect(run.status).toBe('SUCCEEDED');
+    const rows = run.report?.retention ?? [];
+    const deleted = rows.filter((r) => r.outcome === 'deleted');
+    expect(deleted.length).toBeGreaterThan(2 * EC2_MUTATING_BUCKET.burst);
+    expect(run.report?.summary.retention).toMatchObject({ deleted: deleted.length, notDeleted: 0, deleteFailed: 0 });
+    expect(held().filter((s) => deleted.some((r) => r.snapshotId === s.snapshotId))).toEqual([]);
+    const cursors = run.events
+      .filter(exited('ApplyRetention'))
+      .map(
+        (e) => (e as unknown as { state: { output: { retention: { cursor: number } } } }).state.output.retention.cursor,
+      );
+    const perRound = cursors.map((cursor, i) => cursor - (cursors[i - 1] ?? 0));
+    expect(perRound.length).toBeGreaterThan(2);
+    expect(perRound.slice(0, -1).every((n) => n >= EC2_MUTATING_BUCKET.burst - DELETE_CONCURRENCY)).toBe(true);
+    expect(run.events.filter(exited('WaitBeforeRetention'))).toHaveLength(perRound.length - 1);
+  }, 60_000);
+
   it('survives EC2 throttling its deletions, a transient error and a refused delete: that snapshot fails, not the run', async () => {
     // Prepare: a month of history on one volume; deletions throttled after 10 at once, the first two failing
     // transiently, and one snapshot refused for good.
@@ -198,12 +217,8 @@ describe('retention in the scheduled workflow', () => {
   }, 60_000);
 
   it('archives what the monthly and yearly tiers alone keep, marks it in the manifest, and archives nothing in a dry run', async () => {
-    // Prepare: a year on one volume, deleting at full speed (`WITHOUT_DELETE_BUCKETS`); archiving stays under
-    // EC2's mutating bucket.
-    const workflow = await start(
-      { gateways: 1, volumesPerGateway: 1, snapshotHistory: YEAR_OF_6_HOURLY },
-      WITHOUT_DELETE_BUCKETS,
-    );
+    // Prepare: a year on one volume, under EC2's buckets for deleting and archiving.
+    const workflow = await start({ gateways: 1, volumesPerGateway: 1, snapshotHistory: YEAR_OF_6_HOURLY });
     const input = { retention: POLICY, archive: { afterDays: 30, uniqueShare: 0.5 } };
 
     // Act

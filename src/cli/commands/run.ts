@@ -82,6 +82,7 @@ async function runOnce(options: RunOptions, io: CliIo, deps: RunDeps): Promise<E
       input,
       ...(options.name ? { name: options.name } : {}),
       ...(options.realTime ? { realTime: true } : {}),
+      ...(stack.clock ? { clock: stack.clock } : {}),
       onEvent: (event) => {
         if (event.type === 'StateEntered' && event.state.type === 'Fail') failStateInput = event.state.input;
         const step = steps.read(event);

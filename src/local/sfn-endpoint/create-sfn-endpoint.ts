@@ -21,7 +21,7 @@ export interface SfnEndpointOptions {
    * workflow its handlers belong to; the caller closes it.
    * @default a stack of `workflow` that `listen()` starts over `fleetPath`, closed by `close()`
    */
-  stack?: Pick<LocalStack, 'handlers' | 'workflow'> & Partial<Pick<LocalStack, 's3Endpoint' | 'handlersOf'>>;
+  stack?: Pick<LocalStack, 'handlers' | 'workflow'> & Partial<Pick<LocalStack, 's3Endpoint' | 'handlersOf' | 'clock'>>;
   /** Fleet of the stack started when none is given. @default the demo fleet */
   fleetPath?: string;
   /** Fault rules of the emulator of the stack started when none is given (`serve --faults`). @default [] */
@@ -111,6 +111,7 @@ export function createSfnEndpoint(options: SfnEndpointOptions): SfnEndpoint {
               handlers,
               stateMachineName: machineName,
               ...(options.realTime ? { realTime: true } : {}),
+              ...(stack.clock ? { clock: stack.clock } : {}),
             }),
         });
         return { stateMachine: { stateMachineArn: machineArn, name: machineName, creationDate: now() }, executions };

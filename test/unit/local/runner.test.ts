@@ -1,3 +1,4 @@
+import { SimulatedClock } from '../../../src/local/clock.ts';
 import {
   DATA_LIMIT_EXCEEDED,
   HISTORY_LIMIT_EXCEEDED,
@@ -223,5 +224,71 @@ describe('startLocalExecution keeps what AWS enforces', () => {
     expect(compressed.attempts()).toBe(2);
     expect(realAttempts).toBe(1);
     expect(await real.execution.result).toMatchObject({ status: 'ABORTED' });
+  });
+});
+
+describe('startLocalExecution on a simulated clock', () => {
+  /** In a Map over `$.items`: a Task retried on `Boom`, then a Wait of `$.seconds`. */
+  const waitingAfterRetries = (): AslDefinition => ({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: {
+          StartAt: 'Work',
+          States: {
+            Work: task('work', {
+              Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3 }],
+              Next: 'Hold',
+            }),
+            Hold: { Type: 'Wait', SecondsPath: '$.seconds', End: true },
+          },
+        },
+        ItemSelector: { 'seconds.$': '$.seconds' },
+        End: true,
+      },
+    },
+  });
+  /** Fails twice per item with `Boom`, then succeeds. */
+  const failingTwice = (): StepHandler => {
+    let calls = 0;
+    return async (input) => {
+      calls += 1;
+      if (calls <= 4) throw Object.assign(new Error('transient'), { name: 'Boom' });
+      return input;
+    };
+  };
+
+  it('moves the clock by the Wait and retry intervals it compresses, once for iterations that wait side by side', async () => {
+    // Prepare
+    const clock = new SimulatedClock();
+    const started = Date.now();
+
+    // Act
+    const result = await startLocalExecution({
+      ...workflowOf(waitingAfterRetries(), { work: failingTwice() }),
+      input: { items: [1, 2], seconds: 30 },
+      clock,
+    }).result;
+
+    // Assess: 30 s of Wait and up to 1 + 2 s of retries (jittered or not) skipped, not twice that for two items.
+    const realMs = Date.now() - started;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(clock.aheadMs).toBeGreaterThanOrEqual(30_000 - realMs);
+    expect(clock.aheadMs).toBeLessThanOrEqual(33_000);
+    expect(clock.now() - Date.now()).toBe(clock.aheadMs);
+  });
+
+  it('leaves the clock alone in real time', async () => {
+    // Prepare
+    const clock = new SimulatedClock();
+
+    // Act
+    const result = await startLocalExecution({ ...WAITING, definition: waitFor(0), clock }).result;
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    expect(clock.aheadMs).toBe(0);
   });
 });
