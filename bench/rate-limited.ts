@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EC2_VISIBILITY_DELAYS_MS } from '../src/aws/ec2-visibility.ts';
 import type { FaultRule } from '../src/local/emulator/index.ts';
 import { EC2_DESCRIBE_SNAPSHOTS_BUCKET } from '../src/local/emulator/index.ts';
 import { startLocalExecution } from '../src/local/runner.ts';
-import { DEFAULT_RETAG_DELAYS_MS } from '../src/snapshot/recovery-point-snapshot.ts';
 import { loadDefinition } from '../src/statemachine/definition.ts';
 import { snapshotWorkflow } from '../src/workflow/snapshot.ts';
 import { writeFleetFile } from './local-run.ts';
@@ -78,7 +78,7 @@ export const RATE_LIMITED_FULL: readonly RateLimitedScenario[] = [
  * for each retried create one look and one after each of the backoff's delays.
  */
 export function describeSnapshotsBound(fleet: FleetShape, retriedCreates: number): number {
-  return 2 * fleet.gateways + 1 + (1 + DEFAULT_RETAG_DELAYS_MS.length) * retriedCreates;
+  return 2 * fleet.gateways + 1 + (1 + EC2_VISIBILITY_DELAYS_MS.length) * retriedCreates;
 }
 
 /**

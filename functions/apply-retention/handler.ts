@@ -2,6 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { createEc2Client, createS3Client } from '../../src/aws/clients.ts';
 import { findSnapshotsOfGateway } from '../../src/aws/ec2.ts';
 import { archiveSnapshot, deleteSnapshot, lockedSnapshots, lockSnapshot } from '../../src/aws/ec2-lifecycle.ts';
+import { backOffUntilVisible, orNotFound, SNAPSHOT_NOT_FOUND } from '../../src/aws/ec2-visibility.ts';
 import { InvalidEvidenceError } from '../../src/errors.ts';
 import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../src/evidence/config.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
@@ -20,7 +21,6 @@ import {
   type RetentionPlan,
   type RetentionProgress,
 } from '../../src/retention/report.ts';
-import { orNotFound, SNAPSHOT_NOT_FOUND, untilVisible } from '../../src/retention/visibility.ts';
 import type { GatewayIteration, SnapshotOutcome } from '../../src/workflow/types.ts';
 
 /**
@@ -72,7 +72,7 @@ export function createApplyRetentionHandler({ ec2, evidence, evidenceBucket }: A
 
 /**
  * Locks the snapshots this run made (the input's `lock`, never in a dry run), then plans over the gateway's. EC2
- * may not show a snapshot just made yet (`src/retention/visibility.ts`): the lock and the listing back off until it
+ * may not show a snapshot just made yet (`src/aws/ec2-visibility.ts`): the lock and the listing back off until it
  * does, so the run's snapshots are locked and planned (kept by `in-run-manifest`) rather than missed. A listing that
  * still lacks one after the backoff is planned as it is: retention deletes only what it lists, so it deletes none
  * of them.
@@ -87,9 +87,12 @@ async function makePlan(ec2: EC2Client, iteration: GatewayIteration): Promise<Re
     return made.filter((s) => !ids.has(s.snapshotId));
   };
   const [snapshots, locked] = await Promise.all([
-    untilVisible(
-      () => findSnapshotsOfGateway(ec2, gatewayArn),
-      (list) => shown(list).length === 0,
+    findSnapshotsOfGateway(ec2, gatewayArn).then((first) =>
+      backOffUntilVisible(
+        first,
+        () => findSnapshotsOfGateway(ec2, gatewayArn),
+        (list) => shown(list).length === 0,
+      ),
     ),
     lockedSnapshots(ec2),
   ]);
@@ -131,15 +134,13 @@ async function lockMade(
 ): Promise<LockResult[]> {
   const answers = new Map<string, LockResult | Error>();
   const notFound = () => made.filter((s) => answers.get(s.snapshotId) instanceof Error);
-  await untilVisible(
-    async () => {
-      const pending = answers.size ? notFound() : made;
-      const tried = await inBatches(pending, (s) => orNotFound(() => lockOne(ec2, s, lock)));
-      for (const [i, s] of pending.entries()) answers.set(s.snapshotId, tried[i] as LockResult | Error);
-      return notFound();
-    },
-    (missing) => missing.length === 0,
-  );
+  const lockPending = async () => {
+    const pending = answers.size ? notFound() : made;
+    const tried = await inBatches(pending, (s) => orNotFound(() => lockOne(ec2, s, lock)));
+    for (const [i, s] of pending.entries()) answers.set(s.snapshotId, tried[i] as LockResult | Error);
+    return notFound();
+  };
+  await backOffUntilVisible(await lockPending(), lockPending, (missing) => missing.length === 0);
   return made.map((s): LockResult => {
     const answer = answers.get(s.snapshotId) ?? new Error('not tried');
     if (!(answer instanceof Error)) return answer;

@@ -1,7 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createS3Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
-import { type SnapshotLagBackoff, snapshotFactsOnceVisible } from '../../src/aws/restore-ebs.ts';
+import type { VisibilityBackoff } from '../../src/aws/ec2-visibility.ts';
+import { snapshotFactsOnceVisible } from '../../src/aws/restore-ebs.ts';
 import { gatewayFacts } from '../../src/aws/restore-gateway.ts';
 import { InvalidEvidenceError } from '../../src/errors.ts';
 import type { EvidenceDependencies } from '../../src/evidence/config.ts';
@@ -19,8 +20,8 @@ import type { RestorePlan, RestorePlanRequest } from '../../src/restore/types.ts
 export interface RestorePlanDependencies extends Pick<EvidenceDependencies, 'evidence'> {
   storageGateway: StorageGatewayClient;
   ec2: EC2Client;
-  /** How long a snapshot EC2 does not show yet is waited for. @default DEFAULT_SNAPSHOT_LAG_DELAYS_MS, real sleeps */
-  snapshotLag?: SnapshotLagBackoff;
+  /** How long a snapshot EC2 does not show yet is waited for. @default EC2_VISIBILITY_DELAYS_MS, real sleeps */
+  snapshotLag?: VisibilityBackoff;
 }
 
 /**

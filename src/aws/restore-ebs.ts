@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateVolumeCommand,
   DeleteVolumeCommand,
@@ -8,6 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { RestoredVolumeUnusableError } from '../errors.ts';
 import type { SnapshotFacts } from '../restore/preflight.ts';
+import { backOffUntilVisible, type VisibilityBackoff } from './ec2-visibility.ts';
 
 /** DescribeSnapshots takes this many IDs per call here: a missing one fails the call, so few at a time. */
 const SNAPSHOT_BATCH = 50;
@@ -44,26 +44,11 @@ export async function snapshotFacts(
 }
 
 /**
- * How long the preflight waits, between looks, for EC2 to show a snapshot of the manifest it does not know yet:
- * 0.25 s doubling to 8 s, 15.75 s in all. EC2 is eventually consistent: a snapshot Storage Gateway made moments ago
- * (a restore started right after its run, as the README's `start --wait` then `restore`) may be unknown to
- * `DescribeSnapshots` for a while, and EC2 advises backing off "starting with a couple of seconds"
- * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html). The whole wait lies well inside the
- * preflight Task's 120 s; a snapshot still unknown after it is reported missing.
- */
-export const DEFAULT_SNAPSHOT_LAG_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000, 8000];
-
-/** How the preflight waits for EC2 to show a snapshot; tests pass a sleep that does not wait. */
-export interface SnapshotLagBackoff {
-  /** @default DEFAULT_SNAPSHOT_LAG_DELAYS_MS */
-  delaysMs?: readonly number[];
-  /** @default node's timers/promises setTimeout */
-  sleep?: (ms: number) => Promise<unknown>;
-}
-
-/**
  * {@link snapshotFacts}, asking again after each of `backoff.delaysMs` about the snapshots EC2 did not know, until
  * it knows them all or the backoff ends: only a snapshot still unknown then is left out (and so reported missing).
+ * EC2 is eventually consistent: a snapshot Storage Gateway made moments ago (a restore started right after its run,
+ * as the README's `start --wait` then `restore`) may be unknown to `DescribeSnapshots` for a while; the wait is EC2's
+ * one visibility backoff (`src/aws/ec2-visibility.ts`), well inside the preflight Task's 120 s.
  * Why here and not a Retry of the preflight Task on a named error: the Task would fail without naming the
  * preflight's other problems, and only the Task's retry count (`$$.State.RetryCount`, which aws-local-stepfunctions
  * does not supply) could tell the last attempt to report the snapshot missing instead of throwing again.
@@ -71,17 +56,16 @@ export interface SnapshotLagBackoff {
 export async function snapshotFactsOnceVisible(
   client: EC2Client,
   snapshotIds: readonly string[],
-  backoff: SnapshotLagBackoff = {},
+  backoff: VisibilityBackoff = {},
 ): Promise<Record<string, SnapshotFacts>> {
   const facts = await snapshotFacts(client, snapshotIds);
-  const wait = backoff.sleep ?? sleep;
-  for (const delay of backoff.delaysMs ?? DEFAULT_SNAPSHOT_LAG_DELAYS_MS) {
-    const unknown = snapshotIds.filter((id) => !Object.hasOwn(facts, id));
-    if (!unknown.length) break;
-    await wait(delay);
-    Object.assign(facts, await snapshotFacts(client, unknown));
-  }
-  return facts;
+  const unknown = () => snapshotIds.filter((id) => !Object.hasOwn(facts, id));
+  return backOffUntilVisible(
+    facts,
+    async () => Object.assign(facts, await snapshotFacts(client, unknown())),
+    () => unknown().length === 0,
+    backoff,
+  );
 }
 
 async function describe(client: EC2Client, snapshotIds: string[]): Promise<Record<string, SnapshotFacts>> {

@@ -1,4 +1,5 @@
 import type { OurSnapshot } from '../aws/ec2.ts';
+import { SNAPSHOT_NOT_FOUND } from '../aws/ec2-visibility.ts';
 import { TRANSIENT_AWS_ERRORS } from '../errors.ts';
 import { isTransientNetworkFailure } from '../lambda/transient-errors.ts';
 import { readableCause } from '../report/cause.ts';
@@ -6,7 +7,6 @@ import { gatewayReportOf, manifestOf } from '../report/gateway-report.ts';
 import type { GatewayIteration } from '../workflow/types.ts';
 import type { RetentionCandidate, RetentionContext } from './policy.ts';
 import type { DeleteResult } from './report.ts';
-import { SNAPSHOT_NOT_FOUND } from './visibility.ts';
 
 /** Our snapshots of a gateway, with the lock states of the locked ones, as retention plans over them. */
 export function candidatesOf(

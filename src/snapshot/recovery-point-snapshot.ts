@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { type StorageGatewayClient, StorageGatewayServiceException } from '@aws-sdk/client-storage-gateway';
 import { findSnapshotsOfRecoveryPoint, tagRecoveryPointTime } from '../aws/ec2.ts';
+import { backOffUntilVisible, orNotFound, type VisibilityBackoff, visibilityBoundMs } from '../aws/ec2-visibility.ts';
 import { createSnapshotFromRecoveryPoint } from '../aws/storage-gateway.ts';
 import type { AttemptLedger, PriorAttempts } from '../create-once/attempt-ledger.ts';
 import type { CreateOnceHooks, CreateOnceShortcut, EarlierAttempt } from '../create-once/create-once.ts';
@@ -63,22 +63,11 @@ function refusedByService(error: unknown): boolean {
   return error instanceof StorageGatewayServiceException && error.$fault === 'client';
 }
 
-/** EC2's answer to a snapshot it does not show yet (or at all). */
-export const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
-
 /**
- * How long `create` and `record` wait, between tries, for EC2 to show a snapshot Storage Gateway just made: 0.25 s
- * doubling to 4 s, 7.75 s in all, past the "couple of seconds" EC2 advises starting with
- * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) and well inside the Task's 60 s.
+ * How `find`, `create` and `record` wait for EC2 to show a new snapshot: EC2's one visibility backoff
+ * (`src/aws/ec2-visibility.ts`); tests pass a sleep that does not wait.
  */
-export const DEFAULT_RETAG_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000];
-
-/** How `create` and `record` wait for EC2 to show a new snapshot; tests pass a sleep that does not wait. */
-export interface RetagBackoff {
-  /** @default DEFAULT_RETAG_DELAYS_MS */
-  delaysMs?: readonly number[];
-  /** @default node's timers/promises setTimeout */
-  sleep?: (ms: number) => Promise<unknown>;
+export interface RetagBackoff extends VisibilityBackoff {
   /** Clock, in epoch milliseconds, against which an earlier attempt's start is measured. @default Date.now */
   now?: () => number;
 }
@@ -117,17 +106,17 @@ export function recoveryPointSnapshot(
   backoff: RetagBackoff = {},
 ): CreateOnceHooks<HeldSnapshot> {
   const { volumeArn, recoveryPointTime } = point;
-  const delays = backoff.delaysMs ?? DEFAULT_RETAG_DELAYS_MS;
-  const wait = backoff.sleep ?? sleep;
-  const totalDelay = delays.reduce((sum, delay) => sum + delay, 0);
-  const waitUntilFound = async (): Promise<void> => {
-    for (const delay of delays) {
-      await wait(delay);
+  const totalDelay = visibilityBoundMs(backoff);
+  // Waits first: the create just failed, so nothing is there to see yet.
+  const waitUntilFound = () =>
+    backOffUntilVisible(
+      false,
       // A failed look (throttled, say) is one more reason to wait, never the step's error.
-      const found = await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime).catch(() => []);
-      if (found.some(countsAsSnapshot)) return;
-    }
-  };
+      async () =>
+        (await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime).catch(() => [])).some(countsAsSnapshot),
+      (found) => found,
+      backoff,
+    );
   const findOnce = async (): Promise<HeldSnapshot | undefined> => {
     const found = (await findSnapshotsOfRecoveryPoint(ec2, volumeArn, recoveryPointTime)).find(countsAsSnapshot);
     return (
@@ -144,16 +133,13 @@ export function recoveryPointSnapshot(
       if (found || !earlier) return found;
       // An earlier attempt may have made a snapshot EC2 does not show yet: look again while it could still appear.
       const clock = backoff.now ?? Date.now;
-      let waited = clock() - earlier.at;
-      for (const delay of delays) {
-        if (waited >= totalDelay) return undefined;
-        await wait(delay);
-        waited = clock() - earlier.at;
+      return backOffUntilVisible(
+        found,
         // A failed look (throttled, say) is one more reason to look again, never the step's error.
-        const again = await findOnce().catch(() => undefined);
-        if (again) return again;
-      }
-      return undefined;
+        () => findOnce().catch(() => undefined),
+        (again) => again !== undefined || clock() - earlier.at >= totalDelay,
+        backoff,
+      );
     },
     async create() {
       const description = renderDescription(options.snapshotDescription, {
@@ -177,25 +163,19 @@ export function recoveryPointSnapshot(
       if (created.recoveryPointTime === recoveryPointTime) return;
       // A run that lists the newer point must not take it for never tried.
       await attempts?.begin(recoveryPointAttemptKey(volumeArn, created.recoveryPointTime));
-      const retag = () => tagRecoveryPointTime(ec2, created.snapshotId, created.recoveryPointTime);
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          await retag();
-          return;
-        } catch (error) {
-          const delay = delays[attempt];
-          if (!isNotFound(error)) throw error;
-          if (delay === undefined) {
-            logger.warn('EC2 does not show the new snapshot yet: its recovery-point time tag is stale', {
-              snapshotId: created.snapshotId,
-              taggedRecoveryPointTime: recoveryPointTime,
-              heldRecoveryPointTime: created.recoveryPointTime,
-              attempts: attempt + 1,
-            });
-            return;
-          }
-          await wait(delay);
-        }
+      let tries = 0;
+      const retag = () => {
+        tries += 1;
+        return orNotFound(() => tagRecoveryPointTime(ec2, created.snapshotId, created.recoveryPointTime));
+      };
+      const tagged = await backOffUntilVisible(await retag(), retag, (answer) => !(answer instanceof Error), backoff);
+      if (tagged instanceof Error) {
+        logger.warn('EC2 does not show the new snapshot yet: its recovery-point time tag is stale', {
+          snapshotId: created.snapshotId,
+          taggedRecoveryPointTime: recoveryPointTime,
+          heldRecoveryPointTime: created.recoveryPointTime,
+          attempts: tries,
+        });
       }
     },
   };
@@ -208,8 +188,4 @@ export function recoveryPointSnapshot(
  */
 function mayHaveTakenEffect(error: unknown): boolean {
   return isTransientNetworkFailure(error);
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof Error && error.name === SNAPSHOT_NOT_FOUND;
 }

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
-import type { SnapshotLagBackoff } from '../../src/aws/restore-ebs.ts';
+import type { VisibilityBackoff } from '../../src/aws/ec2-visibility.ts';
 import { locationOfUri } from '../../src/evidence/run-evidence.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import { SimulatedClock } from '../../src/local/clock.ts';
@@ -44,7 +44,7 @@ export interface LocalRestoreWorld {
 export async function startLocalRestoreWorld({
   snapshotLag,
   ...options
-}: Partial<EmulatorOptions> & { snapshotLag?: SnapshotLagBackoff } = {}): Promise<LocalRestoreWorld> {
+}: Partial<EmulatorOptions> & { snapshotLag?: VisibilityBackoff } = {}): Promise<LocalRestoreWorld> {
   // As `run --local`: the emulator and handlers on the runner's clock, unless the test brings a clock of its own.
   const clock = options.now ? undefined : new SimulatedClock();
   const now = options.now ?? clock?.now ?? Date.now;

@@ -1,3 +1,4 @@
+import { EC2_VISIBILITY_DELAYS_MS } from '../../src/aws/ec2-visibility.ts';
 import { TRANSIENT_NETWORK_ERROR } from '../../src/errors.ts';
 import {
   DEFAULT_SNAPSHOT_VISIBILITY_LAG_MS,
@@ -8,7 +9,6 @@ import {
 } from '../../src/local/emulator/index.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
 import type { EngineEvent } from '../../src/local/runner.ts';
-import { DEFAULT_RETAG_DELAYS_MS } from '../../src/snapshot/recovery-point-snapshot.ts';
 import { SNAPSHOT_TAG } from '../../src/snapshot/tags.ts';
 import { type LocalWorkflow, startLocalWorkflow, type WorkflowRun } from '../helpers/local-workflow.ts';
 
@@ -256,7 +256,7 @@ describe('the workflow against what the cloud does', () => {
       expect((summary?.created ?? 0) + (summary?.existing ?? 0)).toBe(BIG_FLEET_VOLUMES);
       // The list step's one query per gateway (a page or two each); a create asks only when it is a retry, at most
       // once and once after each of the backoff's delays.
-      const perRetry = 1 + DEFAULT_RETAG_DELAYS_MS.length;
+      const perRetry = 1 + EC2_VISIBILITY_DELAYS_MS.length;
       expect(describes.length - throttled.length).toBeLessThanOrEqual(
         2 * BIG_FLEET_GATEWAYS + 1 + perRetry * retriedCreates,
       );

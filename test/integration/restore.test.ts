@@ -1,4 +1,4 @@
-import { DEFAULT_SNAPSHOT_LAG_DELAYS_MS } from '../../src/aws/restore-ebs.ts';
+import { EC2_VISIBILITY_DELAYS_MS } from '../../src/aws/ec2-visibility.ts';
 import { RESTORE_FAILED } from '../../src/errors.ts';
 import { RESTORE_TAG } from '../../src/restore/tags.ts';
 import {
@@ -204,7 +204,7 @@ describe('restore of the demo fleet on the local engine against the emulator', (
       expect(run.report?.preflight).toEqual([]);
       expect(refusedDescribes(world).length).toBeGreaterThan(0);
       expect(waits.length).toBeGreaterThan(0);
-      expect(waits).toEqual(DEFAULT_SNAPSHOT_LAG_DELAYS_MS.slice(0, waits.length));
+      expect(waits).toEqual(EC2_VISIBILITY_DELAYS_MS.slice(0, waits.length));
       expect(world.emulator.calls.filter((c) => c.operation === 'CreateCachediSCSIVolume')).toEqual([]);
     });
 
@@ -219,7 +219,7 @@ describe('restore of the demo fleet on the local engine against the emulator', (
 
       // Assess
       expect(run.status).toBe('FAILED');
-      expect(waits).toEqual(DEFAULT_SNAPSHOT_LAG_DELAYS_MS);
+      expect(waits).toEqual(EC2_VISIBILITY_DELAYS_MS);
       expect(run.report?.preflight.map((p) => p.check)).toEqual(snapshots.map(() => 'snapshot-exists'));
       expect(run.report?.preflight.map((p) => p.message).sort()).toEqual(
         snapshots.map((s) => `snapshot ${s.snapshotId} does not exist`).sort(),

@@ -1,6 +1,7 @@
 import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_SNAPSHOT_LAG_DELAYS_MS, snapshotFactsOnceVisible } from '../../../src/aws/restore-ebs.ts';
+import { EC2_VISIBILITY_DELAYS_MS } from '../../../src/aws/ec2-visibility.ts';
+import { snapshotFactsOnceVisible } from '../../../src/aws/restore-ebs.ts';
 
 const ec2 = mockClient(EC2Client);
 const client = new EC2Client({ region: 'us-east-1' });
@@ -36,7 +37,7 @@ describe('snapshotFactsOnceVisible', () => {
 
     // Assess
     expect(Object.keys(facts).sort()).toEqual(['snap-new', 'snap-old']);
-    expect(waits).toEqual(DEFAULT_SNAPSHOT_LAG_DELAYS_MS.slice(0, 2));
+    expect(waits).toEqual(EC2_VISIBILITY_DELAYS_MS.slice(0, 2));
     expect(asked).toEqual([['snap-old', 'snap-new'], ['snap-old'], ['snap-new'], ['snap-new'], ['snap-new']]);
   });
 
@@ -56,7 +57,7 @@ describe('snapshotFactsOnceVisible', () => {
 
     // Assess
     expect(Object.keys(missing)).toEqual(['snap-old']);
-    expect(waitedForMissing).toEqual(DEFAULT_SNAPSHOT_LAG_DELAYS_MS);
+    expect(waitedForMissing).toEqual(EC2_VISIBILITY_DELAYS_MS);
     expect(Object.keys(allKnown)).toEqual(['snap-old']);
     expect(waits).toEqual([]);
   });
