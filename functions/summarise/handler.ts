@@ -2,6 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createS3Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { findSnapshotsOfExecution, knownSnapshot } from '../../src/aws/ec2.ts';
+import { backOffUntilVisible, type VisibilityBackoff } from '../../src/aws/ec2-visibility.ts';
 import { listCachedGateways } from '../../src/aws/storage-gateway.ts';
 import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../src/evidence/config.ts';
 import { mapConcurrently, runEvidence } from '../../src/evidence/run-evidence.ts';
@@ -14,8 +15,14 @@ import { addMetricValues } from '../../src/monitoring/metrics.ts';
 import { readableCause } from '../../src/report/cause.ts';
 import { abandonWait } from '../../src/report/completion.ts';
 import { buildReport, digestOf, type ReportDigest } from '../../src/report/execution-report.ts';
-import { failuresWithoutSnapshot, nameFailedSnapshots, unreportedGateway } from '../../src/report/gateway-report.ts';
-import type { ExecutionRef, StatesError } from '../../src/workflow/types.ts';
+import {
+  failuresWithoutSnapshot,
+  type GatewayReport,
+  nameFailedSnapshots,
+  showsUnnamedSnapshots,
+  unreportedGateway,
+} from '../../src/report/gateway-report.ts';
+import type { ExecutionRef, KnownSnapshot, StatesError } from '../../src/workflow/types.ts';
 
 /** The execution's state when it reaches `Summarise`. */
 export interface SummariseRequest {
@@ -41,6 +48,8 @@ export interface SummariseDependencies extends EvidenceDependencies {
   now: () => number;
   /** The RPO target of the `StaleVolumes` metric, in hours. @default DEFAULT_RPO_TARGET_HOURS (local runs) */
   rpoTargetHours?: () => number;
+  /** How the look-up by the execution's tag waits for EC2 to show what a failed child made. @default EC2's one backoff */
+  visibility?: VisibilityBackoff;
 }
 
 /**
@@ -54,6 +63,7 @@ export function createSummariseHandler({
   rpoTargetHours = () => DEFAULT_RPO_TARGET_HOURS,
   evidence,
   evidenceBucket,
+  visibility,
 }: SummariseDependencies) {
   return stepHandler(async (request: SummariseRequest): Promise<SummariseResult> => {
     const { options, execution, gatewayArns, mapFailure, waitFailure } = request;
@@ -62,9 +72,21 @@ export function createSummariseHandler({
     const missing = gatewayArns.filter((_, i) => !read[i]);
     if (mapFailure) logger.warn('The gateway Map failed', { mapFailure, gatewaysWithoutEvidence: missing.length });
     // One query by the execution's tag, only when a gateway or a volume failed without naming a snapshot: a create
-    // whose step failed after Storage Gateway made the snapshot still lists it.
+    // whose step failed after Storage Gateway made the snapshot still lists it. EC2 may not show a snapshot made
+    // moments ago: the query is asked again, on EC2's one visibility backoff, until it shows one wherever a failed
+    // child could have made one and, when a gateway wrote no evidence (which volumes it snapshotted is unknown),
+    // until a look shows nothing the one before did not.
     const unnamed = missing.length > 0 || read.some((g) => g && failuresWithoutSnapshot(g).length > 0);
-    const madeByThisRun = unnamed ? (await findSnapshotsOfExecution(ec2, execution.id)).map(knownSnapshot) : [];
+    const reported = read.filter((g): g is GatewayReport => g !== undefined);
+    const lookUp = async () => (await findSnapshotsOfExecution(ec2, execution.id)).map(knownSnapshot);
+    let before: ReadonlySet<string> | undefined;
+    const settled = (made: readonly KnownSnapshot[]) => {
+      const ids = new Set(made.map((s) => s.snapshotId));
+      const nothingNew = missing.length === 0 || (before !== undefined && [...ids].every((id) => before?.has(id)));
+      before = ids;
+      return nothingNew && showsUnnamedSnapshots(made, missing, reported);
+    };
+    const madeByThisRun = unnamed ? await backOffUntilVisible(await lookUp(), lookUp, settled, visibility) : [];
     const cause = `its child execution ended without writing its evidence${mapFailure ? `: ${mapFailure.Error} ${readableCause(mapFailure.Cause)}` : ''}`;
     let gateways = read.map((gateway, i) =>
       gateway

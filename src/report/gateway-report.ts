@@ -305,6 +305,29 @@ export function failuresWithoutSnapshot(gateway: GatewayReport): ReportFailure[]
   return gateway.failures.filter((f) => f.volumeArn && !f.snapshotId);
 }
 
+/** Error names of a step that ended without answering (a Lambda crash or time-out, a Step Functions error). */
+const UNANSWERED_ERROR_PREFIXES = ['States.', 'Lambda.', 'Sandbox.'] as const;
+
+/**
+ * Whether EC2's answer (`madeByThisRun`) shows a snapshot wherever this run may have made one that no step named:
+ * on each gateway in `unreported` (its child wrote no evidence) and for each failed volume whose step ended without
+ * answering, so that its own backoff never saw the snapshot. A volume whose step answered with an error already
+ * waited for EC2 in the create step. Summarise looks again until this holds, through EC2's visibility lag; a child
+ * that failed before any create shows none, and the look-up ends with the backoff.
+ */
+export function showsUnnamedSnapshots(
+  madeByThisRun: readonly KnownSnapshot[],
+  unreported: readonly string[],
+  gateways: readonly GatewayReport[],
+): boolean {
+  const volumes = new Set(madeByThisRun.map((s) => s.volumeArn));
+  const onGateway = (gatewayArn: string) => [...volumes].some((v) => v.startsWith(`${gatewayArn}/volume/`));
+  const unanswered = gateways
+    .flatMap(failuresWithoutSnapshot)
+    .filter((f) => UNANSWERED_ERROR_PREFIXES.some((prefix) => f.error.startsWith(prefix)));
+  return unreported.every(onGateway) && unanswered.every((f) => volumes.has(f.volumeArn ?? ''));
+}
+
 /**
  * A failed volume that this run nevertheless snapshotted (its step failed after Storage Gateway made the snapshot:
  * a retag or a time-out) gets that snapshot's ID and state in its failure: no created snapshot is missing from the

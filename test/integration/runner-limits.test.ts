@@ -3,7 +3,8 @@ import { readerOf } from '../../src/cli/evidence.ts';
 import { GATEWAY_NOT_REPORTED, INVALID_INPUT, SNAPSHOTS_FAILED } from '../../src/errors.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import { MAX_COMPLETION_CHECKS, MAX_PLANNED_STATE_BYTES } from '../../src/input/limits.ts';
-import { createEmulator, gatewayArnOf, volumeArnOf } from '../../src/local/emulator/index.ts';
+import { SimulatedClock } from '../../src/local/clock.ts';
+import { createEmulator, type FaultRule, gatewayArnOf, volumeArnOf } from '../../src/local/emulator/index.ts';
 import { DATA_LIMIT_EXCEEDED, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES } from '../../src/local/execution-limits.ts';
 import { type Fleet, generateFleet } from '../../src/local/fleet.ts';
 import { type EngineEvent, startLocalExecution } from '../../src/local/runner.ts';
@@ -13,7 +14,6 @@ import type { ExecutionReport } from '../../src/report/execution-report.ts';
 import type { StepHandler } from '../../src/workflow/descriptor.ts';
 import { SnapshotState, snapshotWorkflow } from '../../src/workflow/snapshot.ts';
 import { startTestS3 } from '../helpers/local-s3.ts';
-import { NO_VISIBILITY_LAG } from '../helpers/local-workflow.ts';
 
 /** A step handler replaced by the test: it sees each request first and may answer it itself. */
 type Override = (
@@ -22,10 +22,11 @@ type Override = (
 ) => Promise<unknown>;
 
 /** The real ASL and handlers against an emulator and a local S3 server, some handlers wrapped by the test. */
-async function startStack(fleet: Fleet) {
-  // EC2's lag off: Summarise finds a failed child's snapshots by the execution's tag at once, and inside the lag it
-  // would miss them (a gap of Summarise's, reported with issue 10).
-  const emulator = createEmulator({ fleet, faults: [NO_VISIBILITY_LAG] });
+async function startStack(fleet: Fleet, faults: readonly FaultRule[] = []) {
+  // EC2's visibility lag on (the cloud's default): Summarise finds a failed child's snapshots by the execution's tag
+  // through it, backing off on a clock that its sleeps move instead of waiting.
+  const clock = new SimulatedClock();
+  const emulator = createEmulator({ fleet, faults, now: clock.now });
   const { url } = await emulator.listen();
   const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const storageGateway = createStorageGatewayClient(config);
@@ -33,13 +34,16 @@ async function startStack(fleet: Fleet) {
   const testS3 = await startTestS3([DEFAULT_LOCAL_EVIDENCE_BUCKET]);
   const evidence = createEvidenceStore({ s3: testS3.s3 });
   const reader = readerOf(evidence, testS3.url);
-  const real = createStepHandlers(snapshotWorkflow, {
+  // Summarise's `visibility` (`SummariseDependencies`) rides along with the dependencies every handler gets.
+  const deps = {
     storageGateway,
     ec2,
-    now: Date.now,
+    now: clock.now,
+    visibility: { sleep: async (ms: number) => clock.advanceTo(clock.now() + ms) },
     evidence,
     evidenceBucket: () => DEFAULT_LOCAL_EVIDENCE_BUCKET,
-  });
+  };
+  const real = createStepHandlers(snapshotWorkflow, deps);
   return {
     async run(input: unknown, overrides: Record<string, Override> = {}, onEvent?: (event: EngineEvent) => void) {
       const handlers = Object.fromEntries(
@@ -64,6 +68,8 @@ async function startStack(fleet: Fleet) {
       const report: ExecutionReport | undefined = digest && (await reader.readReport(digest));
       return { ...result, report };
     },
+    emulator,
+    clock,
     async close() {
       storageGateway.destroy();
       ec2.destroy();
@@ -132,6 +138,44 @@ describe('the local runner keeps the limits of Step Functions', () => {
           expect(snapshotted.has(volumeArnOf(fleet, gateway.id, volume.id))).toBe(listed);
         }
       }
+    });
+
+    it('lists in the manifest the snapshot a failed child made, though EC2 still hides it when Summarise first looks', async () => {
+      // Prepare: EC2 shows new snapshots only after 4 s; the child of `broken` fails after its creates.
+      const lagMs = 4_000;
+      stack = await startStack(fleet, [{ operation: 'CreateSnapshotFromVolumeRecoveryPoint', visibilityLagMs: lagMs }]);
+      let summariseStarted = 0;
+      let summariseEnded = 0;
+      const overrides: Record<string, Override> = {
+        summariseGateway: async (request, real) => {
+          if (request.gatewayArn === broken) throw named('Sandbox.Timedout', 'Task timed out after 30.00 seconds');
+          return real(request);
+        },
+        summarise: async (request, real) => {
+          summariseStarted = stack?.clock.now() ?? 0;
+          const answer = await real(request);
+          summariseEnded = stack?.clock.now() ?? 0;
+          return answer;
+        },
+      };
+
+      // Act
+      const run = await stack.run({ maxConcurrency: { gateways: 4 } }, overrides);
+
+      // Assess: Summarise began inside the lag of the broken gateway's last create, and still lists its snapshots.
+      const creates = stack.emulator.calls.filter(
+        (c) => c.operation === 'CreateSnapshotFromVolumeRecoveryPoint' && String(c.params.VolumeARN).startsWith(broken),
+      );
+      expect(creates).toHaveLength(3);
+      expect(summariseStarted).toBeLessThan(Math.max(...creates.map((c) => c.time)) + lagMs);
+      expect(summariseEnded).toBeGreaterThanOrEqual(Math.max(...creates.map((c) => c.time)) + lagMs);
+      expect(run.report?.failures).toEqual([
+        expect.objectContaining({ gatewayArn: broken, error: GATEWAY_NOT_REPORTED }),
+      ]);
+      const made = stack.emulator.snapshots().filter((s) => s.gatewayArn === broken);
+      const entry = run.report?.manifest.find((g) => g.gatewayArn === broken);
+      expect(entry?.volumes.map((v) => v.snapshotId).sort()).toEqual(made.map((s) => s.snapshotId).sort());
+      expect(run.report?.summary).toMatchObject({ gateways: 4, created: 12, failed: 1 });
     });
 
     it('fails the execution with States.DataLimitExceeded when a state of its own passes 256 KiB', async () => {

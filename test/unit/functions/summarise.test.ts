@@ -2,6 +2,7 @@ import { DescribeSnapshotsCommand, EC2Client, type Snapshot } from '@aws-sdk/cli
 import { ListGatewaysCommand, StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSummariseHandler, type SummariseRequest } from '../../../functions/summarise/handler.ts';
+import { EC2_VISIBILITY_DELAYS_MS } from '../../../src/aws/ec2-visibility.ts';
 import { GATEWAY_NOT_REPORTED } from '../../../src/errors.ts';
 import type { ExecutionInput } from '../../../src/input/schema.ts';
 import { localLambdaContext } from '../../../src/local/lambda-context.ts';
@@ -248,6 +249,47 @@ describe('summarise handler', () => {
     const cause = JSON.parse(result.cause) as ReportDigest;
     expect(cause.failures.map((f) => f.error)).toEqual([GATEWAY_NOT_REPORTED]);
     expect(cause.evidence?.report).toBe(`s3://sgw-snap-evidence-test/${prefixOf(request.execution)}report.json`);
+  });
+
+  it("looks again through EC2's visibility lag until it shows the snapshot a failed child made", async () => {
+    // Prepare: the other gateway's child failed after its create; EC2 shows the snapshot only on the third look.
+    const request = await arrange('summarise-lagging', (execution) => [sixPoints(execution)]);
+    request.gatewayArns.push(OTHER_GATEWAY_ARN);
+    const made: Snapshot = {
+      SnapshotId: 'snap-late',
+      State: 'pending',
+      VolumeSize: 1,
+      StartTime: new Date(NOW - 1_000),
+      Tags: [
+        { Key: SNAPSHOT_TAG.volumeArn, Value: volumeArn('vol-9', OTHER_GATEWAY_ARN) },
+        { Key: SNAPSHOT_TAG.recoveryPointTime, Value: TIME },
+      ],
+    };
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .resolvesOnce({ Snapshots: [] })
+      .resolvesOnce({ Snapshots: [] })
+      .resolves({ Snapshots: [made] });
+    const waits: number[] = [];
+    const lagging = createSummariseHandler({
+      ec2: new EC2Client({ region: 'us-east-1' }),
+      storageGateway: new StorageGatewayClient({ region: 'us-east-1' }),
+      now: () => NOW,
+      evidence: local.store,
+      evidenceBucket: local.bucket,
+      visibility: { sleep: async (ms) => void waits.push(ms) },
+    });
+
+    // Act
+    await lagging(request, context());
+
+    // Assess: EC2's one backoff until it shows the snapshot, and one look more that shows nothing new (which volumes
+    // the gateway's child snapshotted is unknown); the snapshot in the manifest.
+    expect(waits).toEqual(EC2_VISIBILITY_DELAYS_MS.slice(0, 3));
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(4);
+    const report = await reportOf(request.execution);
+    expect(report.manifest[1]).toMatchObject({ gatewayArn: OTHER_GATEWAY_ARN, error: GATEWAY_NOT_REPORTED });
+    expect(report.manifest[1]?.volumes).toEqual([expect.objectContaining({ snapshotId: 'snap-late' })]);
   });
 
   it('keeps every created snapshot ID in the failures when the wait for completion failed', async () => {

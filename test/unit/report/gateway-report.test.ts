@@ -1,5 +1,11 @@
-import { gatewayCounts, gatewayReportOf, manifestOf, nameFailedSnapshots } from '../../../src/report/gateway-report.ts';
-import { GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
+import {
+  gatewayCounts,
+  gatewayReportOf,
+  manifestOf,
+  nameFailedSnapshots,
+  showsUnnamedSnapshots,
+} from '../../../src/report/gateway-report.ts';
+import { GATEWAY_ARN, OTHER_GATEWAY_ARN, volumeArn } from '../../helpers/fixtures.ts';
 import { created, earlier, failed, iteration, listing, TIME } from '../../helpers/report.ts';
 
 describe('gatewayReportOf', () => {
@@ -141,5 +147,36 @@ describe('nameFailedSnapshots', () => {
       [volumeArn('vol-3'), undefined, undefined],
     ]);
     expect(nameFailedSnapshots(named, []).failures).toEqual(named.failures);
+  });
+});
+
+describe('showsUnnamedSnapshots', () => {
+  const report = gatewayReportOf(
+    iteration({
+      listed: listing(['vol-1', 'vol-2', 'vol-3']),
+      outcomes: [
+        created('vol-1'),
+        failed('vol-2', 'States.Timeout', 'the Task timed out'),
+        failed('vol-3', 'InvalidGatewayRequestException', 'refused'),
+      ],
+    }),
+  );
+  const made = (volumeId: string, gatewayArn = GATEWAY_ARN) => ({
+    ...earlier(volumeId, 'pending', gatewayArn),
+    snapshotId: `snap-made-${volumeId}`,
+  });
+
+  it('holds once EC2 shows a snapshot for each volume whose step ended unanswered, not for one the service refused', () => {
+    // Act + Assess: vol-2's step timed out, and may have made one; vol-3's create was refused and made none.
+    expect(showsUnnamedSnapshots([], [], [report])).toBe(false);
+    expect(showsUnnamedSnapshots([made('vol-2')], [], [report])).toBe(true);
+  });
+
+  it('holds once EC2 shows a snapshot on each gateway that wrote no evidence', () => {
+    // Act + Assess
+    expect(showsUnnamedSnapshots([made('vol-2')], [OTHER_GATEWAY_ARN], [report])).toBe(false);
+    expect(
+      showsUnnamedSnapshots([made('vol-2'), made('vol-9', OTHER_GATEWAY_ARN)], [OTHER_GATEWAY_ARN], [report]),
+    ).toBe(true);
   });
 });
