@@ -29,12 +29,36 @@ export async function lockedSnapshots(client: EC2Client): Promise<Map<string, st
 }
 
 /**
- * Deletes one snapshot, first tagging it {@link RETENTION_DELETE_TAG} so the stack's Recycle Bin rule keeps it. EC2's
- * errors (`InvalidSnapshot.InUse`, `InvalidSnapshot.NotFound`, `RequestLimitExceeded`, …) reach the caller.
+ * The most resources one `CreateTags` call names: "Up to 1000 resource IDs" (EC2 API Reference, CreateTags,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
  */
-export async function deleteSnapshot(client: EC2Client, snapshotId: string): Promise<void> {
-  await client.send(new CreateTagsCommand({ Resources: [snapshotId], Tags: [{ ...RETENTION_DELETE_TAG }] }));
+export const MAX_CREATE_TAGS_RESOURCES = 1000;
+
+/**
+ * Tags `snapshotIds` {@link RETENTION_DELETE_TAG} (so the stack's Recycle Bin rule keeps them once deleted), in as few
+ * `CreateTags` calls as EC2 takes ({@link MAX_CREATE_TAGS_RESOURCES} each). EC2 checks every ID of a call before it
+ * tags any, so a call that fails (`InvalidSnapshot.NotFound` for one of them, `RequestLimitExceeded`, …) tagged none;
+ * its error reaches the caller.
+ */
+export async function tagForDeletion(client: EC2Client, snapshotIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < snapshotIds.length; i += MAX_CREATE_TAGS_RESOURCES) {
+    const Resources = snapshotIds.slice(i, i + MAX_CREATE_TAGS_RESOURCES);
+    await client.send(new CreateTagsCommand({ Resources, Tags: [{ ...RETENTION_DELETE_TAG }] }));
+  }
+}
+
+/**
+ * Deletes one snapshot that {@link tagForDeletion} tagged. EC2's errors (`InvalidSnapshot.InUse`,
+ * `InvalidSnapshot.NotFound`, `RequestLimitExceeded`, …) reach the caller.
+ */
+export async function deleteTaggedSnapshot(client: EC2Client, snapshotId: string): Promise<void> {
   await client.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+}
+
+/** Deletes one snapshot, tagging it first ({@link tagForDeletion}); a snapshot whose tag failed is not deleted. */
+export async function deleteSnapshot(client: EC2Client, snapshotId: string): Promise<void> {
+  await tagForDeletion(client, [snapshotId]);
+  await deleteTaggedSnapshot(client, snapshotId);
 }
 
 /** Locks one snapshot as the input's `lock` says; answers EC2's lock state and expiry. */

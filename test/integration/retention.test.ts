@@ -4,7 +4,7 @@ import {
   DescribeSnapshotsCommand,
   LockSnapshotCommand,
 } from '@aws-sdk/client-ec2';
-import { DELETE_CONCURRENCY } from '../../functions/apply-retention/handler.ts';
+import { DELETE_CONCURRENCY, TAG_SLICE } from '../../functions/apply-retention/handler.ts';
 import { EC2_MUTATING_BUCKET } from '../../src/local/emulator/cloud-rules.ts';
 import { SNAPSHOT_IN_USE } from '../../src/local/emulator/ec2-lifecycle-operations.ts';
 import type { FaultRule } from '../../src/local/emulator/index.ts';
@@ -148,6 +148,33 @@ describe('retention in the scheduled workflow', () => {
     expect(perRound.length).toBeGreaterThan(2);
     expect(perRound.slice(0, -1).every((n) => n >= EC2_MUTATING_BUCKET.burst - DELETE_CONCURRENCY)).toBe(true);
     expect(run.events.filter(exited('WaitBeforeRetention'))).toHaveLength(perRound.length - 1);
+    // Each slice of deletions is tagged by one CreateTags: a few a round, not one per deletion.
+    const tagCalls = workflow.emulator.calls.filter((c) => c.operation === 'CreateTags' && !c.error);
+    expect(tagCalls.length).toBeLessThanOrEqual(perRound.length + Math.ceil(deleted.length / TAG_SLICE));
+  }, 60_000);
+
+  it('never deletes a snapshot whose tag failed: a refused slice is tagged and deleted snapshot by snapshot', async () => {
+    // Prepare: a week on one volume; the slice's CreateTags is refused, and so is the first snapshot's own.
+    const workflow = await start({ gateways: 1, volumesPerGateway: 1, snapshotHistory: { days: 7, everyHours: 6 } });
+    workflow.emulator.setFaults([{ operation: 'CreateTags', firstN: 2, error: 'UnauthorizedOperation' }]);
+
+    // Act
+    const run = await workflow.run({ retention: { keepDaily: 3 } });
+
+    // Assess: the snapshot whose tag failed is still there and reported; every other one was tagged, then deleted.
+    expect(run.status).toBe('SUCCEEDED');
+    const rows = run.report?.retention ?? [];
+    const refused = rows.filter((r) => r.outcome === 'delete-failed');
+    expect(refused).toEqual([expect.objectContaining({ error: 'UnauthorizedOperation' })]);
+    const survivors = new Set(held().map((s) => s.snapshotId));
+    expect(survivors.has(refused[0]?.snapshotId ?? '')).toBe(true);
+    const deleted = rows.filter((r) => r.outcome === 'deleted').map((r) => r.snapshotId);
+    expect(deleted.length).toBeGreaterThan(10);
+    expect(deleted.filter((id) => survivors.has(id))).toEqual([]);
+    const deletes = workflow.emulator.calls
+      .filter((c) => c.operation === 'DeleteSnapshot')
+      .map((c) => c.params.SnapshotId);
+    expect(deletes).not.toContain(refused[0]?.snapshotId);
   }, 60_000);
 
   it('survives EC2 throttling its deletions, a transient error and a refused delete: that snapshot fails, not the run', async () => {

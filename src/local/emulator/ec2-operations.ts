@@ -1,3 +1,4 @@
+import { MAX_CREATE_TAGS_RESOURCES } from '../../aws/ec2-lifecycle.ts';
 import { paginate } from '../http/paging.ts';
 import { AwsError } from './errors.ts';
 import { listIndexes, listParam, type QueryParams } from './query.ts';
@@ -99,6 +100,10 @@ export function createTags(params: QueryParams, { state, now }: OperationContext
   if (resources.length === 0)
     throw new AwsError('MissingParameter', 'The request must contain the parameter resourceIdSet');
   if (tags.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter tagSet');
+  // EC2's limit per call (the AWS side of our own `MAX_CREATE_TAGS_RESOURCES`).
+  if (resources.length > MAX_CREATE_TAGS_RESOURCES) {
+    throw new AwsError(INVALID_PARAMETER_VALUE, `The request names more than ${MAX_CREATE_TAGS_RESOURCES} resources`);
+  }
   for (const { key, value } of tags) {
     if (key.length < 1 || key.length > 128 || value.length > 256 || /^aws:/i.test(key)) {
       throw new AwsError(INVALID_PARAMETER_VALUE, `Tag key '${key}' or its value is not valid`);

@@ -1,5 +1,6 @@
 import { CreateTagsCommand, DescribeSnapshotsCommand, paginateDescribeSnapshots } from '@aws-sdk/client-ec2';
 import { CreateSnapshotFromVolumeRecoveryPointCommand } from '@aws-sdk/client-storage-gateway';
+import { MAX_CREATE_TAGS_RESOURCES } from '../../../../src/aws/ec2-lifecycle.ts';
 import {
   type RunningEmulator,
   rejectionOf,
@@ -174,6 +175,23 @@ describe('EC2 operations', () => {
       // Assess
       expect(error.name).toBe('InvalidSnapshot.NotFound');
       expect(running.emulator.snapshots()[0]?.tags).toEqual({});
+    });
+
+    it('tags many snapshots in one call, and refuses more than EC2 takes in one', async () => {
+      // Prepare
+      const ids = [await snapshot(VOLUME_ARN), await snapshot(VOLUME_ARN)];
+      const tags = [{ Key: 'a', Value: 'b' }];
+      const tooMany = Array.from({ length: MAX_CREATE_TAGS_RESOURCES }, () => ids[0] ?? '');
+
+      // Act
+      await running.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: tags }));
+      const error = await rejectionOf(
+        running.ec2.send(new CreateTagsCommand({ Resources: [...tooMany, ids[1] ?? ''], Tags: tags })),
+      );
+
+      // Assess
+      expect(running.emulator.snapshots().map((s) => s.tags)).toEqual([{ a: 'b' }, { a: 'b' }]);
+      expect(error.name).toBe('InvalidParameterValue');
     });
   });
 });
