@@ -218,13 +218,13 @@ function validateOnce(
   functionArnOf: (functionKey: string) => string,
   maps: readonly DistributedMap[],
 ): void {
-  const resolved = resolveFunctionArns(source, functionArnOf);
-  validatedDefinitions.ensure(resolved, () => {
-    new StateMachine(resolved as ConstructorParameters<typeof StateMachine>[0], {
+  // Keyed by the definition as written: the validator does not check the ARNs it is given.
+  validatedDefinitions.ensure(source, () => {
+    new StateMachine(resolveFunctionArns(source, functionArnOf) as ConstructorParameters<typeof StateMachine>[0], {
       validationOptions: { checkArn: false },
     });
   });
-  for (const map of maps) validatedDefinitions.add(resolveFunctionArns(map.processor, functionArnOf));
+  for (const map of maps) validatedDefinitions.add(map.processor);
 }
 
 /** A copy of the definition whose retry intervals and caps are multiplied by `factor`. */
