@@ -1,4 +1,9 @@
 #!/usr/bin/env node
+import { enableCompileCache } from 'node:module';
+
+// Each command is a fresh Node that strips and compiles some hundred TypeScript and SDK modules: cached on disk (in
+// the system's temporary directory), a command starts in about half the time from its second run on.
+enableCompileCache();
 
 // The Lambda handlers that local runs call in-process log JSON for CloudWatch; on a terminal that is
 // noise unless asked for. The logger reads this once, when its module loads: hence before the import.

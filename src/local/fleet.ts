@@ -106,8 +106,11 @@ export const FleetSchema = z
       .describe('Completed snapshots of ours that earlier runs left on every cached volume, one every everyHours.'),
   })
   .superRefine((fleet, ctx) => {
-    const ids = fleet.gateways.flatMap((g) => [g.id, ...g.volumes.map((v) => v.id)]);
-    const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+    // A set, not `indexOf` per id: a fleet of 32,000 volumes is checked in milliseconds, not tens of seconds.
+    const seen = new Set<string>();
+    const repeated = fleet.gateways
+      .flatMap((g) => [g.id, ...g.volumes.map((v) => v.id)])
+      .find((id) => seen.size === seen.add(id).size);
     if (repeated) ctx.addIssue({ code: 'custom', message: `id ${repeated} is used twice`, path: ['gateways'] });
   });
 

@@ -16,6 +16,7 @@ import { DEFAULT_FLEET_ACCOUNT_ID } from './fleet.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import { stateFactsOf } from './sfn-endpoint/state-facts.ts';
 import { skippedTimeObserver } from './skipped-time.ts';
+import { ValidatedDefinitions } from './validated-definitions.ts';
 
 type LocalTaskHandler = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>[string];
 type JsonValue = Parameters<LocalTaskHandler>[0];
@@ -162,7 +163,7 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
   };
 
   const startDate = new Date();
-  validateOnce(source, functionArnOf);
+  validateOnce(source, functionArnOf, maps);
   const machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
     validationOptions: { noValidate: true },
   });
@@ -216,17 +217,25 @@ export function startLocalExecution(options: LocalExecutionOptions): LocalExecut
   };
 }
 
-// Definitions (as JSON) already validated in this process: validating costs tens of milliseconds a run.
-const validatedDefinitions = new Set<string>();
+const validatedDefinitions = new ValidatedDefinitions();
 
-/** Validates the definition as written; its scaled copy has fractional intervals the validator refuses. */
-function validateOnce(source: AslDefinition, functionArnOf: (functionKey: string) => string): void {
-  const key = JSON.stringify(source);
-  if (validatedDefinitions.has(key)) return;
-  new StateMachine(resolveFunctionArns(source, functionArnOf) as ConstructorParameters<typeof StateMachine>[0], {
-    validationOptions: { checkArn: false },
+/**
+ * Validates the definition as written, once (`ValidatedDefinitions`); its scaled copy has fractional intervals the
+ * validator refuses. The item processors of its Distributed Maps were validated with it: their child executions do
+ * not validate them again.
+ */
+function validateOnce(
+  source: AslDefinition,
+  functionArnOf: (functionKey: string) => string,
+  maps: readonly DistributedMap[],
+): void {
+  // Keyed by the definition as written: the validator does not check the ARNs it is given.
+  validatedDefinitions.ensure(source, () => {
+    new StateMachine(resolveFunctionArns(source, functionArnOf) as ConstructorParameters<typeof StateMachine>[0], {
+      validationOptions: { checkArn: false },
+    });
   });
-  validatedDefinitions.add(key);
+  for (const map of maps) validatedDefinitions.add(map.processor);
 }
 
 /** A copy of the definition whose retry intervals and caps are multiplied by `factor`. */

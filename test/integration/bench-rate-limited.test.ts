@@ -1,11 +1,14 @@
 import {
+  assertWithinBounds,
   describeSnapshotsBound,
+  EC2_BUDGET_SCENARIO,
   type RateLimitedScenario,
   renderRateLimited,
   runRateLimited,
 } from '../../bench/rate-limited.ts';
+import { EC2_DESCRIBE_SNAPSHOTS_BUCKET } from '../../src/local/emulator/index.ts';
 
-describe('the bench section "fan-out against the rate-limited emulator", in small', () => {
+describe('the bench section "fan-out against the rate-limited emulator": its throttled row in small, its EC2 row whole', () => {
   it('accounts for every volume against a throttled Storage Gateway, one snapshot each made, and reports wall time against the bound', async () => {
     // Prepare: the full section runs 100 volumes at 5 requests/s with AWS's retry intervals (npm run bench --
     // --only rate-limited) and expects none to fail; here 10 volumes with retries 100× faster, whose six attempts span
@@ -33,4 +36,30 @@ describe('the bench section "fan-out against the rate-limited emulator", in smal
     expect(markdown).toContain('## 7. Fan-out against the rate-limited emulator');
     expect(markdown).toContain(`| 1×10 | 1, 20/s | 100× faster | ${row?.status} |`);
   }, 60_000);
+
+  it("runs the section's 3,200 volumes on 100 gateways under EC2's DescribeSnapshots bucket: none fails, each has one snapshot, and the describes grow with gateways, not volumes", async () => {
+    // Prepare: the bench's own row (EC2's default buckets and visibility lag on, retries compressed as run --local).
+    const { fleet } = EC2_BUDGET_SCENARIO;
+    const volumes = fleet.gateways * fleet.volumesPerGateway;
+
+    // Act
+    const [row] = await runRateLimited([EC2_BUDGET_SCENARIO]);
+
+    // Assess
+    const bound = describeSnapshotsBound(fleet, row?.retriedCreates ?? 0);
+    console.log(
+      `${volumes} volumes on ${fleet.gateways} gateways under EC2's DescribeSnapshots bucket ` +
+        `(${EC2_DESCRIBE_SNAPSHOTS_BUCKET.burst}, ${EC2_DESCRIBE_SNAPSHOTS_BUCKET.perSecond}/s): ` +
+        `${row?.describeSnapshots} DescribeSnapshots calls, ${row?.unthrottledDescribeSnapshots} not throttled ` +
+        `(bound ${bound}), ${row?.retriedCreates} creates retried; ${row?.created} created, ` +
+        `${row?.failedVolumes} failed, ${((row?.wallMs ?? 0) / 1000).toFixed(1)} s`,
+    );
+    expect(row?.status).toBe('SUCCEEDED');
+    expect(row?.failedVolumes).toBe(0);
+    expect(row?.snapshotsMade).toBe(volumes);
+    expect(row?.volumesSnapshotted).toBe(volumes);
+    // The list step's query per gateway (a page or two each); a create asks only when it is a retry.
+    expect(row?.unthrottledDescribeSnapshots).toBeLessThanOrEqual(bound);
+    expect(() => assertWithinBounds(row ? [row] : [])).not.toThrow();
+  }, 600_000);
 });
