@@ -2,9 +2,9 @@ import type { AslState } from '../statemachine/definition.ts';
 import type { SimulatedClock } from './clock.ts';
 import type { EngineEvent } from './runner.ts';
 
-/** Where a pause began: the clock's reading then, and the engine's timestamp of it (real time). */
+/** Where a retried failure happened: its branch's time then, and the engine's timestamp of it (real time). */
 interface PauseStart {
-  clockMs: number;
+  virtualMs: number;
   realMs: number;
 }
 
@@ -12,8 +12,14 @@ interface PauseStart {
  * Moves `clock` by what a compressed execution skips, watching its engine events as they happen: a Wait state to
  * the end of the pause its definition asks for (`Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath`), a retry to
  * the end of the interval it slept `speedUpOf(retrier)` times over (measured from the failure to the retry, so
- * `JitterStrategy: FULL` keeps its draw, and capped by the interval the retrier writes). Each pause is reckoned from the clock's reading when it began, so pauses
- * that overlap (a Map's iterations) move the clock once, not once each.
+ * `JitterStrategy: FULL` keeps its draw, and capped by the interval the retrier writes).
+ *
+ * Each branch of the execution (its top level, and each iteration of an inline Map) keeps its own time: real time
+ * plus what its own pauses skipped, from the clock's reading when the branch began. A pause ends at its branch's
+ * time plus the pause, and moves the clock there unless it is further on. So branches that pause side by side (a
+ * Map's iterations, a Distributed Map's children, each with an observer of its own) move the clock once, as their
+ * pauses would overlap on AWS, however their compressed pauses happen to fall in real time; pauses one after the
+ * other in a branch add up.
  *
  * The engine dispatches an event before it goes on, and the watcher reads it in the same turn of the event loop,
  * before the next state's calls leave the process: the emulator sees the moved clock.
@@ -23,26 +29,38 @@ export function skippedTimeObserver(
   states: ReadonlyMap<string, AslState>,
   speedUpOf: (retrier: { ErrorEquals: string[] }) => number,
 ): (event: EngineEvent) => void {
+  const branches = new Map<string, number>();
   const waits = new Map<string, number>();
   const failures = new Map<string, PauseStart>();
   return (event) => {
+    // An iteration begins at the clock's time when the Map starts it, whatever an earlier one of that index did.
+    if (event.type === 'MapIterationStarted') branches.set(String(event.index), clock.aheadMs);
     if (!('state' in event)) return;
-    const key = `${event.state.name}#${event.index ?? ''}`;
+    const branch = String(event.index ?? '');
+    const key = `${event.state.name}#${branch}`;
+    const ahead = branches.get(branch) ?? clock.aheadMs;
+    branches.set(branch, ahead);
+    // The branch's time at `realMs`; a pause ending at `endMs` of it puts the branch and the clock there.
+    const at = (realMs: number) => realMs + ahead;
+    const resume = (endMs: number, realMs: number) => {
+      branches.set(branch, Math.max(ahead, endMs - realMs));
+      clock.advanceTo(endMs);
+    };
     switch (event.type) {
       case 'StateEntered': {
         const state = states.get(event.state.name);
-        const end = state?.Type === 'Wait' ? waitEnd(state, event.state.input, clock.now()) : undefined;
+        const end = state?.Type === 'Wait' ? waitEnd(state, event.state.input, at(event.timestamp)) : undefined;
         if (end !== undefined) waits.set(key, end);
         return;
       }
       case 'StateExited': {
         const end = waits.get(key);
         waits.delete(key);
-        if (end !== undefined) clock.advanceTo(end);
+        if (end !== undefined) resume(end, event.timestamp);
         return;
       }
       case 'StateFailed':
-        failures.set(key, { clockMs: clock.now(), realMs: event.timestamp });
+        failures.set(key, { virtualMs: at(event.timestamp), realMs: event.timestamp });
         return;
       case 'StateRetried': {
         const failed = failures.get(key);
@@ -54,7 +72,7 @@ export function skippedTimeObserver(
           (event.timestamp - failed.realMs) * speedUp,
           retryIntervalMs(retrier, attempt) * speedUp,
         );
-        clock.advanceTo(failed.clockMs + sleptMs);
+        resume(failed.virtualMs + sleptMs, event.timestamp);
         return;
       }
       default:

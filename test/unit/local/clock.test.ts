@@ -72,6 +72,30 @@ describe('skippedTimeObserver', () => {
     expect(clock.aheadMs).toBeLessThanOrEqual(10_000);
   });
 
+  it('moves the clock once for iterations started together, however their compressed waits fall in real time', () => {
+    // Prepare
+    const clock = new SimulatedClock();
+    const seen = observe(clock);
+    const started = (index: number) =>
+      ({ type: 'MapIterationStarted', timestamp: Date.now(), index, parentState: { name: 'Each' } }) as never;
+
+    // Act: the second iteration reaches its Wait only after the first one's ended.
+    seen(started(0));
+    seen(started(1));
+    seen(event('StateEntered', 'Hold', { index: 0 }));
+    seen(event('StateExited', 'Hold', { index: 0 }));
+    seen(event('StateEntered', 'Hold', { index: 1 }));
+    seen(event('StateExited', 'Hold', { index: 1 }));
+    const together = clock.aheadMs;
+    seen(event('StateEntered', 'Hold', { index: 1 }));
+    seen(event('StateExited', 'Hold', { index: 1 }));
+
+    // Assess: side by side once; one after the other in a branch, twice.
+    expect(together).toBeGreaterThan(9_900);
+    expect(together).toBeLessThanOrEqual(10_050);
+    expect(clock.aheadMs).toBeGreaterThan(19_800);
+  });
+
   it('moves the clock by the retry interval it slept, times the speed-up, and not for a Task that only ran', () => {
     // Prepare
     const clock = new SimulatedClock();
