@@ -52,7 +52,7 @@ describe('the bench section "fan-out against the rate-limited emulator": its thr
         `(${EC2_DESCRIBE_SNAPSHOTS_BUCKET.burst}, ${EC2_DESCRIBE_SNAPSHOTS_BUCKET.perSecond}/s): ` +
         `${row?.describeSnapshots} DescribeSnapshots calls, ${row?.unthrottledDescribeSnapshots} not throttled ` +
         `(bound ${bound}), ${row?.retriedCreates} creates retried; ${row?.created} created, ` +
-        `${row?.failedVolumes} failed, ${((row?.wallMs ?? 0) / 1000).toFixed(1)} s`,
+        `${row?.failedVolumes} failed, ${((row?.wallMs ?? 0) / 1000).toFixed(1)} s${row?.error ? `; ${row.error}` : ''}`,
     );
     expect(row?.status).toBe('SUCCEEDED');
     expect(row?.failedVolumes).toBe(0);
