@@ -13,6 +13,8 @@ export interface RestorePlanRequest {
 export interface RestoreItem {
   sourceVolumeArn: string;
   sourceGatewayArn: string;
+  /** The source gateway's name, as the manifest gives it: shown beside its ID in the progress lines. */
+  sourceGatewayName?: string;
   snapshotId: string;
   sizeBytes: number;
   recoveryPointTime?: string;
@@ -25,6 +27,7 @@ export interface RestoreItem {
 export interface NotRestorable {
   sourceVolumeArn: string;
   sourceGatewayArn: string;
+  sourceGatewayName?: string;
   reason: string;
   /** Named in `volumeArns`: asked for and not restored, a failure; otherwise only reported. */
   requested?: boolean;

@@ -11,6 +11,7 @@ import { readableCause } from '../report/cause.ts';
 import { volumeIdOf } from '../report/gateway-report.ts';
 import type { RestoreDigest } from '../restore/report.ts';
 import type {
+  RestoreItem,
   RestoreOutcome,
   RestorePlan,
   RestoreSummariseRequest,
@@ -65,6 +66,10 @@ const STATE_READERS: { [S in keyof RestoreStateOutputs]: StateReader<RestoreCoun
       if (!problems.length) return `${head}; preflight passed`;
       return `${head}; preflight found ${problems.length} problem(s): ${problems.map((p) => `${idOf(p.subject)}: ${p.message}`).join('; ')}`;
     },
+    gatewayNames(output) {
+      const sources = [...(output?.items ?? []), ...(output?.notRestorable ?? [])];
+      return sources.flatMap((s) => (s.sourceGatewayName ? [[s.sourceGatewayArn, s.sourceGatewayName] as const] : []));
+    },
   },
   [RestoreState.CreateRestoredVolume]: {
     countExit(counts) {
@@ -75,10 +80,10 @@ const STATE_READERS: { [S in keyof RestoreStateOutputs]: StateReader<RestoreCoun
     },
     tellExit(output) {
       const made = output?.created?.status === 'existing' ? 'found' : 'creating';
-      return `${made} ${idOf(output?.created?.volumeId)} from ${String(output?.item.snapshotId)} (${idOf(output?.item.sourceVolumeArn)})`;
+      return `${made} ${idOf(output?.created?.volumeId)} from ${String(output?.item.snapshotId)} (${sourceOf(output?.item)})`;
     },
     tellFailOver(output, error) {
-      return `FAILED ${idOf(output?.item.sourceVolumeArn)}: ${error}: ${readableCause(output?.failure?.Cause ?? '', 200)}`;
+      return `FAILED ${sourceOf(output?.item)}: ${error}: ${readableCause(output?.failure?.Cause ?? '', 200)}`;
     },
   },
   [RestoreState.CheckRestoredVolume]: {
@@ -133,7 +138,7 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
   initialCounts: () => ({ planned: 0, requested: 0, usable: 0, failed: 0, deleted: 0, retries: 0 }),
   progressLine: (c) =>
     `volumes ${c.planned} · requested ${c.requested} · usable ${c.usable} · failed ${c.failed} · deleted ${c.deleted} · retries ${c.retries}`,
-  mapItemLabel: (input) => `volume ${idOf((input as Partial<RestoreTask> | undefined)?.item?.sourceVolumeArn)}`,
+  mapItemLabel: (input) => `volume ${sourceOf((input as Partial<RestoreTask> | undefined)?.item)}`,
   progressFigures: (c) => ({
     unit: 'volumes',
     total: c.planned || undefined,
@@ -149,8 +154,8 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
     return live.join() !== [summary.restored, summary.failed, summary.cleanedUp].join();
   },
   subjectOf(input) {
-    const source = (input as Partial<RestoreTask> | undefined)?.item?.sourceVolumeArn;
-    return typeof source === 'string' ? `volume ${idOf(source)}` : undefined;
+    const item = (input as Partial<RestoreTask> | undefined)?.item;
+    return typeof item?.sourceVolumeArn === 'string' ? `volume ${sourceOf(item)}` : undefined;
   },
   reportOf(execution) {
     if (execution.status === 'SUCCEEDED') return execution.output as RestoreDigest;
@@ -160,6 +165,12 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
     return execution.cause ? (JSON.parse(execution.cause) as RestoreDigest) : undefined;
   },
 };
+
+/** `vol-1122AABB on sgw-12A3456B`: the source volume and its gateway, whose name the progress puts beside it. */
+function sourceOf(item: Partial<RestoreItem> | undefined): string {
+  const gateway = typeof item?.sourceGatewayArn === 'string' ? ` on ${idOf(item.sourceGatewayArn)}` : '';
+  return `${idOf(item?.sourceVolumeArn)}${gateway}`;
+}
 
 function idOf(arn: string | undefined): string {
   return typeof arn === 'string' ? volumeIdOf(arn) : '?';

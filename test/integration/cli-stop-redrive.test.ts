@@ -74,10 +74,13 @@ describe('sgw-snap stop and redrive against sgw-snap serve', () => {
     const reportPath = join(dir, 'redriven.md');
 
     // Act
-    const text = await driveCli(['redrive', 'drill-a', '--wait', '--report', reportPath, '--rpo-target', '4h'], {
-      ...served.env,
-      NO_COLOR: '1',
-    });
+    const text = await driveCli(
+      ['redrive', 'drill-a', '--wait', '--verbose', '--report', reportPath, '--rpo-target', '4h'],
+      {
+        ...served.env,
+        NO_COLOR: '1',
+      },
+    );
     const json = await driveCli(['redrive', 'drill-b', '--wait', '--json'], served.env);
     const wrongTarget = await driveCli(
       ['redrive', 'drill-a', '--wait', '--report', reportPath, '--rto-target', '5'],
@@ -91,6 +94,8 @@ describe('sgw-snap stop and redrive against sgw-snap serve', () => {
     expect(text.stderr).toMatch(/^redriven at \S+Z: following \S+:drill-a\n/);
     expect(text.stderr).toMatch(/\[\+[\d.]+s\] execution redriven \(redrive 1\)/);
     expect(text.stderr).toContain('execution SUCCEEDED');
+    // The gateway's name, from the list step's output in the history, beside its ID in the live lines.
+    expect(text.stderr).toMatch(/snapshot snap-\w+ of vol-1122AABC on sgw-12A3456B \(branch-office-1\)/);
     // Only the redriven attempt is told: the first attempt's failure is not told again, and the live counts are the
     // report's, with no correction.
     expect(text.stderr).not.toContain('FAILED vol-1122AABC');

@@ -67,7 +67,11 @@ const FUNCTIONS = {
   plan: { id: 'Plan', actions: ['storagegateway:ListGateways'] },
   listRecoveryPoints: {
     id: 'ListRecoveryPoints',
-    actions: ['storagegateway:ListVolumeRecoveryPoints', 'ec2:DescribeSnapshots'],
+    actions: [
+      'storagegateway:ListVolumeRecoveryPoints',
+      'storagegateway:DescribeGatewayInformation',
+      'ec2:DescribeSnapshots',
+    ],
   },
   createSnapshot: {
     id: 'CreateSnapshot',
