@@ -1,7 +1,7 @@
 import type { ExecutionRef, StatesError } from '../workflow/types.ts';
 import type { PreflightProblem } from './preflight.ts';
 import type { RestoreTarget } from './schema.ts';
-import type { NotRestorable, RestoreItem, RestoreOutcome, RestoreSummariseRequest } from './types.ts';
+import type { NotRestorable, RestoreItem, RestoreOutcome, RestoreReportSource } from './types.ts';
 
 /** How one volume's restore ended; `planned` when nothing was created (a preflight only, or one that found problems). */
 export type RestoreVolumeState = 'restored' | 'failed' | 'planned';
@@ -80,7 +80,7 @@ export interface RestoreDigest {
 export const MAX_DIGEST_VOLUMES = 100;
 
 /** The report of a restore from its plan and the volume Map's outcomes. Pure: `now` is given. */
-export function buildRestoreReport(request: RestoreSummariseRequest, now: number): RestoreReport {
+export function buildRestoreReport(request: RestoreReportSource, now: number): RestoreReport {
   const { options } = request;
   const volumes = request.outcomes
     ? request.outcomes.map((outcome) => rowOf(outcome, options.rtoTargetMinutes))

@@ -1,7 +1,9 @@
 import { createRestoreCheckHandler } from '../../functions/restore-check/handler.ts';
 import { createRestoreCleanupHandler } from '../../functions/restore-cleanup/handler.ts';
 import { createRestoreCreateHandler } from '../../functions/restore-create/handler.ts';
+import { createRestoreLoadBatchHandler } from '../../functions/restore-load-batch/handler.ts';
 import { createRestorePlanHandler } from '../../functions/restore-plan/handler.ts';
+import { createRestoreRecordBatchHandler } from '../../functions/restore-record-batch/handler.ts';
 import {
   createRestoreSummariseHandler,
   type RestoreSummariseResult,
@@ -11,6 +13,7 @@ import { readableCause } from '../report/cause.ts';
 import { volumeIdOf } from '../report/gateway-report.ts';
 import type { RestoreDigest } from '../restore/report.ts';
 import type {
+  RestoreBatchTask,
   RestoreItem,
   RestoreOutcome,
   RestorePlan,
@@ -25,6 +28,9 @@ export const RestoreState = {
   PlanRestore: 'PlanRestore',
   ReadyToRestore: 'ReadyToRestore',
   RestoreVolumes: 'RestoreVolumes',
+  LoadRestoreBatch: 'LoadRestoreBatch',
+  RestoreBatchVolumes: 'RestoreBatchVolumes',
+  RecordRestoreBatch: 'RecordRestoreBatch',
   CreateRestoredVolume: 'CreateRestoredVolume',
   WaitForVolume: 'WaitForVolume',
   CheckRestoredVolume: 'CheckRestoredVolume',
@@ -58,17 +64,19 @@ interface RestoreStateOutputs {
 const STATE_READERS: { [S in keyof RestoreStateOutputs]: StateReader<RestoreCounts, RestoreStateOutputs[S]> } = {
   [RestoreState.PlanRestore]: {
     countExit(counts, output) {
-      counts.planned += output?.items.length ?? 0;
+      counts.planned += output?.volumes ?? 0;
     },
     tellExit(output) {
+      const batches = output?.batches.length ?? 0;
+      const head =
+        `${output?.volumes ?? 0} volumes to restore` +
+        (batches > 1 ? ` in ${batches} batches` : '') +
+        `, ${output?.notRestorable ?? 0} not restorable`;
       const problems = output?.preflight.problems ?? [];
-      const head = `${output?.items.length ?? 0} volumes to restore, ${output?.notRestorable.length ?? 0} not restorable`;
-      if (!problems.length) return `${head}; preflight passed`;
-      return `${head}; preflight found ${problems.length} problem(s): ${problems.map((p) => `${idOf(p.subject)}: ${p.message}`).join('; ')}`;
-    },
-    gatewayNames(output) {
-      const sources = [...(output?.items ?? []), ...(output?.notRestorable ?? [])];
-      return sources.flatMap((s) => (s.sourceGatewayName ? [[s.sourceGatewayArn, s.sourceGatewayName] as const] : []));
+      const count = output?.preflight.problemCount ?? problems.length;
+      if (!count) return `${head}; preflight passed`;
+      const more = count > problems.length ? `; and ${count - problems.length} more in the report` : '';
+      return `${head}; preflight found ${count} problem(s): ${problems.map((p) => `${idOf(p.subject)}: ${p.message}`).join('; ')}${more}`;
     },
   },
   [RestoreState.CreateRestoredVolume]: {
@@ -84,6 +92,10 @@ const STATE_READERS: { [S in keyof RestoreStateOutputs]: StateReader<RestoreCoun
     },
     tellFailOver(output, error) {
       return `FAILED ${sourceOf(output?.item)}: ${error}: ${readableCause(output?.failure?.Cause ?? '', 200)}`;
+    },
+    gatewayNames(output) {
+      const item = output?.item;
+      return item?.sourceGatewayName ? [[item.sourceGatewayArn, item.sourceGatewayName]] : [];
     },
   },
   [RestoreState.CheckRestoredVolume]: {
@@ -124,9 +136,11 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
   defaultStateMachineName: 'sgw-recovery-restore',
   handlers: {
     restorePlan: createRestorePlanHandler,
+    restoreLoadBatch: createRestoreLoadBatchHandler,
     restoreCreate: createRestoreCreateHandler,
     restoreCheck: createRestoreCheckHandler,
     restoreCleanup: createRestoreCleanupHandler,
+    restoreRecordBatch: createRestoreRecordBatchHandler,
     restoreSummarise: createRestoreSummariseHandler,
   },
   stateNames: Object.values(RestoreState),
@@ -138,7 +152,10 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
   initialCounts: () => ({ planned: 0, requested: 0, usable: 0, failed: 0, deleted: 0, retries: 0 }),
   progressLine: (c) =>
     `volumes ${c.planned} · requested ${c.requested} · usable ${c.usable} · failed ${c.failed} · deleted ${c.deleted} · retries ${c.retries}`,
-  mapItemLabel: (input) => `volume ${sourceOf((input as Partial<RestoreTask> | undefined)?.item)}`,
+  mapItemLabel: (input) => {
+    const batch = (input as Partial<RestoreBatchTask> | undefined)?.batch;
+    return `batch ${batch?.index ?? '?'} (${batch?.volumes ?? '?'} volumes)`;
+  },
   progressFigures: (c) => ({
     unit: 'volumes',
     total: c.planned || undefined,

@@ -65,10 +65,11 @@ describe('sgw-snap restore against sgw-snap serve', () => {
     expect(markdown).toContain('PASSED (execution SUCCEEDED)');
     expect(markdown).toContain('# Restore drill');
     expect(markdown).toContain('## Restore');
+    // The RTO is well under a second on a quiet machine; on two busy cores it can pass one.
     for (const row of report.volumes) {
       expect(markdown).toMatch(
         new RegExp(
-          `\\| ${row.snapshotId} \\| vol-[0-9A-F]{8} \\| restored \\(AVAILABLE\\) \\| \\d+ ms \\| 5 min 00 s: met \\| deleted vol-`,
+          `\\| ${row.snapshotId} \\| vol-[0-9A-F]{8} \\| restored \\(AVAILABLE\\) \\| (\\d+ ms|\\d+\\.\\d s) \\| 5 min 00 s: met \\| deleted vol-`,
         ),
       );
     }
