@@ -10,6 +10,8 @@ export type RestoreVolumeState = 'restored' | 'failed' | 'planned';
 export interface RestoreVolumeRow {
   sourceVolumeArn: string;
   sourceGatewayArn: string;
+  /** The source gateway's name, as the manifest gives it. */
+  sourceGatewayName?: string;
   snapshotId: string;
   sizeBytes: number;
   /** The restored volume: a gateway volume ARN or an EBS volume ID; absent when none was made. */
@@ -152,8 +154,15 @@ export function restoreDigestOf(report: RestoreReport, reportUri?: string): Rest
 }
 
 function plannedRow(item: RestoreItem): RestoreVolumeRow {
-  const { sourceVolumeArn, sourceGatewayArn, snapshotId, sizeBytes } = item;
-  return { sourceVolumeArn, sourceGatewayArn, snapshotId, sizeBytes, state: 'planned' };
+  const { sourceVolumeArn, sourceGatewayArn, sourceGatewayName, snapshotId, sizeBytes } = item;
+  return {
+    sourceVolumeArn,
+    sourceGatewayArn,
+    ...(sourceGatewayName ? { sourceGatewayName } : {}),
+    snapshotId,
+    sizeBytes,
+    state: 'planned',
+  };
 }
 
 function rowOf(outcome: RestoreOutcome, rtoTargetMinutes: number | undefined): RestoreVolumeRow {
@@ -170,6 +179,7 @@ function rowOf(outcome: RestoreOutcome, rtoTargetMinutes: number | undefined): R
   return {
     sourceVolumeArn: item.sourceVolumeArn,
     sourceGatewayArn: item.sourceGatewayArn,
+    ...(item.sourceGatewayName ? { sourceGatewayName: item.sourceGatewayName } : {}),
     snapshotId: item.snapshotId,
     sizeBytes: item.sizeBytes,
     ...(created ? { restoredVolume: created.volumeId, requestedAt: created.requestedAt } : {}),

@@ -150,6 +150,32 @@ describe('sgw-snap restore --wait interrupted', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('picks its state machines as start does: --stage, else SGW_SNAP_STATE_MACHINE, the restore one named after it', async () => {
+    // Prepare
+    const env = served?.env ?? {};
+    const check = ['restore', '--from', 'nightly-int', '--to-ebs', 'us-east-1a', '--check', '--wait'];
+
+    // Act
+    const byEnvironment = await driveCli(check, { ...env, SGW_SNAP_STATE_MACHINE: 'sgw-recovery-snapshots-prod' });
+    const byStage = await driveCli([...check, '--stage', 'prod'], env);
+    const named = await driveCli([...check, '--stage', 'dev', '--json'], {
+      ...env,
+      SGW_SNAP_STATE_MACHINE: 'sgw-recovery-snapshots-prod',
+    });
+
+    // Assess: serve serves the dev stage's two state machines only.
+    for (const run of [byEnvironment, byStage]) {
+      expect(run.exitCode).toBe(ExitCode.Usage);
+      expect(run.stderr).toContain('No state machine is named sgw-recovery-snapshots-prod at');
+    }
+    expect(named.exitCode).toBe(ExitCode.Succeeded);
+    expect(JSON.parse(named.stdout)).toEqual(
+      expect.objectContaining({
+        execution: expect.objectContaining({ id: expect.stringContaining(':sgw-recovery-snapshots-dev-restore:') }),
+      }),
+    );
+  });
+
   it('Ctrl-C during restore --wait says the restore goes on and how to follow or stop it, exits 130', async () => {
     // Prepare: SIGINT arrives at the first pause of the wait.
     const signals = new EventEmitter();

@@ -183,6 +183,9 @@ describe('gateway names beside their IDs in the live lines', () => {
     expect(restore.stderr).toMatch(
       /creating vol-\w+ from snap-\w+ \(vol-1122AABB on sgw-12A3456B \(branch-office-1\)\)/,
     );
+    expect(restore.stdout).toMatch(
+      /^vol-1122AABB on sgw-12A3456B \(branch-office-1\) {2}snap-\w+ → vol-\w+ {2}RESTORED/m,
+    );
     // The restore's progress ends, as start's does, on its counts.
     expect(restore.stderr.trim().split('\n').at(-1)).toBe(
       'volumes 11 · requested 11 · usable 11 · failed 0 · deleted 11 · retries 0',

@@ -7,11 +7,18 @@ import { restoreWorkflow } from '../../workflow/restore.ts';
 import { runCommand } from '../command-runner.ts';
 import { writeRestoreDrillReport } from '../drill-report/restore.ts';
 import { assertWritablePath, type CliIo, processIo } from '../io.ts';
-import { DEFAULT_STATE_MACHINE, executionName, wholeNumber } from '../options.ts';
+import {
+  DEFAULT_STATE_MACHINE,
+  executionName,
+  STATE_MACHINE_VARIABLE,
+  stateMachineOf,
+  wholeNumber,
+} from '../options.ts';
 import { exitCodeOf, reportOfExecution } from '../outcome.ts';
 import { ProgressView } from '../progress-view.ts';
 import { printRestoreOutcome } from '../restore/print.ts';
 import { restoreSourceOf } from '../restore/source.ts';
+import { consoleLinkOf } from '../sfn/console-link.ts';
 import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
 import { followUntilInterrupted, stopHintOf } from '../sfn/wait.ts';
 
@@ -57,13 +64,34 @@ export function registerRestoreCommand(program: Command, io: CliIo = processIo, 
     .option('--report <file>', 'with --wait: write a drill report (Markdown, or HTML if FILE ends in .html)')
     .option('--rto-target <minutes>', 'the agreed RTO in minutes; a volume over it fails the drill', positiveMinutes)
     .option('--name <name>', 'execution name', executionName)
-    .option('--state-machine <name|arn>', 'the restore state machine', DEFAULT_RESTORE_STATE_MACHINE)
-    .option('--snapshot-state-machine <name|arn>', 'where --from finds an execution by name', DEFAULT_STATE_MACHINE)
+    .option(
+      '--state-machine <name|arn>',
+      `the restore state machine (default: the snapshot state machine's name and -restore, ${DEFAULT_RESTORE_STATE_MACHINE})`,
+    )
+    .option(
+      '--snapshot-state-machine <name|arn>',
+      `where --from finds an execution by name (default: the --stage's, else $${STATE_MACHINE_VARIABLE}, else ${DEFAULT_STATE_MACHINE})`,
+    )
+    .option('--stage <stage>', 'the stage the stack was deployed with: sgw-recovery-snapshots-<stage>(-restore)')
     .option('--poll-ms <ms>', 'how often --wait reads the history', wholeNumber(1))
-    .action(async (options: RestoreCommandOptions) => {
+    .action(async (flags: RestoreFlags) => {
+      const { stage, snapshotStateMachine, stateMachine, ...rest } = flags;
+      // The stack deploys both state machines: the restore one is the snapshot one's name and `-restore`.
+      const snapshot = stateMachineOf(
+        { ...(snapshotStateMachine ? { stateMachine: snapshotStateMachine } : {}), ...(stage ? { stage } : {}) },
+        io.env,
+      );
+      const options = { ...rest, snapshotStateMachine: snapshot, stateMachine: stateMachine ?? `${snapshot}-restore` };
       process.exitCode = await restore(options, io, deps);
     });
 }
+
+/** The flags as commander gives them: the state machines are picked from them and the environment. */
+type RestoreFlags = Omit<RestoreCommandOptions, 'stateMachine' | 'snapshotStateMachine'> & {
+  stateMachine?: string;
+  snapshotStateMachine?: string;
+  stage?: string;
+};
 
 /** Runs `sgw-snap restore`; returns the exit code (as `start`'s: 0 succeeded, 1 failed, 2 usage, 3 unreachable). */
 export function restore(options: RestoreCommandOptions, io: CliIo, deps: SfnCommandDeps): Promise<ExitCode> {
@@ -86,10 +114,11 @@ export function restore(options: RestoreCommandOptions, io: CliIo, deps: SfnComm
         ...(options.name ? { name: options.name } : {}),
       });
       if (!options.wait) {
+        const link = session.local ? undefined : consoleLinkOf(started.executionArn);
         io.stdout.write(
           options.json
             ? `${JSON.stringify(started, null, 2)}\n`
-            : `${started.executionArn}\nstarted ${started.startDate.toISOString()}\n`,
+            : `${started.executionArn}\nstarted ${started.startDate.toISOString()}\n${link ? `${link}\n` : ''}`,
         );
         return ExitCode.Succeeded;
       }
@@ -148,7 +177,7 @@ export async function waitForRestore(
   const report = digest?.evidence
     ? ((await session.evidence.readJsonAt(digest.evidence.report)) as RestoreReport)
     : undefined;
-  printRestoreOutcome(io, followed, { report, digest }, Boolean(options.json));
+  printRestoreOutcome(io, followed, { report, digest }, Boolean(options.json), !session.local);
   if (options.report) {
     await writeRestoreDrillReport(
       options.report,
