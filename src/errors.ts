@@ -214,6 +214,8 @@ export class InvalidMonitoringConfigError extends SgwSnapshotError {
 
 /** The restore workflow failed: at least one volume was not restored (or not cleaned up), or the preflight found problems. */
 export const RESTORE_FAILED = 'RestoreFailed';
+/** A batch of a restore whose child execution left no account of its volumes (it failed, timed out, was aborted). */
+export const RESTORE_BATCH_FAILED = 'RestoreBatchFailed';
 /** A restored volume the service reports as unusable (`IRRECOVERABLE`, EBS `error`): that volume's failure. */
 export const RESTORED_VOLUME_UNUSABLE = 'RestoredVolumeUnusable';
 /** A restored volume still not usable when the wait timed out: that volume's failure. */

@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import { findSnapshotsOfGateway, knownSnapshot } from '../../src/aws/ec2.ts';
-import { listRecoveryPoints } from '../../src/aws/storage-gateway.ts';
+import { gatewayNameOf, listRecoveryPoints } from '../../src/aws/storage-gateway.ts';
 import { NO_RECOVERY_POINT } from '../../src/errors.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
 import { planGateway } from '../../src/policy/plan-gateway.ts';
@@ -14,10 +14,16 @@ export interface ListRecoveryPointsDependencies {
   now: () => number;
 }
 
-/** Lists one gateway's recovery points and lets the policy pick the ones to snapshot. */
+/**
+ * Lists one gateway's recovery points and lets the policy pick the ones to snapshot; the gateway's name goes with
+ * the result, so whoever reads the history (`start --wait`, `status`) names the gateway beside its ID.
+ */
 export function createListRecoveryPointsHandler({ storageGateway, ec2, now }: ListRecoveryPointsDependencies) {
   return stepHandler(async ({ gatewayArn, options }: GatewayTask): Promise<ListResult> => {
-    const points = await listRecoveryPoints(storageGateway, gatewayArn);
+    const [points, gatewayName] = await Promise.all([
+      listRecoveryPoints(storageGateway, gatewayArn),
+      nameOrNothing(storageGateway, gatewayArn),
+    ]);
     // One query for the gateway: what already holds a point, and what each volume could be restored from.
     const snapshots = points.length ? (await findSnapshotsOfGateway(ec2, gatewayArn)).map(knownSnapshot) : [];
     const listed = planGateway(points, { options, now: now(), snapshots });
@@ -28,8 +34,18 @@ export function createListRecoveryPointsHandler({ storageGateway, ec2, now }: Li
       skipped: listed.skipped.length,
       failed: listed.failures.length,
     });
-    return listed;
+    return gatewayName ? { ...listed, gatewayName } : listed;
   });
+}
+
+/** The gateway's name; a listing without it is still whole, so a failed lookup is only logged. */
+async function nameOrNothing(storageGateway: StorageGatewayClient, gatewayArn: string): Promise<string | undefined> {
+  try {
+    return await gatewayNameOf(storageGateway, gatewayArn);
+  } catch (error) {
+    logger.warn('The gateway name could not be read; progress names the gateway by ID', { error });
+    return undefined;
+  }
 }
 
 /**

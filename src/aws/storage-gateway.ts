@@ -1,5 +1,6 @@
 import {
   CreateSnapshotFromVolumeRecoveryPointCommand,
+  DescribeGatewayInformationCommand,
   ListVolumeRecoveryPointsCommand,
   paginateListGateways,
   type StorageGatewayClient,
@@ -32,6 +33,12 @@ export async function listCachedGateways(client: StorageGatewayClient): Promise<
 /** ARNs of every cached gateway of the account and Region. */
 export async function listCachedGatewayArns(client: StorageGatewayClient): Promise<string[]> {
   return (await listCachedGateways(client)).map((gateway) => gateway.gatewayArn);
+}
+
+/** The gateway's name (`DescribeGatewayInformation` → `GatewayName`), if it has one. */
+export async function gatewayNameOf(client: StorageGatewayClient, gatewayArn: string): Promise<string | undefined> {
+  const { GatewayName } = await client.send(new DescribeGatewayInformationCommand({ GatewayARN: gatewayArn }));
+  return GatewayName || undefined;
 }
 
 /** The recovery point of each cached volume of one gateway. */

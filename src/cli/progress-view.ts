@@ -1,4 +1,5 @@
-import type { ProgressCountsBase, WorkflowDescriptor } from '../workflow/descriptor.ts';
+import { type ProgressCountsBase, stateReaderOf, type WorkflowDescriptor } from '../workflow/descriptor.ts';
+import { GatewayNames } from './gateway-names.ts';
 import type { CliIo } from './io.ts';
 import { DEFAULT_PLAIN_INTERVAL_MS, LiveStatus } from './live-status.ts';
 import { type Importance, ProgressTracker, type StepEvent } from './progress.ts';
@@ -35,6 +36,7 @@ export class ProgressView<TCounts extends ProgressCountsBase, TReport> {
   readonly #style: Styler;
   readonly #now: () => number;
   readonly #live: LiveStatus;
+  readonly #names = new GatewayNames();
 
   constructor(options: ProgressViewOptions<TCounts, TReport>) {
     this.#options = options;
@@ -55,6 +57,10 @@ export class ProgressView<TCounts extends ProgressCountsBase, TReport> {
     step: StepEvent | undefined,
     told: { line?: string | undefined; importance?: Importance; atMs?: number | undefined } = {},
   ): void {
+    if (step?.kind === 'exited') {
+      const reader = stateReaderOf(this.#options.workflow, step.stateName);
+      for (const [gateway, name] of reader?.gatewayNames?.(step.output) ?? []) this.#names.learn(gateway, name);
+    }
     const changed = step ? this.tracker.record(step) : false;
     if (told.line && (told.importance === 'problem' || this.#options.verbose))
       this.#tell(told.line, told.importance, told.atMs);
@@ -63,7 +69,7 @@ export class ProgressView<TCounts extends ProgressCountsBase, TReport> {
 
   /** Tells a line that is not a step (a milestone of the execution, a note); `atMs` is when it happened. */
   note(line: string, atMs?: number): void {
-    this.#live.log(this.#stamp(line, atMs));
+    this.#live.log(this.#stamp(this.#names.label(line), atMs));
   }
 
   /**
@@ -101,7 +107,8 @@ export class ProgressView<TCounts extends ProgressCountsBase, TReport> {
     return `${head}\n${this.#style('dim', this.tracker.line())}${waiting}`;
   }
 
-  #tell(line: string, importance: Importance | undefined, atMs: number | undefined): void {
+  #tell(told: string, importance: Importance | undefined, atMs: number | undefined): void {
+    const line = this.#names.label(told);
     const styled = importance === 'problem' ? this.#style(line.startsWith('retrying') ? 'yellow' : 'red', line) : line;
     this.#live.log(this.#stamp(styled, atMs));
   }

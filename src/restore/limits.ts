@@ -24,8 +24,9 @@ export function restoreHistoryEvents(
 }
 
 /**
- * Refuses, before anything is created, a restore whose polls could outgrow the execution's history: the time-out
- * must end the wait, not `States.Runtime` at 25,000 events.
+ * Refuses, before anything is created, polls that could outgrow an execution's history for `volumes` volumes (a
+ * restore's batch; `PlanRestore` asks for one, the smallest batch): the time-out must end the wait, not
+ * `States.Runtime` at 25,000 events.
  * @throws InvalidInputError naming `checkIntervalSeconds`
  */
 export function checkRestoreHistory(volumes: number, waitTimeoutMinutes: number, checkIntervalSeconds: number): void {
@@ -34,7 +35,7 @@ export function checkRestoreHistory(volumes: number, waitTimeoutMinutes: number,
   throw new InvalidInputError(
     'checkIntervalSeconds',
     `checkIntervalSeconds: ${volumes} volumes polled every ${checkIntervalSeconds} s for up to ${waitTimeoutMinutes} minutes ` +
-      `could write ${events} history events, more than the ${MAX_HISTORY_EVENTS} an execution holds: poll less often, ` +
-      'wait less long (waitTimeoutMinutes) or restore fewer volumes at once (volumeArns, gatewayArns)',
+      `could write ${events} history events, more than the ${MAX_HISTORY_EVENTS} an execution (each batch of a restore is ` +
+      'one) holds: poll less often, or wait less long (waitTimeoutMinutes)',
   );
 }

@@ -7,6 +7,8 @@ import type { NotRestorable, RestoreItem } from './types.ts';
 export interface RestoreCandidate {
   sourceVolumeArn: string;
   sourceGatewayArn: string;
+  /** The source gateway's name, as the manifest gives it. */
+  sourceGatewayName?: string;
   snapshotId: string;
   sizeBytes?: number;
   recoveryPointTime?: string;
@@ -31,7 +33,11 @@ export function selectVolumes(
     for (const volume of gateway.volumes) {
       if (volumes && !volumes.has(volume.volumeArn)) continue;
       seen.add(volume.volumeArn);
-      const source = { sourceVolumeArn: volume.volumeArn, sourceGatewayArn: gateway.gatewayArn };
+      const source = {
+        sourceVolumeArn: volume.volumeArn,
+        sourceGatewayArn: gateway.gatewayArn,
+        ...(gateway.gatewayName ? { sourceGatewayName: gateway.gatewayName } : {}),
+      };
       if (!volume.snapshotId) {
         notRestorable.push({
           ...source,

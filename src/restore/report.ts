@@ -1,7 +1,7 @@
 import type { ExecutionRef, StatesError } from '../workflow/types.ts';
 import type { PreflightProblem } from './preflight.ts';
 import type { RestoreTarget } from './schema.ts';
-import type { NotRestorable, RestoreItem, RestoreOutcome, RestoreSummariseRequest } from './types.ts';
+import type { NotRestorable, RestoreItem, RestoreOutcome, RestoreReportSource } from './types.ts';
 
 /** How one volume's restore ended; `planned` when nothing was created (a preflight only, or one that found problems). */
 export type RestoreVolumeState = 'restored' | 'failed' | 'planned';
@@ -10,6 +10,8 @@ export type RestoreVolumeState = 'restored' | 'failed' | 'planned';
 export interface RestoreVolumeRow {
   sourceVolumeArn: string;
   sourceGatewayArn: string;
+  /** The source gateway's name, as the manifest gives it. */
+  sourceGatewayName?: string;
   snapshotId: string;
   sizeBytes: number;
   /** The restored volume: a gateway volume ARN or an EBS volume ID; absent when none was made. */
@@ -80,7 +82,7 @@ export interface RestoreDigest {
 export const MAX_DIGEST_VOLUMES = 100;
 
 /** The report of a restore from its plan and the volume Map's outcomes. Pure: `now` is given. */
-export function buildRestoreReport(request: RestoreSummariseRequest, now: number): RestoreReport {
+export function buildRestoreReport(request: RestoreReportSource, now: number): RestoreReport {
   const { options } = request;
   const volumes = request.outcomes
     ? request.outcomes.map((outcome) => rowOf(outcome, options.rtoTargetMinutes))
@@ -152,8 +154,15 @@ export function restoreDigestOf(report: RestoreReport, reportUri?: string): Rest
 }
 
 function plannedRow(item: RestoreItem): RestoreVolumeRow {
-  const { sourceVolumeArn, sourceGatewayArn, snapshotId, sizeBytes } = item;
-  return { sourceVolumeArn, sourceGatewayArn, snapshotId, sizeBytes, state: 'planned' };
+  const { sourceVolumeArn, sourceGatewayArn, sourceGatewayName, snapshotId, sizeBytes } = item;
+  return {
+    sourceVolumeArn,
+    sourceGatewayArn,
+    ...(sourceGatewayName ? { sourceGatewayName } : {}),
+    snapshotId,
+    sizeBytes,
+    state: 'planned',
+  };
 }
 
 function rowOf(outcome: RestoreOutcome, rtoTargetMinutes: number | undefined): RestoreVolumeRow {
@@ -170,6 +179,7 @@ function rowOf(outcome: RestoreOutcome, rtoTargetMinutes: number | undefined): R
   return {
     sourceVolumeArn: item.sourceVolumeArn,
     sourceGatewayArn: item.sourceGatewayArn,
+    ...(item.sourceGatewayName ? { sourceGatewayName: item.sourceGatewayName } : {}),
     snapshotId: item.snapshotId,
     sizeBytes: item.sizeBytes,
     ...(created ? { restoredVolume: created.volumeId, requestedAt: created.requestedAt } : {}),

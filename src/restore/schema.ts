@@ -1,9 +1,12 @@
 import * as z from 'zod';
 import { ARN_LENGTH, GATEWAY_ARN_PATTERN, VOLUME_ARN_PATTERN } from '../input/schema.ts';
 
-/** Step Functions' and our own limits keep one restore to this many volumes (one inline Map, 256 KiB of state). */
+/**
+ * The most volumes `volumeArns` names: the input, and the options every state carries, stay small. A whole fleet is
+ * restored by manifest (or `gatewayArns`): the restore runs its volumes in batches of child executions, any number.
+ */
 export const MAX_RESTORE_VOLUMES = 200;
-/** Inline Map states run at most 40 iterations at once. */
+/** Volumes restored at once, across every batch: inline Map states run at most 40 iterations at once. */
 const MAX_MAP_CONCURRENCY = 40;
 
 const gatewayArn = z

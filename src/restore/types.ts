@@ -13,6 +13,8 @@ export interface RestorePlanRequest {
 export interface RestoreItem {
   sourceVolumeArn: string;
   sourceGatewayArn: string;
+  /** The source gateway's name, as the manifest gives it: shown beside its ID in the progress lines. */
+  sourceGatewayName?: string;
   snapshotId: string;
   sizeBytes: number;
   recoveryPointTime?: string;
@@ -25,17 +27,65 @@ export interface RestoreItem {
 export interface NotRestorable {
   sourceVolumeArn: string;
   sourceGatewayArn: string;
+  sourceGatewayName?: string;
   reason: string;
   /** Named in `volumeArns`: asked for and not restored, a failure; otherwise only reported. */
   requested?: boolean;
 }
 
+/**
+ * One batch of a restore's volumes: one child execution of the `RestoreVolumes` Distributed Map, which reads its
+ * items from the evidence (a state holds at most 256 KiB, an execution's history 25,000 events).
+ */
+export interface RestoreBatch {
+  index: number;
+  volumes: number;
+  /** The `s3://` URI of its `RestoreItem[]`. */
+  itemsUri: string;
+}
+
+/** What `PlanRestore` leaves in the state: small and fixed whatever the fleet; the lists are in `planUri`. */
 export interface RestorePlan {
   options: RestoreOptions;
   execution: ExecutionRef;
+  /** The volumes to restore: every batch's, in all. */
+  volumes: number;
+  notRestorable: number;
+  batches: RestoreBatch[];
+  /** Child executions at once. */
+  batchConcurrency: number;
+  /** Volumes at once within one child: with `batchConcurrency`, never more than `options.maxConcurrency`. */
+  volumeConcurrency: number;
+  /** `problems`: the first {@link MAX_STATE_PROBLEMS} of them; `problemCount`: how many in all. */
+  preflight: { ok: boolean; problems: PreflightProblem[]; problemCount: number };
+  /** The `s3://` URI of the whole plan ({@link RestorePlanDocument}). */
+  planUri: string;
+}
+
+/** The preflight problems the state (and so the live progress) names; the plan's evidence holds them all. */
+export const MAX_STATE_PROBLEMS = 20;
+
+/** The whole plan, as the evidence holds it. */
+export interface RestorePlanDocument {
   items: RestoreItem[];
   notRestorable: NotRestorable[];
-  preflight: { ok: boolean; problems: PreflightProblem[] };
+  problems: PreflightProblem[];
+}
+
+/** The input of one child execution of `RestoreVolumes`. */
+export interface RestoreBatchTask {
+  batch: RestoreBatch;
+  options: RestoreOptions;
+  execution: ExecutionRef;
+  volumeConcurrency: number;
+}
+
+/** What `RecordRestoreBatch` writes of one batch: its volumes' outcomes, or why its inline Map failed as a whole. */
+export interface RestoreBatchRecord {
+  batch: RestoreBatch;
+  execution: ExecutionRef;
+  outcomes?: RestoreOutcome[];
+  mapFailure?: StatesError;
 }
 
 /** The item of the volume Map. */
@@ -81,7 +131,17 @@ export interface RestoreOutcome extends RestoreTask {
   cleanupFailure?: StatesError;
 }
 
+/** What `SummariseRestore` gets: the plan, and the Distributed Map's failure if it failed as a whole. */
 export interface RestoreSummariseRequest extends RestorePlan {
+  mapFailure?: StatesError;
+}
+
+/** What the report is built from: the whole plan and, once the volumes ran, every volume's outcome. */
+export interface RestoreReportSource extends Pick<RestorePlan, 'options' | 'execution'> {
+  items: RestoreItem[];
+  notRestorable: NotRestorable[];
+  preflight: { ok?: boolean; problems: PreflightProblem[] };
+  /** Absent when nothing was created (a preflight only, or one that found problems). */
   outcomes?: RestoreOutcome[];
   mapFailure?: StatesError;
 }

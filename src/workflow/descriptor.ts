@@ -35,6 +35,8 @@ export interface StateReader<TCounts, TOutput = unknown> {
   tellFailOver?(output: TOutput | undefined, error: string): string | undefined;
   /** The lines told of this state's exits are failures: always told, as failures, even when steps are not. */
   failure?: boolean;
+  /** The gateways whose names the state's output tells, as `[gateway ARN, name]`: shown beside their IDs from then on. */
+  gatewayNames?(output: TOutput | undefined): Array<readonly [string, string]>;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { createRestoreCheckHandler } from '../../functions/restore-check/handler.ts';
 import { createRestoreCleanupHandler } from '../../functions/restore-cleanup/handler.ts';
 import { createRestoreCreateHandler } from '../../functions/restore-create/handler.ts';
+import { createRestoreLoadBatchHandler } from '../../functions/restore-load-batch/handler.ts';
 import { createRestorePlanHandler } from '../../functions/restore-plan/handler.ts';
+import { createRestoreRecordBatchHandler } from '../../functions/restore-record-batch/handler.ts';
 import {
   createRestoreSummariseHandler,
   type RestoreSummariseResult,
@@ -11,6 +13,8 @@ import { readableCause } from '../report/cause.ts';
 import { volumeIdOf } from '../report/gateway-report.ts';
 import type { RestoreDigest } from '../restore/report.ts';
 import type {
+  RestoreBatchTask,
+  RestoreItem,
   RestoreOutcome,
   RestorePlan,
   RestoreSummariseRequest,
@@ -24,6 +28,9 @@ export const RestoreState = {
   PlanRestore: 'PlanRestore',
   ReadyToRestore: 'ReadyToRestore',
   RestoreVolumes: 'RestoreVolumes',
+  LoadRestoreBatch: 'LoadRestoreBatch',
+  RestoreBatchVolumes: 'RestoreBatchVolumes',
+  RecordRestoreBatch: 'RecordRestoreBatch',
   CreateRestoredVolume: 'CreateRestoredVolume',
   WaitForVolume: 'WaitForVolume',
   CheckRestoredVolume: 'CheckRestoredVolume',
@@ -57,13 +64,19 @@ interface RestoreStateOutputs {
 const STATE_READERS: { [S in keyof RestoreStateOutputs]: StateReader<RestoreCounts, RestoreStateOutputs[S]> } = {
   [RestoreState.PlanRestore]: {
     countExit(counts, output) {
-      counts.planned += output?.items.length ?? 0;
+      counts.planned += output?.volumes ?? 0;
     },
     tellExit(output) {
+      const batches = output?.batches.length ?? 0;
+      const head =
+        `${output?.volumes ?? 0} volumes to restore` +
+        (batches > 1 ? ` in ${batches} batches` : '') +
+        `, ${output?.notRestorable ?? 0} not restorable`;
       const problems = output?.preflight.problems ?? [];
-      const head = `${output?.items.length ?? 0} volumes to restore, ${output?.notRestorable.length ?? 0} not restorable`;
-      if (!problems.length) return `${head}; preflight passed`;
-      return `${head}; preflight found ${problems.length} problem(s): ${problems.map((p) => `${idOf(p.subject)}: ${p.message}`).join('; ')}`;
+      const count = output?.preflight.problemCount ?? problems.length;
+      if (!count) return `${head}; preflight passed`;
+      const more = count > problems.length ? `; and ${count - problems.length} more in the report` : '';
+      return `${head}; preflight found ${count} problem(s): ${problems.map((p) => `${idOf(p.subject)}: ${p.message}`).join('; ')}${more}`;
     },
   },
   [RestoreState.CreateRestoredVolume]: {
@@ -75,10 +88,14 @@ const STATE_READERS: { [S in keyof RestoreStateOutputs]: StateReader<RestoreCoun
     },
     tellExit(output) {
       const made = output?.created?.status === 'existing' ? 'found' : 'creating';
-      return `${made} ${idOf(output?.created?.volumeId)} from ${String(output?.item.snapshotId)} (${idOf(output?.item.sourceVolumeArn)})`;
+      return `${made} ${idOf(output?.created?.volumeId)} from ${String(output?.item.snapshotId)} (${sourceOf(output?.item)})`;
     },
     tellFailOver(output, error) {
-      return `FAILED ${idOf(output?.item.sourceVolumeArn)}: ${error}: ${readableCause(output?.failure?.Cause ?? '', 200)}`;
+      return `FAILED ${sourceOf(output?.item)}: ${error}: ${readableCause(output?.failure?.Cause ?? '', 200)}`;
+    },
+    gatewayNames(output) {
+      const item = output?.item;
+      return item?.sourceGatewayName ? [[item.sourceGatewayArn, item.sourceGatewayName]] : [];
     },
   },
   [RestoreState.CheckRestoredVolume]: {
@@ -119,9 +136,11 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
   defaultStateMachineName: 'sgw-recovery-restore',
   handlers: {
     restorePlan: createRestorePlanHandler,
+    restoreLoadBatch: createRestoreLoadBatchHandler,
     restoreCreate: createRestoreCreateHandler,
     restoreCheck: createRestoreCheckHandler,
     restoreCleanup: createRestoreCleanupHandler,
+    restoreRecordBatch: createRestoreRecordBatchHandler,
     restoreSummarise: createRestoreSummariseHandler,
   },
   stateNames: Object.values(RestoreState),
@@ -133,7 +152,10 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
   initialCounts: () => ({ planned: 0, requested: 0, usable: 0, failed: 0, deleted: 0, retries: 0 }),
   progressLine: (c) =>
     `volumes ${c.planned} · requested ${c.requested} · usable ${c.usable} · failed ${c.failed} · deleted ${c.deleted} · retries ${c.retries}`,
-  mapItemLabel: (input) => `volume ${idOf((input as Partial<RestoreTask> | undefined)?.item?.sourceVolumeArn)}`,
+  mapItemLabel: (input) => {
+    const batch = (input as Partial<RestoreBatchTask> | undefined)?.batch;
+    return `batch ${batch?.index ?? '?'} (${batch?.volumes ?? '?'} volumes)`;
+  },
   progressFigures: (c) => ({
     unit: 'volumes',
     total: c.planned || undefined,
@@ -149,8 +171,8 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
     return live.join() !== [summary.restored, summary.failed, summary.cleanedUp].join();
   },
   subjectOf(input) {
-    const source = (input as Partial<RestoreTask> | undefined)?.item?.sourceVolumeArn;
-    return typeof source === 'string' ? `volume ${idOf(source)}` : undefined;
+    const item = (input as Partial<RestoreTask> | undefined)?.item;
+    return typeof item?.sourceVolumeArn === 'string' ? `volume ${sourceOf(item)}` : undefined;
   },
   reportOf(execution) {
     if (execution.status === 'SUCCEEDED') return execution.output as RestoreDigest;
@@ -160,6 +182,12 @@ export const restoreWorkflow: WorkflowDescriptor<RestoreCounts, RestoreDigest> =
     return execution.cause ? (JSON.parse(execution.cause) as RestoreDigest) : undefined;
   },
 };
+
+/** `vol-1122AABB on sgw-12A3456B`: the source volume and its gateway, whose name the progress puts beside it. */
+function sourceOf(item: Partial<RestoreItem> | undefined): string {
+  const gateway = typeof item?.sourceGatewayArn === 'string' ? ` on ${idOf(item.sourceGatewayArn)}` : '';
+  return `${idOf(item?.sourceVolumeArn)}${gateway}`;
+}
 
 function idOf(arn: string | undefined): string {
   return typeof arn === 'string' ? volumeIdOf(arn) : '?';

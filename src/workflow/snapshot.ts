@@ -107,6 +107,10 @@ const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCo
     tellFailOver(output, error) {
       return `gateway ${idOf(output?.gatewayArn)}: could not list recovery points: ${error}`;
     },
+    gatewayNames(output) {
+      const name = output?.listed?.gatewayName;
+      return output?.gatewayArn && name ? [[output.gatewayArn, name]] : [];
+    },
   },
   [SnapshotState.CreateSnapshot]: {
     countExit(counts, output) {
@@ -115,7 +119,7 @@ const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCo
     },
     tellExit(output) {
       const status = output?.status === 'existing' ? 'already snapshotted' : 'snapshot';
-      return `${status} ${String(output?.snapshotId)} of ${idOf(output?.volumeArn)} (recovery point ${String(output?.recoveryPointTime)})`;
+      return `${status} ${String(output?.snapshotId)} of ${volumeOnGateway(output?.volumeArn)} (recovery point ${String(output?.recoveryPointTime)})`;
     },
   },
   [SnapshotState.ApplyRetention]: {
@@ -136,7 +140,7 @@ const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCo
     },
     tellExit(output) {
       const failure = output?.failure;
-      return `FAILED ${idOf(output?.volumeArn)}: ${String(failure?.Error)}: ${readableCause(failure?.Cause ?? '', 200)}`;
+      return `FAILED ${volumeOnGateway(output?.volumeArn)}: ${String(failure?.Error)}: ${readableCause(failure?.Cause ?? '', 200)}`;
     },
   },
   // A snapshot that ends in `error` (or is still pending at the time-out) was counted as made: it moves to failed.
@@ -228,7 +232,7 @@ export const snapshotWorkflow: WorkflowDescriptor<SnapshotCounts, ReportDigest> 
   },
   subjectOf(input) {
     const item = input as { volumeArn?: unknown; gatewayArn?: unknown } | undefined;
-    if (typeof item?.volumeArn === 'string') return `${idOf(item.volumeArn)} on ${gatewayIdOf(item.volumeArn)}`;
+    if (typeof item?.volumeArn === 'string') return volumeOnGateway(item.volumeArn);
     if (typeof item?.gatewayArn === 'string') return `gateway ${idOf(item.gatewayArn)}`;
     return undefined;
   },
@@ -241,6 +245,11 @@ export const snapshotWorkflow: WorkflowDescriptor<SnapshotCounts, ReportDigest> 
     return execution.cause ? (JSON.parse(execution.cause) as ReportDigest) : undefined;
   },
 };
+
+/** `vol-1122AABB on sgw-12A3456B`: the progress puts the gateway's name beside its ID once it is known. */
+function volumeOnGateway(volumeArn: string | undefined): string {
+  return typeof volumeArn === 'string' ? `${idOf(volumeArn)} on ${gatewayIdOf(volumeArn)}` : '?';
+}
 
 function gatewayIdOf(volumeArn: string): string {
   return /gateway\/([^/]+)/.exec(volumeArn)?.[1] ?? '?';

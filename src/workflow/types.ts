@@ -82,6 +82,8 @@ export interface ListResult {
   failures: PointFailure[];
   /** Per volume in scope, the newest usable snapshot an earlier run made: what to restore from if this run makes none. */
   earlierSnapshots: KnownSnapshot[];
+  /** The gateway's name (`DescribeGatewayInformation`), shown beside its ID in the progress lines. */
+  gatewayName?: string;
 }
 
 /** The item of the snapshot Map. */

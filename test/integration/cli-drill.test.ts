@@ -41,7 +41,7 @@ describe('sgw-snap against sgw-snap serve', () => {
     expect(run.stdout).toContain('11 of 12 volumes in scope have a snapshot to restore from');
     expect(run.stdout).toContain(`Evidence: s3://sgw-snap-evidence/executions/${DEFAULT_STATE_MACHINE}/drill-1/`);
     expect(run.stderr).toMatch(
-      /gateway sgw-12A3456B: 4 recovery points, 3 to snapshot, 1 skipped \(below-min-usage 1\)/,
+      /gateway sgw-12A3456B \(branch-office-1\): 4 recovery points, 3 to snapshot, 1 skipped \(below-min-usage 1\)/,
     );
     expect(run.stderr).toContain('created 11');
     expect(run.stderr).toContain(`drill report written to ${reportPath}: FAILED`);

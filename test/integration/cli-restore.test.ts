@@ -1,6 +1,8 @@
+import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_RESTORE_STATE_MACHINE } from '../../src/cli/commands/restore.ts';
 import { ExitCode } from '../../src/errors.ts';
 import type { RestoreReport } from '../../src/restore/report.ts';
 import { driveCli } from '../helpers/drive-cli.ts';
@@ -57,8 +59,10 @@ describe('sgw-snap restore against sgw-snap serve', () => {
     );
     expect(report.summary).toMatchObject({ restored: 11, failed: 0, cleanedUp: 11, leftBehind: 0 });
     expect(served.stack.emulator?.restoredVolumes()).toEqual([]);
-    expect(run.stderr).toContain(`drill report written to ${reportPath}: PASSED`);
+    // --json: stdout holds only the JSON, stderr nothing but errors; the report file says it passed.
+    expect(run.stderr).toBe('');
     const markdown = await readFile(reportPath, 'utf8');
+    expect(markdown).toContain('PASSED (execution SUCCEEDED)');
     expect(markdown).toContain('# Restore drill');
     expect(markdown).toContain('## Restore');
     // The RTO on the simulated clock: at least one 60 s check interval, as on AWS (not the runner's compressed 50 ms).
@@ -130,5 +134,73 @@ describe('sgw-snap restore against sgw-snap serve', () => {
     expect(noInterface.stderr).toContain('--to-gateway needs --network-interface');
     expect(badZone.exitCode).toBe(ExitCode.Usage);
     expect(badZone.stderr).toContain('--to-ebs: target.ebs.availabilityZone: must be an Availability Zone name');
+  });
+});
+
+describe('sgw-snap restore --wait interrupted', () => {
+  let served: ServedCli | undefined;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sgw-snap-restore-int-'));
+    served = await serveForCli({ s3Directory: join(dir, 's3') });
+    await driveCli(['start', '--name', 'nightly-int', '--wait', '--json'], served.env);
+  });
+  afterAll(async () => {
+    await served?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('picks its state machines as start does: --stage, else SGW_SNAP_STATE_MACHINE, the restore one named after it', async () => {
+    // Prepare
+    const env = served?.env ?? {};
+    const check = ['restore', '--from', 'nightly-int', '--to-ebs', 'us-east-1a', '--check', '--wait'];
+
+    // Act
+    const byEnvironment = await driveCli(check, { ...env, SGW_SNAP_STATE_MACHINE: 'sgw-recovery-snapshots-prod' });
+    const byStage = await driveCli([...check, '--stage', 'prod'], env);
+    const named = await driveCli([...check, '--stage', 'dev', '--json'], {
+      ...env,
+      SGW_SNAP_STATE_MACHINE: 'sgw-recovery-snapshots-prod',
+    });
+
+    // Assess: serve serves the dev stage's two state machines only.
+    for (const run of [byEnvironment, byStage]) {
+      expect(run.exitCode).toBe(ExitCode.Usage);
+      expect(run.stderr).toContain('No state machine is named sgw-recovery-snapshots-prod at');
+    }
+    expect(named.exitCode).toBe(ExitCode.Succeeded);
+    expect(JSON.parse(named.stdout)).toEqual(
+      expect.objectContaining({
+        execution: expect.objectContaining({ id: expect.stringContaining(':sgw-recovery-snapshots-dev-restore:') }),
+      }),
+    );
+  });
+
+  it('Ctrl-C during restore --wait says the restore goes on and how to follow or stop it, exits 130', async () => {
+    // Prepare: SIGINT arrives at the first pause of the wait.
+    const signals = new EventEmitter();
+    const sleep = async () => {
+      signals.emit('SIGINT');
+    };
+    const env = served?.env ?? {};
+
+    // Act
+    const run = await driveCli(
+      ['restore', '--from', 'nightly-int', '--to-ebs', 'us-east-1a', '--test', '--name', 'drill-int', '--wait'],
+      env,
+      { signals, sleep },
+    );
+    const status = await driveCli(['stop', 'drill-int', '--state-machine', DEFAULT_RESTORE_STATE_MACHINE], env);
+
+    // Assess
+    expect(run.exitCode).toBe(ExitCode.Interrupted);
+    expect(run.exitCode).toBe(130);
+    expect(run.stderr).toContain('interrupted: stopped following, not the execution. drill-int goes on running');
+    expect(run.stderr).toMatch(/Follow it with: aws stepfunctions describe-execution --execution-arn \S+:drill-int\n/);
+    expect(run.stderr).toMatch(/Stop it with: +aws stepfunctions stop-execution --execution-arn \S+:drill-int\n/);
+    expect(run.stdout).toBe('');
+    // The restore was still running (or had ended on its own) when the following stopped: never aborted by Ctrl-C.
+    expect(status.stdout).toMatch(/^Execution drill-int (stopped: ABORTED|was not running \((SUCCEEDED)\))/);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 });

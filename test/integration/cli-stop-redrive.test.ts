@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode } from '../../src/errors.ts';
@@ -63,6 +63,56 @@ describe('sgw-snap stop and redrive against sgw-snap serve', () => {
     expect(again.exitCode).toBe(ExitCode.Usage);
     expect(again.stderr).toContain('Execution is SUCCEEDED and cannot be redriven');
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'drill', status: 'SUCCEEDED' })]);
+  });
+
+  it('redrive --wait follows the redriven attempt as start --wait does: live progress, report, drill report, exit 0', async () => {
+    // Prepare: one volume's snapshot is refused, so both drills fail; then the cause is gone.
+    served = await serveForCli({ s3Directory: join(dir, 's3'), faults: [snapshotRefusedFor(FAILING_VOLUME)] });
+    const firstA = await driveCli(['start', '--name', 'drill-a', '--wait', '--json'], served.env);
+    const firstB = await driveCli(['start', '--name', 'drill-b', '--wait', '--json'], served.env);
+    served.stack.emulator?.setFaults([]);
+    const reportPath = join(dir, 'redriven.md');
+
+    // Act
+    const text = await driveCli(
+      ['redrive', 'drill-a', '--wait', '--verbose', '--report', reportPath, '--rpo-target', '4h'],
+      {
+        ...served.env,
+        NO_COLOR: '1',
+      },
+    );
+    const json = await driveCli(['redrive', 'drill-b', '--wait', '--json'], served.env);
+    const wrongTarget = await driveCli(
+      ['redrive', 'drill-a', '--wait', '--report', reportPath, '--rto-target', '5'],
+      served.env,
+    );
+
+    // Assess
+    expect(firstA.exitCode).toBe(ExitCode.Failed);
+    expect(firstB.exitCode).toBe(ExitCode.Failed);
+    expect(text.exitCode).toBe(ExitCode.Succeeded);
+    expect(text.stderr).toMatch(/^redriven at \S+Z: following \S+:drill-a\n/);
+    expect(text.stderr).toMatch(/\[\+[\d.]+s\] execution redriven \(redrive 1\)/);
+    expect(text.stderr).toContain('execution SUCCEEDED');
+    // The gateway's name, from the list step's output in the history, beside its ID in the live lines.
+    expect(text.stderr).toMatch(/snapshot snap-\w+ of vol-1122AABC on sgw-12A3456B \(branch-office-1\)/);
+    // Only the redriven attempt is told: the first attempt's failure is not told again, and the live counts are the
+    // report's, with no correction.
+    expect(text.stderr).not.toContain('FAILED vol-1122AABC');
+    expect(text.stderr).not.toContain('corrected from the report');
+    expect(text.stdout).toMatch(/^Execution drill-a SUCCEEDED in [\d.]+ s\n/);
+    const redrivenReport = (await driveCli(['status', 'drill-a', '--json'], served.env)).stdout;
+    const { summary } = JSON.parse(redrivenReport) as ExecutionReport;
+    expect(text.stderr).toContain(
+      `created ${summary.created} · existing ${summary.existing} · skipped ${summary.skipped} · failed 0`,
+    );
+    expect(text.stderr).toContain(`drill report written to ${reportPath}:`);
+    expect(await readFile(reportPath, 'utf8')).toContain('(execution SUCCEEDED)');
+    expect(json.exitCode).toBe(ExitCode.Succeeded);
+    expect(json.stderr).toBe('');
+    expect((JSON.parse(json.stdout) as ExecutionReport).summary).toEqual(expect.objectContaining({ failed: 0 }));
+    expect(wrongTarget.exitCode).toBe(ExitCode.Usage);
+    expect(wrongTarget.stderr).toContain('--rto-target: this is a snapshot execution');
   });
 
   it('stops a running execution, says so when it is no longer running, and redrives the aborted one', async () => {

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
 import { Command } from 'commander';
 import { registerRunCommand } from '../../src/cli/commands/run.ts';
@@ -7,7 +10,9 @@ import { runProgram } from '../../src/cli/program.ts';
 import { ExitCode } from '../../src/errors.ts';
 import { loadFleet } from '../../src/local/fleet.ts';
 import { DEMO_FLEET_PATH, startLocalStack } from '../../src/local/stack.ts';
+import { driveCli } from '../helpers/drive-cli.ts';
 import '../helpers/isolated-home.ts';
+import { type ServedCli, serveForCli } from '../helpers/served-cli.ts';
 
 const exec = promisify(execFile);
 const ESC = String.fromCharCode(27);
@@ -82,7 +87,7 @@ describe('the terminal', () => {
     expect(stderr).toMatch(
       /retrying ListRecoveryPoints for gateway sgw-0A1B2C3D after ThrottlingException: ThrottlingException injected/,
     );
-    expect(stderr).toContain('FAILED vol-0E000002: InvalidGatewayRequestException');
+    expect(stderr).toContain('FAILED vol-0E000002 on sgw-0E1F2A3B (warehouse): InvalidGatewayRequestException');
     expect(run.stderr).toContain(CURSOR_UP);
     expect(run.stderr).toMatch(COLOUR);
   });
@@ -134,5 +139,56 @@ describe('the terminal', () => {
     );
     expect(json.stderr).toBe('');
     expect(JSON.parse(json.stdout).summary.created).toBe(5);
+  });
+});
+
+describe('gateway names beside their IDs in the live lines', () => {
+  let dir: string;
+  let served: ServedCli | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sgw-snap-names-'));
+  });
+  afterAll(async () => {
+    await served?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('run --local names each gateway from its listing on: list lines, snapshots, failures', async () => {
+    // Act
+    const run = await runOnATerminal([...BAD_DAY, '--verbose']);
+
+    // Assess
+    const stderr = stripVTControlCharacters(run.stderr);
+    expect(stderr).toMatch(/gateway sgw-0A1B2C3D \(head-office\): \d+ recovery points/);
+    expect(stderr).toMatch(/snapshot snap-\w+ of vol-0A000001 on sgw-0A1B2C3D \(head-office\)/);
+    expect(stderr).toContain('FAILED vol-0E000002 on sgw-0E1F2A3B (warehouse): InvalidGatewayRequestException');
+  });
+
+  it('start --wait and restore --wait read the names from the history: the list step and the manifest', async () => {
+    // Prepare
+    served = await serveForCli({ s3Directory: join(dir, 's3') });
+
+    // Act
+    const start = await driveCli(['start', '--name', 'named', '--wait', '--verbose'], served.env);
+    const restore = await driveCli(
+      ['restore', '--from', 'named', '--to-ebs', 'us-east-1a', '--test', '--wait', '--verbose'],
+      served.env,
+    );
+
+    // Assess
+    expect(start.exitCode).toBe(ExitCode.Succeeded);
+    expect(start.stderr).toMatch(/gateway sgw-12A3456B \(branch-office-1\): \d+ recovery points/);
+    expect(start.stderr).toMatch(/snapshot snap-\w+ of vol-1122AABB on sgw-12A3456B \(branch-office-1\)/);
+    expect(restore.exitCode).toBe(ExitCode.Succeeded);
+    expect(restore.stderr).toMatch(
+      /creating vol-\w+ from snap-\w+ \(vol-1122AABB on sgw-12A3456B \(branch-office-1\)\)/,
+    );
+    expect(restore.stdout).toMatch(
+      /^vol-1122AABB on sgw-12A3456B \(branch-office-1\) {2}snap-\w+ → vol-\w+ {2}RESTORED/m,
+    );
+    // The restore's progress ends, as start's does, on its counts.
+    expect(restore.stderr.trim().split('\n').at(-1)).toBe(
+      'volumes 11 · requested 11 · usable 11 · failed 0 · deleted 11 · retries 0',
+    );
   });
 });

@@ -1,5 +1,7 @@
 import { EC2_VISIBILITY_DELAYS_MS } from '../../src/aws/ec2-visibility.ts';
 import { RESTORE_FAILED } from '../../src/errors.ts';
+import { generateFleet } from '../../src/local/fleet.ts';
+import { volumesPerBatch } from '../../src/restore/batches.ts';
 import { RESTORE_TAG } from '../../src/restore/tags.ts';
 import {
   DR_GATEWAY_ARN,
@@ -233,3 +235,53 @@ function firstVolume(world: LocalRestoreWorld): string {
   const [snapshot] = world.emulator.snapshots();
   return snapshot?.volumeArn ?? '';
 }
+
+describe('a whole fleet restored in one execution', () => {
+  let world: LocalRestoreWorld | undefined;
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('restore-tests 224 volumes to EBS in batches of child executions, each within the 25,000 events and 256 KiB', async () => {
+    // Prepare: 7 gateways of 32 volumes, each with a completed snapshot of an earlier run. One execution used to
+    // hold at most 200 volumes, and at the default polling (every 60 s for up to 60 minutes) its history held 43;
+    // now each batch of at most 43 is a child execution.
+    world = await startLocalRestoreWorld({
+      fleet: generateFleet({ gateways: 7, volumesPerGateway: 32, snapshotHistory: { days: 1, everyHours: 24 } }),
+      faults: [NO_VISIBILITY_LAG],
+    });
+    const snapshots = world.emulator.snapshots();
+    const gatewayArns = [...new Set(snapshots.map((s) => s.gatewayArn))];
+    const manifest = gatewayArns.map((gatewayArn) => ({
+      gatewayArn,
+      volumes: snapshots
+        .filter((s) => s.gatewayArn === gatewayArn)
+        .map((s) => ({ volumeArn: s.volumeArn, snapshotId: s.snapshotId })),
+    }));
+    let children = 0;
+
+    // Act
+    const run = await world.restore(
+      { manifest, target: { ebs: { availabilityZone: 'us-east-1a' } }, test: true, maxConcurrency: 40 },
+      {
+        onEvent: (event) => {
+          if (event.type === 'StateEntered' && event.state.name === 'LoadRestoreBatch') children += 1;
+        },
+      },
+    );
+
+    // Assess: the runner fails an execution (and its children) past either limit, so SUCCEEDED is within both.
+    expect(snapshots).toHaveLength(224);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(children).toBe(Math.ceil(224 / volumesPerBatch(60, 60)));
+    expect(run.report?.summary).toMatchObject({
+      volumes: 224,
+      restored: 224,
+      failed: 0,
+      cleanedUp: 224,
+      leftBehind: 0,
+    });
+    expect(new Set(run.report?.volumes.map((v) => v.snapshotId))).toEqual(new Set(snapshots.map((s) => s.snapshotId)));
+    expect(world.emulator.restoredVolumes()).toEqual([]);
+  }, 60_000);
+});

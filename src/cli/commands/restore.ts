@@ -7,12 +7,20 @@ import { restoreWorkflow } from '../../workflow/restore.ts';
 import { runCommand } from '../command-runner.ts';
 import { writeRestoreDrillReport } from '../drill-report/restore.ts';
 import { assertWritablePath, type CliIo, processIo } from '../io.ts';
-import { DEFAULT_STATE_MACHINE, executionName, wholeNumber } from '../options.ts';
+import {
+  DEFAULT_STATE_MACHINE,
+  executionName,
+  STATE_MACHINE_VARIABLE,
+  stateMachineOf,
+  wholeNumber,
+} from '../options.ts';
 import { exitCodeOf, reportOfExecution } from '../outcome.ts';
+import { ProgressView } from '../progress-view.ts';
 import { printRestoreOutcome } from '../restore/print.ts';
 import { restoreSourceOf } from '../restore/source.ts';
-import { openSession, type SfnCommandDeps } from '../sfn/session.ts';
-import { watchExecution } from '../sfn/watch.ts';
+import { consoleLinkOf } from '../sfn/console-link.ts';
+import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
+import { followUntilInterrupted, stopHintOf } from '../sfn/wait.ts';
 
 /** The restore state machine `serverless.yml` deploys beside the snapshot one, and `serve` serves. */
 export const DEFAULT_RESTORE_STATE_MACHINE = `${DEFAULT_STATE_MACHINE}-restore`;
@@ -28,6 +36,7 @@ export interface RestoreCommandOptions {
   check?: boolean;
   wait?: boolean;
   json?: boolean;
+  verbose?: boolean;
   report?: string;
   rtoTarget?: number;
   name?: string;
@@ -50,17 +59,39 @@ export function registerRestoreCommand(program: Command, io: CliIo = processIo, 
     .option('--test', 'a restore test: restore, verify, record the RTO, then delete what it created')
     .option('--check', 'run the preflight only; create nothing')
     .option('--wait', 'follow the restore until it ends: progress on stderr, the result on stdout')
+    .option('--verbose', 'with --wait: tell every step on stderr, not only failures and retries')
     .option('--json', 'print only the report as JSON: each restored volume with its source snapshot')
     .option('--report <file>', 'with --wait: write a drill report (Markdown, or HTML if FILE ends in .html)')
-    .option('--rto-target <minutes>', 'the agreed RTO in minutes; a volume over it fails the drill', positiveNumber)
+    .option('--rto-target <minutes>', 'the agreed RTO in minutes; a volume over it fails the drill', positiveMinutes)
     .option('--name <name>', 'execution name', executionName)
-    .option('--state-machine <name|arn>', 'the restore state machine', DEFAULT_RESTORE_STATE_MACHINE)
-    .option('--snapshot-state-machine <name|arn>', 'where --from finds an execution by name', DEFAULT_STATE_MACHINE)
+    .option(
+      '--state-machine <name|arn>',
+      `the restore state machine (default: the snapshot state machine's name and -restore, ${DEFAULT_RESTORE_STATE_MACHINE})`,
+    )
+    .option(
+      '--snapshot-state-machine <name|arn>',
+      `where --from finds an execution by name (default: the --stage's, else $${STATE_MACHINE_VARIABLE}, else ${DEFAULT_STATE_MACHINE})`,
+    )
+    .option('--stage <stage>', 'the stage the stack was deployed with: sgw-recovery-snapshots-<stage>(-restore)')
     .option('--poll-ms <ms>', 'how often --wait reads the history', wholeNumber(1))
-    .action(async (options: RestoreCommandOptions) => {
+    .action(async (flags: RestoreFlags) => {
+      const { stage, snapshotStateMachine, stateMachine, ...rest } = flags;
+      // The stack deploys both state machines: the restore one is the snapshot one's name and `-restore`.
+      const snapshot = stateMachineOf(
+        { ...(snapshotStateMachine ? { stateMachine: snapshotStateMachine } : {}), ...(stage ? { stage } : {}) },
+        io.env,
+      );
+      const options = { ...rest, snapshotStateMachine: snapshot, stateMachine: stateMachine ?? `${snapshot}-restore` };
       process.exitCode = await restore(options, io, deps);
     });
 }
+
+/** The flags as commander gives them: the state machines are picked from them and the environment. */
+type RestoreFlags = Omit<RestoreCommandOptions, 'stateMachine' | 'snapshotStateMachine'> & {
+  stateMachine?: string;
+  snapshotStateMachine?: string;
+  stage?: string;
+};
 
 /** Runs `sgw-snap restore`; returns the exit code (as `start`'s: 0 succeeded, 1 failed, 2 usage, 3 unreachable). */
 export function restore(options: RestoreCommandOptions, io: CliIo, deps: SfnCommandDeps): Promise<ExitCode> {
@@ -83,40 +114,83 @@ export function restore(options: RestoreCommandOptions, io: CliIo, deps: SfnComm
         ...(options.name ? { name: options.name } : {}),
       });
       if (!options.wait) {
+        const link = session.local ? undefined : consoleLinkOf(started.executionArn);
         io.stdout.write(
           options.json
             ? `${JSON.stringify(started, null, 2)}\n`
-            : `${started.executionArn}\nstarted ${started.startDate.toISOString()}\n`,
+            : `${started.executionArn}\nstarted ${started.startDate.toISOString()}\n${link ? `${link}\n` : ''}`,
         );
         return ExitCode.Succeeded;
       }
-      const pollMs = options.pollMs ?? deps.pollMs;
-      const followed = await watchExecution(session.sfn, started, io, {
-        workflow: restoreWorkflow,
-        ...(pollMs === undefined ? {} : { pollMs }),
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      });
-      const digest = reportOfExecution<RestoreDigest>(followed, restoreWorkflow);
-      const report = digest?.evidence
-        ? ((await session.evidence.readJsonAt(digest.evidence.report)) as RestoreReport)
-        : undefined;
-      printRestoreOutcome(io, followed, { report, digest }, Boolean(options.json));
-      if (options.report) {
-        await writeRestoreDrillReport(
-          options.report,
-          followed.description,
-          report,
-          options.rtoTarget,
-          session,
-          io,
-          deps,
-        );
-      }
-      return exitCodeOf(followed.description.status);
+      return await waitForRestore(session, started, options, io, deps);
     } finally {
       session.close();
     }
   });
+}
+
+/** What `--wait` and the flags that go with it ask of a restore execution (`restore` and `redrive`). */
+export interface RestoreWaitOptions {
+  stateMachine: string;
+  json?: boolean | undefined;
+  verbose?: boolean | undefined;
+  report?: string | undefined;
+  rtoTarget?: number | undefined;
+  pollMs?: number | undefined;
+}
+
+/**
+ * Follows a restore execution to its end with the live progress (volumes done of the total, failed, elapsed, ETA),
+ * then prints its result (and writes the drill report with `--report`); Ctrl-C stops only the following (exit 130).
+ * `afterEventId`: of a redrive, where the redriven attempt's history begins.
+ */
+export async function waitForRestore(
+  session: SfnSession,
+  started: { executionArn: string; startDate: Date },
+  options: RestoreWaitOptions,
+  io: CliIo,
+  deps: SfnCommandDeps,
+  afterEventId?: number,
+): Promise<ExitCode> {
+  const view = options.json
+    ? undefined
+    : new ProgressView({
+        io,
+        workflow: restoreWorkflow,
+        startMs: started.startDate.getTime(),
+        ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),
+        ...(options.verbose ? { verbose: true } : {}),
+      });
+  const followed = await followUntilInterrupted(session, started, io, deps, {
+    workflow: restoreWorkflow,
+    view,
+    pollMs: options.pollMs,
+    ...(afterEventId === undefined ? {} : { afterEventId }),
+    hint: {
+      follow: `aws stepfunctions describe-execution --execution-arn ${started.executionArn}`,
+      stop: stopHintOf(started.executionArn),
+    },
+  });
+  if (!followed) return ExitCode.Interrupted;
+  const digest = reportOfExecution<RestoreDigest>(followed, restoreWorkflow);
+  view?.finish(digest);
+  const report = digest?.evidence
+    ? ((await session.evidence.readJsonAt(digest.evidence.report)) as RestoreReport)
+    : undefined;
+  printRestoreOutcome(io, followed, { report, digest }, Boolean(options.json), !session.local);
+  if (options.report) {
+    await writeRestoreDrillReport(
+      options.report,
+      followed.description,
+      report,
+      options.rtoTarget,
+      session,
+      io,
+      deps,
+      Boolean(options.json),
+    );
+  }
+  return exitCodeOf(followed.description.status);
 }
 
 /** The input fields the flags give; the manifest comes from `--from`. */
@@ -164,7 +238,8 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function positiveNumber(value: string): number {
+/** Parses `--rto-target`: a positive number of minutes. */
+export function positiveMinutes(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number of minutes');
   return number;

@@ -1,8 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { ExecutionNameTakenError, ExitCode, UsageError } from '../../errors.ts';
-import type { ReportDigest } from '../../report/execution-report.ts';
-import { type SnapshotCounts, snapshotWorkflow } from '../../workflow/snapshot.ts';
+import { snapshotWorkflow } from '../../workflow/snapshot.ts';
 import { runCommand } from '../command-runner.ts';
 import { assertWritablePath, type CliIo, processIo, readInputOption } from '../io.ts';
 import {
@@ -20,7 +19,7 @@ import { consoleLinkOf } from '../sfn/console-link.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
-import { watchExecution } from '../sfn/watch.ts';
+import { followUntilInterrupted, nameOfExecution, stopHintOf } from '../sfn/wait.ts';
 
 export interface StartOptions {
   stateMachine: string;
@@ -87,38 +86,72 @@ export function startExecution(options: StartOptions, io: CliIo, deps: SfnComman
         io.stdout.write(`${line}\n`);
         return ExitCode.Succeeded;
       }
-      const view = options.json
-        ? undefined
-        : new ProgressView({
-            io,
-            workflow: snapshotWorkflow,
-            startMs: started.startDate.getTime(),
-            ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),
-            ...(options.verbose ? { verbose: true } : {}),
-          });
-      const followed = await watchUntilInterrupted(session, started, options, io, deps, view);
-      if (!followed) return ExitCode.Interrupted;
-      view?.finish(reportOfExecution(followed, snapshotWorkflow));
-      const report = await wholeReportOf(followed, snapshotWorkflow, session);
-      printOutcome(io, followed, report, Boolean(options.json), !session.local);
-      if (options.report) {
-        const target = { rpoTargetMs: options.rpoTarget };
-        await writeDrillReportFile(
-          options.report,
-          followed.description,
-          report,
-          target,
-          session,
-          io,
-          deps,
-          Boolean(options.json),
-        );
-      }
-      return exitCodeOf(followed.description.status);
+      return await waitForSnapshotRun(session, started, options, io, deps);
     } finally {
       session.close();
     }
   });
+}
+
+/** What `--wait` and the flags that go with it ask of a snapshot execution (`start` and `redrive`). */
+export interface SnapshotWaitOptions {
+  stateMachine: string;
+  json?: boolean | undefined;
+  verbose?: boolean | undefined;
+  report?: string | undefined;
+  rpoTarget?: number | undefined;
+  pollMs?: number | undefined;
+}
+
+/**
+ * Follows a snapshot execution to its end with the live progress, then prints its report (and writes the drill
+ * report with `--report`); Ctrl-C stops only the following (exit 130). `afterEventId`: of a redrive, where the
+ * redriven attempt's history begins.
+ */
+export async function waitForSnapshotRun(
+  session: SfnSession,
+  started: { executionArn: string; startDate: Date },
+  options: SnapshotWaitOptions,
+  io: CliIo,
+  deps: SfnCommandDeps,
+  afterEventId?: number,
+): Promise<ExitCode> {
+  const view = options.json
+    ? undefined
+    : new ProgressView({
+        io,
+        workflow: snapshotWorkflow,
+        startMs: started.startDate.getTime(),
+        ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),
+        ...(options.verbose ? { verbose: true } : {}),
+      });
+  const name = nameOfExecution(started.executionArn);
+  const machine = options.stateMachine === DEFAULT_STATE_MACHINE ? '' : ` --state-machine ${options.stateMachine}`;
+  const followed = await followUntilInterrupted(session, started, io, deps, {
+    workflow: snapshotWorkflow,
+    view,
+    pollMs: options.pollMs,
+    ...(afterEventId === undefined ? {} : { afterEventId }),
+    hint: { follow: `sgw-snap status ${name}${machine}`, stop: stopHintOf(started.executionArn) },
+  });
+  if (!followed) return ExitCode.Interrupted;
+  view?.finish(reportOfExecution(followed, snapshotWorkflow));
+  const report = await wholeReportOf(followed, snapshotWorkflow, session);
+  printOutcome(io, followed, report, Boolean(options.json), !session.local);
+  if (options.report) {
+    const target = { rpoTargetMs: options.rpoTarget };
+    await writeDrillReportFile(
+      options.report,
+      followed.description,
+      report,
+      target,
+      session,
+      io,
+      deps,
+      Boolean(options.json),
+    );
+  }
+  return exitCodeOf(followed.description.status);
 }
 
 /**
@@ -162,60 +195,5 @@ function sameJson(a: string | undefined, b: string): boolean {
     return isDeepStrictEqual(JSON.parse(a), JSON.parse(b));
   } catch {
     return a === b;
-  }
-}
-
-/** Thrown into the wait when the operator presses Ctrl-C; the execution itself is left running. */
-class WaitInterrupted extends Error {
-  override readonly name = 'WaitInterrupted';
-}
-
-/**
- * Follows the execution until it ends or SIGINT arrives. Ctrl-C stops only the following: the execution
- * goes on in Step Functions, and the message says so and how to follow it again.
- */
-async function watchUntilInterrupted(
-  session: SfnSession,
-  started: { executionArn: string; startDate: Date },
-  options: StartOptions,
-  io: CliIo,
-  deps: SfnCommandDeps,
-  view: ProgressView<SnapshotCounts, ReportDigest> | undefined,
-): Promise<Awaited<ReturnType<typeof watchExecution>> | undefined> {
-  const signals = deps.signals ?? process;
-  let interrupt: (error: WaitInterrupted) => void = () => undefined;
-  const interrupted = new Promise<never>((_, reject) => {
-    interrupt = reject;
-  });
-  interrupted.catch(() => undefined);
-  const onSignal = (): void => interrupt(new WaitInterrupted('SIGINT'));
-  signals.once('SIGINT', onSignal);
-  // Not unref'd: between two polls this timer is all that keeps the process alive.
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const pollMs = options.pollMs ?? deps.pollMs;
-  try {
-    return await Promise.race([
-      watchExecution(session.sfn, started, io, {
-        workflow: snapshotWorkflow,
-        ...(view ? { view } : {}),
-        ...(pollMs === undefined ? {} : { pollMs }),
-        // Every poll waits on the interrupt too, so the loop ends at its next pause.
-        sleep: (ms) => Promise.race([sleep(ms), interrupted]),
-      }),
-      interrupted,
-    ]);
-  } catch (error) {
-    view?.abandon();
-    if (!(error instanceof WaitInterrupted)) throw error;
-    const name = started.executionArn.slice(started.executionArn.lastIndexOf(':') + 1);
-    const machine = options.stateMachine === DEFAULT_STATE_MACHINE ? '' : ` --state-machine ${options.stateMachine}`;
-    io.stderr.write(
-      `\ninterrupted: stopped following, not the execution. ${name} goes on running in Step Functions ` +
-        `(${started.executionArn}).\nFollow it with: sgw-snap status ${name}${machine}\n` +
-        `Stop it with:   aws stepfunctions stop-execution --execution-arn ${started.executionArn}\n`,
-    );
-    return undefined;
-  } finally {
-    signals.off('SIGINT', onSignal);
   }
 }

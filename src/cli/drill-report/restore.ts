@@ -122,7 +122,7 @@ export function restoreFacts(section: RestoreDrillSection): Array<[string, strin
   return facts;
 }
 
-/** Writes the drill report of a restore execution to `path` and says so on stderr. */
+/** Writes the drill report of a restore execution to `path` and says so on stderr unless `quiet` (`--json`). */
 export async function writeRestoreDrillReport(
   path: string,
   execution: ExecutionDescription,
@@ -131,6 +131,7 @@ export async function writeRestoreDrillReport(
   session: SfnSession,
   io: CliIo,
   deps: SfnCommandDeps,
+  quiet = false,
 ): Promise<void> {
   const drill = await drillReportOf(
     execution,
@@ -140,5 +141,5 @@ export async function writeRestoreDrillReport(
     deps,
   );
   await writeDrillReport(path, drill);
-  io.stderr.write(`drill report written to ${path}: ${drill.passed ? 'PASSED' : 'FAILED'}\n`);
+  if (!quiet) io.stderr.write(`drill report written to ${path}: ${drill.passed ? 'PASSED' : 'FAILED'}\n`);
 }

@@ -3,6 +3,7 @@ import type { RestoreDigest, RestoreReport, RestoreVolumeRow } from '../../resto
 import { formatDuration } from '../drill-report/facts.ts';
 import type { CliIo } from '../io.ts';
 import { type ExecutionSeen, failureLine, outcomeOf } from '../outcome.ts';
+import { consoleLinkOf } from '../sfn/console-link.ts';
 
 /**
  * Prints how a restore ended on stdout: with `json`, its whole report (or digest), which names each restored
@@ -13,6 +14,7 @@ export function printRestoreOutcome(
   execution: ExecutionSeen,
   result: { report?: RestoreReport | undefined; digest?: RestoreDigest | undefined },
   json: boolean,
+  consoleLink = false,
 ): void {
   const { description } = execution;
   const shown = result.report ?? result.digest;
@@ -21,7 +23,8 @@ export function printRestoreOutcome(
     io.stdout.write(`${JSON.stringify(shown ?? fallback, null, 2)}\n`);
     return;
   }
-  io.stdout.write(`Restore ${description.name} ${description.status}\n${description.executionArn}\n\n`);
+  const link = consoleLink ? `${consoleLinkOf(description.executionArn)}\n` : '';
+  io.stdout.write(`Restore ${description.name} ${description.status}\n${description.executionArn}\n${link}\n`);
   if (!shown) {
     if (description.status !== 'RUNNING') io.stdout.write(`${failureLine(outcomeOf(execution))}\n`);
     return;
@@ -39,8 +42,14 @@ export function printRestoreOutcome(
   for (const row of result.report?.volumes ?? []) io.stdout.write(`${volumeLine(row)}\n`);
   for (const volume of result.report?.notRestorable ?? []) {
     const asked = volume.requested ? ' (asked for with --volume: the restore fails)' : '';
-    io.stdout.write(`${volumeIdOf(volume.sourceVolumeArn)}  not restorable: ${volume.reason}${asked}\n`);
+    io.stdout.write(`${sourceOf(volume)}  not restorable: ${volume.reason}${asked}\n`);
   }
+}
+
+/** `vol-1122AABB on sgw-12A3456B (branch-office-1)`: the source volume, its gateway and the gateway's name. */
+function sourceOf(row: Pick<RestoreVolumeRow, 'sourceVolumeArn' | 'sourceGatewayArn' | 'sourceGatewayName'>): string {
+  const name = row.sourceGatewayName ? ` (${row.sourceGatewayName})` : '';
+  return `${volumeIdOf(row.sourceVolumeArn)} on ${volumeIdOf(row.sourceGatewayArn)}${name}`;
 }
 
 function volumeLine(row: RestoreVolumeRow): string {
@@ -53,5 +62,5 @@ function volumeLine(row: RestoreVolumeRow): string {
       ? ` · NOT DELETED: ${row.cleanup.failure.Error}`
       : '';
   const failure = row.failure ? ` · ${row.failure.Error}` : '';
-  return `${volumeIdOf(row.sourceVolumeArn)}  ${row.snapshotId} → ${restored}  ${row.state.toUpperCase()}${row.status ? ` (${row.status})` : ''}${rto}${failure}${cleanup}`;
+  return `${sourceOf(row)}  ${row.snapshotId} → ${restored}  ${row.state.toUpperCase()}${row.status ? ` (${row.status})` : ''}${rto}${failure}${cleanup}`;
 }

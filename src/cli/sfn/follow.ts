@@ -33,6 +33,11 @@ export interface FollowOptions {
   onRefused?: (message: string) => void;
   /** @default a timer */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Events up to this ID are an earlier attempt's (a redriven execution's history goes on after them): their map
+   * runs are followed, but they are not passed to `onEvents`, and their closing event does not end the following.
+   */
+  afterEventId?: number;
 }
 
 /**
@@ -48,6 +53,11 @@ export async function followExecution(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const children = new MapRunChildren(sfn, options.onRefused ? { onRefused: options.onRefused } : {});
   const events: HistoryEvent[] = [];
+  if (options.afterEventId !== undefined) {
+    const afterId = options.afterEventId;
+    events.push(...(await readHistory(sfn, executionArn)).filter((event) => (event.id ?? 0) <= afterId));
+    children.observe(events);
+  }
   for (;;) {
     const fresh = await readEventsAfter(sfn, executionArn, events.at(-1)?.id ?? 0);
     events.push(...fresh);

@@ -103,6 +103,8 @@ export class HistoryNarrator {
 
 const EXECUTION_LINES: Record<string, (event: HistoryEvent) => string> = {
   ExecutionStarted: () => 'execution started',
+  ExecutionRedriven: (event) =>
+    `execution redriven (redrive ${event.executionRedrivenEventDetails?.redriveCount ?? '?'})`,
   ExecutionSucceeded: () => 'execution SUCCEEDED',
   ExecutionFailed: (event) => `execution FAILED: ${event.executionFailedEventDetails?.error ?? 'no error given'}`,
   ExecutionAborted: () => 'execution ABORTED',

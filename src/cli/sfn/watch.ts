@@ -23,6 +23,8 @@ export async function watchExecution<TCounts extends ProgressCountsBase, TReport
     sleep?: (ms: number) => Promise<void>;
     /** Where the narration goes; `undefined` (with `--json`) for none. */
     view?: ProgressView<TCounts, TReport>;
+    /** Events up to this ID are an earlier attempt's (before a redrive): not told. */
+    afterEventId?: number;
   },
 ): Promise<ExecutionSeen & ExecutionHistories> {
   const { workflow, view } = options;

@@ -106,8 +106,8 @@ describe('HistoryNarrator', () => {
     // Assess
     expect(lines).toEqual([
       'gateway sgw-12A3456B: 3 recovery points, 1 to snapshot, 2 skipped (too-new 2)',
-      'snapshot snap-1 of vol-1 (recovery point 2025-01-15T11:30:00Z)',
-      'FAILED vol-2: InvalidGatewayRequestException: gateway is offline',
+      'snapshot snap-1 of vol-1 on sgw-12A3456B (recovery point 2025-01-15T11:30:00Z)',
+      'FAILED vol-2 on sgw-12A3456B: InvalidGatewayRequestException: gateway is offline',
     ]);
   });
 

@@ -67,7 +67,11 @@ const FUNCTIONS = {
   plan: { id: 'Plan', actions: ['storagegateway:ListGateways'] },
   listRecoveryPoints: {
     id: 'ListRecoveryPoints',
-    actions: ['storagegateway:ListVolumeRecoveryPoints', 'ec2:DescribeSnapshots'],
+    actions: [
+      'storagegateway:ListVolumeRecoveryPoints',
+      'storagegateway:DescribeGatewayInformation',
+      'ec2:DescribeSnapshots',
+    ],
   },
   createSnapshot: {
     id: 'CreateSnapshot',
@@ -114,6 +118,7 @@ const FUNCTIONS = {
       'storagegateway:DescribeCachediSCSIVolumes',
       'ec2:DescribeSnapshots',
       's3:GetObject',
+      's3:PutObject',
       's3:ListBucket',
     ],
   },
@@ -140,7 +145,10 @@ const FUNCTIONS = {
       'ec2:DescribeVolumes',
     ],
   },
-  restoreSummarise: { id: 'RestoreSummarise', actions: ['s3:PutObject'] },
+  restoreSummarise: { id: 'RestoreSummarise', actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'] },
+  // A whole fleet's restore: each batch's child execution reads its volumes and records their outcomes.
+  restoreLoadBatch: { id: 'RestoreLoadBatch', actions: ['s3:GetObject'] },
+  restoreRecordBatch: { id: 'RestoreRecordBatch', actions: ['s3:PutObject'] },
 } as const satisfies Record<string, { id: string; actions: readonly string[] }>;
 
 /**
@@ -530,6 +538,7 @@ const evidenceObjects = (pattern: string) => ({ 'Fn::Sub': `\${${EVIDENCE_BUCKET
 const GATEWAY_OBJECTS = evidenceObjects('executions/*/*/gateways/*.json');
 const RETENTION_OBJECTS = evidenceObjects('executions/*/*/retention/*');
 const EVIDENCE_BUCKET_ARN = { 'Fn::GetAtt': [EVIDENCE_BUCKET, 'Arn'] };
+const RESTORE_OBJECTS = evidenceObjects('executions/*/*/restore/*');
 const EXECUTION_FILES = ['report.json', 'manifest.json', 'report.csv'].map((file) =>
   evidenceObjects(`executions/*/*/${file}`),
 );
@@ -569,13 +578,15 @@ const EVIDENCE_WRITERS = {
   },
   // Restore (issue 14): a restore's own report.
   RestoreSummarise: {
-    s3: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [evidenceObjects('executions/*/*/report.json')] }],
-    kms: ['kms:GenerateDataKey'],
+    s3: [
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: [evidenceObjects('executions/*/*/report.json')] },
+      // The plan and each batch's outcomes; a batch that recorded none must answer NoSuchKey.
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [RESTORE_OBJECTS] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
+    ],
+    kms: ['kms:GenerateDataKey', 'kms:Decrypt'],
   },
-} as const;
-
-/** Restore (issue 14): the role that reads the manifest it is given (by URI: it needs no EVIDENCE_BUCKET). */
-const EVIDENCE_READERS = {
+  // Reads the manifest it is given (by URI), writes the whole plan and each batch's volumes.
   RestorePlan: {
     s3: [
       {
@@ -583,8 +594,21 @@ const EVIDENCE_READERS = {
         Action: ['s3:GetObject'],
         Resource: [evidenceObjects('executions/*/*/manifest.json'), evidenceObjects('executions/*/*/report.json')],
       },
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: [RESTORE_OBJECTS] },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
     ],
+    kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  },
+  RestoreRecordBatch: {
+    s3: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [RESTORE_OBJECTS] }],
+    kms: ['kms:GenerateDataKey'],
+  },
+} as const;
+
+/** Restore (issue 14): the role that reads a batch's volumes by the URI its child execution is given (no EVIDENCE_BUCKET). */
+const EVIDENCE_READERS = {
+  RestoreLoadBatch: {
+    s3: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [RESTORE_OBJECTS] }],
     kms: ['kms:Decrypt'],
   },
 } as const;
@@ -1264,6 +1288,6 @@ describe('the restore state machine and its roles', () => {
       .flatMap((statement) => statement.Resource.map(referencedLogicalId))
       .sort();
     expect(invoked).toEqual([...new Set(called)]);
-    expect(invoked).toHaveLength(5);
+    expect(invoked).toHaveLength(7);
   });
 });

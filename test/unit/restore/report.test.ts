@@ -1,6 +1,6 @@
 import { RESTORE_TIMED_OUT } from '../../../src/errors.ts';
 import { buildRestoreReport, restoreDigestOf, restoreFailed } from '../../../src/restore/report.ts';
-import type { RestoreItem, RestoreOutcome, RestoreSummariseRequest } from '../../../src/restore/types.ts';
+import type { RestoreItem, RestoreOutcome, RestoreReportSource } from '../../../src/restore/types.ts';
 import { EXECUTION, GATEWAY_A, GIB, OPTIONS, volume } from './fixtures.ts';
 
 const NOW = Date.UTC(2026, 10, 29, 12, 0, 0);
@@ -28,8 +28,8 @@ const restored = (id: string, rtoMs: number): RestoreOutcome => ({
 });
 const request = (
   outcomes: RestoreOutcome[] | undefined,
-  extra: Partial<RestoreSummariseRequest> = {},
-): RestoreSummariseRequest => ({
+  extra: Partial<RestoreReportSource> = {},
+): RestoreReportSource => ({
   options: { ...OPTIONS, rtoTargetMinutes: 4 },
   execution,
   items: [item('vol-0000000A'), item('vol-0000000C')],
