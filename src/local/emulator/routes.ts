@@ -1,4 +1,6 @@
 import { createRouter } from '../http/router.ts';
+// Copies (issue 13)
+import { copySnapshot } from './copy-operations.ts';
 import { type EmulatorRoute, routeOf } from './dispatch.ts';
 // Restore (issue 14)
 import { createVolume, deleteEbsVolume, describeVolumes } from './ebs-operations.ts';
@@ -55,6 +57,8 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
   routeOf(ec2Service, 'CreateVolume', createVolume),
   routeOf(ec2Service, 'DescribeVolumes', describeVolumes),
   routeOf(ec2Service, 'DeleteVolume', deleteEbsVolume),
+  // Copies (issue 13): CopySnapshot in the destination Region.
+  routeOf(ec2Service, 'CopySnapshot', copySnapshot),
 ];
 
 /**
