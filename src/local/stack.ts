@@ -101,7 +101,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(hasCredentials ? {} : { credentials: LOCAL_CREDENTIALS }),
   };
   const storageGateway = createStorageGatewayClient({ ...common, endpoint });
-  const ec2 = createEc2Client({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_EC2 ?? endpoint) : endpoint });
+  const ec2Endpoint = external ? (env.AWS_ENDPOINT_URL_EC2 ?? endpoint) : endpoint;
+  const ec2 = createEc2Client({ ...common, endpoint: ec2Endpoint });
   let evidence: EvidenceS3 | undefined;
   let idempotency: IdempotencyDynamoDb;
   try {
@@ -116,9 +117,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   const { s3 } = evidence;
   const { evidenceBucket } = evidence;
+  // Copies (issue 13): EC2 of the copies' Regions, on the same endpoint; the emulator tells Regions apart by signature.
+  const regional = new Map<string, EC2Client>();
+  const ec2In = (region: string): EC2Client => {
+    const client = regional.get(region) ?? createEc2Client({ ...common, region, endpoint: ec2Endpoint });
+    regional.set(region, client);
+    return client;
+  };
   const deps = {
     storageGateway,
     ec2,
+    ec2In,
     now,
     evidence: createEvidenceStore({ s3 }),
     evidenceBucket: () => evidenceBucket,
@@ -137,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async close() {
       storageGateway.destroy();
       ec2.destroy();
+      for (const client of regional.values()) client.destroy();
       s3.destroy();
       idempotency.dynamodb.destroy();
       await Promise.all([emulator?.close(), evidence.s3Server?.close(), idempotency.dynamodbServer?.close()]);

@@ -14,6 +14,8 @@ export interface HandlerDependencies extends EvidenceDependencies {
   now: () => number;
   /** The table that makes creates exactly-once across concurrent executions; without it the tags alone guard. */
   idempotency?: IdempotencyTable;
+  /** Copies (issue 13): EC2 of another Region, in this account. @default a client per Region, made once */
+  ec2In?: (region: string) => EC2Client;
 }
 
 /** Builds the handler of one function over the given clients. */

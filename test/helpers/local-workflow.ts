@@ -27,6 +27,8 @@ export interface LocalWorkflow {
   emulator: Emulator;
   /** An EC2 client of the emulator, to tag, lock or inspect snapshots as a person would. */
   ec2: EC2Client;
+  /** The emulator's endpoint, for clients of other Regions and accounts (copies, issue 13). */
+  url: string;
   /** The client of the evidence bucket `bucket`. */
   s3: S3Client;
   bucket: string;
@@ -78,6 +80,13 @@ export async function startLocalWorkflow({
   const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const storageGateway = createStorageGatewayClient(config);
   const ec2 = createEc2Client(config);
+  // Copies (issue 13): EC2 of other Regions, on the same emulator.
+  const regional = new Map<string, EC2Client>();
+  const ec2In = (region: string): EC2Client => {
+    const client = regional.get(region) ?? createEc2Client({ ...config, region });
+    regional.set(region, client);
+    return client;
+  };
   const testS3 = await startTestS3([DEFAULT_LOCAL_EVIDENCE_BUCKET]);
   const { s3 } = testS3;
   const evidence = createEvidenceStore({ s3 });
@@ -86,6 +95,7 @@ export async function startLocalWorkflow({
   const handlers = createStepHandlers(workflow, {
     storageGateway,
     ec2,
+    ec2In,
     now: options.now ?? Date.now,
     evidence,
     evidenceBucket: () => DEFAULT_LOCAL_EVIDENCE_BUCKET,
@@ -94,6 +104,7 @@ export async function startLocalWorkflow({
   return {
     emulator,
     ec2,
+    url,
     s3,
     bucket: DEFAULT_LOCAL_EVIDENCE_BUCKET,
     async run(input = {}, options = {}) {
@@ -126,6 +137,7 @@ export async function startLocalWorkflow({
     async close() {
       storageGateway.destroy();
       ec2.destroy();
+      for (const client of regional.values()) client.destroy();
       dynamodb?.destroy();
       await Promise.all([emulator.close(), testS3.close(), dynamodbServer?.close()]);
     },

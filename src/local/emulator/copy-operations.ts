@@ -1,3 +1,4 @@
+import { CONCURRENT_COPIES_PER_DESTINATION_REGION, RESOURCE_LIMIT_EXCEEDED } from '../../copies/limits.ts';
 import { AwsError } from './errors.ts';
 import { listIndexes, type QueryParams } from './query.ts';
 import type { OperationContext } from './service.ts';
@@ -9,14 +10,8 @@ import { xmlElement, xmlText } from './xml.ts';
  * and naming its source by `SourceRegion` and `SourceSnapshotId` (EC2 API Reference, API_CopySnapshot).
  */
 
-/**
- * "There is a limit of 20 concurrent snapshot copy requests per destination Region. If you exceed this quota, you
- * receive a ResourceLimitExceeded error" (Considerations for copying snapshots,
- * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html). The message is EC2's, as reported in
- * aws-samples/copy-encrypted-ami#3 from the days the limit was 5.
- */
-export const CONCURRENT_COPIES_PER_DESTINATION_REGION = 20;
-export const RESOURCE_LIMIT_EXCEEDED = 'ResourceLimitExceeded';
+// The limit and its error: `CONCURRENT_COPIES_PER_DESTINATION_REGION`. The message is EC2's, as reported in
+// aws-samples/copy-encrypted-ami#3 from the days the limit was 5.
 /** How long a copy stays `pending` unless the emulator is told otherwise: scaled down from AWS's minutes. */
 export const DEFAULT_COPY_COMPLETION_MS = 2000;
 

@@ -6,7 +6,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { CreateSnapshotFromVolumeRecoveryPointCommand } from '@aws-sdk/client-storage-gateway';
-import { CONCURRENT_COPIES_PER_DESTINATION_REGION } from '../../../../src/local/emulator/copy-operations.ts';
+import { CONCURRENT_COPIES_PER_DESTINATION_REGION } from '../../../../src/copies/limits.ts';
 import { type RunningEmulator, rejectionOf, startEmulator, VOLUME_ARN } from '../../../helpers/emulator.ts';
 
 const DESTINATION = 'eu-west-1';

@@ -1,0 +1,69 @@
+import { CopySnapshotCommand, type EC2Client, paginateDescribeSnapshots } from '@aws-sdk/client-ec2';
+import { COPY_TAG } from '../copies/tags.ts';
+import type { Tag } from '../snapshot/tags.ts';
+
+/** One of our copies, as the destination's EC2 describes it. */
+export interface OurCopy {
+  snapshotId: string;
+  /** The `sgw-snap:copy-source` tag: the snapshot it is a copy of. */
+  sourceSnapshotId: string;
+  volumeArn: string;
+  recoveryPointTime: string;
+  state: string;
+  startTime?: string;
+}
+
+export interface StartCopy {
+  sourceRegion: string;
+  sourceSnapshotId: string;
+  description: string;
+  tags: readonly Tag[];
+  /** Encrypt the copy with this key of the destination; absent, EC2's rules for the source and the Region apply. */
+  kmsKeyId?: string;
+}
+
+/** `CopySnapshot`, sent to the destination's EC2 (its Region and account): the copy carries its tags from birth. */
+export async function startCopy(destination: EC2Client, copy: StartCopy): Promise<string> {
+  const { SnapshotId } = await destination.send(
+    new CopySnapshotCommand({
+      SourceRegion: copy.sourceRegion,
+      SourceSnapshotId: copy.sourceSnapshotId,
+      Description: copy.description,
+      TagSpecifications: [{ ResourceType: 'snapshot', Tags: [...copy.tags] }],
+      ...(copy.kmsKeyId ? { Encrypted: true, KmsKeyId: copy.kmsKeyId } : {}),
+    }),
+  );
+  return SnapshotId ?? '';
+}
+
+// How many source IDs one filter names.
+const VALUES_PER_FILTER = 200;
+const PAGE_SIZE = 1000;
+
+/** Our copies, in the destination, of the given source snapshots: one query (and its pages) per 200 sources. */
+export async function findCopiesOf(destination: EC2Client, sourceSnapshotIds: readonly string[]): Promise<OurCopy[]> {
+  const found: OurCopy[] = [];
+  for (let i = 0; i < sourceSnapshotIds.length; i += VALUES_PER_FILTER) {
+    const input = {
+      OwnerIds: ['self'],
+      Filters: [
+        { Name: `tag:${COPY_TAG.sourceSnapshotId}`, Values: sourceSnapshotIds.slice(i, i + VALUES_PER_FILTER) },
+      ],
+      MaxResults: PAGE_SIZE,
+    };
+    for await (const page of paginateDescribeSnapshots({ client: destination, pageSize: PAGE_SIZE }, input)) {
+      for (const s of page.Snapshots ?? []) {
+        const tag = (key: string) => s.Tags?.find((t) => t.Key === key)?.Value ?? '';
+        found.push({
+          snapshotId: s.SnapshotId ?? '',
+          sourceSnapshotId: tag(COPY_TAG.sourceSnapshotId),
+          volumeArn: tag(COPY_TAG.volumeArn),
+          recoveryPointTime: tag(COPY_TAG.recoveryPointTime),
+          state: s.State ?? 'unknown',
+          ...(s.StartTime ? { startTime: s.StartTime.toISOString() } : {}),
+        });
+      }
+    }
+  }
+  return found;
+}

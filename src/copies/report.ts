@@ -1,0 +1,74 @@
+import { COPY_DESTINATION_FAILED, COPY_NOT_COMPLETED } from '../errors.ts';
+import { readableCause } from '../report/cause.ts';
+import type { ExecutionReport } from '../report/execution-report.ts';
+import type { ManifestCopy, ReportFailure } from '../report/gateway-report.ts';
+import type { StatesError } from '../workflow/types.ts';
+import type { CopyItem, DestinationRef } from './types.ts';
+
+/**
+ * How one destination's copies ended: its book's items, when the book could be read, and the failure that stopped
+ * its rounds (or the planning) for good, when one did.
+ */
+export interface CopyOutcome {
+  destination: Pick<DestinationRef, 'key' | 'region' | 'accountId'>;
+  items?: readonly CopyItem[];
+  failure?: StatesError;
+}
+
+/**
+ * The report with the copies in it: every manifest volume that has a snapshot gains `copies`, one entry per
+ * destination; a volume whose copy to a destination is not usable is a failure of that volume and destination (its
+ * source snapshot and its other copies stay as they are), so no gap is silent. Pure.
+ */
+export function withCopies(report: ExecutionReport, outcomes: readonly CopyOutcome[]): ExecutionReport {
+  const failures: ReportFailure[] = [];
+  let completed = 0;
+  const byVolume = outcomes.map((o) => new Map((o.items ?? []).map((i) => [i.volumeArn, i])));
+  const manifest = report.manifest.map((gateway) => ({
+    ...gateway,
+    volumes: gateway.volumes.map((volume) => {
+      if (!volume.snapshotId) return volume;
+      const copies = outcomes.map((outcome, d): ManifestCopy => {
+        const item = byVolume[d]?.get(volume.volumeArn);
+        const { region, accountId, key } = outcome.destination;
+        if (item?.state === 'completed' && item.copySnapshotId) {
+          completed += 1;
+          return { region, accountId, snapshotId: item.copySnapshotId, state: 'completed' };
+        }
+        const why = reasonOf(item, outcome.failure);
+        failures.push({
+          gatewayArn: gateway.gatewayArn,
+          volumeArn: volume.volumeArn,
+          ...(volume.recoveryPointTime ? { recoveryPointTime: volume.recoveryPointTime } : {}),
+          ...(volume.sizeBytes === undefined ? {} : { sizeBytes: volume.sizeBytes }),
+          error: why.error,
+          cause: `copy of ${volume.snapshotId} to ${region} (account ${accountId}): ${why.cause}`,
+          ...(item?.copySnapshotId ? { snapshotId: item.copySnapshotId } : {}),
+          copyDestination: key,
+        });
+        const state = item?.copySnapshotId && item.state === 'copying' ? 'pending' : 'failed';
+        return { region, accountId, snapshotId: item?.copySnapshotId ?? null, state };
+      });
+      return { ...volume, copies };
+    }),
+  }));
+  return {
+    ...report,
+    manifest,
+    failures: [...report.failures, ...failures],
+    summary: {
+      ...report.summary,
+      failed: report.summary.failed + failures.length,
+      copies: { destinations: outcomes.length, completed, failed: failures.length },
+    },
+  };
+}
+
+/** Why a copy is not usable: its own failure, else the destination's, else that it never completed. */
+function reasonOf(item: CopyItem | undefined, failure: StatesError | undefined): { error: string; cause: string } {
+  if (item?.state === 'failed') return { error: item.error ?? COPY_NOT_COMPLETED, cause: item.cause ?? '' };
+  if (failure) {
+    return { error: COPY_DESTINATION_FAILED, cause: `${failure.Error}: ${readableCause(failure.Cause ?? '')}` };
+  }
+  return { error: COPY_NOT_COMPLETED, cause: item ? `still ${item.state}` : 'never planned' };
+}

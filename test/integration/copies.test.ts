@@ -1,0 +1,130 @@
+import { CopySnapshotCommand } from '@aws-sdk/client-ec2';
+import { createEc2Client } from '../../src/aws/clients.ts';
+import { CONCURRENT_COPIES_PER_DESTINATION_REGION, RESOURCE_LIMIT_EXCEEDED } from '../../src/copies/limits.ts';
+import { generateFleet } from '../../src/local/fleet.ts';
+import type { EngineEvent } from '../../src/local/runner.ts';
+import { SnapshotState } from '../../src/workflow/snapshot.ts';
+import { type LocalWorkflow, NO_VISIBILITY_LAG, startLocalWorkflow } from '../helpers/local-workflow.ts';
+
+const fleet = generateFleet({ gateways: 2, volumesPerGateway: 3 });
+const TWO_REGIONS = { copies: [{ region: 'eu-west-1' }, { region: 'us-west-2' }], copyTimeoutMinutes: 10 };
+const COPY_MS = 300;
+
+describe('copies beyond the blast radius (issue 13)', () => {
+  let workflow: LocalWorkflow | undefined;
+  afterEach(async () => {
+    await workflow?.close();
+    workflow = undefined;
+  });
+
+  const copiesIn = (region: string) =>
+    (workflow?.emulator.snapshots() ?? []).filter((s) => s.copiedFrom && s.region === region);
+
+  it('copies every volume to two Regions, lists each copy in the manifest, and waits for them to complete', async () => {
+    // Prepare
+    workflow = await startLocalWorkflow({ fleet, copyCompletionMs: COPY_MS });
+
+    // Act
+    const run = await workflow.run(TWO_REGIONS);
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const volumes = run.report?.manifest.flatMap((g) => g.volumes) ?? [];
+    expect(volumes).toHaveLength(6);
+    const copies = workflow.emulator.snapshots().filter((s) => s.copiedFrom);
+    for (const volume of volumes) {
+      expect(volume.copies).toEqual([
+        {
+          region: 'eu-west-1',
+          accountId: fleet.accountId,
+          snapshotId: expect.stringMatching(/^snap-/),
+          state: 'completed',
+        },
+        {
+          region: 'us-west-2',
+          accountId: fleet.accountId,
+          snapshotId: expect.stringMatching(/^snap-/),
+          state: 'completed',
+        },
+      ]);
+      for (const copy of volume.copies ?? []) {
+        expect(copies.find((c) => c.snapshotId === copy.snapshotId)).toMatchObject({
+          region: copy.region,
+          copiedFrom: volume.snapshotId,
+          state: 'completed',
+        });
+      }
+    }
+    expect(copiesIn('eu-west-1')).toHaveLength(6);
+    expect(copiesIn('us-west-2')).toHaveLength(6);
+    expect(run.report?.summary.copies).toEqual({ destinations: 2, completed: 12, failed: 0 });
+    expect(run.historyEventCount).toBeLessThan(25_000);
+  }, 60_000);
+
+  it('makes no second copy when a CopySnapshot made its copy but answered 500, nor on a second run', async () => {
+    // Prepare
+    workflow = await startLocalWorkflow({
+      fleet,
+      copyCompletionMs: COPY_MS,
+      faults: [{ operation: 'CopySnapshot', error: 'InternalError', firstN: 2, afterEffect: true }],
+    });
+
+    // Act
+    const first = await workflow.run({ ...TWO_REGIONS, copies: [{ region: 'eu-west-1' }] });
+    const second = await workflow.run({ ...TWO_REGIONS, copies: [{ region: 'eu-west-1' }] });
+
+    // Assess
+    expect(first.status).toBe('SUCCEEDED');
+    expect(second.status).toBe('SUCCEEDED');
+    expect(workflow.emulator.calls.filter((c) => c.operation === 'CopySnapshot' && c.error)).toHaveLength(2);
+    const sources = new Set(
+      workflow.emulator
+        .snapshots()
+        .filter((s) => !s.copiedFrom)
+        .map((s) => s.snapshotId),
+    );
+    expect(sources.size).toBe(6);
+    const copies = copiesIn('eu-west-1');
+    expect(copies).toHaveLength(6);
+    expect(new Set(copies.map((c) => c.copiedFrom))).toEqual(sources);
+    const manifest = (run: typeof first) =>
+      run.report?.manifest.flatMap((g) => g.volumes.flatMap((v) => v.copies ?? []));
+    expect(manifest(second)).toEqual(manifest(first));
+    expect(second.report?.summary.copies).toEqual({ destinations: 1, completed: 6, failed: 0 });
+  }, 60_000);
+
+  it("absorbs EC2's concurrent-copy limit: never more than 20 copies in flight, no copy failed", async () => {
+    // Prepare: 30 volumes, and 12 copies of earlier snapshots another tool starts as the copies are planned.
+    const wide = generateFleet({ gateways: 2, volumesPerGateway: 15, snapshotHistory: { days: 1, everyHours: 12 } });
+    const copyMs = 1_500;
+    workflow = await startLocalWorkflow({ fleet: wide, copyCompletionMs: copyMs, faults: [NO_VISIBILITY_LAG] });
+    const other = createEc2Client({
+      endpoint: workflow.url,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'other', secretAccessKey: 'other' },
+    });
+    const earlier = workflow.emulator.snapshots().slice(0, 12);
+    const others: Array<Promise<unknown>> = [];
+    const onEvent = (event: EngineEvent) => {
+      if (event.type !== 'StateEntered' || event.state.name !== SnapshotState.PlanCopies) return;
+      for (const s of earlier) {
+        others.push(other.send(new CopySnapshotCommand({ SourceRegion: wide.region, SourceSnapshotId: s.snapshotId })));
+      }
+    };
+
+    // Act
+    const run = await workflow.run({ ...TWO_REGIONS, copies: [{ region: 'eu-west-1' }] }, { onEvent });
+    await Promise.all(others);
+    other.destroy();
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.summary.copies).toEqual({ destinations: 1, completed: 30, failed: 0 });
+    const refused = workflow.emulator.calls.filter((c) => c.operation === 'CopySnapshot' && c.error);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused.map((c) => c.error))).toEqual(new Set([RESOURCE_LIMIT_EXCEEDED]));
+    const starts = copiesIn('eu-west-1').map((c) => Date.parse(c.startTime));
+    const inFlightAt = (t: number) => starts.filter((s) => s <= t && t < s + copyMs).length;
+    expect(Math.max(...starts.map(inFlightAt))).toBeLessThanOrEqual(CONCURRENT_COPIES_PER_DESTINATION_REGION);
+  }, 60_000);
+});
