@@ -39,6 +39,8 @@ export interface LocalStackOptions {
   s3Directory?: string;
   /** Port of the embedded S3 server. @default 0, any free port */
   s3Port?: number;
+  /** Copies (issue 13): how long the emulator's snapshot copies stay pending. @default DEFAULT_COPY_COMPLETION_MS */
+  copyCompletionMs?: number;
 }
 
 /** The AWS side of a local run: clients, a workflow's handlers wired to them, and the emulator when one was started. */
@@ -92,6 +94,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       fleet: await loadFleet(options.fleetPath ?? DEMO_FLEET_PATH),
       faults: options.faults ?? [],
       ...(options.snapshotCompletionMs === undefined ? {} : { snapshotCompletionMs: options.snapshotCompletionMs }),
+      ...(options.copyCompletionMs === undefined ? {} : { copyCompletionMs: options.copyCompletionMs }),
     });
     endpoint = (await emulator.listen()).url;
   }
