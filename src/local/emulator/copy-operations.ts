@@ -1,6 +1,6 @@
 import { CONCURRENT_COPIES_PER_DESTINATION_REGION, RESOURCE_LIMIT_EXCEEDED } from '../../copies/limits.ts';
 import { AwsError } from './errors.ts';
-import { listIndexes, type QueryParams } from './query.ts';
+import { listIndexes, listParam, type QueryParams } from './query.ts';
 import type { OperationContext } from './service.ts';
 import { isOwnedBy, isVisible, type SnapshotRecord, snapshotStatus } from './state.ts';
 import { xmlElement, xmlText } from './xml.ts';
@@ -42,24 +42,94 @@ export function copySnapshot(params: QueryParams, context: OperationContext): st
       `Too many snapshot copies in progress. The limit is ${CONCURRENT_COPIES_PER_DESTINATION_REGION} for this destination region.`,
     );
   }
+  const unusableKey = keyProblem(context, source, params.KmsKeyId);
   const copy = state.copySnapshot(
     source,
     caller,
     params.Description ?? `[Copied ${sourceId} from ${sourceRegion}]`,
     tags,
-    {
-      now: at,
-      completionMs: context.copyCompletionMs,
-      visibilityLagMs: context.snapshotVisibilityLagMs,
-    },
+    { now: at, completionMs: context.copyCompletionMs, visibilityLagMs: context.snapshotVisibilityLagMs },
+    unusableKey !== undefined,
   );
+  if (unusableKey) copy.failureMessage = unusableKey;
+  const destinationKey = params.KmsKeyId ? state.accounts.key(params.KmsKeyId, caller.region) : undefined;
+  if (destinationKey) copy.kmsKeyArn = destinationKey.arn;
+  else if (source.kmsKeyArn) copy.kmsKeyArn = `arn:aws:kms:${caller.region}:${caller.accountId}:alias/aws/ebs`;
   const tagItems = tags.map((t) => xmlElement('item', xmlText('key', t.Key), xmlText('value', t.Value)));
   return xmlText('snapshotId', copy.snapshotId) + (tagItems.length ? xmlElement('tagSet', ...tagItems) : '');
 }
 
-/** The source is the caller's own. */
+/** The source is the caller's own, or shared with the caller's account (`createVolumePermission`). */
 function mayCopy(source: SnapshotRecord, caller: OperationContext['caller']): boolean {
-  return source.ownerId === caller.accountId;
+  return source.ownerId === caller.accountId || source.sharedWith.has(caller.accountId);
+}
+
+/**
+ * Why the copy cannot be encrypted, if it cannot: the caller's account may not use the source's key, or the key it
+ * names for the copy. EC2 accepts the CopySnapshot and the copy ends in `error` later (a cross-account copy job
+ * "failed with error: Given key ID is not accessible", aws-samples/aws-backup-automation#2; an encrypted copy that
+ * went to `error` some time after the call, aws/aws-cli#917): the emulator does the same, with the reason as the
+ * copy's `StateMessage`.
+ */
+function keyProblem({ state, caller }: OperationContext, source: SnapshotRecord, kmsKeyId: string | undefined) {
+  if (source.kmsKeyArn) {
+    const key = state.accounts.key(source.kmsKeyArn, source.region);
+    if (!key || !state.accounts.mayUse(key, caller.accountId)) {
+      return `Given key ID is not accessible: account ${caller.accountId} may not use ${source.kmsKeyArn}, the key of ${source.snapshotId}`;
+    }
+  }
+  if (kmsKeyId) {
+    const key = state.accounts.key(kmsKeyId, caller.region);
+    if (!key || !state.accounts.mayUse(key, caller.accountId)) {
+      return `Given key ID is not accessible: account ${caller.accountId} may not use ${kmsKeyId} in ${caller.region}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * EC2's `ModifySnapshotAttribute` for `createVolumePermission`: shares (or stops sharing) a snapshot of the caller's
+ * with other accounts, named as `UserId.N` or `CreateVolumePermission.Add.N.UserId` / `.Remove.N.UserId`.
+ */
+export function modifySnapshotAttribute(params: QueryParams, { state, now, caller }: OperationContext): string {
+  const snapshot = ownSnapshot(state, params.SnapshotId, now(), caller);
+  if (params.Attribute !== undefined && params.Attribute !== 'createVolumePermission') {
+    throw new AwsError('InvalidParameterValue', `Value (${params.Attribute}) for parameter attribute is invalid.`);
+  }
+  const add = listIds(params, 'CreateVolumePermission.Add');
+  const remove = listIds(params, 'CreateVolumePermission.Remove');
+  const users = listParam(params, 'UserId');
+  const operation = params.OperationType;
+  for (const id of [...add, ...(operation === 'add' ? users : [])]) snapshot.sharedWith.add(id);
+  for (const id of [...remove, ...(operation === 'remove' ? users : [])]) snapshot.sharedWith.delete(id);
+  if (add.length === 0 && remove.length === 0 && users.length === 0) {
+    throw new AwsError('MissingParameter', 'The request must contain the parameter createVolumePermission');
+  }
+  return xmlText('return', true);
+}
+
+/** EC2's `DescribeSnapshotAttribute` for `createVolumePermission`: the accounts the snapshot is shared with. */
+export function describeSnapshotAttribute(params: QueryParams, { state, now, caller }: OperationContext): string {
+  const snapshot = ownSnapshot(state, params.SnapshotId, now(), caller);
+  const items = [...snapshot.sharedWith].map((id) => xmlElement('item', xmlText('userId', id)));
+  return xmlText('snapshotId', snapshot.snapshotId) + xmlElement('createVolumePermission', ...items);
+}
+
+function ownSnapshot(
+  state: OperationContext['state'],
+  snapshotId: string | undefined,
+  now: number,
+  caller: OperationContext['caller'],
+): SnapshotRecord {
+  const snapshot = snapshotId ? state.snapshot(snapshotId) : undefined;
+  if (!snapshot || !isOwnedBy(snapshot, caller) || !isVisible(snapshot, now)) {
+    throw new AwsError(SNAPSHOT_NOT_FOUND, `The snapshot '${snapshotId}' does not exist.`);
+  }
+  return snapshot;
+}
+
+function listIds(params: QueryParams, prefix: string): string[] {
+  return listIndexes(params, prefix).map((i) => params[`${prefix}.${i}.UserId`] ?? '');
 }
 
 function required(params: QueryParams, name: string): string {

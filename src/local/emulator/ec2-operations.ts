@@ -186,13 +186,15 @@ function snapshotItem(snapshot: SnapshotRecord, now: number): string {
     xmlText('snapshotId', snapshot.snapshotId),
     xmlText('volumeId', GATEWAY_SNAPSHOT_VOLUME_ID),
     xmlText('status', status.state),
-    xmlText('statusMessage', status.state === 'error' ? 'The snapshot failed' : undefined),
+    xmlText('statusMessage', status.state === 'error' ? (snapshot.failureMessage ?? 'The snapshot failed') : undefined),
     xmlText('startTime', new Date(snapshot.startedAt).toISOString()),
     xmlText('progress', status.progress),
     xmlText('ownerId', snapshot.ownerId),
     xmlText('volumeSize', volumeSizeGib(snapshot)),
     xmlText('description', snapshot.description),
-    xmlText('encrypted', false),
+    // Copies (issue 13): a snapshot of an encrypted volume, or a copy encrypted with a key of its destination.
+    xmlText('encrypted', snapshot.kmsKeyArn !== undefined),
+    xmlText('kmsKeyId', snapshot.kmsKeyArn),
     xmlText('storageTier', snapshot.storageTier),
     tags.length > 0 ? xmlElement('tagSet', ...tags) : '',
   );

@@ -1,6 +1,6 @@
 import { createRouter } from '../http/router.ts';
 // Copies (issue 13)
-import { copySnapshot } from './copy-operations.ts';
+import { copySnapshot, describeSnapshotAttribute, modifySnapshotAttribute } from './copy-operations.ts';
 import { type EmulatorRoute, routeOf } from './dispatch.ts';
 // Restore (issue 14)
 import { createVolume, deleteEbsVolume, describeVolumes } from './ebs-operations.ts';
@@ -30,6 +30,7 @@ import {
   listVolumes,
 } from './storage-gateway-operations.ts';
 import { storageGatewayService } from './storage-gateway-protocol.ts';
+import { assumeRole, stsService } from './sts.ts';
 
 /** Every operation the emulator serves: Storage Gateway's by `X-Amz-Target`, EC2's by `Action`. */
 export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
@@ -59,6 +60,10 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
   routeOf(ec2Service, 'DeleteVolume', deleteEbsVolume),
   // Copies (issue 13): CopySnapshot in the destination Region.
   routeOf(ec2Service, 'CopySnapshot', copySnapshot),
+  // Copies (issue 13), cross-account: sharing a snapshot, and STS's AssumeRole (query protocol, like EC2).
+  routeOf(ec2Service, 'ModifySnapshotAttribute', modifySnapshotAttribute),
+  routeOf(ec2Service, 'DescribeSnapshotAttribute', describeSnapshotAttribute),
+  routeOf(stsService, 'AssumeRole', assumeRole),
 ];
 
 /**

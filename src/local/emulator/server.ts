@@ -14,7 +14,9 @@ export function createEmulatorServer(deps: DispatchDeps, record: (call: Emulator
     async (request) => {
       const match = emulatorRouter.match(request);
       // Copies (issue 13): the one place a request's caller (account and Region) is read, for every operation.
-      const caller = callerOf(request.headers, deps.context.caller);
+      const caller = callerOf(request.headers, deps.context.caller, (key) =>
+        deps.context.state.accounts.accountOfKey(key),
+      );
       const { response, call } = match.route
         ? await match.route.serve(request.body, { ...deps, context: { ...deps.context, caller } })
         : answerRefusal(match.protocol, match.protocol.unknownOperation(match.target), match.target, deps);

@@ -1,4 +1,5 @@
 import type { Fleet, FleetGateway, GatewayType } from '../fleet.ts';
+import { AccountsState } from './accounts.ts';
 import { UnknownResourceError } from './errors.ts';
 import { seedHistory } from './history.ts';
 import { deterministicHex } from './random.ts';
@@ -58,6 +59,12 @@ export interface SnapshotRecord {
   readonly ownerId: string;
   /** A copy's source: `CopySnapshot`'s `SourceSnapshotId` and `SourceRegion`. */
   readonly copiedFrom?: { readonly snapshotId: string; readonly region: string };
+  /** The ARN of the KMS key it is encrypted with, if it is. */
+  kmsKeyArn?: string;
+  /** Accounts it is shared with (`createVolumePermission`, ModifySnapshotAttribute). */
+  readonly sharedWith: Set<string>;
+  /** Why it ended in `error`, as EC2's `StateMessage` says. */
+  failureMessage?: string;
 }
 
 /** The settings of a snapshot's lock; its state follows from them and the clock (`lockStateOf`). */
@@ -109,12 +116,17 @@ export class FleetState {
   #made = 0;
   /** Restore (issue 14): the volumes restores made, and those deleted. */
   readonly restores: RestoreState;
+  /** Copies (issue 13): the fleet's accounts, roles and KMS keys. */
+  readonly accounts: AccountsState;
+  readonly #snapshotKmsKeyArn: string | undefined;
 
   constructor(fleet: Fleet, startedAt: number, seed: number) {
     this.region = fleet.region;
     this.accountId = fleet.accountId;
     this.#seed = seed;
     this.restores = new RestoreState(seed);
+    this.accounts = new AccountsState(fleet, seed);
+    this.#snapshotKmsKeyArn = fleet.snapshotKmsKeyId && this.accounts.key(fleet.snapshotKmsKeyId, fleet.region)?.arn;
     this.gateways = fleet.gateways.map((g) => {
       const gateway: GatewayRecord = {
         arn: gatewayArnOf(fleet, g.id),
@@ -280,6 +292,8 @@ export class FleetState {
   ): SnapshotRecord {
     const snapshot: SnapshotRecord = {
       ...place,
+      sharedWith: new Set(),
+      ...(!place.copiedFrom && this.#snapshotKmsKeyArn ? { kmsKeyArn: this.#snapshotKmsKeyArn } : {}),
       snapshotId: `snap-${deterministicHex(17, this.#seed, this.#made)}`,
       ordinal: this.#made,
       volume,
