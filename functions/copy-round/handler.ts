@@ -1,11 +1,13 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { createDynamoDbClient, createEc2Client, createS3Client } from '../../src/aws/clients.ts';
-import { describeSnapshotsById } from '../../src/aws/ec2.ts';
-import { findCopiesOf } from '../../src/aws/ec2-copies.ts';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { createDynamoDbClient, createEc2Client, createS3Client, createStsClient } from '../../src/aws/clients.ts';
+import { describeSnapshotsById, type OurSnapshot } from '../../src/aws/ec2.ts';
+import { assumeRole, findCopiesOf, type RoleCredentials, shareSnapshot } from '../../src/aws/ec2-copies.ts';
 import { COPY_ATTEMPT_KEY_PREFIX, copyAttemptKey, copyOnce, copyShortcut } from '../../src/copies/copy-once.ts';
 import { copyBooks } from '../../src/copies/evidence.ts';
 import { classifyCopyFailure } from '../../src/copies/failures.ts';
 import { CONCURRENT_COPIES_PER_DESTINATION_REGION } from '../../src/copies/limits.ts';
+import { copyRoleArn, copyRoleNameFromEnvironment, DEFAULT_COPY_ROLE_NAME } from '../../src/copies/role.ts';
 import { copiesToCheck, itemsToStart, roundResult, settle, sourcesToCheck } from '../../src/copies/round.ts';
 import type { CopyItem, CopyRoundResult, DestinationRef } from '../../src/copies/types.ts';
 import { AttemptLedger } from '../../src/create-once/attempt-ledger.ts';
@@ -28,8 +30,12 @@ export interface CopyRoundRequest {
 export interface CopyRoundDependencies extends EvidenceDependencies {
   /** EC2 of the source Region. */
   ec2: EC2Client;
-  /** EC2 of another Region, in this account. @default a client per Region, made once */
-  ec2In?: (region: string) => EC2Client;
+  /** EC2 of another Region, with this function's credentials or a role's. @default a client per Region, made once */
+  ec2In?: (region: string, credentials?: RoleCredentials) => EC2Client;
+  /** STS, to assume the copy role of another account. @default an STS client */
+  sts?: STSClient;
+  /** The name of the copy role in the destination accounts. @default DEFAULT_COPY_ROLE_NAME */
+  copyRoleName?: string;
   now: () => number;
   /** Absent where no table is wired: every copy then runs `find`. */
   idempotency?: IdempotencyTable;
@@ -44,6 +50,8 @@ export interface CopyRoundDependencies extends EvidenceDependencies {
 export function createCopyRoundHandler({
   ec2,
   ec2In,
+  sts = createStsClient(),
+  copyRoleName = DEFAULT_COPY_ROLE_NAME,
   now,
   idempotency,
   evidence,
@@ -56,11 +64,20 @@ export function createCopyRoundHandler({
     const book = await books.read(destination.key);
     book.startedAt ??= now();
     book.rounds += 1;
-    const target = clientIn(destination.region);
+    // Another account: the round works there through the copy role it trusts us with (the destination stack).
+    const credentials = destination.crossAccount
+      ? await assumeRole(sts, copyRoleArn(destination.accountId, copyRoleName), `sgw-copy-${book.rounds}`)
+      : undefined;
+    const target = clientIn(destination.region, credentials);
     const sources = await statesOf(ec2, sourcesToCheck(book));
     const copies = await statesOf(target, copiesToCheck(book));
     const timeoutAt = book.startedAt + options.copyTimeoutMinutes * 60_000;
-    const items = settle(book.items, { sources, copies }, now(), timeoutAt);
+    const facts = {
+      sources: new Map([...sources].map(([id, s]) => [id, s.state])),
+      copies: new Map([...copies].map(([id, s]) => [id, s.state])),
+      messages: new Map([...copies].flatMap(([id, s]) => (s.stateMessage ? [[id, s.stateMessage] as const] : []))),
+    };
+    const items = settle(book.items, facts, now(), timeoutAt);
     const candidates = itemsToStart(items, CONCURRENT_COPIES_PER_DESTINATION_REGION);
     const listed = candidates.length
       ? await findCopiesOf(
@@ -78,6 +95,8 @@ export function createCopyRoundHandler({
         items[index] = held(candidate, found.snapshotId, found.state, 'existing');
         continue;
       }
+      // The documented path across accounts: share the snapshot with the destination, which copies it there.
+      if (destination.crossAccount) await shareSnapshot(ec2, candidate.sourceSnapshotId, destination.accountId);
       const hooks = copyOnce({
         destination: target,
         book,
@@ -116,16 +135,20 @@ function held(item: CopyItem, snapshotId: string, state: string, status: 'create
   return { ...item, copySnapshotId: snapshotId, status, state: state === 'completed' ? 'completed' : 'copying' };
 }
 
-/** EC2 states of the given snapshots that EC2 shows; one the destination does not show yet is left out. */
-async function statesOf(client: EC2Client, snapshotIds: readonly string[]): Promise<Map<string, string>> {
+/** What EC2 shows of the given snapshots; one it does not show yet is left out. */
+async function statesOf(client: EC2Client, snapshotIds: readonly string[]): Promise<Map<string, OurSnapshot>> {
   if (!snapshotIds.length) return new Map();
-  return new Map((await describeSnapshotsById(client, snapshotIds)).map((s) => [s.snapshotId, s.state]));
+  return new Map((await describeSnapshotsById(client, snapshotIds)).map((s) => [s.snapshotId, s]));
 }
 
-/** An EC2 client per Region, made on first use and kept, as the module-scope clients are. */
-function regionalClients(): (region: string) => EC2Client {
+/**
+ * An EC2 client per Region, made on first use and kept, as the module-scope clients are; a role's credentials get a
+ * client of their own (they change every round).
+ */
+function regionalClients(): (region: string, credentials?: RoleCredentials) => EC2Client {
   const clients = new Map<string, EC2Client>();
-  return (region) => {
+  return (region, credentials) => {
+    if (credentials) return createEc2Client({ region, credentials });
     const client = clients.get(region) ?? createEc2Client({ region });
     clients.set(region, client);
     return client;
@@ -134,6 +157,7 @@ function regionalClients(): (region: string) => EC2Client {
 
 export const handler = createCopyRoundHandler({
   ec2: createEc2Client(),
+  copyRoleName: copyRoleNameFromEnvironment(),
   now: Date.now,
   idempotency: { dynamodb: createDynamoDbClient(), tableName: idempotencyTableFromEnvironment() },
   evidence: createEvidenceStore({ s3: createS3Client() }),

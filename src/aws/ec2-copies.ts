@@ -1,4 +1,10 @@
-import { CopySnapshotCommand, type EC2Client, paginateDescribeSnapshots } from '@aws-sdk/client-ec2';
+import {
+  CopySnapshotCommand,
+  type EC2Client,
+  ModifySnapshotAttributeCommand,
+  paginateDescribeSnapshots,
+} from '@aws-sdk/client-ec2';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { COPY_TAG } from '../copies/tags.ts';
 import type { Tag } from '../snapshot/tags.ts';
 
@@ -66,4 +72,34 @@ export async function findCopiesOf(destination: EC2Client, sourceSnapshotIds: re
     }
   }
   return found;
+}
+
+/** Shares a snapshot of ours with another account (`createVolumePermission`), so that account can copy it. */
+export async function shareSnapshot(source: EC2Client, snapshotId: string, accountId: string): Promise<void> {
+  await source.send(
+    new ModifySnapshotAttributeCommand({
+      SnapshotId: snapshotId,
+      Attribute: 'createVolumePermission',
+      CreateVolumePermission: { Add: [{ UserId: accountId }] },
+    }),
+  );
+}
+
+/** Temporary credentials, as EC2's client takes them. */
+export interface RoleCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** Credentials of `roleArn` (in the destination account), for one round: STS's AssumeRole. */
+export async function assumeRole(sts: STSClient, roleArn: string, sessionName: string): Promise<RoleCredentials> {
+  const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
+  return {
+    accessKeyId: Credentials?.AccessKeyId ?? '',
+    secretAccessKey: Credentials?.SecretAccessKey ?? '',
+    ...(Credentials?.SessionToken ? { sessionToken: Credentials.SessionToken } : {}),
+    ...(Credentials?.Expiration ? { expiration: Credentials.Expiration } : {}),
+  };
 }

@@ -9,6 +9,8 @@ export interface RoundFacts {
   sources: ReadonlyMap<string, string>;
   /** Copy snapshot ID → EC2 state, in the destination. */
   copies: ReadonlyMap<string, string>;
+  /** Copy snapshot ID → EC2's `StateMessage` of a copy in `error`: why it failed (a key it may not use). */
+  messages?: ReadonlyMap<string, string>;
 }
 
 /** The source snapshots a round asks the source Region about. */
@@ -39,7 +41,8 @@ export function settle(items: readonly CopyItem[], facts: RoundFacts, now: numbe
       const state = facts.copies.get(item.copySnapshotId);
       if (state === COPYABLE_STATE) return { ...item, state: 'completed' };
       if (state === FAILED_SNAPSHOT_STATE) {
-        return failed(item, COPY_ERROR, `copy ${item.copySnapshotId} ended in error`);
+        const message = facts.messages?.get(item.copySnapshotId);
+        return failed(item, COPY_ERROR, `copy ${item.copySnapshotId} ended in error${message ? `: ${message}` : ''}`);
       }
     }
     if (now >= timeoutAt && (item.state === 'waiting-source' || item.state === 'ready' || item.state === 'copying')) {

@@ -3,7 +3,14 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
-import { createDynamoDbClient, createEc2Client, createS3Client, createStorageGatewayClient } from '../aws/clients.ts';
+import {
+  createDynamoDbClient,
+  createEc2Client,
+  createS3Client,
+  createStorageGatewayClient,
+  createStsClient,
+} from '../aws/clients.ts';
+import type { RoleCredentials } from '../aws/ec2-copies.ts';
 import { idempotencyTableFromEnvironment } from '../create-once/idempotency-table.ts';
 import { EVIDENCE_BUCKET_VARIABLE } from '../evidence/config.ts';
 import { createEvidenceStore } from '../evidence/store.ts';
@@ -121,16 +128,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { s3 } = evidence;
   const { evidenceBucket } = evidence;
   // Copies (issue 13): EC2 of the copies' Regions, on the same endpoint; the emulator tells Regions apart by signature.
+  // A role's credentials (another account's) get a client of their own, closed with the stack.
   const regional = new Map<string, EC2Client>();
-  const ec2In = (region: string): EC2Client => {
-    const client = regional.get(region) ?? createEc2Client({ ...common, region, endpoint: ec2Endpoint });
-    regional.set(region, client);
+  const ec2In = (region: string, credentials?: RoleCredentials): EC2Client => {
+    const key = `${region}/${credentials?.accessKeyId ?? ''}`;
+    const client =
+      regional.get(key) ??
+      createEc2Client({ ...common, region, endpoint: ec2Endpoint, ...(credentials ? { credentials } : {}) });
+    regional.set(key, client);
     return client;
   };
+  // Copies (issue 13): STS, to assume the copy role of another account: the emulator's, or AWS_ENDPOINT_URL_STS.
+  const sts = createStsClient({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_STS ?? endpoint) : endpoint });
   const deps = {
     storageGateway,
     ec2,
     ec2In,
+    sts,
     now,
     evidence: createEvidenceStore({ s3 }),
     evidenceBucket: () => evidenceBucket,
@@ -150,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       storageGateway.destroy();
       ec2.destroy();
       for (const client of regional.values()) client.destroy();
+      sts.destroy();
       s3.destroy();
       idempotency.dynamodb.destroy();
       await Promise.all([emulator?.close(), evidence.s3Server?.close(), idempotency.dynamodbServer?.close()]);

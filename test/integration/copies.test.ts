@@ -1,6 +1,8 @@
 import { CopySnapshotCommand } from '@aws-sdk/client-ec2';
 import { createEc2Client } from '../../src/aws/clients.ts';
 import { CONCURRENT_COPIES_PER_DESTINATION_REGION, RESOURCE_LIMIT_EXCEEDED } from '../../src/copies/limits.ts';
+import { DEFAULT_COPY_ROLE_NAME } from '../../src/copies/role.ts';
+import { COPY_ERROR } from '../../src/errors.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
 import type { EngineEvent } from '../../src/local/runner.ts';
 import { SnapshotState } from '../../src/workflow/snapshot.ts';
@@ -126,5 +128,56 @@ describe('copies beyond the blast radius (issue 13)', () => {
     const starts = copiesIn('eu-west-1').map((c) => Date.parse(c.startTime));
     const inFlightAt = (t: number) => starts.filter((s) => s <= t && t < s + copyMs).length;
     expect(Math.max(...starts.map(inFlightAt))).toBeLessThanOrEqual(CONCURRENT_COPIES_PER_DESTINATION_REGION);
+  }, 60_000);
+
+  it('fails only the destination whose account may not use the source key, with a clear cause; the rest stay whole', async () => {
+    // Prepare: the snapshots are encrypted with a key of the source account whose policy names no other account.
+    const destinationAccount = '444455556666';
+    const sourceKey = '1234abcd-12ab-34cd-56ef-1234567890ab';
+    workflow = await startLocalWorkflow({
+      fleet: {
+        ...fleet,
+        accounts: [
+          {
+            accountId: destinationAccount,
+            accessKeyId: 'AKIADESTINATION0001',
+            roles: [{ name: DEFAULT_COPY_ROLE_NAME, trustedAccountIds: [fleet.accountId] }],
+          },
+        ],
+        kmsKeys: [{ keyId: sourceKey, accountId: fleet.accountId, region: fleet.region }],
+        snapshotKmsKeyId: sourceKey,
+      },
+      copyCompletionMs: COPY_MS,
+    });
+
+    // Act
+    const run = await workflow.run({
+      ...TWO_REGIONS,
+      copies: [{ region: 'eu-west-1', accountId: destinationAccount }, { region: 'us-west-2' }],
+    });
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.report?.summary).toMatchObject({
+      created: 6,
+      copies: { destinations: 2, completed: 6, failed: 6 },
+      failed: 6,
+    });
+    const sources = workflow.emulator.snapshots().filter((s) => !s.copiedFrom);
+    expect(sources.map((s) => s.state)).toEqual(Array(6).fill('completed'));
+    expect(copiesIn('us-west-2').map((c) => c.state)).toEqual(Array(6).fill('completed'));
+    expect(copiesIn('eu-west-1').map((c) => [c.ownerId, c.state])).toEqual(
+      Array(6).fill([destinationAccount, 'error']),
+    );
+    expect(run.report?.failures).toHaveLength(6);
+    for (const failure of run.report?.failures ?? []) {
+      expect(failure).toMatchObject({
+        copyDestination: `eu-west-1.${destinationAccount}`,
+        error: COPY_ERROR,
+        cause: expect.stringContaining(`Given key ID is not accessible: account ${destinationAccount} may not use`),
+      });
+    }
+    const volumes = run.report?.manifest.flatMap((g) => g.volumes) ?? [];
+    expect(volumes.map((v) => v.copies?.map((c) => c.state))).toEqual(Array(6).fill(['failed', 'completed']));
   }, 60_000);
 });
