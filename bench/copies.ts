@@ -104,7 +104,9 @@ export function copiesSection(b: CopiesBench): string {
 One execution over ${fleetLabel(b.fleet)} volumes with \`copies: [{ region: 'eu-west-1' }]\` on the local stack (the
 real ASL and handlers, \`bench/copies.ts\`): the emulator holds EC2's limit of ${CONCURRENT_COPIES_PER_DESTINATION_REGION} copies in flight per
 destination Region, each copy pending ${b.copyMs} ms (AWS takes minutes), the copy rounds' Wait ${b.roundWaitMs} ms locally.
-CopySnapshot's request bucket is lifted for the run, so that the limit, not the request rate, binds.
+CopySnapshot's request bucket is lifted for the run, so that the limit, not the request rate, binds. Each round reads
+and rewrites the destination's book of 3,200 items in the local S3 server: that round time, not the limit, keeps the
+rate under the ceiling here; on AWS rounds are a minute apart and copies take minutes, and the limit binds.
 
 | | |
 |---|---|
@@ -118,7 +120,7 @@ CopySnapshot's request bucket is lifted for the run, so that the limit, not the 
 | Copy rounds / history events of the execution | ${b.rounds} / ${b.historyEvents.toLocaleString('en-US')} |
 
 On AWS the rate is the limit over the copy time: ${CONCURRENT_COPIES_PER_DESTINATION_REGION} copies per destination Region at once, so copies of 10 minutes each
-move 2 volumes a minute per destination, and 3,200 volumes take about ${(Math.ceil(3_200 / CONCURRENT_COPIES_PER_DESTINATION_REGION) * 10) / 60} hours: the
+move 2 volumes a minute per destination, and 3,200 volumes take about ${((Math.ceil(3_200 / CONCURRENT_COPIES_PER_DESTINATION_REGION) * 10) / 60).toFixed(0)} hours: the
 copies' time-out (\`copyTimeoutMinutes\`) and the rounds' interval (\`copyCheckIntervalSeconds\`) must be set for it,
 within the history's 2,000 rounds and polls (60 s rounds: up to 33 hours).
 `;
