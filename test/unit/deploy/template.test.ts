@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { COPY_ROLE_NAME_VARIABLE } from '../../../src/copies/role.ts';
 import { COPY_TAG } from '../../../src/copies/tags.ts';
 import {
   IDEMPOTENCY_EXPIRY_ATTRIBUTE,
@@ -170,6 +171,8 @@ const FUNCTIONS = {
       'ec2:CopySnapshot',
       'ec2:CreateTags',
       ...COPY_KMS_ACTIONS,
+      'ec2:ModifySnapshotAttribute',
+      'sts:AssumeRole',
       'dynamodb:PutItem',
       's3:GetObject',
       's3:PutObject',
@@ -499,6 +502,22 @@ describe('the packaged IAM policies', () => {
     expect(statementOf('ec2:CreateTags').map((s) => s.Condition)).toEqual([
       { StringEquals: { 'ec2:CreateAction': 'CopySnapshot' } },
     ]);
+    // Across accounts: share only our snapshots, and assume only the destinations' copy role of this stack.
+    expect(statementOf('ec2:ModifySnapshotAttribute').map((s) => [s.Resource, s.Condition])).toEqual([
+      [
+        [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' }],
+        { StringLike: { [`aws:ResourceTag/${SNAPSHOT_TAG.volumeArn}`]: ourVolumes } },
+      ],
+    ]);
+    const name = String(resource(STATE_MACHINE).Properties?.StateMachineName);
+    expect(statementOf('sts:AssumeRole').map((s) => s.Resource)).toEqual([
+      [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${name}-copy` }],
+    ]);
+    expect(resource('CopyRoundRole').Properties?.RoleName).toBe(`${name}-copy-round`);
+    const environment = resource('CopyRoundLambdaFunction').Properties?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(environment.Variables[COPY_ROLE_NAME_VARIABLE]).toBe(`${name}-copy`);
     expect(statementOf('kms:CreateGrant').map((s) => [s.Resource, s.Condition])).toEqual([
       [
         [{ 'Fn::Sub': 'arn:${AWS::Partition}:kms:*:${AWS::AccountId}:key/*' }],
