@@ -1,7 +1,7 @@
 import { COPY_DESTINATION_FAILED, COPY_NOT_COMPLETED } from '../errors.ts';
 import { readableCause } from '../report/cause.ts';
 import type { ExecutionReport } from '../report/execution-report.ts';
-import type { ManifestCopy, ReportFailure } from '../report/gateway-report.ts';
+import { type ManifestCopy, type ReportFailure, volumeIdOf } from '../report/gateway-report.ts';
 import type { StatesError } from '../workflow/types.ts';
 import type { CopyItem, DestinationRef } from './types.ts';
 
@@ -71,4 +71,40 @@ function reasonOf(item: CopyItem | undefined, failure: StatesError | undefined):
     return { error: COPY_DESTINATION_FAILED, cause: `${failure.Error}: ${readableCause(failure.Cause ?? '')}` };
   }
   return { error: COPY_NOT_COMPLETED, cause: item ? `still ${item.state}` : 'never planned' };
+}
+
+/** Which volumes have a usable copy in each destination: one column per destination, one row per volume. */
+export interface CopiesTable {
+  /** `<region> <account>`, one per destination, in the input's order. */
+  destinations: string[];
+  rows: Array<{ gatewayId: string; volumeId: string; cells: string[]; failed: boolean }>;
+}
+
+/**
+ * The copies of a report's manifest as a table for people: a usable copy shows its ID, any other says `MISSING` and
+ * its state; `undefined` when the run made no copies. Pure.
+ */
+export function copiesTable(manifest: ExecutionReport['manifest']): CopiesTable | undefined {
+  const first = manifest.flatMap((g) => g.volumes).find((v) => v.copies?.length);
+  if (!first?.copies) return undefined;
+  const destinations = first.copies.map((c) => `${c.region} ${c.accountId}`);
+  const rows = manifest.flatMap((gateway) =>
+    gateway.volumes.flatMap((volume) => {
+      if (!volume.copies) return [];
+      const cells = volume.copies.map((c) =>
+        c.state === 'completed' && c.snapshotId
+          ? c.snapshotId
+          : `MISSING (${c.snapshotId ? `${c.snapshotId} ` : ''}${c.state})`,
+      );
+      return [
+        {
+          gatewayId: volumeIdOf(gateway.gatewayArn),
+          volumeId: volumeIdOf(volume.volumeArn),
+          cells,
+          failed: cells.some((c) => c.startsWith('MISSING')),
+        },
+      ];
+    }),
+  );
+  return { destinations, rows };
 }

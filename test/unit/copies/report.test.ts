@@ -1,5 +1,5 @@
 import { planCopies } from '../../../src/copies/plan.ts';
-import { withCopies } from '../../../src/copies/report.ts';
+import { copiesTable, withCopies } from '../../../src/copies/report.ts';
 import type { CopyItem } from '../../../src/copies/types.ts';
 import { COPY_DESTINATION_FAILED, COPY_ERROR } from '../../../src/errors.ts';
 import { buildReport } from '../../../src/report/execution-report.ts';
@@ -139,5 +139,47 @@ describe('the copies in the report', () => {
         'copy of snap-2 to us-west-2 (account 444455556666): CopiesNotPlanned: no book',
       ],
     ]);
+  });
+});
+
+describe('the copies table of the drill report and the CLI', () => {
+  it('shows per volume a usable copy by its ID and any other as MISSING, one column per destination', () => {
+    // Prepare
+    const copied = withCopies(report, [
+      {
+        destination: EU,
+        items: [
+          {
+            gatewayArn: GATEWAY,
+            volumeArn: volume(1),
+            recoveryPointTime: POINT,
+            sourceSnapshotId: 'snap-1',
+            state: 'completed',
+            copySnapshotId: 'snap-eu-1',
+          },
+          {
+            gatewayArn: GATEWAY,
+            volumeArn: volume(2),
+            recoveryPointTime: POINT,
+            sourceSnapshotId: 'snap-2',
+            state: 'failed',
+            copySnapshotId: 'snap-eu-2',
+          },
+        ],
+      },
+    ]);
+
+    // Act
+    const table = copiesTable(copied.manifest);
+
+    // Assess
+    expect(table).toEqual({
+      destinations: ['eu-west-1 111122223333'],
+      rows: [
+        { gatewayId: 'sgw-1', volumeId: 'vol-1', cells: ['snap-eu-1'], failed: false },
+        { gatewayId: 'sgw-1', volumeId: 'vol-2', cells: ['MISSING (snap-eu-2 failed)'], failed: true },
+      ],
+    });
+    expect(copiesTable(report.manifest)).toBeUndefined();
   });
 });
