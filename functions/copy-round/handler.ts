@@ -2,14 +2,22 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { createDynamoDbClient, createEc2Client, createS3Client, createStsClient } from '../../src/aws/clients.ts';
 import { describeSnapshotsById, type OurSnapshot } from '../../src/aws/ec2.ts';
-import { assumeRole, findCopiesOf, type RoleCredentials, shareSnapshot } from '../../src/aws/ec2-copies.ts';
+import {
+  assumeRole,
+  findCopiesOf,
+  findCopiesOfVolumes,
+  type RoleCredentials,
+  shareSnapshot,
+} from '../../src/aws/ec2-copies.ts';
+import { deleteSnapshot } from '../../src/aws/ec2-lifecycle.ts';
 import { COPY_ATTEMPT_KEY_PREFIX, copyAttemptKey, copyOnce, copyShortcut } from '../../src/copies/copy-once.ts';
 import { copyBooks } from '../../src/copies/evidence.ts';
 import { classifyCopyFailure } from '../../src/copies/failures.ts';
 import { CONCURRENT_COPIES_PER_DESTINATION_REGION } from '../../src/copies/limits.ts';
+import { COPY_RETENTION_BATCH, planCopyRetention } from '../../src/copies/retention.ts';
 import { copyRoleArn, copyRoleNameFromEnvironment, DEFAULT_COPY_ROLE_NAME } from '../../src/copies/role.ts';
 import { copiesToCheck, itemsToStart, roundResult, settle, sourcesToCheck } from '../../src/copies/round.ts';
-import type { CopyItem, CopyRoundResult, DestinationRef } from '../../src/copies/types.ts';
+import type { CopyItem, CopyRetentionProgress, CopyRoundResult, DestinationRef } from '../../src/copies/types.ts';
 import { AttemptLedger } from '../../src/create-once/attempt-ledger.ts';
 import { createOnce } from '../../src/create-once/create-once.ts';
 import { type IdempotencyTable, idempotencyTableFromEnvironment } from '../../src/create-once/idempotency-table.ts';
@@ -18,6 +26,7 @@ import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import type { ExecutionOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
+import { SNAPSHOT_NOT_FOUND } from '../../src/retention/visibility.ts';
 import { countsAsSnapshot } from '../../src/snapshot/state.ts';
 import type { ExecutionRef } from '../../src/workflow/types.ts';
 
@@ -124,11 +133,44 @@ export function createCopyRoundHandler({
       }
     }
     book.items = items;
+    // Retention (issue 12) per destination, once every copy is settled: the source's policy and deletions.
+    const policy = book.destination.retention;
+    if (policy && items.every((i) => i.state === 'completed' || i.state === 'failed')) {
+      book.retention ??= planCopyRetention(
+        await findCopiesOfVolumes(target, [...new Set(items.map((i) => i.volumeArn))]),
+        items,
+        policy,
+        Date.parse(execution.startTime),
+      );
+      limited = (await deleteBatch(target, book.retention)) || limited;
+    }
     await books.write(book);
     const result = roundResult(book, started, limited);
     logger.info('Copy round', { ...result, round: book.rounds });
     return result;
   });
+}
+
+/**
+ * Deletes the next batch of the plan's copies with the source's mechanism (`deleteSnapshot`: the Recycle Bin tag, then
+ * the delete). A copy already gone counts as deleted; a throttle stops the batch for the next round; any other refusal
+ * is that copy's failure, never the round's. Answers whether EC2's rate stopped it.
+ */
+async function deleteBatch(target: EC2Client, retention: CopyRetentionProgress): Promise<boolean> {
+  const end = Math.min(retention.deletions.length, retention.cursor + COPY_RETENTION_BATCH);
+  while (retention.cursor < end) {
+    const snapshotId = retention.deletions[retention.cursor] ?? '';
+    try {
+      await deleteSnapshot(target, snapshotId);
+      retention.deleted += 1;
+    } catch (error) {
+      if (classifyCopyFailure(error) === 'wait') return true;
+      if ((error as Error).name === SNAPSHOT_NOT_FOUND) retention.deleted += 1;
+      else retention.failed.push({ snapshotId, error: (error as Error).name });
+    }
+    retention.cursor += 1;
+  }
+  return false;
 }
 
 function held(item: CopyItem, snapshotId: string, state: string, status: 'created' | 'existing'): CopyItem {

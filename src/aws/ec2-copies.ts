@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { COPY_TAG } from '../copies/tags.ts';
-import type { Tag } from '../snapshot/tags.ts';
+import { LEGAL_HOLD_TAG, type Tag } from '../snapshot/tags.ts';
 
 /** One of our copies, as the destination's EC2 describes it. */
 export interface OurCopy {
@@ -17,6 +17,8 @@ export interface OurCopy {
   recoveryPointTime: string;
   state: string;
   startTime?: string;
+  /** Set when the copy carries the legal-hold tag: retention never deletes it. */
+  legalHold?: true;
 }
 
 export interface StartCopy {
@@ -47,14 +49,21 @@ const VALUES_PER_FILTER = 200;
 const PAGE_SIZE = 1000;
 
 /** Our copies, in the destination, of the given source snapshots: one query (and its pages) per 200 sources. */
-export async function findCopiesOf(destination: EC2Client, sourceSnapshotIds: readonly string[]): Promise<OurCopy[]> {
+export function findCopiesOf(destination: EC2Client, sourceSnapshotIds: readonly string[]): Promise<OurCopy[]> {
+  return findCopiesTagged(destination, COPY_TAG.sourceSnapshotId, sourceSnapshotIds);
+}
+
+/** Retention of copies: every copy of ours, in the destination, of the given volumes, whichever run made it. */
+export function findCopiesOfVolumes(destination: EC2Client, volumeArns: readonly string[]): Promise<OurCopy[]> {
+  return findCopiesTagged(destination, COPY_TAG.volumeArn, volumeArns);
+}
+
+async function findCopiesTagged(destination: EC2Client, key: string, values: readonly string[]): Promise<OurCopy[]> {
   const found: OurCopy[] = [];
-  for (let i = 0; i < sourceSnapshotIds.length; i += VALUES_PER_FILTER) {
+  for (let i = 0; i < values.length; i += VALUES_PER_FILTER) {
     const input = {
       OwnerIds: ['self'],
-      Filters: [
-        { Name: `tag:${COPY_TAG.sourceSnapshotId}`, Values: sourceSnapshotIds.slice(i, i + VALUES_PER_FILTER) },
-      ],
+      Filters: [{ Name: `tag:${key}`, Values: values.slice(i, i + VALUES_PER_FILTER) }],
       MaxResults: PAGE_SIZE,
     };
     for await (const page of paginateDescribeSnapshots({ client: destination, pageSize: PAGE_SIZE }, input)) {
@@ -67,6 +76,7 @@ export async function findCopiesOf(destination: EC2Client, sourceSnapshotIds: re
           recoveryPointTime: tag(COPY_TAG.recoveryPointTime),
           state: s.State ?? 'unknown',
           ...(s.StartTime ? { startTime: s.StartTime.toISOString() } : {}),
+          ...(s.Tags?.some((t) => t.Key === LEGAL_HOLD_TAG) ? { legalHold: true as const } : {}),
         });
       }
     }

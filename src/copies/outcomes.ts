@@ -37,8 +37,8 @@ export async function copyOutcomesOf(
       const stopped = state.copyResults?.find((r) => r.key === destination.key)?.failure;
       const failure = stopped ?? state.copyFailure ?? state.copyMapFailure ?? notRun(state);
       try {
-        const { items } = await books.read(destination.key);
-        return { destination, items, ...(failure ? { failure } : {}) };
+        const { items, retention } = await books.read(destination.key);
+        return { destination, items, ...(failure ? { failure } : {}), ...(retention ? { retention } : {}) };
       } catch (error) {
         if (!(error instanceof NoSuchKey)) throw error;
         return {

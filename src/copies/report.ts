@@ -3,7 +3,7 @@ import { readableCause } from '../report/cause.ts';
 import type { ExecutionReport } from '../report/execution-report.ts';
 import { type ManifestCopy, type ReportFailure, volumeIdOf } from '../report/gateway-report.ts';
 import type { StatesError } from '../workflow/types.ts';
-import type { CopyItem, DestinationRef } from './types.ts';
+import type { CopyItem, CopyRetentionProgress, DestinationRef } from './types.ts';
 
 /**
  * How one destination's copies ended: its book's items, when the book could be read, and the failure that stopped
@@ -13,6 +13,8 @@ export interface CopyOutcome {
   destination: Pick<DestinationRef, 'key' | 'region' | 'accountId'>;
   items?: readonly CopyItem[];
   failure?: StatesError;
+  /** The destination's retention, when its input has one. */
+  retention?: CopyRetentionProgress;
 }
 
 /**
@@ -59,9 +61,18 @@ export function withCopies(report: ExecutionReport, outcomes: readonly CopyOutco
     summary: {
       ...report.summary,
       failed: report.summary.failed + failures.length,
-      copies: { destinations: outcomes.length, completed, failed: failures.length },
+      copies: {
+        destinations: outcomes.length,
+        completed,
+        failed: failures.length,
+        ...(outcomes.some((o) => o.retention) ? { deleted: sum(outcomes, (o) => o.retention?.deleted ?? 0) } : {}),
+      },
     },
   };
+}
+
+function sum<T>(list: readonly T[], of: (item: T) => number): number {
+  return list.reduce((total, item) => total + of(item), 0);
 }
 
 /** Why a copy is not usable: its own failure, else the destination's, else that it never completed. */

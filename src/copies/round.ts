@@ -77,7 +77,11 @@ export function roundResult(book: CopyBook, started: number, limited: boolean): 
     started,
     limited,
   };
-  return { ...result, done: result.waiting + result.ready + result.copying === 0 };
+  // Retention of the destination's copies runs once they are settled, in batches of its own rounds.
+  const retention = book.retention;
+  const retentionLeft =
+    book.destination.retention !== undefined && (!retention || retention.cursor < retention.deletions.length);
+  return { ...result, done: result.waiting + result.ready + result.copying === 0 && !retentionLeft };
 }
 
 function failed(item: CopyItem, error: string, cause: string): CopyItem {

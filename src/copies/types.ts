@@ -49,6 +49,20 @@ export interface CopyBook {
   /** Rounds run so far. */
   rounds: number;
   items: CopyItem[];
+  /** Retention of the destination's copies, planned once every copy is settled, applied in batches. */
+  retention?: CopyRetentionProgress;
+}
+
+/** Where a destination's retention stands: what its plan deletes, how far the rounds got, what EC2 refused. */
+export interface CopyRetentionProgress {
+  /** The copies the plan deletes, in order. */
+  deletions: string[];
+  /** The copies the plan keeps. */
+  kept: number;
+  /** How many of `deletions` were tried. */
+  cursor: number;
+  deleted: number;
+  failed: Array<{ snapshotId: string; error: string }>;
 }
 
 /** What a round tells the state machine: whether the destination is done, and its figures for people watching. */

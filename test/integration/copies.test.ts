@@ -3,6 +3,7 @@ import { createEc2Client } from '../../src/aws/clients.ts';
 import { CONCURRENT_COPIES_PER_DESTINATION_REGION, RESOURCE_LIMIT_EXCEEDED } from '../../src/copies/limits.ts';
 import { DEFAULT_COPY_ROLE_NAME } from '../../src/copies/role.ts';
 import { COPY_ERROR } from '../../src/errors.ts';
+import { volumeArnOf } from '../../src/local/emulator/index.ts';
 import { generateFleet } from '../../src/local/fleet.ts';
 import type { EngineEvent } from '../../src/local/runner.ts';
 import { SnapshotState } from '../../src/workflow/snapshot.ts';
@@ -180,4 +181,34 @@ describe('copies beyond the blast radius (issue 13)', () => {
     const volumes = run.report?.manifest.flatMap((g) => g.volumes) ?? [];
     expect(volumes.map((v) => v.copies?.map((c) => c.state))).toEqual(Array(6).fill(['failed', 'completed']));
   }, 60_000);
+
+  it("applies each destination's own retention to its copies, keeping this run's and deleting older ones", async () => {
+    // Prepare: a first run copies every volume's snapshot; then every recovery point moves on.
+    workflow = await startLocalWorkflow({ fleet, copyCompletionMs: COPY_MS, faults: [NO_VISIBILITY_LAG] });
+    const input = {
+      ...TWO_REGIONS,
+      copies: [{ region: 'eu-west-1', retention: { keepLast: 1 } }, { region: 'us-west-2' }],
+    };
+    const first = await workflow.run(input);
+    for (const gateway of fleet.gateways) {
+      for (const volume of gateway.volumes) {
+        workflow.emulator.advanceRecoveryPoint(volumeArnOf(fleet, gateway.id, volume.id), new Date().toISOString());
+      }
+    }
+
+    // Act
+    const second = await workflow.run(input);
+
+    // Assess
+    expect(first.report?.summary.copies).toEqual({ destinations: 2, completed: 12, failed: 0, deleted: 0 });
+    expect(second.status).toBe('SUCCEEDED');
+    expect(second.report?.summary.copies).toEqual({ destinations: 2, completed: 12, failed: 0, deleted: 6 });
+    const kept = second.report?.manifest.flatMap((g) => g.volumes.map((v) => v.copies?.[0]?.snapshotId)) ?? [];
+    expect(
+      copiesIn('eu-west-1')
+        .map((c) => c.snapshotId)
+        .sort(),
+    ).toEqual([...kept].sort());
+    expect(copiesIn('us-west-2')).toHaveLength(12);
+  }, 90_000);
 });

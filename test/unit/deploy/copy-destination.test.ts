@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { COPY_TAG } from '../../../src/copies/tags.ts';
+import { RETENTION_DELETE_TAG } from '../../../src/snapshot/tags.ts';
 import { type CfnTemplate, lintTemplateFile } from '../../helpers/package.ts';
 import { roleStatements } from '../../helpers/package-template.ts';
 
@@ -40,6 +41,7 @@ describe("copies' destination stack (issue 13): the copy role of a destination a
         'ec2:DescribeSnapshots',
         'ec2:CopySnapshot',
         'ec2:CreateTags',
+        'ec2:DeleteSnapshot',
         'kms:DescribeKey',
         'kms:CreateGrant',
         'kms:Decrypt',
@@ -61,9 +63,17 @@ describe("copies' destination stack (issue 13): the copy role of a destination a
         },
       ],
     ]);
+    const ourCopies = {
+      [`aws:ResourceTag/${COPY_TAG.volumeArn}`]: {
+        'Fn::Sub': 'arn:${AWS::Partition}:storagegateway:*:${SourceAccountId}:gateway/*/volume/*',
+      },
+    };
     expect(statementsOf('ec2:CreateTags').map((s) => s.Condition)).toEqual([
       { StringEquals: { 'ec2:CreateAction': 'CopySnapshot' } },
+      // Retention of the copies here: the one Recycle Bin tag, then the delete, on our copies only.
+      { 'ForAllValues:StringEquals': { 'aws:TagKeys': [RETENTION_DELETE_TAG.Key] }, StringLike: ourCopies },
     ]);
+    expect(statementsOf('ec2:DeleteSnapshot').map((s) => s.Condition)).toEqual([{ StringLike: ourCopies }]);
     expect(statementsOf('ec2:DescribeSnapshots').map((s) => s.Resource)).toEqual([['*']]);
   });
 

@@ -173,6 +173,9 @@ const FUNCTIONS = {
       ...COPY_KMS_ACTIONS,
       'ec2:ModifySnapshotAttribute',
       'sts:AssumeRole',
+      // Retention of the copies per destination
+      'ec2:DeleteSnapshot',
+      'ec2:CreateTags',
       'dynamodb:PutItem',
       's3:GetObject',
       's3:PutObject',
@@ -499,9 +502,13 @@ describe('the packaged IAM policies', () => {
         { StringLike: { [`aws:RequestTag/${COPY_TAG.volumeArn}`]: ourVolumes } },
       ],
     ]);
+    const ourCopies = { [`aws:ResourceTag/${COPY_TAG.volumeArn}`]: ourVolumes };
     expect(statementOf('ec2:CreateTags').map((s) => s.Condition)).toEqual([
       { StringEquals: { 'ec2:CreateAction': 'CopySnapshot' } },
+      // Retention of the copies: the one Recycle Bin tag, on our copies only.
+      { 'ForAllValues:StringEquals': { 'aws:TagKeys': [RETENTION_DELETE_TAG.Key] }, StringLike: ourCopies },
     ]);
+    expect(statementOf('ec2:DeleteSnapshot').map((s) => s.Condition)).toEqual([{ StringLike: ourCopies }]);
     // Across accounts: share only our snapshots, and assume only the destinations' copy role of this stack.
     expect(statementOf('ec2:ModifySnapshotAttribute').map((s) => [s.Resource, s.Condition])).toEqual([
       [
