@@ -1,6 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { STSClient } from '@aws-sdk/client-sts';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import type { RoleCredentials } from '../aws/ec2-copies.ts';
 import type { IdempotencyTable } from '../create-once/idempotency-table.ts';

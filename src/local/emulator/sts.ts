@@ -56,7 +56,7 @@ export function assumeRole(params: QueryParams, { state, now, caller }: Operatio
     throw new AwsError('ValidationError', 'RoleArn and RoleSessionName are required');
   }
   const role = state.accounts.role(roleArn);
-  if (!role || !role.trustedAccountIds.has(caller.accountId)) {
+  if (!role?.trustedAccountIds.has(caller.accountId)) {
     throw new AwsError(
       'AccessDenied',
       `User: arn:aws:sts::${caller.accountId}:assumed-role/caller is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
