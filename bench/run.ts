@@ -7,6 +7,7 @@ import { logger } from '../src/lambda/handler.ts';
 import { loadDefinition } from '../src/statemachine/definition.ts';
 import { snapshotWorkflow } from '../src/workflow/snapshot.ts';
 import { runBench } from './bench.ts';
+import { copiesSection, measureCopies } from './copies.ts';
 import { assertWithinBounds, RATE_LIMITED_FULL, renderRateLimited, runRateLimited } from './rate-limited.ts';
 import { renderResults } from './render.ts';
 import { measureRetention, retentionSection } from './retention.ts';
@@ -49,6 +50,16 @@ const SECTIONS: Readonly<Record<string, () => Promise<string>>> = {
     try {
       const definition = loadDefinition(snapshotWorkflow.definitionUrl);
       return retentionSection(await measureRetention({ definition, workDir, ...plan.retention, progress }));
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  },
+  // Copies (issue 13): copies per minute through EC2's concurrent-copy limit, at 3,200 volumes.
+  copies: async () => {
+    const workDir = await mkdtemp(join(tmpdir(), 'sgw-bench-'));
+    try {
+      const definition = loadDefinition(snapshotWorkflow.definitionUrl);
+      return copiesSection(await measureCopies({ definition, workDir, ...plan.copies, progress }));
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }

@@ -46,6 +46,8 @@ export interface BenchPlan {
   coldStartRuns: number;
   /** Retention (issue 12): the fleet whose year of history the first run prunes, and the fleet the EC2-rate figures are for. */
   retention: { fleet: FleetShape; fleetVolumes: number };
+  /** Copies (issue 13): the fleet copied to one Region, how long a copy stays pending, the rounds' local Wait. */
+  copies: { fleet: FleetShape; copyMs: number; roundWaitMs: number };
 }
 
 export const FULL_PLAN: BenchPlan = {
@@ -70,6 +72,7 @@ export const FULL_PLAN: BenchPlan = {
   },
   coldStartRuns: 7,
   retention: { fleet: { gateways: 3, volumesPerGateway: 4 }, fleetVolumes: 3_200 },
+  copies: { fleet: { gateways: 100, volumesPerGateway: 32 }, copyMs: 1_000, roundWaitMs: 250 },
 };
 
 /** `--smoke`: every section once, on 10 volumes, so a test can keep the script from rotting. */
@@ -88,6 +91,7 @@ export const SMOKE_PLAN: BenchPlan = {
   },
   coldStartRuns: 1,
   retention: { fleet: { gateways: 1, volumesPerGateway: 1 }, fleetVolumes: 3_200 },
+  copies: { fleet: { gateways: 2, volumesPerGateway: 15 }, copyMs: 300, roundWaitMs: 50 },
 };
 
 export function volumesOf(fleet: FleetShape): number {

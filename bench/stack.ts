@@ -7,6 +7,8 @@ import { type LocalStack, startLocalStack } from '../src/local/stack.ts';
 export interface BenchStackOptions {
   fleetPath: string;
   faults?: readonly FaultRule[];
+  /** Copies (issue 13): how long a snapshot copy stays pending. */
+  copyCompletionMs?: number;
 }
 
 /**
@@ -14,10 +16,20 @@ export interface BenchStackOptions {
  * run sees another's snapshots or evidence and nothing lands in the user's home. An empty env: the emulator and this
  * S3 server, never an endpoint the caller's shell points at.
  */
-export async function startBenchStack({ fleetPath, faults = [] }: BenchStackOptions): Promise<LocalStack> {
+export async function startBenchStack({
+  fleetPath,
+  faults = [],
+  copyCompletionMs,
+}: BenchStackOptions): Promise<LocalStack> {
   const s3Directory = await mkdtemp(join(tmpdir(), 'sgw-bench-s3-'));
   try {
-    const stack = await startLocalStack({ fleetPath, faults, env: {}, s3Directory });
+    const stack = await startLocalStack({
+      fleetPath,
+      faults,
+      env: {},
+      s3Directory,
+      ...(copyCompletionMs === undefined ? {} : { copyCompletionMs }),
+    });
     return {
       ...stack,
       async close() {

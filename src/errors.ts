@@ -244,3 +244,28 @@ export class RestoreNotVerifiedError extends SgwSnapshotError {
 export class NotOursToDeleteError extends SgwSnapshotError {
   override readonly name = NOT_OURS_TO_DELETE;
 }
+
+// --- Copies (issue 13): the failures of one volume's copy to one destination, in the report. ---
+
+/** A copy EC2 reported in `error` (a KMS key the destination may not use ends a copy so): that destination's failure. */
+export const COPY_ERROR = 'CopyError';
+/** A copy not completed when the copies' time-out passed, or whose source never became usable in time. */
+export const COPY_NOT_COMPLETED = 'CopyNotCompleted';
+/** The source snapshot of a copy ended in `error`: there is nothing to copy. */
+export const COPY_SOURCE_FAILED = 'CopySourceFailed';
+/** The copies of a destination stopped for good (its round kept failing): every copy not completed there failed. */
+export const COPY_DESTINATION_FAILED = 'CopyDestinationStopped';
+/** The execution reached its report without the copies' books: the planning never ran or wrote none. */
+export const COPIES_NOT_PLANNED = 'CopiesNotPlanned';
+/** The execution reached its report without running the copy loops. */
+export const COPIES_NOT_RUN = 'CopiesNotRun';
+/**
+ * An earlier attempt may have made a copy EC2 does not show yet: the copy waits for the next round instead of being
+ * made a second time. It never leaves a round.
+ */
+export const COPY_NOT_VISIBLE_YET = 'CopyNotVisibleYet';
+
+/** See {@link COPY_NOT_VISIBLE_YET}. */
+export class CopyNotVisibleYetError extends SgwSnapshotError {
+  override readonly name = COPY_NOT_VISIBLE_YET;
+}

@@ -4,6 +4,8 @@ import { createEc2Client, createS3Client, createStorageGatewayClient } from '../
 import { findSnapshotsOfExecution, knownSnapshot } from '../../src/aws/ec2.ts';
 import { backOffUntilVisible, type VisibilityBackoff } from '../../src/aws/ec2-visibility.ts';
 import { listCachedGateways } from '../../src/aws/storage-gateway.ts';
+import { type CopiesState, copyOutcomesOf } from '../../src/copies/outcomes.ts';
+import { withCopies } from '../../src/copies/report.ts';
 import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../src/evidence/config.ts';
 import { mapConcurrently, runEvidence } from '../../src/evidence/run-evidence.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
@@ -24,8 +26,8 @@ import {
 } from '../../src/report/gateway-report.ts';
 import type { ExecutionRef, KnownSnapshot, StatesError } from '../../src/workflow/types.ts';
 
-/** The execution's state when it reaches `Summarise`. */
-export interface SummariseRequest {
+/** The execution's state when it reaches `Summarise` (with the copies' outcome, issue 13). */
+export interface SummariseRequest extends CopiesState {
   options: ExecutionOptions;
   execution: ExecutionRef;
   gatewayArns: string[];
@@ -95,7 +97,7 @@ export function createSummariseHandler({
     );
     if (waitFailure && options.waitForCompletion) gateways = gateways.map((g) => abandonWait(g, waitFailure));
     const reportedAt = now();
-    const report = buildReport({
+    const built = buildReport({
       execution,
       dryRun: options.dryRun,
       options,
@@ -104,6 +106,11 @@ export function createSummariseHandler({
       evidence: run.locations,
       reportedAt: new Date(reportedAt).toISOString(),
     });
+    // Copies (issue 13): each volume's copies in the manifest, a copy that is not usable a failure.
+    const copying = options.copies.length > 0 && !options.dryRun;
+    const report = copying
+      ? withCopies(built, await copyOutcomesOf(evidence, evidenceBucket(), execution, options, request))
+      : built;
     const written = await run.writeReport(report);
     const failed = report.summary.failed > 0;
     logger.info('Execution summary', {

@@ -2,6 +2,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { StorageGatewayClient, type StorageGatewayClientConfig } from '@aws-sdk/client-storage-gateway';
+import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 
 // Retries belong to the state machine, where they are visible and cost no Lambda time:
 // an SDK that retried too would multiply them.
@@ -28,6 +29,11 @@ export function createStorageGatewayClient(config: StorageGatewayClientConfig = 
 /** An EC2 client that makes one attempt per call and gives up on an answer after a timeout. */
 export function createEc2Client(config: EC2ClientConfig = {}): EC2Client {
   return new EC2Client({ ...CLIENT_DEFAULTS, ...config });
+}
+
+/** Copies (issue 13): an STS client that makes one attempt per call and gives up on an answer after a timeout. */
+export function createStsClient(config: STSClientConfig = {}): STSClient {
+  return new STSClient({ ...CLIENT_DEFAULTS, ...config });
 }
 
 /** An S3 client that makes one attempt per call and gives up on an answer after a timeout. */

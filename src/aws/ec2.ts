@@ -22,6 +22,8 @@ export interface OurSnapshot {
   legalHold?: true;
   /** Set when the snapshot is in the archive tier. */
   archived?: true;
+  /** Copies (issue 13): why EC2 says the snapshot ended in `error`, when it says. */
+  stateMessage?: string;
 }
 
 const GIB = 2 ** 30;
@@ -124,5 +126,6 @@ function toOurSnapshot(snapshot: Snapshot): OurSnapshot {
     ...(snapshot.StartTime ? { startTime: snapshot.StartTime.toISOString() } : {}),
     ...(snapshot.Tags?.some((t) => t.Key === LEGAL_HOLD_TAG) ? { legalHold: true as const } : {}),
     ...(snapshot.StorageTier === 'archive' ? { archived: true as const } : {}),
+    ...(snapshot.StateMessage ? { stateMessage: snapshot.StateMessage } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { copiesTable } from '../copies/report.ts';
 import type { ExecutionReport } from '../report/execution-report.ts';
 import { volumeIdOf } from '../report/gateway-report.ts';
 
@@ -66,6 +67,19 @@ export function renderReport(report: ExecutionReport): string {
       `, ${summary.skipped} skipped, ${summary.failed} failed${report.dryRun ? ' (dry run)' : ''}; ` +
       `${summary.volumes - summary.withoutSnapshot} of ${summary.volumes} volumes in scope have a snapshot to restore from`,
   ];
+  // Copies (issue 13): usable copies per destination.
+  const copies = copiesTable(report.manifest);
+  if (copies) {
+    sections.push(
+      textTable(
+        ['copies to', 'usable', 'missing'],
+        copies.destinations.map((d, i) => {
+          const missing = copies.rows.filter((r) => r.cells[i]?.startsWith('MISSING')).length;
+          return [d, copies.rows.length - missing, missing];
+        }),
+      ),
+    );
+  }
   const reasons = Object.entries(summary.skippedByReason);
   if (reasons.length) sections.push(textTable(['skip reason', 'volumes'], reasons));
   if (report.failures.length) {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { COPY_TAG } from '../copies/tags.ts';
 import { MAX_GATEWAYS_PER_EXECUTION } from '../report/limits.ts';
 import { isTimeZone } from '../retention/calendar.ts';
 import { DESCRIPTION_PLACEHOLDERS, maxRenderedDescriptionLength } from '../snapshot/description.ts';
@@ -141,6 +142,36 @@ export const ArchiveSchema = z.strictObject({
     ),
 });
 
+// Copies (issue 13): snapshot copies in other Regions and accounts, beyond the blast radius of the source's.
+/** The most copy destinations one execution takes: Data Lifecycle Manager's three, and their polls fit the history. */
+export const MAX_COPY_DESTINATIONS = 3;
+/** The `sgw-snap:copy-*` tags a copy carries besides the user's. */
+const COPY_TAG_COUNT = Object.keys(COPY_TAG).length;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+export const CopyDestinationSchema = z.strictObject({
+  region: z
+    .string()
+    .regex(REGION_PATTERN, { error: 'must be a Region such as eu-west-1' })
+    .describe('Region the copies are made in (CopySnapshot is called there).'),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/, { error: 'must be 12 digits' })
+    .optional()
+    .describe("Account that owns the copies, through its copy role. Default: the execution's own account."),
+  kmsKeyId: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
+    .describe(
+      "KMS key (ID, ARN or alias) the copies are encrypted with in the destination. Default: EBS's default key.",
+    ),
+  retention: RetentionSchema.optional().describe(
+    'Which copies to keep per volume in this destination (the `retention` rules). Default: none is deleted.',
+  ),
+});
+
 export const ExecutionInputSchema = z
   .strictObject({
     gatewayArns: uniqueList(gatewayArn)
@@ -216,8 +247,36 @@ export const ExecutionInputSchema = z
     lock: LockSchema.optional().describe(
       'Lock the snapshots this run creates (EBS snapshot lock); retention never deletes a locked snapshot.',
     ),
+    // Copies (issue 13)
+    copies: z
+      .array(CopyDestinationSchema)
+      .max(MAX_COPY_DESTINATIONS, { error: `at most ${MAX_COPY_DESTINATIONS} destinations` })
+      .refine((list) => new Set(list.map((d) => `${d.region}/${d.accountId ?? ''}`)).size === list.length, {
+        error: 'must not name the same Region and account twice',
+      })
+      .default([])
+      .describe(
+        `Copy every volume's snapshot to these destinations, at most ${MAX_COPY_DESTINATIONS} (see Copies). Default: no copies.`,
+      ),
+    copyCheckIntervalSeconds: z
+      .int()
+      .min(1)
+      .max(3600)
+      .default(60)
+      .describe('Seconds between two rounds of copies (start what the limit allows, check what is in flight).'),
+    copyTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(10_080)
+      .default(360)
+      .describe(
+        'Copies not completed this long after the first round are reported as failed. Its rounds and the completion wait polls share the history: together at most ' +
+          `${MAX_COMPLETION_CHECKS}.`,
+      ),
   })
   .superRefine(checkCompletionWait)
+  // Copies (issue 13): a copy holds 50 tags, ours included; its rounds must fit the execution's history.
+  .superRefine(checkCopies)
   // Archive (issue 12): only what the retention tiers keep is archived.
   .refine((input) => input.archive === undefined || input.retention !== undefined, {
     error: 'archive needs a retention policy: it archives what the monthly and yearly tiers keep',
@@ -236,6 +295,8 @@ export type RetentionPolicy = z.output<typeof RetentionSchema>;
 export type ArchiveOptions = z.output<typeof ArchiveSchema>;
 /** How the snapshots a run makes are locked. */
 export type SnapshotLockOptions = z.output<typeof LockSchema>;
+/** Copies (issue 13): one destination of the copies, with its defaults applied. */
+export type CopyDestination = z.output<typeof CopyDestinationSchema>;
 
 /** The completion wait writes about 9 history events per poll: its polls are bounded (see `MAX_COMPLETION_CHECKS`). */
 function checkCompletionWait(
@@ -254,6 +315,48 @@ function checkCompletionWait(
       `would poll ${checks} times, one every ${interval} s; an execution's history holds ${MAX_COMPLETION_CHECKS}: ` +
       `wait at most ${longest} minutes, or poll less often (completionCheckIntervalSeconds)`,
   });
+}
+
+/**
+ * Copies (issue 13): the tags of a copy fit in 50, and its rounds in the history. A round (`CopyRound` →
+ * `CopiesDone` → `WaitBeforeCopyRound`) writes 9 history events, like a poll of the completion wait, and every
+ * destination's rounds are in the execution's history: with the polls, at most `MAX_COMPLETION_CHECKS`.
+ */
+function checkCopies(
+  input: {
+    copies: readonly unknown[];
+    tags: Record<string, string>;
+    copyTimeoutMinutes: number;
+    copyCheckIntervalSeconds: number;
+    waitForCompletion: boolean;
+    completionTimeoutMinutes: number;
+    completionCheckIntervalSeconds: number;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (!input.copies.length) return;
+  const maxTags = 50 - COPY_TAG_COUNT;
+  if (Object.keys(input.tags).length > maxTags) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tags'],
+      message: `at most ${maxTags} tags with copies: a copy holds 50, ${COPY_TAG_COUNT} of them ours`,
+    });
+  }
+  const rounds = completionChecks(input.copyTimeoutMinutes, input.copyCheckIntervalSeconds) * input.copies.length;
+  const polls = input.waitForCompletion
+    ? completionChecks(input.completionTimeoutMinutes, input.completionCheckIntervalSeconds)
+    : 0;
+  if (rounds + polls > MAX_COMPLETION_CHECKS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['copyTimeoutMinutes'],
+      message:
+        `would make up to ${rounds} rounds of copies (${input.copies.length} destinations, one every ` +
+        `${input.copyCheckIntervalSeconds} s) besides ${polls} polls; an execution's history holds ` +
+        `${MAX_COMPLETION_CHECKS}: wait less, or check less often (copyCheckIntervalSeconds)`,
+    });
+  }
 }
 
 function checkDescriptionTemplate(template: string, ctx: z.RefinementCtx): void {

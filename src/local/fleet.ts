@@ -84,6 +84,48 @@ export const FleetGatewaySchema = z
     path: ['volumes'],
   });
 
+// Copies (issue 13): the other accounts the emulator serves, told apart by their access keys as AWS does.
+const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ACCOUNT_ID = z.string().regex(/^\d{12}$/, { error: 'must be 12 digits' });
+
+export const FleetAccountSchema = z.strictObject({
+  accountId: ACCOUNT_ID.describe('The account.'),
+  accessKeyId: z
+    .string()
+    .regex(/^[A-Z0-9]{16,128}$/, { error: 'must be 16 to 128 capitals and digits, like AKIAIOSFODNN7EXAMPLE' })
+    .describe("An access key of the account: a request signed with it is the account's."),
+  roles: z
+    .array(
+      z.strictObject({
+        name: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name' })
+          .describe('Role name.'),
+        trustedAccountIds: z
+          .array(ACCOUNT_ID)
+          .describe('Accounts whose callers may assume the role (its trust policy).'),
+      }),
+    )
+    .optional()
+    .describe('Roles STS AssumeRole hands credentials of this account for.'),
+});
+
+export const FleetKmsKeySchema = z.strictObject({
+  keyId: z
+    .string()
+    .regex(KEY_ID, { error: 'must be a key ID such as 1234abcd-12ab-34cd-56ef-1234567890ab' })
+    .describe('Key ID; its ARN is arn:aws:kms:<region>:<accountId>:key/<keyId>.'),
+  accountId: ACCOUNT_ID.describe('The account that owns the key.'),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be a Region such as us-east-1' })
+    .describe('Its Region.'),
+  usableBy: z
+    .array(ACCOUNT_ID)
+    .optional()
+    .describe('Other accounts its key policy lets use it (for a copy of a snapshot it encrypts). Default: none.'),
+});
+
 /** A fleet of gateways and volumes the emulator serves. The types below come from this schema. */
 export const FleetSchema = z
   .strictObject({
@@ -104,6 +146,17 @@ export const FleetSchema = z
       })
       .optional()
       .describe('Completed snapshots of ours that earlier runs left on every cached volume, one every everyHours.'),
+    // Copies (issue 13)
+    accounts: z
+      .array(FleetAccountSchema)
+      .optional()
+      .describe("Other accounts, their access keys and roles; any other key is the fleet's own account."),
+    kmsKeys: z.array(FleetKmsKeySchema).optional().describe('KMS keys, per account and Region.'),
+    snapshotKmsKeyId: z
+      .string()
+      .regex(KEY_ID, { error: 'must be a key ID such as 1234abcd-12ab-34cd-56ef-1234567890ab' })
+      .optional()
+      .describe("Key ID (of kmsKeys) the gateways' snapshots are encrypted with. Default: unencrypted."),
   })
   .superRefine((fleet, ctx) => {
     // A set, not `indexOf` per id: a fleet of 32,000 volumes is checked in milliseconds, not tens of seconds.
@@ -120,6 +173,10 @@ export type FleetInput = z.input<typeof FleetSchema>;
 export type Fleet = z.output<typeof FleetSchema>;
 export type FleetGateway = Fleet['gateways'][number];
 export type FleetVolume = FleetGateway['volumes'][number];
+/** Copies (issue 13): an account of the fleet. */
+export type FleetAccount = z.output<typeof FleetAccountSchema>;
+/** Copies (issue 13): a KMS key of the fleet. */
+export type FleetKmsKey = z.output<typeof FleetKmsKeySchema>;
 
 /**
  * Validates an already-parsed fleet.

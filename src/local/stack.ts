@@ -3,7 +3,14 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
-import { createDynamoDbClient, createEc2Client, createS3Client, createStorageGatewayClient } from '../aws/clients.ts';
+import {
+  createDynamoDbClient,
+  createEc2Client,
+  createS3Client,
+  createStorageGatewayClient,
+  createStsClient,
+} from '../aws/clients.ts';
+import type { RoleCredentials } from '../aws/ec2-copies.ts';
 import { idempotencyTableFromEnvironment } from '../create-once/idempotency-table.ts';
 import { EVIDENCE_BUCKET_VARIABLE } from '../evidence/config.ts';
 import { createEvidenceStore } from '../evidence/store.ts';
@@ -40,6 +47,8 @@ export interface LocalStackOptions {
   s3Directory?: string;
   /** Port of the embedded S3 server. @default 0, any free port */
   s3Port?: number;
+  /** Copies (issue 13): how long the emulator's snapshot copies stay pending. @default DEFAULT_COPY_COMPLETION_MS */
+  copyCompletionMs?: number;
 }
 
 /** The AWS side of a local run: clients, a workflow's handlers wired to them, and the emulator when one was started. */
@@ -101,6 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       faults: options.faults ?? [],
       now,
       ...(options.snapshotCompletionMs === undefined ? {} : { snapshotCompletionMs: options.snapshotCompletionMs }),
+      ...(options.copyCompletionMs === undefined ? {} : { copyCompletionMs: options.copyCompletionMs }),
     });
     endpoint = (await emulator.listen()).url;
   }
@@ -110,7 +120,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(hasCredentials ? {} : { credentials: LOCAL_CREDENTIALS }),
   };
   const storageGateway = createStorageGatewayClient({ ...common, endpoint });
-  const ec2 = createEc2Client({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_EC2 ?? endpoint) : endpoint });
+  const ec2Endpoint = external ? (env.AWS_ENDPOINT_URL_EC2 ?? endpoint) : endpoint;
+  const ec2 = createEc2Client({ ...common, endpoint: ec2Endpoint });
   let evidence: EvidenceS3 | undefined;
   let idempotency: IdempotencyDynamoDb;
   try {
@@ -125,9 +136,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   const { s3 } = evidence;
   const { evidenceBucket } = evidence;
+  // Copies (issue 13): EC2 of the copies' Regions, on the same endpoint; the emulator tells Regions apart by signature.
+  // A role's credentials (another account's) get a client of their own, closed with the stack.
+  const regional = new Map<string, EC2Client>();
+  const ec2In = (region: string, credentials?: RoleCredentials): EC2Client => {
+    const key = `${region}/${credentials?.accessKeyId ?? ''}`;
+    const client =
+      regional.get(key) ??
+      createEc2Client({ ...common, region, endpoint: ec2Endpoint, ...(credentials ? { credentials } : {}) });
+    regional.set(key, client);
+    return client;
+  };
+  // Copies (issue 13): STS, to assume the copy role of another account: the emulator's, or AWS_ENDPOINT_URL_STS.
+  const sts = createStsClient({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_STS ?? endpoint) : endpoint });
   const deps = {
     storageGateway,
     ec2,
+    ec2In,
+    sts,
     now,
     evidence: createEvidenceStore({ s3 }),
     evidenceBucket: () => evidenceBucket,
@@ -147,6 +173,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async close() {
       storageGateway.destroy();
       ec2.destroy();
+      for (const client of regional.values()) client.destroy();
+      sts.destroy();
       s3.destroy();
       idempotency.dynamodb.destroy();
       await Promise.all([emulator?.close(), evidence.s3Server?.close(), idempotency.dynamodbServer?.close()]);

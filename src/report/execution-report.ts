@@ -22,6 +22,8 @@ export interface ReportSummary extends GatewayCounts {
   withoutSnapshot: number;
   /** Retention (issue 12), when it ran: its rows counted by outcome. */
   retention?: RetentionCounts;
+  /** Copies (issue 13), when the run makes copies: usable and failed copies, and those retention deleted. */
+  copies?: { destinations: number; completed: number; failed: number; deleted?: number };
 }
 
 /** Where an execution's evidence is: `s3://` URIs. */

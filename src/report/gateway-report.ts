@@ -46,6 +46,8 @@ export interface ReportFailure {
   cause: string;
   snapshotId?: string;
   state?: string;
+  /** Copies (issue 13): the destination (`<region>.<account>`) of a copy that failed; the source snapshot is whole. */
+  copyDestination?: string;
 }
 
 /** Where a manifest entry's snapshot came from. */
@@ -62,6 +64,17 @@ export interface ManifestVolume {
   source?: SnapshotSource;
   /** With `snapshotId: null`: the skip reason or error that left the volume without one. */
   reason?: string;
+  /** Copies (issue 13): the snapshot's copy in each destination, when the run makes copies. */
+  copies?: ManifestCopy[];
+}
+
+/** Copies (issue 13): one destination's copy of a volume's snapshot; `snapshotId: null` when there is none. */
+export interface ManifestCopy {
+  region: string;
+  accountId: string;
+  snapshotId: string | null;
+  /** EC2's state of the copy (`completed` is usable), or `failed` when none could be made. */
+  state: string;
 }
 
 /** What a DR runbook needs to create volumes from the snapshots, per gateway. */

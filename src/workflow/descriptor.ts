@@ -1,6 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
+import type { RoleCredentials } from '../aws/ec2-copies.ts';
 import type { IdempotencyTable } from '../create-once/idempotency-table.ts';
 import type { EvidenceDependencies } from '../evidence/config.ts';
 
@@ -14,6 +16,13 @@ export interface HandlerDependencies extends EvidenceDependencies {
   now: () => number;
   /** The table that makes creates exactly-once across concurrent executions; without it the tags alone guard. */
   idempotency?: IdempotencyTable;
+  /**
+   * Copies (issue 13): EC2 of another Region, with this function's credentials or, for another account, those of the
+   * role assumed there. @default a client per Region, made once
+   */
+  ec2In?: (region: string, credentials?: RoleCredentials) => EC2Client;
+  /** Copies (issue 13): STS, to assume the copy role of another account. @default an STS client */
+  sts?: STSClient;
 }
 
 /** Builds the handler of one function over the given clients. */

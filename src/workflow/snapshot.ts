@@ -1,5 +1,7 @@
 import { createApplyRetentionHandler } from '../../functions/apply-retention/handler.ts';
 import { type CheckSnapshotsResult, createCheckSnapshotsHandler } from '../../functions/check-snapshots/handler.ts';
+import { createCopyPlanHandler } from '../../functions/copy-plan/handler.ts';
+import { createCopyRoundHandler } from '../../functions/copy-round/handler.ts';
 import { createCreateSnapshotHandler } from '../../functions/create-snapshot/handler.ts';
 import { createListRecoveryPointsHandler } from '../../functions/list-recovery-points/handler.ts';
 import { createPlanHandler } from '../../functions/plan/handler.ts';
@@ -9,6 +11,7 @@ import {
   type SummariseResult,
 } from '../../functions/summarise/handler.ts';
 import { createSummariseGatewayHandler } from '../../functions/summarise-gateway/handler.ts';
+import type { CopyIteration, CopyRoundResult } from '../copies/types.ts';
 import { SNAPSHOTS_FAILED } from '../errors.ts';
 import { readableCause } from '../report/cause.ts';
 import type { ReportDigest } from '../report/execution-report.ts';
@@ -35,6 +38,15 @@ export const SnapshotState = {
   CheckSnapshots: 'CheckSnapshots',
   SnapshotsPending: 'SnapshotsPending',
   WaitBeforeCheck: 'WaitBeforeCheck',
+  // Copies (issue 13)
+  CopiesWanted: 'CopiesWanted',
+  PlanCopies: 'PlanCopies',
+  CopyDestinations: 'CopyDestinations',
+  CopyRound: 'CopyRound',
+  CopiesDone: 'CopiesDone',
+  WaitBeforeCopyRound: 'WaitBeforeCopyRound',
+  CopyDestinationDone: 'CopyDestinationDone',
+  CopyDestinationFailed: 'CopyDestinationFailed',
   Summarise: 'Summarise',
   AnyFailed: 'AnyFailed',
   SnapshotsFailed: 'SnapshotsFailed',
@@ -72,6 +84,7 @@ interface SnapshotStateOutputs {
   [SnapshotState.CreateSnapshot]: SnapshotOutcome;
   [SnapshotState.VolumeFailed]: VolumeFailure;
   [SnapshotState.ApplyRetention]: GatewayIteration;
+  [SnapshotState.CopyRound]: { round?: CopyRoundResult; destination?: { key: string } };
 }
 
 const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCounts, SnapshotStateOutputs[S]> } = {
@@ -143,6 +156,21 @@ const STATE_READERS: { [S in keyof SnapshotStateOutputs]: StateReader<SnapshotCo
       return `FAILED ${volumeOnGateway(output?.volumeArn)}: ${String(failure?.Error)}: ${readableCause(failure?.Cause ?? '', 200)}`;
     },
   },
+  // Copies (issue 13): one line per round of a destination.
+  [SnapshotState.CopyRound]: {
+    tellExit(output) {
+      const r = output?.round;
+      if (!r) return undefined;
+      const limit = r.limited ? ', at the concurrent-copy limit' : '';
+      return (
+        `copies to ${r.key}: ${r.completed} completed, ${r.copying} in flight, ${r.ready + r.waiting} to start, ` +
+        `${r.failed} failed (${r.started} started this round${limit})`
+      );
+    },
+    tellFailOver(output, error) {
+      return `copies to ${output?.destination?.key ?? '?'} stopped: ${error}`;
+    },
+  },
   // A snapshot that ends in `error` (or is still pending at the time-out) was counted as made: it moves to failed.
   [SnapshotState.CheckSnapshots]: {
     // It tells a line only of snapshots that failed.
@@ -185,13 +213,24 @@ export const snapshotWorkflow: WorkflowDescriptor<SnapshotCounts, ReportDigest> 
     summariseGateway: createSummariseGatewayHandler,
     checkSnapshots: createCheckSnapshotsHandler,
     summarise: createSummariseHandler,
+    // Copies (issue 13)
+    copyPlan: createCopyPlanHandler,
+    copyRound: createCopyRoundHandler,
   },
   stateNames: Object.values(SnapshotState),
   // The ASL names the Fail state after the error it ends the execution with.
   failState: { name: SnapshotState.SnapshotsFailed, error: SNAPSHOTS_FAILED },
-  caughtErrorKeys: ['failure', 'listFailure', 'mapFailure', 'waitFailure', 'retentionFailure'] satisfies Array<
-    keyof VolumeFailure | keyof GatewayIteration | keyof SummariseRequest
-  >,
+  caughtErrorKeys: [
+    'failure',
+    'listFailure',
+    'mapFailure',
+    'waitFailure',
+    'retentionFailure',
+    // Copies (issue 13)
+    'copyFailure',
+    'copyMapFailure',
+    'roundFailure',
+  ] satisfies Array<keyof VolumeFailure | keyof GatewayIteration | keyof SummariseRequest | keyof CopyIteration>,
   states: STATE_READERS,
   initialCounts: () => ({
     gatewaysTotal: undefined,

@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
+import { createEc2Client, createStorageGatewayClient, createStsClient } from '../../src/aws/clients.ts';
+import type { RoleCredentials } from '../../src/aws/ec2-copies.ts';
 import { readerOf } from '../../src/cli/evidence.ts';
 import { DEFAULT_LOCAL_IDEMPOTENCY_TABLE } from '../../src/create-once/idempotency-table.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
@@ -28,6 +29,8 @@ export interface LocalWorkflow {
   emulator: Emulator;
   /** An EC2 client of the emulator, to tag, lock or inspect snapshots as a person would. */
   ec2: EC2Client;
+  /** The emulator's endpoint, for clients of other Regions and accounts (copies, issue 13). */
+  url: string;
   /** The client of the evidence bucket `bucket`. */
   s3: S3Client;
   bucket: string;
@@ -82,6 +85,15 @@ export async function startLocalWorkflow({
   const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const storageGateway = createStorageGatewayClient(config);
   const ec2 = createEc2Client(config);
+  // Copies (issue 13): EC2 of other Regions, on the same emulator.
+  const regional = new Map<string, EC2Client>();
+  const ec2In = (region: string, credentials?: RoleCredentials): EC2Client => {
+    const key = `${region}/${credentials?.accessKeyId ?? ''}`;
+    const client = regional.get(key) ?? createEc2Client({ ...config, region, ...(credentials ? { credentials } : {}) });
+    regional.set(key, client);
+    return client;
+  };
+  const sts = createStsClient(config);
   const testS3 = await startTestS3([DEFAULT_LOCAL_EVIDENCE_BUCKET]);
   const { s3 } = testS3;
   const evidence = createEvidenceStore({ s3 });
@@ -90,6 +102,8 @@ export async function startLocalWorkflow({
   const handlers = createStepHandlers(workflow, {
     storageGateway,
     ec2,
+    ec2In,
+    sts,
     now,
     evidence,
     evidenceBucket: () => DEFAULT_LOCAL_EVIDENCE_BUCKET,
@@ -98,6 +112,7 @@ export async function startLocalWorkflow({
   return {
     emulator,
     ec2,
+    url,
     s3,
     bucket: DEFAULT_LOCAL_EVIDENCE_BUCKET,
     async run(input = {}, options = {}) {
@@ -131,6 +146,8 @@ export async function startLocalWorkflow({
     async close() {
       storageGateway.destroy();
       ec2.destroy();
+      for (const client of regional.values()) client.destroy();
+      sts.destroy();
       dynamodb?.destroy();
       await Promise.all([emulator.close(), testS3.close(), dynamodbServer?.close()]);
     },

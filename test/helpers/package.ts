@@ -110,8 +110,13 @@ export interface LintResult {
 }
 
 /** Runs cfn-lint on the packaged template; exit code 0 means no error and no unignored warning. */
-export async function lintTemplate(dir: string): Promise<LintResult> {
-  const args = ['--ignore-checks', ...CFN_LINT_IGNORED_CHECKS, '--', path.join(dir, TEMPLATE_FILE)];
+export function lintTemplate(dir: string): Promise<LintResult> {
+  return lintTemplateFile(path.join(dir, TEMPLATE_FILE));
+}
+
+/** Runs cfn-lint on one template file, e.g. copies' destination stack (issue 13). */
+export async function lintTemplateFile(file: string): Promise<LintResult> {
+  const args = ['--ignore-checks', ...CFN_LINT_IGNORED_CHECKS, '--', file];
   try {
     const { stdout, stderr } = await run('cfn-lint', args, { cwd: PROJECT_ROOT, env: packagingEnv() });
     return { exitCode: 0, output: stdout + stderr };

@@ -118,3 +118,13 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
+
+/** Copies (issue 13): the header of the copies table, one column per destination. */
+export function copiesHeader(copies: NonNullable<DrillReport['copies']>): string[] {
+  return ['Gateway', 'Volume', ...copies.destinations.map((d) => `Copy in ${d}`)];
+}
+
+/** Copies (issue 13): a row of the copies table. */
+export function copiesCells(row: NonNullable<DrillReport['copies']>['rows'][number]): string[] {
+  return [row.gatewayId, row.volumeId, ...row.cells];
+}

@@ -1,4 +1,6 @@
 import {
+  copiesCells,
+  copiesHeader,
   FAILURE_HEADER,
   failureCells,
   headFacts,
@@ -55,6 +57,17 @@ export function renderDrillHtml(report: DrillReport): string {
         [...VOLUME_HEADER],
         gateway.rows.map(volumeCells),
         gateway.rows.map((row) => row.failed),
+      ),
+    );
+  }
+  // Copies (issue 13): which volumes have a usable copy in each destination.
+  if (report.copies) {
+    body.push(
+      '<h2>Copies</h2>',
+      table(
+        copiesHeader(report.copies),
+        report.copies.rows.map(copiesCells),
+        report.copies.rows.map((row) => row.failed),
       ),
     );
   }

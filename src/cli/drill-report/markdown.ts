@@ -1,4 +1,6 @@
 import {
+  copiesCells,
+  copiesHeader,
   FAILURE_HEADER,
   failureCells,
   headFacts,
@@ -33,6 +35,10 @@ export function renderDrillMarkdown(report: DrillReport): string {
       '',
     );
     out.push(table([...VOLUME_HEADER], gateway.rows.map(volumeCells)), '');
+  }
+  // Copies (issue 13): which volumes have a usable copy in each destination.
+  if (report.copies) {
+    out.push('## Copies', '', table(copiesHeader(report.copies), report.copies.rows.map(copiesCells)), '');
   }
   out.push('## Skipped', '', report.skips.length ? table([...SKIP_HEADER], report.skips.map(skipCells)) : 'None.', '');
   out.push(

@@ -1,3 +1,4 @@
+import { type CopiesTable, copiesTable } from '../../copies/report.ts';
 import { readableCause } from '../../report/cause.ts';
 import type { EvidenceLocations, ExecutionReport, ReportSummary } from '../../report/execution-report.ts';
 import { type SnapshotSource, volumeIdOf } from '../../report/gateway-report.ts';
@@ -90,6 +91,8 @@ export interface DrillReport {
   executionError?: { error: string; cause: string };
   /** Restore (issue 14): per volume the restored volume, its state, its RTO and what was cleaned up. */
   restore?: RestoreDrillSection;
+  /** Copies (issue 13): which volumes have a usable copy in each destination. */
+  copies?: CopiesTable;
   notes: string[];
 }
 
@@ -210,6 +213,8 @@ export function buildDrillReport(source: DrillReportSource): DrillReport {
       cause: readableCause(failure.cause),
     })),
     ...(restore ? { restore } : {}),
+    // Copies (issue 13)
+    ...(report && copiesTable(report.manifest) ? { copies: copiesTable(report.manifest) } : {}),
     ...(!reported && execution.status !== 'RUNNING'
       ? {
           executionError: {

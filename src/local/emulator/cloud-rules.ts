@@ -42,4 +42,6 @@ export const DEFAULT_CLOUD_RULES: readonly FaultRule[] = [
   { operation: 'DeleteSnapshot', rateLimit: EC2_MUTATING_BUCKET },
   { operation: 'LockSnapshot', rateLimit: EC2_MUTATING_BUCKET },
   { operation: 'ModifySnapshotTier', rateLimit: EC2_MUTATING_BUCKET },
+  // Copies (issue 13): CopySnapshot is a mutating action, and a copy is as late to show as any new snapshot.
+  { operation: 'CopySnapshot', rateLimit: EC2_MUTATING_BUCKET, visibilityLagMs: DEFAULT_SNAPSHOT_VISIBILITY_LAG_MS },
 ];

@@ -1,6 +1,7 @@
 import { type FleetInput, parseFleet } from '../fleet.ts';
 import { closeServer, listenOn } from '../http/answering-server.ts';
 import { DEFAULT_CLOUD_RULES } from './cloud-rules.ts';
+import { DEFAULT_COPY_COMPLETION_MS } from './copy-operations.ts';
 import type { EmulatorCall } from './dispatch.ts';
 import { UnknownResourceError } from './errors.ts';
 import { FaultInjector, type FaultRule } from './faults.ts';
@@ -43,6 +44,8 @@ export interface EmulatorOptions {
   describeSnapshotsPageLimit?: number;
   /** Restore (issue 14): how long restored volumes take to become usable. @default DEFAULT_RESTORE_TIMINGS */
   restoreTimings?: Partial<RestoreTimings>;
+  /** Copies (issue 13): how long a snapshot copy stays `pending`. @default DEFAULT_COPY_COMPLETION_MS */
+  copyCompletionMs?: number;
 }
 
 export interface ListenOptions {
@@ -64,6 +67,13 @@ export interface EmulatorSnapshot {
   state: SnapshotState;
   /** ISO time the snapshot was started. */
   startTime: string;
+  // Copies (issue 13)
+  /** The Region it lives in. */
+  region: string;
+  /** The account that owns it. */
+  ownerId: string;
+  /** A copy's source snapshot. */
+  copiedFrom?: string;
 }
 
 /** A local Storage Gateway + EC2 endpoint over one fleet. */
@@ -109,6 +119,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     describeSnapshotsPageLimit: options.describeSnapshotsPageLimit ?? DEFAULT_DESCRIBE_SNAPSHOTS_PAGE_LIMIT,
     snapshotVisibilityLagMs: 0,
     restoreTimings: { ...DEFAULT_RESTORE_TIMINGS, ...options.restoreTimings },
+    // Copies (issue 13): the caller of a request that names none (see `callerOf`).
+    caller: { accountId: state.accountId, region: state.region },
+    copyCompletionMs: options.copyCompletionMs ?? DEFAULT_COPY_COMPLETION_MS,
   };
   const server = createEmulatorServer({ context, faults }, (call) => calls.push(call));
 
@@ -136,6 +149,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         tags: Object.fromEntries(s.tags),
         state: snapshotStatus(s, now()).state,
         startTime: new Date(s.startedAt).toISOString(),
+        region: s.region,
+        ownerId: s.ownerId,
+        ...(s.copiedFrom ? { copiedFrom: s.copiedFrom.snapshotId } : {}),
       })),
     advanceRecoveryPoint(volumeArn, time) {
       const volume = state.requireVolume(volumeArn);

@@ -1,9 +1,10 @@
 import { LOCKED_STATES } from '../../retention/policy.ts';
 import { paginate } from '../http/paging.ts';
+import type { Caller } from './caller.ts';
 import { AwsError } from './errors.ts';
 import { listIndexes, listParam, type QueryParams } from './query.ts';
 import type { OperationContext } from './service.ts';
-import { type FleetState, isVisible, lockStateOf, type SnapshotRecord, snapshotStatus } from './state.ts';
+import { type FleetState, isOwnedBy, isVisible, lockStateOf, type SnapshotRecord, snapshotStatus } from './state.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
 /*
@@ -32,19 +33,25 @@ const HOUR_MS = 3_600_000;
 export const LOCK_DURATION_DAYS = { min: 1, max: 36_500 } as const;
 export const COOL_OFF_HOURS = { min: 1, max: 72 } as const;
 
-function requireSnapshot(state: FleetState, snapshotId: string | undefined, now: number): SnapshotRecord {
+function requireSnapshot(
+  state: FleetState,
+  snapshotId: string | undefined,
+  now: number,
+  caller?: Caller,
+): SnapshotRecord {
   if (!snapshotId) throw new AwsError('MissingParameter', 'The request must contain the parameter snapshotId');
   const snapshot = state.snapshot(snapshotId);
-  if (!snapshot || !isVisible(snapshot, now)) {
+  // Copies (issue 13): a snapshot of another Region or account is not there for the caller.
+  if (!snapshot || !isVisible(snapshot, now) || (caller && !isOwnedBy(snapshot, caller))) {
     throw new AwsError(SNAPSHOT_NOT_FOUND, `The snapshot '${snapshotId}' does not exist.`);
   }
   return snapshot;
 }
 
 /** EC2's `DeleteSnapshot`: a locked snapshot (in any state but `expired`) cannot be deleted. */
-export function deleteSnapshot(params: QueryParams, { state, now }: OperationContext): string {
+export function deleteSnapshot(params: QueryParams, { state, now, caller }: OperationContext): string {
   const at = now();
-  const snapshot = requireSnapshot(state, params.SnapshotId, at);
+  const snapshot = requireSnapshot(state, params.SnapshotId, at, caller);
   const lock = lockStateOf(snapshot, at);
   if (lock && LOCKED_STATES.includes(lock)) {
     throw new AwsError(

@@ -1,9 +1,10 @@
 import { MAX_CREATE_TAGS_RESOURCES } from '../../aws/ec2-lifecycle.ts';
 import { paginate } from '../http/paging.ts';
+import type { Caller } from './caller.ts';
 import { AwsError } from './errors.ts';
 import { listIndexes, listParam, type QueryParams } from './query.ts';
 import type { OperationContext } from './service.ts';
-import { type FleetState, isVisible, type SnapshotRecord, snapshotStatus } from './state.ts';
+import { type FleetState, isOwnedBy, isVisible, type SnapshotRecord, snapshotStatus } from './state.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
 const SNAPSHOT_NOT_FOUND = 'InvalidSnapshot.NotFound';
@@ -36,7 +37,7 @@ const FILTERS: readonly FilterFactory[] = [
 /** EC2's `DescribeSnapshots`; answers the inside of its response element. */
 export function describeSnapshots(
   params: QueryParams,
-  { state, now, describeSnapshotsPageLimit }: OperationContext,
+  { state, now, describeSnapshotsPageLimit, caller }: OperationContext,
 ): string {
   const snapshotIds = listParam(params, 'SnapshotId');
   const maxResults = readMaxResults(params);
@@ -47,26 +48,36 @@ export function describeSnapshots(
     );
   }
   const at = now();
-  const missing = snapshotIds.filter((id) => !visibleSnapshot(state, id, at));
+  const missing = snapshotIds.filter((id) => !visibleSnapshot(state, id, at, caller));
   if (missing.length > 0) {
     throw new AwsError(SNAPSHOT_NOT_FOUND, `The snapshot '${missing.join(', ')}' does not exist.`);
   }
   const owners = listParam(params, 'Owner');
-  const ownedByUs = owners.length === 0 || owners.some((o) => o === 'self' || o === state.accountId);
+  const ownedByUs = owners.length === 0 || owners.some((o) => o === 'self' || o === caller.accountId);
   const filters = readFilters(params);
   const candidates = !ownedByUs ? [] : snapshotIds.length ? byIds(state, snapshotIds) : byExactTag(state, params);
-  const selected = candidates.filter((s) => isVisible(s, at) && filters.every((filter) => filter(s, at)));
+  const selected = candidates.filter(
+    (s) => isOwnedBy(s, caller) && isVisible(s, at) && filters.every((filter) => filter(s, at)),
+  );
   const nextToken = params.NextToken;
   const page = paginate(selected, Math.min(maxResults ?? MAX_MAX_RESULTS, describeSnapshotsPageLimit), nextToken);
   if (!page) throw new AwsError(INVALID_PARAMETER_VALUE, `Invalid value '${nextToken}' for nextToken`);
-  const items = page.items.map((s) => snapshotItem(s, state.accountId, at));
+  const items = page.items.map((s) => snapshotItem(s, at));
   return xmlElement('snapshotSet', ...items) + xmlText('nextToken', page.next);
 }
 
-/** The snapshot `snapshotId` if EC2 shows it at `now`: a snapshot made moments ago may not be shown yet. */
-function visibleSnapshot(state: FleetState, snapshotId: string, now: number): SnapshotRecord | undefined {
+/**
+ * The snapshot `snapshotId` if EC2 shows it to `caller` at `now`: a snapshot made moments ago may not be shown yet,
+ * and one of another Region or account is not there at all (copies, issue 13).
+ */
+function visibleSnapshot(
+  state: FleetState,
+  snapshotId: string,
+  now: number,
+  caller: Caller,
+): SnapshotRecord | undefined {
   const snapshot = state.snapshot(snapshotId);
-  return snapshot && isVisible(snapshot, now) ? snapshot : undefined;
+  return snapshot && isOwnedBy(snapshot, caller) && isVisible(snapshot, now) ? snapshot : undefined;
 }
 
 /** The named snapshots (all exist), in the order they were made. */
@@ -93,7 +104,7 @@ function byExactTag(state: FleetState, params: QueryParams): SnapshotRecord[] {
 }
 
 /** EC2's `CreateTags`; answers the inside of its response element. */
-export function createTags(params: QueryParams, { state, now }: OperationContext): string {
+export function createTags(params: QueryParams, { state, now, caller }: OperationContext): string {
   const resources = listParam(params, 'ResourceId');
   const tags = listIndexes(params, 'Tag').map((i) => ({
     key: params[`Tag.${i}.Key`] ?? '',
@@ -113,7 +124,7 @@ export function createTags(params: QueryParams, { state, now }: OperationContext
   }
   const at = now();
   const snapshots = resources.map((id) => {
-    const snapshot = visibleSnapshot(state, id, at);
+    const snapshot = visibleSnapshot(state, id, at, caller);
     if (snapshot) return snapshot;
     throw id.startsWith('snap-')
       ? new AwsError(SNAPSHOT_NOT_FOUND, `The snapshot '${id}' does not exist.`)
@@ -174,7 +185,7 @@ function volumeSizeGib(snapshot: SnapshotRecord): number {
   return Math.ceil(snapshot.volume.sizeBytes / GIB);
 }
 
-function snapshotItem(snapshot: SnapshotRecord, ownerId: string, now: number): string {
+function snapshotItem(snapshot: SnapshotRecord, now: number): string {
   const status = snapshotStatus(snapshot, now);
   const tags = [...snapshot.tags].map(([key, value]) =>
     xmlElement('item', xmlText('key', key), xmlText('value', value)),
@@ -184,13 +195,15 @@ function snapshotItem(snapshot: SnapshotRecord, ownerId: string, now: number): s
     xmlText('snapshotId', snapshot.snapshotId),
     xmlText('volumeId', GATEWAY_SNAPSHOT_VOLUME_ID),
     xmlText('status', status.state),
-    xmlText('statusMessage', status.state === 'error' ? 'The snapshot failed' : undefined),
+    xmlText('statusMessage', status.state === 'error' ? (snapshot.failureMessage ?? 'The snapshot failed') : undefined),
     xmlText('startTime', new Date(snapshot.startedAt).toISOString()),
     xmlText('progress', status.progress),
-    xmlText('ownerId', ownerId),
+    xmlText('ownerId', snapshot.ownerId),
     xmlText('volumeSize', volumeSizeGib(snapshot)),
     xmlText('description', snapshot.description),
-    xmlText('encrypted', false),
+    // Copies (issue 13): a snapshot of an encrypted volume, or a copy encrypted with a key of its destination.
+    xmlText('encrypted', snapshot.kmsKeyArn !== undefined),
+    xmlText('kmsKeyId', snapshot.kmsKeyArn),
     xmlText('storageTier', snapshot.storageTier),
     tags.length > 0 ? xmlElement('tagSet', ...tags) : '',
   );

@@ -1,4 +1,6 @@
 import { createRouter } from '../http/router.ts';
+// Copies (issue 13)
+import { copySnapshot, describeSnapshotAttribute, modifySnapshotAttribute } from './copy-operations.ts';
 import { type EmulatorRoute, routeOf } from './dispatch.ts';
 // Restore (issue 14)
 import { createVolume, deleteEbsVolume, describeVolumes } from './ebs-operations.ts';
@@ -28,6 +30,7 @@ import {
   listVolumes,
 } from './storage-gateway-operations.ts';
 import { storageGatewayService } from './storage-gateway-protocol.ts';
+import { assumeRole, stsService } from './sts.ts';
 
 /** Every operation the emulator serves: Storage Gateway's by `X-Amz-Target`, EC2's by `Action`. */
 export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
@@ -55,6 +58,12 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
   routeOf(ec2Service, 'CreateVolume', createVolume),
   routeOf(ec2Service, 'DescribeVolumes', describeVolumes),
   routeOf(ec2Service, 'DeleteVolume', deleteEbsVolume),
+  // Copies (issue 13): CopySnapshot in the destination Region.
+  routeOf(ec2Service, 'CopySnapshot', copySnapshot),
+  // Copies (issue 13), cross-account: sharing a snapshot, and STS's AssumeRole (query protocol, like EC2).
+  routeOf(ec2Service, 'ModifySnapshotAttribute', modifySnapshotAttribute),
+  routeOf(ec2Service, 'DescribeSnapshotAttribute', describeSnapshotAttribute),
+  routeOf(stsService, 'AssumeRole', assumeRole),
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createAnsweringServer, type HttpAnswer } from '../http/answering-server.ts';
+import { callerOf } from './caller.ts';
 import { answerRefusal, type DispatchDeps, type EmulatorCall, type NoAnswer } from './dispatch.ts';
 import { emulatorRouter } from './routes.ts';
 
@@ -12,8 +13,12 @@ export function createEmulatorServer(deps: DispatchDeps, record: (call: Emulator
   return createAnsweringServer(
     async (request) => {
       const match = emulatorRouter.match(request);
+      // Copies (issue 13): the one place a request's caller (account and Region) is read, for every operation.
+      const caller = callerOf(request.headers, deps.context.caller, (key) =>
+        deps.context.state.accounts.accountOfKey(key),
+      );
       const { response, call } = match.route
-        ? await match.route.serve(request.body, deps)
+        ? await match.route.serve(request.body, { ...deps, context: { ...deps.context, caller } })
         : answerRefusal(match.protocol, match.protocol.unknownOperation(match.target), match.target, deps);
       record(call);
       return 'drop' in response ? withhold(response) : response;

@@ -1,5 +1,6 @@
 import type { HttpAnswer } from '../http/answering-server.ts';
 import type { RoutedProtocol } from '../http/router.ts';
+import type { Caller } from './caller.ts';
 import type { AwsError } from './errors.ts';
 import type { CallTarget } from './faults.ts';
 import type { RestoreTimings } from './restore-state.ts';
@@ -16,6 +17,11 @@ export interface OperationContext {
   readonly snapshotVisibilityLagMs: number;
   /** Restore (issue 14): how long restored volumes take to become usable. */
   readonly restoreTimings: RestoreTimings;
+  // Copies (issue 13)
+  /** Who sent the request: the account of its access key and the Region of its signature (`callerOf`). */
+  readonly caller: Caller;
+  /** How long a snapshot copy stays `pending`. */
+  readonly copyCompletionMs: number;
 }
 
 /** One operation: validates its parameters, acts on the state, returns what the protocol encodes. */

@@ -1,4 +1,5 @@
 import type { Fleet, FleetGateway, GatewayType } from '../fleet.ts';
+import { AccountsState } from './accounts.ts';
 import { UnknownResourceError } from './errors.ts';
 import { seedHistory } from './history.ts';
 import { deterministicHex } from './random.ts';
@@ -51,6 +52,19 @@ export interface SnapshotRecord {
   storageTier: 'standard' | 'archive';
   /** When `ModifySnapshotTier` started archiving it. */
   tieringStartedAt?: number;
+  // Copies (issue 13): EC2 keeps snapshots per Region and account; a copy is made in its destination.
+  /** The Region the snapshot lives in: the fleet's, or a copy's destination. */
+  readonly region: string;
+  /** The account that owns it: the fleet's, or the account that copied it. */
+  readonly ownerId: string;
+  /** A copy's source: `CopySnapshot`'s `SourceSnapshotId` and `SourceRegion`. */
+  readonly copiedFrom?: { readonly snapshotId: string; readonly region: string };
+  /** The ARN of the KMS key it is encrypted with, if it is. */
+  kmsKeyArn?: string;
+  /** Accounts it is shared with (`createVolumePermission`, ModifySnapshotAttribute). */
+  readonly sharedWith: Set<string>;
+  /** Why it ended in `error`, as EC2's `StateMessage` says. */
+  failureMessage?: string;
 }
 
 /** The settings of a snapshot's lock; its state follows from them and the clock (`lockStateOf`). */
@@ -102,12 +116,17 @@ export class FleetState {
   #made = 0;
   /** Restore (issue 14): the volumes restores made, and those deleted. */
   readonly restores: RestoreState;
+  /** Copies (issue 13): the fleet's accounts, roles and KMS keys. */
+  readonly accounts: AccountsState;
+  readonly #snapshotKmsKeyArn: string | undefined;
 
   constructor(fleet: Fleet, startedAt: number, seed: number) {
     this.region = fleet.region;
     this.accountId = fleet.accountId;
     this.#seed = seed;
     this.restores = new RestoreState(seed);
+    this.accounts = new AccountsState(fleet, seed);
+    this.#snapshotKmsKeyArn = fleet.snapshotKmsKeyId && this.accounts.key(fleet.snapshotKmsKeyId, fleet.region)?.arn;
     this.gateways = fleet.gateways.map((g) => {
       const gateway: GatewayRecord = {
         arn: gatewayArnOf(fleet, g.id),
@@ -225,6 +244,38 @@ export class FleetState {
     });
   }
 
+  /**
+   * Copies (issue 13): starts a copy of `source` owned by `owner` in its Region; it completes `completionMs` after
+   * `now` (or ends in `error` when `fails`), and EC2 shows it `visibilityLagMs` after `now`.
+   */
+  copySnapshot(
+    source: SnapshotRecord,
+    owner: { region: string; accountId: string },
+    description: string,
+    tags: readonly { Key: string; Value: string }[],
+    times: { now: number; completionMs: number; visibilityLagMs: number },
+    fails = false,
+  ): SnapshotRecord {
+    const copy = this.#add(
+      source.volume,
+      source.recoveryPointTime,
+      description,
+      tags,
+      {
+        startedAt: times.now,
+        completesAt: times.now + times.completionMs,
+        visibleAt: times.now + times.visibilityLagMs,
+      },
+      {
+        region: owner.region,
+        ownerId: owner.accountId,
+        copiedFrom: { snapshotId: source.snapshotId, region: source.region },
+      },
+    );
+    copy.fails = fails;
+    return copy;
+  }
+
   /** Forgets a snapshot: `DeleteSnapshot`. */
   deleteSnapshot(snapshot: SnapshotRecord): void {
     this.#snapshots.delete(snapshot.snapshotId);
@@ -237,8 +288,12 @@ export class FleetState {
     description: string,
     tags: readonly { Key: string; Value: string }[],
     times: Pick<SnapshotRecord, 'startedAt' | 'completesAt' | 'visibleAt'>,
+    place: Pick<SnapshotRecord, 'region' | 'ownerId' | 'copiedFrom'> = { region: this.region, ownerId: this.accountId },
   ): SnapshotRecord {
     const snapshot: SnapshotRecord = {
+      ...place,
+      sharedWith: new Set(),
+      ...(!place.copiedFrom && this.#snapshotKmsKeyArn ? { kmsKeyArn: this.#snapshotKmsKeyArn } : {}),
       snapshotId: `snap-${deterministicHex(17, this.#seed, this.#made)}`,
       ordinal: this.#made,
       volume,
@@ -260,9 +315,14 @@ export class FleetState {
     const volume = this.requireVolume(volumeArn);
     volume.failSnapshots = true;
     for (const snapshot of this.#snapshots.values()) {
-      if (snapshot.volume === volume && snapshot.completesAt > now) snapshot.fails = true;
+      if (snapshot.volume === volume && !snapshot.copiedFrom && snapshot.completesAt > now) snapshot.fails = true;
     }
   }
+}
+
+/** Copies (issue 13): whether the snapshot lives in the caller's Region and belongs to the caller's account. */
+export function isOwnedBy(snapshot: SnapshotRecord, caller: { region: string; accountId: string }): boolean {
+  return snapshot.region === caller.region && snapshot.ownerId === caller.accountId;
 }
 
 /** Whether EC2 shows the snapshot at `now` (it is eventually consistent). */

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { COPY_ROLE_NAME_VARIABLE } from '../../../src/copies/role.ts';
+import { COPY_TAG } from '../../../src/copies/tags.ts';
 import {
   IDEMPOTENCY_EXPIRY_ATTRIBUTE,
   IDEMPOTENCY_KEY_ATTRIBUTE,
@@ -58,6 +60,16 @@ const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 /** What Storage Gateway answers when a later attempt may succeed; every AWS-calling Task retries these. */
 const STORAGE_GATEWAY_TRANSIENT_ERRORS = ['InternalServerError', 'ServiceUnavailableError', 'ThrottlingException'];
 
+/** Copies (issue 13): what EC2 needs of the caller to encrypt a copy with the destination's key (kms:ViaService EC2). */
+const COPY_KMS_ACTIONS = [
+  'kms:DescribeKey',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+];
+
 /** What Powertools' DynamoDB persistence layer calls on the idempotency table. */
 const IDEMPOTENCY_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 const IDEMPOTENCY_TABLE = 'IdempotencyTable';
@@ -89,7 +101,15 @@ const FUNCTIONS = {
   summariseGateway: { id: 'SummariseGateway', actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'] },
   summarise: {
     id: 'Summarise',
-    actions: ['storagegateway:ListGateways', 'ec2:DescribeSnapshots', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
+    actions: [
+      'storagegateway:ListGateways',
+      'ec2:DescribeSnapshots',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+      // Copies (issue 13): the destinations' books.
+      's3:GetObject',
+    ],
   },
   notify: { id: 'Notify', actions: ['sns:Publish', 'states:ListExecutions', 's3:GetObject', 's3:ListBucket'] },
   // Retention (issue 12)
@@ -149,6 +169,27 @@ const FUNCTIONS = {
   // A whole fleet's restore: each batch's child execution reads its volumes and records their outcomes.
   restoreLoadBatch: { id: 'RestoreLoadBatch', actions: ['s3:GetObject'] },
   restoreRecordBatch: { id: 'RestoreRecordBatch', actions: ['s3:PutObject'] },
+  // Copies (issue 13)
+  copyPlan: { id: 'CopyPlan', actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] },
+  copyRound: {
+    id: 'CopyRound',
+    actions: [
+      'ec2:DescribeSnapshots',
+      'ec2:CopySnapshot',
+      'ec2:CopySnapshot',
+      'ec2:CreateTags',
+      ...COPY_KMS_ACTIONS,
+      'ec2:ModifySnapshotAttribute',
+      'sts:AssumeRole',
+      // Retention of the copies per destination
+      'ec2:DeleteSnapshot',
+      'ec2:CreateTags',
+      'dynamodb:PutItem',
+      's3:GetObject',
+      's3:PutObject',
+      's3:ListBucket',
+    ],
+  },
 } as const satisfies Record<string, { id: string; actions: readonly string[] }>;
 
 /**
@@ -452,6 +493,54 @@ describe('the packaged IAM policies', () => {
     ]);
   });
 
+  // Copies (issue 13)
+  it('let the copy rounds copy only our snapshots, into copies carrying our copy tags, tagged only at birth', () => {
+    const ourVolumes = {
+      'Fn::Sub': 'arn:${AWS::Partition}:storagegateway:${AWS::Region}:${AWS::AccountId}:gateway/*/volume/*',
+    };
+    const statementOf = (action: string) =>
+      roleStatements(template, 'CopyRoundRole').filter((s) => s.Action.includes(action));
+    expect(statementOf('ec2:CopySnapshot').map((s) => [s.Resource, s.Condition])).toEqual([
+      [
+        [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' }],
+        { StringLike: { [`aws:ResourceTag/${SNAPSHOT_TAG.volumeArn}`]: ourVolumes } },
+      ],
+      [
+        [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*::snapshot/*' }],
+        { StringLike: { [`aws:RequestTag/${COPY_TAG.volumeArn}`]: ourVolumes } },
+      ],
+    ]);
+    const ourCopies = { [`aws:ResourceTag/${COPY_TAG.volumeArn}`]: ourVolumes };
+    expect(statementOf('ec2:CreateTags').map((s) => s.Condition)).toEqual([
+      { StringEquals: { 'ec2:CreateAction': 'CopySnapshot' } },
+      // Retention of the copies: the one Recycle Bin tag, on our copies only.
+      { 'ForAllValues:StringEquals': { 'aws:TagKeys': [RETENTION_DELETE_TAG.Key] }, StringLike: ourCopies },
+    ]);
+    expect(statementOf('ec2:DeleteSnapshot').map((s) => s.Condition)).toEqual([{ StringLike: ourCopies }]);
+    // Across accounts: share only our snapshots, and assume only the destinations' copy role of this stack.
+    expect(statementOf('ec2:ModifySnapshotAttribute').map((s) => [s.Resource, s.Condition])).toEqual([
+      [
+        [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' }],
+        { StringLike: { [`aws:ResourceTag/${SNAPSHOT_TAG.volumeArn}`]: ourVolumes } },
+      ],
+    ]);
+    const name = String(resource(STATE_MACHINE).Properties?.StateMachineName);
+    expect(statementOf('sts:AssumeRole').map((s) => s.Resource)).toEqual([
+      [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${name}-copy` }],
+    ]);
+    expect(resource('CopyRoundRole').Properties?.RoleName).toBe(`${name}-copy-round`);
+    const environment = resource('CopyRoundLambdaFunction').Properties?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(environment.Variables[COPY_ROLE_NAME_VARIABLE]).toBe(`${name}-copy`);
+    expect(statementOf('kms:CreateGrant').map((s) => [s.Resource, s.Condition])).toEqual([
+      [
+        [{ 'Fn::Sub': 'arn:${AWS::Partition}:kms:*:${AWS::AccountId}:key/*' }],
+        { StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' } },
+      ],
+    ]);
+  });
+
   it('has no Recycle Bin rule unless the stage asks for one', () => {
     const rules = resourcesOfType(template, 'AWS::Rbin::Rule');
     expect(rules.map(([, rule]) => (rule as { Condition?: string }).Condition)).toEqual(['RecycleBin']);
@@ -537,6 +626,7 @@ const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-5
 const evidenceObjects = (pattern: string) => ({ 'Fn::Sub': `\${${EVIDENCE_BUCKET}.Arn}/${pattern}` });
 const GATEWAY_OBJECTS = evidenceObjects('executions/*/*/gateways/*.json');
 const RETENTION_OBJECTS = evidenceObjects('executions/*/*/retention/*');
+const COPY_OBJECTS = evidenceObjects('executions/*/*/copies/*.json');
 const EVIDENCE_BUCKET_ARN = { 'Fn::GetAtt': [EVIDENCE_BUCKET, 'Arn'] };
 const RESTORE_OBJECTS = evidenceObjects('executions/*/*/restore/*');
 const EXECUTION_FILES = ['report.json', 'manifest.json', 'report.csv'].map((file) =>
@@ -572,7 +662,25 @@ const EVIDENCE_WRITERS = {
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [GATEWAY_OBJECTS] },
       // A missing gateway object must answer NoSuchKey, which S3 gives only to a caller that may list the bucket.
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
+      // Copies (issue 13)
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [COPY_OBJECTS] },
       { Effect: 'Allow', Action: ['s3:PutObject'], Resource: EXECUTION_FILES },
+    ],
+    kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  },
+  // Copies (issue 13): the destinations' books.
+  CopyPlan: {
+    s3: [
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [GATEWAY_OBJECTS] },
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: [COPY_OBJECTS] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
+    ],
+    kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  },
+  CopyRound: {
+    s3: [
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [COPY_OBJECTS] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [EVIDENCE_BUCKET_ARN] },
     ],
     kms: ['kms:Decrypt', 'kms:GenerateDataKey'],
   },
@@ -627,8 +735,13 @@ const EVIDENCE_NOTIFIER = {
 /** The roles that read or write evidence. */
 const EVIDENCE_ROLES = { ...EVIDENCE_WRITERS, ...EVIDENCE_READERS, ...EVIDENCE_NOTIFIER } as const;
 
+// Copies (issue 13): a key used through EC2 (kms:ViaService) encrypts snapshot copies, not evidence.
+const throughEc2 = (statement: IamStatement) =>
+  JSON.stringify(statement.Condition ?? {}).includes('"kms:ViaService":"ec2.*.amazonaws.com"');
 const statementsOn = (from: CfnTemplate, role: string, service: string) =>
-  roleStatements(from, role).filter((statement) => statement.Action.some((action) => action.startsWith(service)));
+  roleStatements(from, role).filter(
+    (statement) => statement.Action.some((action) => action.startsWith(service)) && !throughEc2(statement),
+  );
 
 describe('the idempotency table', () => {
   const properties = () => resource(IDEMPOTENCY_TABLE).Properties ?? {};
@@ -651,7 +764,7 @@ describe('the idempotency table', () => {
     );
   });
 
-  it('is named in the create function’s environment, and in no other function’s', () => {
+  it('is named in the create function’s and the copy rounds’ environments, and in no other function’s', () => {
     const withTable = Object.values(FUNCTIONS)
       .filter(({ id }) => {
         const variables = resource(`${id}LambdaFunction`).Properties?.Environment as
@@ -660,7 +773,8 @@ describe('the idempotency table', () => {
         return variables?.Variables?.[IDEMPOTENCY_TABLE_VARIABLE] !== undefined;
       })
       .map(({ id }) => id);
-    expect(withTable).toEqual(['CreateSnapshot']);
+    // Copies (issue 13): the copy rounds mark their attempts in the same table.
+    expect(withTable).toEqual(['CreateSnapshot', 'CopyRound']);
     const environment = resource('CreateSnapshotLambdaFunction').Properties?.Environment as {
       Variables: Record<string, unknown>;
     };
@@ -671,9 +785,12 @@ describe('the idempotency table', () => {
     const onTable = iamStatements(template).filter(({ statement }) =>
       statement.Action.some((action) => action.startsWith('dynamodb:')),
     );
-    expect(onTable.map(({ owner }) => owner)).toEqual(['CreateSnapshotRole']);
-    expect(onTable.flatMap(({ statement }) => statement.Action).sort()).toEqual([...IDEMPOTENCY_ACTIONS].sort());
+    expect(onTable.map(({ owner }) => owner)).toEqual(['CreateSnapshotRole', 'CopyRoundRole']);
+    expect(onTable[0]?.statement.Action.sort()).toEqual([...IDEMPOTENCY_ACTIONS].sort());
+    // Copies (issue 13): the copy rounds only put their attempt marks (`AttemptLedger`).
+    expect(onTable[1]?.statement.Action).toEqual(['dynamodb:PutItem']);
     expect(onTable.flatMap(({ statement }) => statement.Resource)).toEqual([
+      { 'Fn::GetAtt': [IDEMPOTENCY_TABLE, 'Arn'] },
       { 'Fn::GetAtt': [IDEMPOTENCY_TABLE, 'Arn'] },
     ]);
   });
@@ -777,6 +894,7 @@ describe('the evidence bucket', () => {
   it('lets no other role touch S3 or KMS', () => {
     const others = iamStatements(template)
       .filter(({ owner }) => !Object.keys(EVIDENCE_ROLES).some((id) => owner === `${id}Role`))
+      .filter(({ statement }) => !throughEc2(statement))
       .flatMap(({ owner, statement }) =>
         statement.Action.filter((action) => /^(s3|kms):/.test(action)).map((action) => `${owner}: ${action}`),
       );

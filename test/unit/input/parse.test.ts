@@ -45,6 +45,10 @@ describe('parseExecutionInput', () => {
         waitForCompletion: false,
         completionCheckIntervalSeconds: 60,
         completionTimeoutMinutes: 360,
+        // Copies (issue 13)
+        copies: [],
+        copyCheckIntervalSeconds: 60,
+        copyTimeoutMinutes: 360,
       });
       expect(options.gatewayArns).toBeUndefined();
       expect(options.volumeArns).toBeUndefined();

@@ -307,9 +307,11 @@ describe('the state machine definition', () => {
       [
         'ApplyRetention',
         'CheckSnapshots',
+        'CopyRound',
         'CreateSnapshot',
         'ListRecoveryPoints',
         'Plan',
+        'PlanCopies',
         'Summarise',
         'SummariseGateway',
       ].sort(),
@@ -320,6 +322,9 @@ describe('the state machine definition', () => {
     ['ListRecoveryPoints', '$.listFailure'],
     ['CreateSnapshot', '$.failure'],
     ['ApplyRetention', '$.retentionFailure'],
+    // Copies (issue 13)
+    ['PlanCopies', '$.copyFailure'],
+    ['CopyRound', '$.roundFailure'],
   ])('%s catches every error into %s so its input survives', (name, resultPath) => {
     // Act
     const catchers = (state(name).Catch ?? []) as Catcher[];
@@ -350,6 +355,8 @@ describe('the state machine definition', () => {
     expect(concurrency).toEqual([
       ['SnapshotGateways', 7, undefined],
       ['CreateSnapshots', 9, undefined],
+      // Copies (issue 13): every destination's loop at once (at most MAX_COPY_DESTINATIONS).
+      ['CopyDestinations', undefined, 0],
     ]);
   });
 
