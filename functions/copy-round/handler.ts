@@ -10,6 +10,7 @@ import {
   shareSnapshot,
 } from '../../src/aws/ec2-copies.ts';
 import { deleteSnapshot } from '../../src/aws/ec2-lifecycle.ts';
+import { SNAPSHOT_NOT_FOUND } from '../../src/aws/ec2-visibility.ts';
 import { COPY_ATTEMPT_KEY_PREFIX, copyAttemptKey, copyOnce, copyShortcut } from '../../src/copies/copy-once.ts';
 import { copyBooks } from '../../src/copies/evidence.ts';
 import { classifyCopyFailure } from '../../src/copies/failures.ts';
@@ -26,7 +27,6 @@ import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import type { ExecutionOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
-import { SNAPSHOT_NOT_FOUND } from '../../src/retention/visibility.ts';
 import { countsAsSnapshot } from '../../src/snapshot/state.ts';
 import type { ExecutionRef } from '../../src/workflow/types.ts';
 

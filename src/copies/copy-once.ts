@@ -1,10 +1,10 @@
 import { type EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { findCopiesOf, startCopy } from '../aws/ec2-copies.ts';
+import { EC2_VISIBILITY_BOUND_MS } from '../aws/ec2-visibility.ts';
 import type { AttemptLedger, PriorAttempts } from '../create-once/attempt-ledger.ts';
 import type { CreateOnceHooks, CreateOnceShortcut, EarlierAttempt } from '../create-once/create-once.ts';
 import { CopyNotVisibleYetError } from '../errors.ts';
 import { volumeIdOf } from '../report/gateway-report.ts';
-import { DEFAULT_RETAG_DELAYS_MS } from '../snapshot/recovery-point-snapshot.ts';
 import { countsAsSnapshot } from '../snapshot/state.ts';
 import { copyTags } from './tags.ts';
 import type { CopyBook, CopyItem } from './types.ts';
@@ -14,10 +14,10 @@ export const COPY_ATTEMPT_KEY_PREFIX = 'sgw-snap:copy-attempt';
 
 /**
  * How long after an attempt that may have made a copy a `find` that does not see it is not believed: as long as the
- * create step waits for EC2 to show a new snapshot (`DEFAULT_RETAG_DELAYS_MS`, past the "couple of seconds" EC2
+ * create step waits for EC2 to show a new snapshot (`EC2_VISIBILITY_BOUND_MS`, past the "couple of seconds" EC2
  * advises). Within it the copy waits for a later round (`CopyNotVisibleYet`) instead of being made twice.
  */
-export const COPY_VISIBILITY_WAIT_MS = DEFAULT_RETAG_DELAYS_MS.reduce((sum, delay) => sum + delay, 0);
+export const COPY_VISIBILITY_WAIT_MS = EC2_VISIBILITY_BOUND_MS;
 
 /** A copy found or made: its ID and EC2 state. */
 export interface HeldCopy {
