@@ -15,12 +15,11 @@ import {
   wholeNumber,
 } from '../options.ts';
 import { exitCodeOf, reportOfExecution } from '../outcome.ts';
-import { ProgressView } from '../progress-view.ts';
 import { printRestoreOutcome } from '../restore/print.ts';
 import { restoreSourceOf } from '../restore/source.ts';
 import { consoleLinkOf } from '../sfn/console-link.ts';
 import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
-import { followUntilInterrupted, stopHintOf } from '../sfn/wait.ts';
+import { followedView, followUntilInterrupted, stopHintOf } from '../sfn/wait.ts';
 
 /** The restore state machine `serverless.yml` deploys beside the snapshot one, and `serve` serves. */
 export const DEFAULT_RESTORE_STATE_MACHINE = `${DEFAULT_STATE_MACHINE}-restore`;
@@ -152,15 +151,7 @@ export async function waitForRestore(
   deps: SfnCommandDeps,
   afterEventId?: number,
 ): Promise<ExitCode> {
-  const view = options.json
-    ? undefined
-    : new ProgressView({
-        io,
-        workflow: restoreWorkflow,
-        startMs: started.startDate.getTime(),
-        ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),
-        ...(options.verbose ? { verbose: true } : {}),
-      });
+  const view = followedView(restoreWorkflow, started, options, io, deps);
   const followed = await followUntilInterrupted(session, started, io, deps, {
     workflow: restoreWorkflow,
     view,

@@ -14,12 +14,11 @@ import {
   wholeNumber,
 } from '../options.ts';
 import { exitCodeOf, printOutcome, reportOfExecution, wholeReportOf } from '../outcome.ts';
-import { ProgressView } from '../progress-view.ts';
 import { consoleLinkOf } from '../sfn/console-link.ts';
 import { writeDrillReportFile } from '../sfn/drill.ts';
 import { openSession, type SfnCommandDeps, type SfnSession } from '../sfn/session.ts';
 import { executionArnOf } from '../sfn/step-functions.ts';
-import { followUntilInterrupted, nameOfExecution, stopHintOf } from '../sfn/wait.ts';
+import { followedView, followUntilInterrupted, nameOfExecution, stopHintOf } from '../sfn/wait.ts';
 
 export interface StartOptions {
   stateMachine: string;
@@ -116,15 +115,7 @@ export async function waitForSnapshotRun(
   deps: SfnCommandDeps,
   afterEventId?: number,
 ): Promise<ExitCode> {
-  const view = options.json
-    ? undefined
-    : new ProgressView({
-        io,
-        workflow: snapshotWorkflow,
-        startMs: started.startDate.getTime(),
-        ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),
-        ...(options.verbose ? { verbose: true } : {}),
-      });
+  const view = followedView(snapshotWorkflow, started, options, io, deps);
   const name = nameOfExecution(started.executionArn);
   const machine = options.stateMachine === DEFAULT_STATE_MACHINE ? '' : ` --state-machine ${options.stateMachine}`;
   const followed = await followUntilInterrupted(session, started, io, deps, {

@@ -1,7 +1,7 @@
 import type { ProgressCountsBase, WorkflowDescriptor } from '../../workflow/descriptor.ts';
 import type { CliIo } from '../io.ts';
 import type { ExecutionSeen } from '../outcome.ts';
-import type { ProgressView } from '../progress-view.ts';
+import { ProgressView } from '../progress-view.ts';
 import type { ExecutionHistories } from './follow.ts';
 import type { SfnCommandDeps, SfnSession } from './session.ts';
 import { watchExecution } from './watch.ts';
@@ -21,6 +21,28 @@ export interface WaitOptions<TCounts extends ProgressCountsBase, TReport> {
   /** Events up to this ID are an earlier attempt's (before a redrive): followed for their map runs, not told. */
   afterEventId?: number;
   hint: FollowHint;
+}
+
+/**
+ * The live progress of an execution followed from `started` (`start`, `restore`, `redrive` with `--wait`), or none
+ * with `--json`; elapsed time counts from the execution's start, on `deps.now`'s clock when a test gives one.
+ */
+export function followedView<TCounts extends ProgressCountsBase, TReport>(
+  workflow: WorkflowDescriptor<TCounts, TReport>,
+  started: { startDate: Date },
+  options: { json?: boolean | undefined; verbose?: boolean | undefined },
+  io: CliIo,
+  deps: Pick<SfnCommandDeps, 'now'>,
+): ProgressView<TCounts, TReport> | undefined {
+  if (options.json) return undefined;
+  const now = deps.now;
+  return new ProgressView({
+    io,
+    workflow,
+    startMs: started.startDate.getTime(),
+    ...(now ? { now: () => now().getTime() } : {}),
+    ...(options.verbose ? { verbose: true } : {}),
+  });
 }
 
 /** Thrown into the wait when the operator presses Ctrl-C; the execution itself is left running. */
