@@ -143,7 +143,7 @@ export const FleetKmsKeySchema = z.strictObject({
   keyState: z
     .enum(KMS_KEY_STATES)
     .default('Enabled')
-    .describe("Its KeyState, as KMS's DescribeKey answers it. Default: Enabled."),
+    .describe("Its KeyState, as KMS's DescribeKey answers it."),
 });
 
 /** A fleet of gateways and volumes the emulator serves. The types below come from this schema. */
