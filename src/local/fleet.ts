@@ -140,10 +140,7 @@ export const FleetKmsKeySchema = z.strictObject({
     .optional()
     .describe('Other accounts its key policy lets use it (for a copy of a snapshot it encrypts). Default: none.'),
   // Restore (issue 14): the restore preflight asks KMS (DescribeKey) whether a snapshot's key can be used.
-  keyState: z
-    .enum(KMS_KEY_STATES)
-    .default('Enabled')
-    .describe("Its KeyState, as KMS's DescribeKey answers it."),
+  keyState: z.enum(KMS_KEY_STATES).default('Enabled').describe("Its KeyState, as KMS's DescribeKey answers it."),
 });
 
 /** A fleet of gateways and volumes the emulator serves. The types below come from this schema. */
