@@ -1,5 +1,7 @@
+import { CreateVolumeCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { type RunningEmulator, rejectionOf, startEmulator, TEST_FLEET } from '../../../helpers/emulator.ts';
+import { CreateSnapshotFromVolumeRecoveryPointCommand } from '@aws-sdk/client-storage-gateway';
+import { type RunningEmulator, rejectionOf, startEmulator, TEST_FLEET, VOLUME_ARN } from '../../../helpers/emulator.ts';
 
 // Restore (issue 14): KMS's DescribeKey, as the restore preflight asks it.
 const OWN_KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -94,5 +96,47 @@ describe('the emulated KMS DescribeKey', () => {
 
     // Assess
     expect(error.name).toBe('NotFoundException');
+  });
+});
+
+describe('the emulated CreateVolume from a snapshot encrypted with a key', () => {
+  let running: RunningEmulator;
+  afterEach(async () => {
+    await running.stop();
+  });
+
+  async function volumeFromSnapshotWithKey(keyState: 'Enabled' | 'Disabled') {
+    running = await startEmulator({
+      fleet: {
+        ...TEST_FLEET,
+        kmsKeys: [{ keyId: OWN_KEY, accountId: TEST_FLEET.accountId, region: 'us-east-1', keyState }],
+        snapshotKmsKeyId: OWN_KEY,
+      },
+    });
+    const { SnapshotId } = await running.sgw.send(
+      new CreateSnapshotFromVolumeRecoveryPointCommand({ VolumeARN: VOLUME_ARN, SnapshotDescription: 'nightly' }),
+    );
+    const created = await running.ec2.send(
+      new CreateVolumeCommand({ SnapshotId: SnapshotId ?? '', AvailabilityZone: 'us-east-1a' }),
+    );
+    const described = running.ec2.send(new DescribeVolumesCommand({ VolumeIds: [created.VolumeId ?? ''] }));
+    return { created, described };
+  }
+
+  it('answers creating and then has no volume when the key is not Enabled, as EC2 does', async () => {
+    // Act
+    const { created, described } = await volumeFromSnapshotWithKey('Disabled');
+
+    // Assess
+    expect(created.State).toBe('creating');
+    expect((await rejectionOf(described)).name).toBe('InvalidVolume.NotFound');
+  });
+
+  it('makes the volume when the key is Enabled', async () => {
+    // Act
+    const { created, described } = await volumeFromSnapshotWithKey('Enabled');
+
+    // Assess
+    expect((await described).Volumes?.map((v) => v.VolumeId)).toEqual([created.VolumeId]);
   });
 });
