@@ -27,7 +27,7 @@ export function keyProblem(snapshotId: string, keyId: string, facts: KeyFacts | 
   if (!facts) return `${encrypted}, which could not be described (kms:DescribeKey)`;
   if ('error' in facts) {
     if (facts.error === 'AccessDeniedException')
-      return `${encrypted}, which this account may not use (AccessDeniedException): the key's owner must allow it in the key policy, ${otherwise}`;
+      return `${encrypted}, which this account may not use (AccessDeniedException): the key policy must allow this account (and this role kms:DescribeKey), ${otherwise}`;
     return `${encrypted}, which KMS does not know here (${facts.error}): it was deleted or is not shared with this account; restore from another snapshot`;
   }
   switch (facts.keyState) {

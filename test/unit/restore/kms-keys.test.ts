@@ -28,7 +28,7 @@ describe('keyProblem: what a key means for a restore', () => {
       /which KMS does not know here \(NotFoundException\)/,
     );
     expect(keyProblem('snap-1', KEY, { error: 'AccessDeniedException' })).toMatch(
-      /which this account may not use \(AccessDeniedException\): the key's owner must allow it in the key policy/,
+      /which this account may not use \(AccessDeniedException\): the key policy must allow this account/,
     );
     expect(keyProblem('snap-1', KEY, undefined)).toMatch(/could not be described \(kms:DescribeKey\)/);
   });
