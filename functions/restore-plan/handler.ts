@@ -1,9 +1,11 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
-import { createEc2Client, createS3Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
+import { createEc2Client, createKmsClient, createS3Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import type { VisibilityBackoff } from '../../src/aws/ec2-visibility.ts';
 import { snapshotFactsOnceVisible } from '../../src/aws/restore-ebs.ts';
 import { gatewayFacts } from '../../src/aws/restore-gateway.ts';
+import { kmsKeyFacts } from '../../src/aws/restore-kms.ts';
 import { InvalidEvidenceError } from '../../src/errors.ts';
 import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../src/evidence/config.ts';
 import { locationOfUri, mapConcurrently, s3Uri } from '../../src/evidence/run-evidence.ts';
@@ -31,6 +33,8 @@ export interface RestorePlanDependencies extends EvidenceDependencies {
   ec2: EC2Client;
   /** How long a snapshot EC2 does not show yet is waited for. @default EC2_VISIBILITY_DELAYS_MS, real sleeps */
   snapshotLag?: VisibilityBackoff;
+  /** KMS, to learn whether the snapshots' keys can be used. @default a KMS client */
+  kms?: KMSClient;
 }
 
 /**
@@ -46,6 +50,7 @@ export function createRestorePlanHandler({
   evidence,
   evidenceBucket,
   snapshotLag,
+  kms = createKmsClient(),
 }: RestorePlanDependencies) {
   return stepHandler(async ({ input, execution }: RestorePlanRequest): Promise<RestorePlan> => {
     const { manifest: inline, ...parsed } = parseRestoreInput(input);
@@ -66,7 +71,12 @@ export function createRestorePlanHandler({
         snapshotLag,
       ),
     ]);
-    const problems = preflightProblems(candidates, target, { ...(gateway ? { gateway } : {}), snapshots }, (c) =>
+    // Once per distinct key the chosen snapshots are encrypted with: a fleet's snapshots share one or a few.
+    const keys = await kmsKeyFacts(
+      kms,
+      candidates.flatMap((c) => snapshots[c.snapshotId]?.kmsKeyId ?? []),
+    );
+    const problems = preflightProblems(candidates, target, { ...(gateway ? { gateway } : {}), snapshots, keys }, (c) =>
       targetNameOf(c.sourceVolumeArn, options.test),
     );
     const items = planItems(candidates, snapshots, execution.id, options.test);
@@ -138,6 +148,7 @@ async function readManifest(evidence: EvidenceStore, uri: string): Promise<Manif
 export const handler = createRestorePlanHandler({
   storageGateway: createStorageGatewayClient(),
   ec2: createEc2Client(),
+  kms: createKmsClient(),
   evidence: createEvidenceStore({ s3: createS3Client() }),
   evidenceBucket: evidenceBucketFromEnvironment(),
 });

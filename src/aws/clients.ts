@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { StorageGatewayClient, type StorageGatewayClientConfig } from '@aws-sdk/client-storage-gateway';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
@@ -34,6 +35,11 @@ export function createEc2Client(config: EC2ClientConfig = {}): EC2Client {
 /** Copies (issue 13): an STS client that makes one attempt per call and gives up on an answer after a timeout. */
 export function createStsClient(config: STSClientConfig = {}): STSClient {
   return new STSClient({ ...CLIENT_DEFAULTS, ...config });
+}
+
+/** Restore (issue 14): a KMS client that makes one attempt per call and gives up on an answer after a timeout. */
+export function createKmsClient(config: KMSClientConfig = {}): KMSClient {
+  return new KMSClient({ ...CLIENT_DEFAULTS, ...config });
 }
 
 /** An S3 client that makes one attempt per call and gives up on an answer after a timeout. */

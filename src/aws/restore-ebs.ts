@@ -80,6 +80,7 @@ async function describe(client: EC2Client, snapshotIds: string[]): Promise<Recor
                 state: s.State ?? 'unknown',
                 storageTier: s.StorageTier ?? 'standard',
                 volumeSizeGib: s.VolumeSize ?? 0,
+                ...(s.Encrypted && s.KmsKeyId ? { kmsKeyId: s.KmsKeyId } : {}),
               },
             ],
           ]

@@ -110,6 +110,21 @@ export const FleetAccountSchema = z.strictObject({
     .describe('Roles STS AssumeRole hands credentials of this account for.'),
 });
 
+/**
+ * Restore (issue 14): KMS's `KeyState` enum (KMS API Reference, `KeyMetadata.KeyState`; the same values in
+ * `@aws-sdk/client-kms`'s `KeyState`).
+ */
+export const KMS_KEY_STATES = [
+  'Creating',
+  'Enabled',
+  'Disabled',
+  'PendingDeletion',
+  'PendingImport',
+  'PendingReplicaDeletion',
+  'Unavailable',
+  'Updating',
+] as const;
+
 export const FleetKmsKeySchema = z.strictObject({
   keyId: z
     .string()
@@ -124,6 +139,8 @@ export const FleetKmsKeySchema = z.strictObject({
     .array(ACCOUNT_ID)
     .optional()
     .describe('Other accounts its key policy lets use it (for a copy of a snapshot it encrypts). Default: none.'),
+  // Restore (issue 14): the restore preflight asks KMS (DescribeKey) whether a snapshot's key can be used.
+  keyState: z.enum(KMS_KEY_STATES).default('Enabled').describe("Its KeyState, as KMS's DescribeKey answers it."),
 });
 
 /** A fleet of gateways and volumes the emulator serves. The types below come from this schema. */

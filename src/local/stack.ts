@@ -6,6 +6,7 @@ import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import {
   createDynamoDbClient,
   createEc2Client,
+  createKmsClient,
   createS3Client,
   createStorageGatewayClient,
   createStsClient,
@@ -149,11 +150,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   // Copies (issue 13): STS, to assume the copy role of another account: the emulator's, or AWS_ENDPOINT_URL_STS.
   const sts = createStsClient({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_STS ?? endpoint) : endpoint });
+  // Restore (issue 14): KMS, for the restore preflight's DescribeKey: the emulator's, or AWS_ENDPOINT_URL_KMS.
+  const kms = createKmsClient({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_KMS ?? endpoint) : endpoint });
   const deps = {
     storageGateway,
     ec2,
     ec2In,
     sts,
+    kms,
     now,
     evidence: createEvidenceStore({ s3 }),
     evidenceBucket: () => evidenceBucket,
@@ -175,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ec2.destroy();
       for (const client of regional.values()) client.destroy();
       sts.destroy();
+      kms.destroy();
       s3.destroy();
       idempotency.dynamodb.destroy();
       await Promise.all([emulator?.close(), evidence.s3Server?.close(), idempotency.dynamodbServer?.close()]);

@@ -1,3 +1,4 @@
+import { type KeyFacts, keyProblem } from './kms-keys.ts';
 import { TARGET_NAME_PATTERN } from './names.ts';
 import type { RestoreCandidate } from './plan.ts';
 import type { RestoreTarget } from './schema.ts';
@@ -31,12 +32,16 @@ export interface SnapshotFacts {
   /** `standard` or `archive`. */
   storageTier: string;
   volumeSizeGib: number;
+  /** The ARN of the KMS key it is encrypted with (`KmsKeyId`), when it is encrypted with one. */
+  kmsKeyId?: string;
 }
 
 export interface PreflightFacts {
   gateway?: GatewayFacts;
   /** By snapshot ID; a snapshot `DescribeSnapshots` does not know is absent. */
   snapshots: Readonly<Record<string, SnapshotFacts>>;
+  /** What `DescribeKey` said of each snapshot's KMS key, by the snapshot's `kmsKeyId`. */
+  keys?: Readonly<Record<string, KeyFacts>>;
 }
 
 /** The checks, in the order they are reported. */
@@ -52,6 +57,7 @@ export const PREFLIGHT_CHECKS = [
   'snapshot-exists',
   'snapshot-completed',
   'snapshot-not-archived',
+  'kms-key',
 ] as const;
 export type PreflightCheck = (typeof PREFLIGHT_CHECKS)[number];
 
@@ -78,7 +84,7 @@ export function preflightProblems(
 ): PreflightProblem[] {
   const problems: PreflightProblem[] = [];
   if ('gateway' in target) problems.push(...gatewayProblems(candidates, target.gateway, facts.gateway, targetNameOf));
-  for (const candidate of candidates) problems.push(...snapshotProblems(candidate, facts.snapshots));
+  for (const candidate of candidates) problems.push(...snapshotProblems(candidate, facts.snapshots, facts.keys ?? {}));
   const order = (p: PreflightProblem) => PREFLIGHT_CHECKS.indexOf(p.check);
   return problems.sort((a, b) => order(a) - order(b));
 }
@@ -131,6 +137,7 @@ function gatewayProblems(
 function snapshotProblems(
   candidate: RestoreCandidate,
   snapshots: Readonly<Record<string, SnapshotFacts>>,
+  keys: Readonly<Record<string, KeyFacts>>,
 ): PreflightProblem[] {
   const subject = candidate.sourceVolumeArn;
   const id = candidate.snapshotId;
@@ -150,5 +157,8 @@ function snapshotProblems(
       message: `snapshot ${id} is archived: restore it to the standard tier first (RestoreSnapshotTier; ${ARCHIVE_RESTORE_DELAY})`,
     });
   }
+  const keyId = snapshot.kmsKeyId;
+  const unusable = keyId && keyProblem(id, keyId, Object.hasOwn(keys, keyId) ? keys[keyId] : undefined);
+  if (unusable) problems.push({ check: 'kms-key', subject, message: unusable });
   return problems;
 }

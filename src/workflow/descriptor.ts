@@ -1,4 +1,5 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { StorageGatewayClient } from '@aws-sdk/client-storage-gateway';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
@@ -23,6 +24,8 @@ export interface HandlerDependencies extends EvidenceDependencies {
   ec2In?: (region: string, credentials?: RoleCredentials) => EC2Client;
   /** Copies (issue 13): STS, to assume the copy role of another account. @default an STS client */
   sts?: STSClient;
+  /** Restore (issue 14): KMS, for the preflight's "the KMS keys can be used". @default a KMS client */
+  kms?: KMSClient;
 }
 
 /** Builds the handler of one function over the given clients. */

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createEc2Client, createStorageGatewayClient } from '../../src/aws/clients.ts';
+import { createEc2Client, createKmsClient, createStorageGatewayClient } from '../../src/aws/clients.ts';
 import type { VisibilityBackoff } from '../../src/aws/ec2-visibility.ts';
 import { locationOfUri } from '../../src/evidence/run-evidence.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
@@ -53,11 +53,13 @@ export async function startLocalRestoreWorld({
   const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const storageGateway = createStorageGatewayClient(config);
   const ec2 = createEc2Client(config);
+  const kms = createKmsClient(config);
   const testS3 = await startTestS3([DEFAULT_LOCAL_EVIDENCE_BUCKET]);
   const evidence = createEvidenceStore({ s3: testS3.s3 });
   const deps = {
     storageGateway,
     ec2,
+    kms,
     now,
     evidence,
     evidenceBucket: () => DEFAULT_LOCAL_EVIDENCE_BUCKET,
@@ -101,6 +103,7 @@ export async function startLocalRestoreWorld({
     async close() {
       storageGateway.destroy();
       ec2.destroy();
+      kms.destroy();
       await Promise.all([emulator.close(), testS3.close()]);
     },
   };

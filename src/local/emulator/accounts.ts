@@ -15,6 +15,8 @@ export interface KmsKeyRecord {
   readonly accountId: string;
   readonly region: string;
   readonly usableBy: Set<string>;
+  /** Restore (issue 14): its `KeyState` (`Enabled` unless the fleet says otherwise). */
+  readonly keyState: string;
 }
 
 /**

@@ -37,6 +37,7 @@ export function createVolume(params: QueryParams, context: OperationContext): st
     throw new AwsError('InvalidParameterValue', `Invalid availability zone: [${zone}]`);
   }
   const snapshotId = params.SnapshotId;
+  let lost = false;
   let sizeGib = params.Size === undefined ? undefined : Number(params.Size);
   if (snapshotId !== undefined) {
     const snapshot = state.snapshot(snapshotId);
@@ -51,6 +52,8 @@ export function createVolume(params: QueryParams, context: OperationContext): st
       );
     }
     sizeGib ??= snapshotGib;
+    // Restore (issue 14): a key the volume cannot be encrypted with makes no error here (below).
+    if (snapshot.kmsKeyArn && !keyUsable(context, snapshot.kmsKeyArn)) lost = true;
   }
   if (sizeGib === undefined || !Number.isInteger(sizeGib) || sizeGib < 1) {
     throw new AwsError('MissingParameter', 'The request must contain the parameter size or snapshotId');
@@ -67,8 +70,18 @@ export function createVolume(params: QueryParams, context: OperationContext): st
     availableAt: now + context.restoreTimings.ebsVolumeMs,
     request,
   };
-  restores.addEbs(volume, token);
+  // Restore (issue 14): CreateVolume from a snapshot whose KMS key is not Enabled, or not the caller's to use, answers
+  // the volume `creating` and no error, and the volume is then gone: DescribeVolumes answers InvalidVolume.NotFound
+  // (aws/aws-cli#2604; kubernetes-sigs/aws-ebs-csi-driver#16, "CreateVolume does not return errors when creating an
+  // encrypted volume using either non-existing or non-available KMS key", and #2685 for missing KMS permissions).
+  if (!lost) restores.addEbs(volume, token);
   return volumeXml(volume, now, false);
+}
+
+/** Whether the caller's account may encrypt a volume with the key: it exists in the Region, is Enabled, and is its. */
+function keyUsable({ state, caller }: OperationContext, keyArn: string): boolean {
+  const key = state.accounts.key(keyArn, state.region);
+  return key !== undefined && key.keyState === 'Enabled' && state.accounts.mayUse(key, caller.accountId);
 }
 
 /** EC2's `DescribeVolumes` (by `VolumeId.N`, or every volume, filtered by `tag:`, `volume-id` and `status`). */

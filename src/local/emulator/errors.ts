@@ -14,6 +14,8 @@ const ERROR_STATUS: Readonly<Record<string, number>> = {
   Unavailable: 503,
   RequestLimitExceeded: 503,
   RequestEntityTooLargeException: 413,
+  // Restore (issue 14): KMS's internal error.
+  KMSInternalException: 500,
 };
 
 /** An error the emulator answers on the wire, named as AWS names it. */

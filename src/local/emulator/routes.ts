@@ -14,6 +14,8 @@ import {
 } from './ec2-lifecycle-operations.ts';
 import { createTags, describeSnapshots } from './ec2-operations.ts';
 import { ec2Service } from './ec2-protocol.ts';
+// Restore (issue 14): KMS's DescribeKey, for the preflight's "the KMS keys can be used".
+import { describeKey, kmsService } from './kms.ts';
 import {
   createCachediSCSIVolume,
   deleteVolume,
@@ -64,6 +66,8 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
   routeOf(ec2Service, 'ModifySnapshotAttribute', modifySnapshotAttribute),
   routeOf(ec2Service, 'DescribeSnapshotAttribute', describeSnapshotAttribute),
   routeOf(stsService, 'AssumeRole', assumeRole),
+  // Restore (issue 14): whether the keys of the snapshots to restore can be used (awsJson, like Storage Gateway).
+  routeOf(kmsService, 'DescribeKey', describeKey),
 ];
 
 /**

@@ -137,6 +137,7 @@ const FUNCTIONS = {
       'storagegateway:ListVolumes',
       'storagegateway:DescribeCachediSCSIVolumes',
       'ec2:DescribeSnapshots',
+      'kms:DescribeKey',
       's3:GetObject',
       's3:PutObject',
       's3:ListBucket',
@@ -738,9 +739,15 @@ const EVIDENCE_ROLES = { ...EVIDENCE_WRITERS, ...EVIDENCE_READERS, ...EVIDENCE_N
 // Copies (issue 13): a key used through EC2 (kms:ViaService) encrypts snapshot copies, not evidence.
 const throughEc2 = (statement: IamStatement) =>
   JSON.stringify(statement.Condition ?? {}).includes('"kms:ViaService":"ec2.*.amazonaws.com"');
+// Restore (issue 14): the preflight's kms:DescribeKey reads the snapshots' keys, not evidence (asserted on its own).
+const describesKeysOnly = (statement: IamStatement) =>
+  statement.Action.length === 1 && statement.Action[0] === 'kms:DescribeKey';
 const statementsOn = (from: CfnTemplate, role: string, service: string) =>
   roleStatements(from, role).filter(
-    (statement) => statement.Action.some((action) => action.startsWith(service)) && !throughEc2(statement),
+    (statement) =>
+      statement.Action.some((action) => action.startsWith(service)) &&
+      !throughEc2(statement) &&
+      !describesKeysOnly(statement),
   );
 
 describe('the idempotency table', () => {
@@ -1390,6 +1397,17 @@ describe('the restore state machine and its roles', () => {
     ]);
     expect(conditionsOf('RestoreCreateRole', 'ec2:CreateTags')).toEqual([
       { StringEquals: { 'ec2:CreateAction': 'CreateVolume' } },
+    ]);
+  });
+
+  it("lets the restore only describe KMS keys, those of the stack's Region, in its preflight", () => {
+    const describers = iamStatements(template)
+      .filter(
+        ({ owner, statement }) => owner.startsWith('Restore') && statement.Action.some((a) => a.startsWith('kms:')),
+      )
+      .map(({ owner, statement }) => [owner, statement.Action, statement.Resource]);
+    expect(describers).toEqual([
+      ['RestorePlanRole', ['kms:DescribeKey'], [{ 'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:*:key/*' }]],
     ]);
   });
 

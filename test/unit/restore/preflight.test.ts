@@ -98,4 +98,37 @@ describe('preflightProblems', () => {
       ['cache', 'no cache disk is configured (AddCache)'],
     ]);
   });
+  it('names each volume whose snapshot is encrypted with a key that cannot be used, once per volume', () => {
+    // Prepare: two snapshots share a disabled key, one has an enabled key, one a key KMS does not know.
+    const disabled = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const enabled = 'arn:aws:kms:us-east-1:111122223333:key/2234abcd-12ab-34cd-56ef-1234567890ab';
+    const snapshots = {
+      'snap-0000000a': { ...COMPLETED, kmsKeyId: disabled },
+      'snap-0000000c': { ...COMPLETED, kmsKeyId: disabled },
+      'snap-0000000d': { ...COMPLETED, kmsKeyId: enabled },
+    };
+    const keys = { [disabled]: { keyState: 'Disabled' }, [enabled]: { keyState: 'Enabled' } };
+
+    // Act
+    const problems = preflightProblems(candidates, GATEWAY_TARGET, { gateway: GOOD_GATEWAY, snapshots, keys }, nameOf);
+    const unknown = preflightProblems(
+      candidates,
+      { ebs: { availabilityZone: 'us-east-1a' } },
+      { snapshots, keys: { [disabled]: { error: 'NotFoundException' } } },
+      nameOf,
+    );
+
+    // Assess
+    expect(problems.map((p) => [p.check, p.subject])).toEqual(
+      candidates.filter((c) => c.snapshotId !== 'snap-0000000d').map((c) => ['kms-key', c.sourceVolumeArn]),
+    );
+    expect(problems[0]?.message).toBe(
+      `snapshot snap-0000000a is encrypted with key ${disabled}, which is Disabled: enable it (aws kms enable-key --key-id ${disabled}) or restore from another snapshot`,
+    );
+    expect(unknown.map((p) => p.message)).toEqual([
+      expect.stringContaining('NotFoundException'),
+      expect.stringContaining('NotFoundException'),
+      expect.stringContaining(`key ${enabled}, which could not be described`),
+    ]);
+  });
 });
