@@ -1,6 +1,6 @@
 import type { HttpAnswer } from '../http/answering-server.ts';
 import { AwsError, requestEntityTooLarge } from './errors.ts';
-import { parseQuery, type QueryParams } from './query.ts';
+import { operationParams, type QueryParams } from './query.ts';
 import type { ServiceProtocol } from './service.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
@@ -16,10 +16,7 @@ export const ec2Service: ServiceProtocol<QueryParams, string> = {
   targetIn: 'Action',
   maxBodyBytes: MAX_REQUEST_BYTES,
   targetOf: (operation) => operation,
-  parse: (body) => {
-    const { Action: _action, ...params } = parseQuery(body);
-    return params;
-  },
+  parse: operationParams,
   // EC2 calls name no gateway or volume; rules on them filter by operation, and by the snapshot a call names.
   callTarget: (params) => ({ gatewayArn: undefined, volumeArn: undefined, snapshotId: params.SnapshotId }),
   encode(operation: string, result: string, requestId: string): HttpAnswer {

@@ -6,6 +6,12 @@ export function parseQuery(body: string): QueryParams {
   return Object.fromEntries(new URLSearchParams(body));
 }
 
+/** A query request's parameters without the `Action` the route already named (EC2's, STS's). */
+export function operationParams(body: string): QueryParams {
+  const { Action: _action, ...params } = parseQuery(body);
+  return params;
+}
+
 /** The values of a flattened list `<prefix>.1`, `<prefix>.2`… in index order. */
 export function listParam(params: QueryParams, prefix: string): string[] {
   return listIndexes(params, prefix).map((i) => params[`${prefix}.${i}`] ?? '');

@@ -1,7 +1,7 @@
 import type { HttpAnswer } from '../http/answering-server.ts';
 import { roleArnOf } from './accounts.ts';
 import { AwsError, requestEntityTooLarge } from './errors.ts';
-import { parseQuery, type QueryParams } from './query.ts';
+import { operationParams, type QueryParams } from './query.ts';
 import type { OperationContext, ServiceProtocol } from './service.ts';
 import { xmlElement, xmlText } from './xml.ts';
 
@@ -21,10 +21,7 @@ export const stsService: ServiceProtocol<QueryParams, string> = {
   targetIn: 'Action',
   maxBodyBytes: MAX_REQUEST_BYTES,
   targetOf: (operation) => operation,
-  parse: (body) => {
-    const { Action: _action, ...params } = parseQuery(body);
-    return params;
-  },
+  parse: operationParams,
   callTarget: () => ({ gatewayArn: undefined, volumeArn: undefined }),
   encode(operation: string, result: string, requestId: string): HttpAnswer {
     const body =
