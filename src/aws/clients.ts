@@ -4,6 +4,7 @@ import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { StorageGatewayClient, type StorageGatewayClientConfig } from '@aws-sdk/client-storage-gateway';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import type { RoleCredentials } from './ec2-copies.ts';
 
 // Retries belong to the state machine, where they are visible and cost no Lambda time:
 // an SDK that retried too would multiply them.
@@ -30,6 +31,31 @@ export function createStorageGatewayClient(config: StorageGatewayClientConfig = 
 /** An EC2 client that makes one attempt per call and gives up on an answer after a timeout. */
 export function createEc2Client(config: EC2ClientConfig = {}): EC2Client {
   return new EC2Client({ ...CLIENT_DEFAULTS, ...config });
+}
+
+/**
+ * Copies (issue 13): EC2 of any Region on `config`'s endpoint, with its credentials or a role's: one client per Region
+ * and credentials, made on first use and kept until `destroy` (the local stack and the tests, which close what they
+ * open). A deployed round makes its own (`functions/copy-round`): a warm Lambda must not keep a client per round's role.
+ */
+export function ec2ClientsByRegion(config: EC2ClientConfig = {}): {
+  clientIn: (region: string, credentials?: RoleCredentials) => EC2Client;
+  destroy: () => void;
+} {
+  const clients = new Map<string, EC2Client>();
+  return {
+    clientIn(region, credentials) {
+      const key = `${region}/${credentials?.accessKeyId ?? ''}`;
+      const client =
+        clients.get(key) ?? createEc2Client({ ...config, region, ...(credentials ? { credentials } : {}) });
+      clients.set(key, client);
+      return client;
+    },
+    destroy() {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+    },
+  };
 }
 
 /** Copies (issue 13): an STS client that makes one attempt per call and gives up on an answer after a timeout. */

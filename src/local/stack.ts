@@ -10,8 +10,8 @@ import {
   createS3Client,
   createStorageGatewayClient,
   createStsClient,
+  ec2ClientsByRegion,
 } from '../aws/clients.ts';
-import type { RoleCredentials } from '../aws/ec2-copies.ts';
 import { idempotencyTableFromEnvironment } from '../create-once/idempotency-table.ts';
 import { EVIDENCE_BUCKET_VARIABLE } from '../evidence/config.ts';
 import { createEvidenceStore } from '../evidence/store.ts';
@@ -139,15 +139,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { evidenceBucket } = evidence;
   // Copies (issue 13): EC2 of the copies' Regions, on the same endpoint; the emulator tells Regions apart by signature.
   // A role's credentials (another account's) get a client of their own, closed with the stack.
-  const regional = new Map<string, EC2Client>();
-  const ec2In = (region: string, credentials?: RoleCredentials): EC2Client => {
-    const key = `${region}/${credentials?.accessKeyId ?? ''}`;
-    const client =
-      regional.get(key) ??
-      createEc2Client({ ...common, region, endpoint: ec2Endpoint, ...(credentials ? { credentials } : {}) });
-    regional.set(key, client);
-    return client;
-  };
+  const regional = ec2ClientsByRegion({ ...common, endpoint: ec2Endpoint });
+  const ec2In = regional.clientIn;
   // Copies (issue 13): STS, to assume the copy role of another account: the emulator's, or AWS_ENDPOINT_URL_STS.
   const sts = createStsClient({ ...common, endpoint: external ? (env.AWS_ENDPOINT_URL_STS ?? endpoint) : endpoint });
   // Restore (issue 14): KMS, for the restore preflight's DescribeKey: the emulator's, or AWS_ENDPOINT_URL_KMS.
@@ -177,7 +170,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async close() {
       storageGateway.destroy();
       ec2.destroy();
-      for (const client of regional.values()) client.destroy();
+      regional.destroy();
       sts.destroy();
       kms.destroy();
       s3.destroy();

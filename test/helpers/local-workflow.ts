@@ -1,7 +1,11 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createEc2Client, createStorageGatewayClient, createStsClient } from '../../src/aws/clients.ts';
-import type { RoleCredentials } from '../../src/aws/ec2-copies.ts';
+import {
+  createEc2Client,
+  createStorageGatewayClient,
+  createStsClient,
+  ec2ClientsByRegion,
+} from '../../src/aws/clients.ts';
 import { readerOf } from '../../src/cli/evidence.ts';
 import { DEFAULT_LOCAL_IDEMPOTENCY_TABLE } from '../../src/create-once/idempotency-table.ts';
 import { createEvidenceStore } from '../../src/evidence/store.ts';
@@ -86,13 +90,8 @@ export async function startLocalWorkflow({
   const storageGateway = createStorageGatewayClient(config);
   const ec2 = createEc2Client(config);
   // Copies (issue 13): EC2 of other Regions, on the same emulator.
-  const regional = new Map<string, EC2Client>();
-  const ec2In = (region: string, credentials?: RoleCredentials): EC2Client => {
-    const key = `${region}/${credentials?.accessKeyId ?? ''}`;
-    const client = regional.get(key) ?? createEc2Client({ ...config, region, ...(credentials ? { credentials } : {}) });
-    regional.set(key, client);
-    return client;
-  };
+  const regional = ec2ClientsByRegion(config);
+  const ec2In = regional.clientIn;
   const sts = createStsClient(config);
   const testS3 = await startTestS3([DEFAULT_LOCAL_EVIDENCE_BUCKET]);
   const { s3 } = testS3;
@@ -146,7 +145,7 @@ export async function startLocalWorkflow({
     async close() {
       storageGateway.destroy();
       ec2.destroy();
-      for (const client of regional.values()) client.destroy();
+      regional.destroy();
       sts.destroy();
       dynamodb?.destroy();
       await Promise.all([emulator.close(), testS3.close(), dynamodbServer?.close()]);
