@@ -1,14 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { createEc2Client, createS3Client } from '../../src/aws/clients.ts';
+import { DELETE_CONCURRENCY, deleteInSlices } from '../../src/aws/delete-snapshots.ts';
 import { findSnapshotsOfGateway } from '../../src/aws/ec2.ts';
-import {
-  archiveSnapshot,
-  deleteSnapshot,
-  deleteTaggedSnapshot,
-  lockedSnapshots,
-  lockSnapshot,
-  tagForDeletion,
-} from '../../src/aws/ec2-lifecycle.ts';
+import { archiveSnapshot, lockedSnapshots, lockSnapshot } from '../../src/aws/ec2-lifecycle.ts';
 import { backOffUntilVisible, orNotFound, SNAPSHOT_NOT_FOUND } from '../../src/aws/ec2-visibility.ts';
 import { InvalidEvidenceError } from '../../src/errors.ts';
 import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../src/evidence/config.ts';
@@ -22,7 +16,6 @@ import { retentionEvidence } from '../../src/retention/evidence.ts';
 import { planRetention } from '../../src/retention/policy.ts';
 import {
   type ArchiveResult,
-  type DeleteResult,
   deletionsOf,
   type LockResult,
   type RetentionPlan,
@@ -36,15 +29,6 @@ import type { GatewayIteration, SnapshotOutcome } from '../../src/workflow/types
  * 20 volumes (about 28,000 deletions) takes some 115 rounds, about 600 events of the child's history.
  */
 export const RETENTION_BATCH = 250;
-/** Deletions in flight at once within a batch. */
-export const DELETE_CONCURRENCY = 5;
-/**
- * Snapshots tagged for deletion by one `CreateTags` call: as many as EC2's mutating bucket (50) lets a round delete
- * before it throttles, so a round costs a few `CreateTags` instead of one per deletion, and a throttled round leaves
- * at most the rest of one slice tagged but not yet deleted (the next round tags it again and deletes it).
- */
-export const TAG_SLICE = 50;
-
 export interface ApplyRetentionDependencies extends EvidenceDependencies {
   ec2: EC2Client;
 }
@@ -75,7 +59,11 @@ export function createApplyRetentionHandler({ ec2, evidence, evidenceBucket }: A
       });
       return { rounds: 0, cursor: 0, planned: deletions.length, done: true, throttled: false };
     }
-    const { results, throttled } = await deleteBatch(ec2, deletions.slice(from, from + RETENTION_BATCH));
+    const { results, throttled } = await deleteInSlices(
+      ec2,
+      deletions.slice(from, from + RETENTION_BATCH),
+      deleteFailureOutcome,
+    );
     const to = from + results.length;
     await store.writeRound({ round, from, to, results });
     logger.info('Retention round', { gatewayArn, round, from, to, planned: deletions.length, throttled });
@@ -189,58 +177,6 @@ async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R
     results.push(...(await Promise.all(items.slice(i, i + DELETE_CONCURRENCY).map(work))));
   }
   return results;
-}
-
-/**
- * Deletes `snapshotIds` in order, each slice of {@link TAG_SLICE} tagged for deletion by one call first, then deleted
- * `DELETE_CONCURRENCY` at a time; stops at the first throttled call, so the results are those of a prefix of the list.
- * A slice whose tag EC2 refused (one of its snapshots gone, say: EC2 then tags none) is tagged and deleted snapshot by
- * snapshot, so each gets its own answer; a snapshot whose tag failed is never deleted. A transient error fails the
- * round for the state machine to retry.
- */
-async function deleteBatch(
-  ec2: EC2Client,
-  snapshotIds: readonly string[],
-): Promise<{ results: DeleteResult[]; throttled: boolean }> {
-  const results: DeleteResult[] = [];
-  for (let i = 0; i < snapshotIds.length; i += TAG_SLICE) {
-    const slice = snapshotIds.slice(i, i + TAG_SLICE);
-    const tagged = await tagForDeletion(ec2, slice).then(
-      () => true,
-      (error: unknown) => {
-        const outcome = deleteFailureOutcome(slice[0] ?? '', error);
-        if (outcome === 'retry') throw error;
-        return outcome === 'throttled' ? outcome : false;
-      },
-    );
-    if (tagged === 'throttled') return { results, throttled: true };
-    const remove = tagged ? deleteTaggedSnapshot : deleteSnapshot;
-    for (let j = 0; j < slice.length; j += DELETE_CONCURRENCY) {
-      const outcomes = await Promise.all(
-        slice.slice(j, j + DELETE_CONCURRENCY).map((id) => deleteOne(ec2, id, remove)),
-      );
-      const stop = outcomes.indexOf('throttled');
-      for (const outcome of stop < 0 ? outcomes : outcomes.slice(0, stop)) results.push(outcome as DeleteResult);
-      if (stop >= 0) return { results, throttled: true };
-    }
-  }
-  return { results, throttled: false };
-}
-
-/** Deletes one snapshot with `remove`; its result, `throttled`, or a transient error thrown for the round's retry. */
-async function deleteOne(
-  ec2: EC2Client,
-  snapshotId: string,
-  remove: (ec2: EC2Client, snapshotId: string) => Promise<void>,
-): Promise<DeleteResult | 'throttled'> {
-  try {
-    await remove(ec2, snapshotId);
-    return { snapshotId, outcome: 'deleted' };
-  } catch (error) {
-    const outcome = deleteFailureOutcome(snapshotId, error);
-    if (outcome === 'retry') throw error;
-    return outcome;
-  }
 }
 
 export const handler = createApplyRetentionHandler({

@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { createDynamoDbClient, createEc2Client, createS3Client, createStsClient } from '../../src/aws/clients.ts';
+import { deleteInSlices } from '../../src/aws/delete-snapshots.ts';
 import { describeSnapshotsById, type OurSnapshot } from '../../src/aws/ec2.ts';
 import {
   assumeRole,
@@ -9,7 +10,6 @@ import {
   type RoleCredentials,
   shareSnapshot,
 } from '../../src/aws/ec2-copies.ts';
-import { deleteSnapshot } from '../../src/aws/ec2-lifecycle.ts';
 import { SNAPSHOT_NOT_FOUND } from '../../src/aws/ec2-visibility.ts';
 import { COPY_ATTEMPT_KEY_PREFIX, copyAttemptKey, copyOnce, copyShortcut } from '../../src/copies/copy-once.ts';
 import { copyBooks } from '../../src/copies/evidence.ts';
@@ -27,6 +27,7 @@ import { type EvidenceDependencies, evidenceBucketFromEnvironment } from '../../
 import { createEvidenceStore } from '../../src/evidence/store.ts';
 import type { ExecutionOptions } from '../../src/input/schema.ts';
 import { logger, stepHandler } from '../../src/lambda/handler.ts';
+import type { DeleteResult } from '../../src/retention/report.ts';
 import { countsAsSnapshot } from '../../src/snapshot/state.ts';
 import type { ExecutionRef } from '../../src/workflow/types.ts';
 
@@ -152,25 +153,28 @@ export function createCopyRoundHandler({
 }
 
 /**
- * Deletes the next batch of the plan's copies with the source's mechanism (`deleteSnapshot`: the Recycle Bin tag, then
- * the delete). A copy already gone counts as deleted; a throttle stops the batch for the next round; any other refusal
- * is that copy's failure, never the round's. Answers whether EC2's rate stopped it.
+ * Deletes the next batch of the plan's copies with the source's mechanism (`deleteInSlices`: the Recycle Bin tag on a
+ * slice, then the deletes). A copy already gone counts as deleted; a throttle stops the batch for the next round; any
+ * other refusal is that copy's failure, never the round's. Answers whether EC2's rate stopped it.
  */
 async function deleteBatch(target: EC2Client, retention: CopyRetentionProgress): Promise<boolean> {
-  const end = Math.min(retention.deletions.length, retention.cursor + COPY_RETENTION_BATCH);
-  while (retention.cursor < end) {
-    const snapshotId = retention.deletions[retention.cursor] ?? '';
-    try {
-      await deleteSnapshot(target, snapshotId);
-      retention.deleted += 1;
-    } catch (error) {
-      if (classifyCopyFailure(error) === 'wait') return true;
-      if ((error as Error).name === SNAPSHOT_NOT_FOUND) retention.deleted += 1;
-      else retention.failed.push({ snapshotId, error: (error as Error).name });
-    }
-    retention.cursor += 1;
+  const batch = retention.deletions.slice(retention.cursor, retention.cursor + COPY_RETENTION_BATCH);
+  const { results, throttled } = await deleteInSlices(target, batch, copyDeleteOutcome);
+  for (const { snapshotId, outcome, error } of results) {
+    if (outcome === 'deleted') retention.deleted += 1;
+    else retention.failed.push({ snapshotId, error: error ?? outcome });
   }
-  return false;
+  retention.cursor += results.length;
+  return throttled;
+}
+
+/** What a copy's failed tag or delete means: EC2's rate or side waits for the next round; anything else is the copy's. */
+function copyDeleteOutcome(snapshotId: string, error: unknown): DeleteResult | 'throttled' {
+  if (classifyCopyFailure(error) === 'wait') return 'throttled';
+  const name = (error as Error).name;
+  return name === SNAPSHOT_NOT_FOUND
+    ? { snapshotId, outcome: 'deleted' }
+    : { snapshotId, outcome: 'delete-failed', error: name };
 }
 
 function held(item: CopyItem, snapshotId: string, state: string, status: 'created' | 'existing'): CopyItem {

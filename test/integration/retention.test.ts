@@ -4,7 +4,7 @@ import {
   DescribeSnapshotsCommand,
   LockSnapshotCommand,
 } from '@aws-sdk/client-ec2';
-import { DELETE_CONCURRENCY, TAG_SLICE } from '../../functions/apply-retention/handler.ts';
+import { DELETE_CONCURRENCY, TAG_SLICE } from '../../src/aws/delete-snapshots.ts';
 import { EC2_MUTATING_BUCKET } from '../../src/local/emulator/cloud-rules.ts';
 import { SNAPSHOT_IN_USE } from '../../src/local/emulator/ec2-lifecycle-operations.ts';
 import type { FaultRule } from '../../src/local/emulator/index.ts';
